@@ -1,0 +1,117 @@
+# trawl: make, make check, make bench, make demo, make install.
+#
+# Objects go to $(O) and executables to $(BINDIR), so a sanitizer build
+# (make check-san, into build-san/) never mixes with the plain one.
+
+PREFIX    ?= /usr/local
+MANPREFIX ?= $(PREFIX)/share/man
+DESTDIR   ?=
+
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS   ?= -std=c11 $(OPT) -g -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CPPFLAGS ?= -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+LDFLAGS  ?=
+O        ?= build
+BINDIR   ?= bin
+
+# libdeflate inflates gzip faster than zlib; zlib stays the fallback.
+HAVE_LIBDEFLATE := $(shell test -e /usr/include/libdeflate.h && echo 1)
+ifeq ($(HAVE_LIBDEFLATE),1)
+CPPFLAGS += -DHAVE_LIBDEFLATE
+DEFLATE_LIB = -ldeflate
+endif
+
+ifdef SAN
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ifdef WERROR
+CFLAGS += -Werror
+endif
+
+LDLIBS = -ljq -lonig -lmaxminddb $(DEFLATE_LIB) -lz -lpthread -lm
+
+TOOLS   = $(sort $(basename $(notdir $(wildcard bin/*.c))))
+LIBSRC  = $(sort $(wildcard lib/*.c))
+LIBOBJ  = $(LIBSRC:lib/%.c=$(O)/lib/%.o)
+PROGS   = $(TOOLS:%=$(BINDIR)/%)
+MANS    = $(wildcard man/*.1 man/*.7)
+
+all: $(O)/.deps-build $(PROGS)
+
+# Installs missing Debian packages once per build directory (scripts/deps).
+$(O)/.deps-build: scripts/deps
+	@mkdir -p $(O)
+	@scripts/deps build
+	@touch $@
+
+$(O)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/bin/%.o: bin/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(O)/libtrawl.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BINDIR)/%: $(O)/bin/%.o $(O)/libtrawl.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(O)/libtrawl.a $(LDLIBS)
+
+# Test helpers written in C (differential field tests, generators).
+TESTPROGS = $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/*.c))
+$(O)/tests/%: tests/%.c $(O)/libtrawl.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(O)/libtrawl.a $(LDLIBS)
+
+-include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/bin/%.d)
+
+BATS = bats
+check: all $(TESTPROGS) lint
+	@scripts/deps check
+	TRAWL_BIN=$(abspath $(BINDIR)) TRAWL_TESTBIN=$(abspath $(O)/tests) $(BATS) tests
+	$(MAKE) check-san
+
+# The same suites against an ASan+UBSan build in its own directory.
+check-san:
+	$(MAKE) O=build-san BINDIR=build-san/bin SAN=1 all build-san/tests-built
+	TRAWL_BIN=$(abspath build-san/bin) TRAWL_TESTBIN=$(abspath build-san/tests) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BATS) tests
+
+$(O)/tests-built: $(TESTPROGS)
+	@touch $@
+
+lint:
+	@scripts/deps check
+	mandoc -Tlint -Wwarning $(MANS)
+
+bench: all
+	@scripts/deps bench
+	bench/run
+
+demo: all
+	@scripts/deps demo
+	$(MAKE) -C examples
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7
+	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANPREFIX)/man1/
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(MANPREFIX)/man7/
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(PREFIX)/bin/%)
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANPREFIX)/man1/%,$(wildcard man/*.1))
+	rm -f $(patsubst man/%,$(DESTDIR)$(MANPREFIX)/man7/%,$(wildcard man/*.7))
+
+clean:
+	rm -rf build build-san $(PROGS)
+
+.PHONY: all check check-san lint bench demo install uninstall clean
+.DELETE_ON_ERROR:

@@ -1,0 +1,62 @@
+/*
+ * field.h: field expressions in jq's language, evaluated per record.
+ *
+ * A tool compiles all its expressions into one fieldset and evaluates the
+ * set once per line.  Plain paths (.a, .a.b, .a["x y"], .a[0], .a.b?,
+ * ."a") take the fast path: one scan of the raw line, shared by every
+ * fast-path field of the set, that also validates the whole line, builds
+ * no tree, allocates nothing per record and never starts libjq.  Any
+ * other expression is compiled by libjq 1.6; the line is then parsed once
+ * per record and shared by every libjq field.  libjq is initialised only
+ * when some expression needs it.
+ *
+ * The fast path gives exactly what jq gives: null for a missing key (and
+ * for any step below a null), the last of duplicate keys, an error for
+ * indexing a non-object with a name or a non-array with a number
+ * ("Cannot index string with \"b\""), nothing at all for such an error
+ * under '?'.  Setting TRAWL_NO_FASTPATH=1 in the environment sends every
+ * expression through libjq (the differential tests use it).
+ */
+#ifndef TRAWL_FIELD_H
+#define TRAWL_FIELD_H
+
+#include <stddef.h>
+
+#include "json.h"
+
+struct fieldset;
+
+struct fieldset *fs_new(void);
+void fs_free(struct fieldset *fs);
+
+/* Flags for fs_add. */
+#define FS_FIRST 1	/* only the first value is wanted: stop after it */
+
+/*
+ * Compile expr as the next field; returns its index (0, 1, ...), or -1
+ * with a message in err (e.g. "jq: error: syntax error ...") when it does
+ * not compile.
+ */
+int fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t errlen);
+
+/* 1 when field i runs on the fast path. */
+int fs_is_fast(const struct fieldset *fs, int i);
+
+/*
+ * Evaluate every field on one line (p[0..n), no newline).  Returns 0, or -1
+ * when the line is not exactly one JSON value or an expression raised an
+ * error on it; fs_error() then says what, without location (the caller
+ * adds FILE:LINE).  Values live until the next fs_eval.
+ */
+int fs_eval(struct fieldset *fs, const char *p, size_t n);
+const char *fs_error(const struct fieldset *fs);
+
+/* All values field i yielded (nulls included), in order. */
+size_t fs_count(const struct fieldset *fs, int i);
+const struct jval *fs_value(const struct fieldset *fs, int i, size_t k);
+
+/* The first value of field i, or NULL when it yielded nothing or null:
+ * what DESIGN.md calls missing. */
+const struct jval *fs_first(const struct fieldset *fs, int i);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * json.h: JSON text without a tree: validating, canonical forms, jq's
+ * ordering, and writing JSON values.
+ *
+ * trawl never re-serialises a record it passes through; these functions
+ * work on the raw text of a value (a struct jval) and give the answers jq
+ * 1.6 would give for the same text.
+ *
+ * Canonical text (json_canon) is the form in which jq-equal values are
+ * byte-identical, so that keys can be compared and hashed as bytes:
+ *   - no whitespace; null, true, false as themselves;
+ *   - numbers as the double jq reads, printed "%.17g", with -0 as 0 and
+ *     out-of-range magnitudes clamped to +-DBL_MAX as jq 1.6 prints them
+ *     (so 79.0 and 79 are both "79");
+ *   - strings decoded and re-encoded with only \" \\ and \u00XX (lowercase
+ *     hex, for bytes below 0x20) escaped, invalid UTF-8 replaced by U+FFFD
+ *     as jq does;
+ *   - arrays in order; objects with duplicate keys resolved as jq does (the
+ *     last one wins) and keys sorted bytewise.
+ * It is documented in trawl(7) because --shard hashes it: never change it.
+ */
+#ifndef TRAWL_JSON_H
+#define TRAWL_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
+#include "util.h"
+
+/* Kinds in jq's sort order. */
+enum jtype { J_NULL, J_FALSE, J_TRUE, J_NUMBER, J_STRING, J_ARRAY, J_OBJECT };
+
+/*
+ * One value: its JSON text (the record's own bytes on the fast path, jq's
+ * compact dump for values computed by libjq) and, for numbers, the double
+ * jq sees.  text is not NUL-terminated and lives until the next evaluation.
+ */
+struct jval {
+	enum jtype type;
+	const char *text;
+	size_t len;
+	double num;
+};
+
+/*
+ * Check that p[0..n) is exactly one JSON value with optional surrounding
+ * whitespace, as jq 1.6's parser would accept it (RFC 8259 syntax; nesting
+ * depth limited to 10000 as in jq: deeper is an error, never a crash).
+ * Returns 0, or -1 with *msg (static text) and *where (byte offset).
+ */
+int json_validate(const char *p, size_t n, const char **msg, size_t *where);
+
+/* Length of the valid JSON value starting at p (no leading whitespace),
+ * or 0 when p does not start one. */
+size_t json_skip(const char *p, size_t n);
+
+/* Append the canonical text of a valid JSON value to out. */
+void json_canon(struct buf *out, const char *text, size_t len);
+
+/* Digest of the canonical text; scratch is reused to avoid allocation. */
+struct digest json_digest(const char *text, size_t len, struct buf *scratch);
+
+/* Compare two valid JSON values in jq's sort order: <0, 0 (jq-equal), >0. */
+int json_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Append the decoded content of a JSON string literal (quotes included in
+ * text) as UTF-8, invalid sequences replaced by U+FFFD. */
+void json_unescape(struct buf *out, const char *text, size_t len);
+
+/* The number a JSON number text stands for, as jq 1.6 reads it. */
+double json_number(const char *text, size_t len);
+
+/*
+ * Writers.  Every number written reads back as the same double; integers
+ * within 2^53 are written as integers, other doubles in the shortest form
+ * that round-trips.
+ */
+void json_put_string(struct buf *out, const char *s, size_t n); /* quoted, escaped */
+void json_put_i64(struct buf *out, int64_t v);
+void json_put_u64(struct buf *out, uint64_t v);
+void json_put_double(struct buf *out, double v);
+
+/*
+ * Splicing new members into a record without re-serialising it: returns
+ * the offset of the closing '}' of the object that p[0..n) holds (trailing
+ * whitespace allowed) and sets *empty when the object has no members, or
+ * returns (size_t)-1 when the line is not an object.  Write p[0..off), then
+ * ",\"name\":value" (no comma when *empty), then p[off..n).
+ */
+size_t json_object_end(const char *p, size_t n, int *empty);
+
+#endif

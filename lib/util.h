@@ -1,0 +1,51 @@
+/*
+ * util.h: allocation that cannot fail, growable byte buffers, exit codes.
+ *
+ * Allocation failure is the one error library code does not return: the
+ * x* wrappers print "PROG: out of memory" and exit 1, because no caller could
+ * do anything better.  Everything else in lib/ returns its errors.
+ */
+#ifndef TRAWL_UTIL_H
+#define TRAWL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRAWL_EXIT_OK 0
+#define TRAWL_EXIT_DATA 1	/* bad records, I/O errors */
+#define TRAWL_EXIT_USAGE 2	/* bad options or expressions, before any input */
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The tool's name for messages; set once by cli_init(). */
+extern const char *progname;
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * A growable byte buffer.  p is always NUL-terminated after any buf_*
+ * call (the NUL is not counted in len), so p can be handed to C string
+ * functions.  Reuse one buffer per purpose with buf_reset() to keep the
+ * hot paths free of allocation.
+ */
+struct buf {
+	char *p;
+	size_t len;
+	size_t cap;
+};
+
+void buf_reserve(struct buf *b, size_t extra);	/* room for extra more bytes */
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_addc(struct buf *b, char c);
+void buf_adds(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static inline void buf_reset(struct buf *b) { b->len = 0; if (b->p) b->p[0] = '\0'; }
+void buf_free(struct buf *b);
+
+#endif

@@ -1,0 +1,25 @@
+# Loaded by every suite: tools from $TRAWL_BIN (make check sets it; the
+# default is the plain build in bin/), bats-assert, and small helpers.
+bats_require_minimum_version 1.5.0
+
+TRAWL_BIN=${TRAWL_BIN:-$BATS_TEST_DIRNAME/../bin}
+TRAWL_TESTBIN=${TRAWL_TESTBIN:-$BATS_TEST_DIRNAME/../build/tests}
+PATH="$TRAWL_BIN:$PATH"
+export LC_ALL=C TZ=UTC
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+FIXTURES=$BATS_TEST_DIRNAME/fixtures
+DATA=$BATS_TEST_DIRNAME/../examples/data
+
+# fixture NAME: path of a committed fixture file.
+fixture() { printf '%s\n' "$FIXTURES/$1"; }
+
+# same EXPECTED ACTUAL: byte-exact comparison that shows a diff on failure.
+same() {
+	if ! cmp -s "$1" "$2"; then
+		diff -u "$1" "$2" | head -n 40 >&2
+		return 1
+	fi
+}
