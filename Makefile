@@ -68,6 +68,12 @@ $(O)/tests/%: tests/%.c $(O)/libtrawl.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(O)/libtrawl.a $(LDLIBS)
 
+# Benchmark data generators.
+BENCHPROGS = $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
+$(O)/bench/%: bench/%.c $(O)/libtrawl.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(O)/libtrawl.a $(LDLIBS)
+
 -include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/bin/%.d)
 
 BATS = bats
@@ -91,7 +97,7 @@ lint:
 	@scripts/deps check
 	mandoc -Tlint -Wwarning $(MANS)
 
-bench: all
+bench: all $(BENCHPROGS)
 	@scripts/deps bench
 	bench/run
 
