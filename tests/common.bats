@@ -1,0 +1,143 @@
+#!/usr/bin/env bats
+# The conventions every tool shares (trawl(7)): help and usage errors, empty
+# input, unreadable and damaged input, bad lines under each --bad mode,
+# gzip, --stats, write errors.  Each test runs every tool that has a source
+# file in bin/, with the least arguments that make it process records.
+
+load helper
+
+# One record every tool can use, and the arguments that make each tool run.
+RECORD='{"id":"a","x":1,"k":"a","t":"2017-03-12T10:00:00Z","start":"2017-03-12T10:00:00Z","end":"2017-03-12T11:00:00Z","ip":"10.1.2.3","user_agent":"Mozilla/5.0","accept_language":"en","uri_host":"en.wikipedia.org","dt":"2017-03-12T10:00:00Z"}'
+
+args_for() {
+	case $1 in
+	histo) echo "-f .x --counts" ;;
+	sessionize) echo "-k .k -t .t" ;;
+	cidrscore) echo "--prefix-len 24" ;;
+	*) echo "" ;;
+	esac
+}
+
+tools() {
+	local src
+	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
+		basename "$src" .c
+	done
+}
+
+# each CMD...: run CMD for every tool (as $tool, with $args).  CMD is not
+# run as a condition, so that errexit stops the test at the first failing
+# check; the last "checking" line in the test's output names the tool.
+each() {
+	local tool args
+	for tool in $(tools); do
+		args=$(args_for "$tool")
+		echo "checking $tool"
+		"$@"
+	done
+}
+
+help_ok() {
+	run -0 --separate-stderr "$tool" -h
+	[[ $output == usage:* ]] && [ -z "$stderr" ]
+	run -0 --separate-stderr "$tool" --help
+	[[ $output == usage:* ]]
+}
+@test "common: -h and --help print the usage on stdout and exit 0" { each help_ok; }
+
+unknown_option() {
+	run -2 --separate-stderr "$tool" --no-such-option
+	[ -z "$output" ] && [[ $stderr == *usage:* ]]
+}
+@test "common: an unknown option is a usage error, exit 2" { each unknown_option; }
+
+empty_input() {
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr "$tool" $args </dev/null
+	[ -z "$output" ] && [ -z "$stderr" ]
+	: >"$BATS_TEST_TMPDIR/empty"
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr "$tool" $args "$BATS_TEST_TMPDIR/empty"
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+@test "common: empty input writes nothing and exits 0" { each empty_input; }
+
+missing_file() {
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr "$tool" $args "$BATS_TEST_TMPDIR/nope"
+	[ "$stderr" = "$tool: $BATS_TEST_TMPDIR/nope: No such file or directory" ]
+}
+@test "common: a missing file is reported by name, exit 1" { each missing_file; }
+
+directory_input() {
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr "$tool" $args "$BATS_TEST_TMPDIR"
+	[ "$stderr" = "$tool: $BATS_TEST_TMPDIR: Is a directory" ]
+}
+@test "common: a directory as input is reported, exit 1" { each directory_input; }
+
+bad_line_warn() {
+	printf '%s\n{"id":\n%s\n' "$RECORD" "$RECORD" >"$BATS_TEST_TMPDIR/in"
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr "$tool" $args "$BATS_TEST_TMPDIR/in"
+	[[ ${stderr_lines[0]} == "$tool: $BATS_TEST_TMPDIR/in:2: "* ]]
+	[ "${stderr_lines[1]}" = "$tool: 1 bad line skipped" ]
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr "$tool" $args <"$BATS_TEST_TMPDIR/in"
+	[[ ${stderr_lines[0]} == "$tool: -:2: "* ]]
+}
+@test "common: a line that is not JSON is warned with FILE:LINE and skipped, exit 1" { each bad_line_warn; }
+
+bad_line_modes() {
+	printf '%s\nnot json\n' "$RECORD" >"$BATS_TEST_TMPDIR/in"
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr "$tool" $args --bad=skip "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "$tool: 1 bad line skipped" ]
+	rm -f "$BATS_TEST_TMPDIR/bad"
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr "$tool" $args --bad="$BATS_TEST_TMPDIR/bad" "$BATS_TEST_TMPDIR/in"
+	[ "$(cat "$BATS_TEST_TMPDIR/bad")" = "not json" ]
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr "$tool" $args --bad=fail "$BATS_TEST_TMPDIR/in"
+	[[ ${stderr_lines[0]} == "$tool: $BATS_TEST_TMPDIR/in:2: "* ]]
+}
+@test "common: --bad=skip, --bad=FILE and --bad=fail" { each bad_line_modes; }
+
+gzip_same() {
+	printf '%s\n' "$RECORD" "$RECORD" >"$BATS_TEST_TMPDIR/in"
+	gzip -c "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/in.data"
+	# shellcheck disable=SC2086
+	"$tool" $args "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/plain.out"
+	# shellcheck disable=SC2086
+	run -0 "$tool" $args "$BATS_TEST_TMPDIR/in.data"
+	[ -s "$BATS_TEST_TMPDIR/plain.out" ] && [ "$output" = "$(cat "$BATS_TEST_TMPDIR/plain.out")" ]
+}
+@test "common: gzip input (recognised by content, not name) gives the plain output" { each gzip_same; }
+
+truncated_gzip() {
+	printf '%s\n' "$RECORD" "$RECORD" | gzip -c >"$BATS_TEST_TMPDIR/in.gz"
+	head -c 30 "$BATS_TEST_TMPDIR/in.gz" >"$BATS_TEST_TMPDIR/cut.gz"
+	# shellcheck disable=SC2086
+	run -1 --separate-stderr "$tool" $args "$BATS_TEST_TMPDIR/cut.gz"
+	[[ $stderr == *"$tool: $BATS_TEST_TMPDIR/cut.gz: truncated gzip input"* ]]
+}
+@test "common: a truncated gzip stream is an error naming the file, exit 1" { each truncated_gzip; }
+
+stats_line() {
+	# shellcheck disable=SC2086
+	run -0 --separate-stderr "$tool" $args --stats <<<"$RECORD"
+	[[ $stderr == "{\"tool\":\"$tool\",\"read\":1,"* ]]
+	jq -e . <<<"$stderr" >/dev/null
+}
+@test "common: --stats writes one JSON line of counters to stderr" { each stats_line; }
+
+@test "common: a write error (full disk) is fatal, exit 1" {
+	# run cannot redirect its own stdout, so run a shell that does.
+	for tool in $(tools); do
+		args=$(args_for "$tool")
+		# shellcheck disable=SC2086
+		run -1 --separate-stderr bash -c "$tool $args >/dev/full" <<<"$RECORD"
+		echo "checking $tool"
+		[ "$stderr" = "$tool: write error: No space left on device" ]
+	done
+}
