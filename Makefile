@@ -74,6 +74,12 @@ $(O)/bench/%: bench/%.c $(O)/libtrawl.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(O)/libtrawl.a $(LDLIBS)
 
+# Seeded generators of the demo's synthetic data (examples/gen).
+GENPROGS = $(patsubst examples/gen/%.c,$(O)/gen/%,$(wildcard examples/gen/*.c))
+$(O)/gen/%: examples/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 -include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/bin/%.d)
 
 BATS = bats
@@ -101,7 +107,7 @@ bench: all $(BENCHPROGS)
 	@scripts/deps bench
 	bench/run
 
-demo: all
+demo: all $(GENPROGS)
 	@scripts/deps demo
 	$(MAKE) -C examples
 
