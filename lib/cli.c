@@ -1,0 +1,474 @@
+/*
+ * cli.c: the runtime the six tools share (see cli.h): messages, exit
+ * status, --bad, --stats, option value parsing and buffered output.
+ *
+ * Output goes through one buffer written with write(2) in large blocks;
+ * stdio's stdout is left alone so that nothing is buffered twice.  A line
+ * passed through that is larger than a block is written straight from the
+ * caller's memory with writev instead of being copied.
+ *
+ * SIGPIPE is not touched: at its default a closed pipe ends the tool as it
+ * ends cat or grep (quietly, status 141 in the shell), and when the parent
+ * chose to ignore it the failed write is an ordinary write error, exit 1.
+ */
+#define _GNU_SOURCE	/* F_SETPIPE_SZ */
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+#define OUT_BLOCK	((size_t)1 << 20)	/* flush outbuf at this size */
+#define PIPE_SIZE	(1 << 20)
+#define BAD_SHOWN	10			/* --bad=warn prints this many */
+#define BAD_BLOCK	((size_t)64 << 10)	/* --bad=FILE buffer */
+
+struct cli_stats stats;
+struct buf outbuf;
+
+enum bad_mode { BAD_WARN, BAD_FAIL, BAD_SKIP, BAD_FILE };
+
+static const char *usage_text = "";
+static int status;
+static enum bad_mode bad_mode;
+static const char *bad_path;
+static int bad_fd = -1;
+static struct buf bad_buf;
+static uint64_t bad_shown;
+static int stats_on;
+
+struct extra {
+	char *name;
+	uint64_t value;
+};
+static struct extra *extras;
+static size_t nextras;
+
+/* "PROG: " fmt "\n" as one write, so that lines from tools sharing a
+ * terminal do not interleave mid-line. */
+static void
+vsay(const char *fmt, va_list ap)
+{
+	struct buf m = { 0 };
+	va_list aq;
+	char small[256];
+
+	va_copy(aq, ap);
+	int n = vsnprintf(small, sizeof small, fmt, aq);
+	va_end(aq);
+	buf_adds(&m, progname);
+	buf_add(&m, ": ", 2);
+	if (n >= 0 && (size_t)n < sizeof small) {
+		buf_add(&m, small, (size_t)n);
+	} else if (n >= 0) {
+		buf_reserve(&m, (size_t)n);
+		vsnprintf(m.p + m.len, (size_t)n + 1, fmt, ap);
+		m.len += (size_t)n;
+	}
+	buf_addc(&m, '\n');
+	fwrite(m.p, 1, m.len, stderr);
+	buf_free(&m);
+}
+
+static void
+say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+static void
+enlarge_pipe(int fd)
+{
+	struct stat st;
+
+	/* Fewer, larger transfers between pipeline stages; a system that
+	 * refuses (the per-user pipe limit) still works, only slower. */
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode))
+		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+}
+
+void
+cli_init(const char *argv0, const char *usage)
+{
+	const char *slash = argv0 != NULL ? strrchr(argv0, '/') : NULL;
+
+	/*
+	 * The C locale is in force until someone calls setlocale, and
+	 * nothing here does: JSON numbers must never meet a decimal comma.
+	 */
+	progname = slash != NULL ? slash + 1 : argv0 != NULL ? argv0 : "trawl";
+	usage_text = usage != NULL ? usage : "";
+	enlarge_pipe(STDOUT_FILENO);
+	enlarge_pipe(STDIN_FILENO);
+	buf_reserve(&outbuf, OUT_BLOCK + 4096);
+}
+
+/* Write everything or die: EINTR and short writes are retried. */
+static void
+write_all(int fd, const char *p, size_t n, const char *what)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_fatal("%s: %s", what, strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+writev_all(int fd, struct iovec *iov, int n, const char *what)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			cli_fatal("%s: %s", what, strerror(errno));
+		}
+		size_t done = (size_t)w;
+		while (n > 0 && done >= iov->iov_len) {
+			done -= iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= done;
+		}
+	}
+}
+
+void
+cli_help(void)
+{
+	write_all(STDOUT_FILENO, usage_text, strlen(usage_text), "write error");
+	exit(TRAWL_EXIT_OK);
+}
+
+void
+cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt != NULL && *fmt != '\0') {
+		va_start(ap, fmt);
+		vsay(fmt, ap);
+		va_end(ap);
+	}
+	fputs(usage_text, stderr);
+	exit(TRAWL_EXIT_USAGE);
+}
+
+void
+cli_fatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	exit(TRAWL_EXIT_DATA);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	status = TRAWL_EXIT_DATA;
+}
+
+int
+cli_set_bad(const char *arg)
+{
+	if (arg == NULL || *arg == '\0')
+		return -1;
+	bad_path = NULL;
+	if (strcmp(arg, "warn") == 0)
+		bad_mode = BAD_WARN;
+	else if (strcmp(arg, "fail") == 0)
+		bad_mode = BAD_FAIL;
+	else if (strcmp(arg, "skip") == 0)
+		bad_mode = BAD_SKIP;
+	else {
+		bad_mode = BAD_FILE;
+		bad_path = arg;
+	}
+	return 0;
+}
+
+void
+cli_set_stats(int on)
+{
+	stats_on = on;
+}
+
+static void
+bad_flush(void)
+{
+	if (bad_buf.len == 0)
+		return;
+	write_all(bad_fd, bad_buf.p, bad_buf.len, bad_path);
+	buf_reset(&bad_buf);
+}
+
+int
+cli_bad(const struct line *ln, const char *msg)
+{
+	stats.bad++;
+	switch (bad_mode) {
+	case BAD_WARN:
+		if (bad_shown < BAD_SHOWN) {
+			bad_shown++;
+			say("%s:%llu: %s", ln->file,
+			    (unsigned long long)ln->lineno, msg);
+		}
+		status = TRAWL_EXIT_DATA;
+		return 0;
+	case BAD_FAIL:
+		bad_shown++;
+		say("%s:%llu: %s", ln->file, (unsigned long long)ln->lineno,
+		    msg);
+		status = TRAWL_EXIT_DATA;
+		return -1;
+	case BAD_SKIP:
+		return 0;
+	case BAD_FILE:
+		if (bad_fd < 0) {
+			bad_fd = open(bad_path,
+			    O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+			if (bad_fd < 0)
+				cli_fatal("%s: %s", bad_path, strerror(errno));
+		}
+		buf_add(&bad_buf, ln->p, ln->len);
+		buf_addc(&bad_buf, '\n');
+		if (bad_buf.len >= BAD_BLOCK)
+			bad_flush();
+		return 0;
+	}
+	return 0;
+}
+
+void
+cli_input_error(const char *msg)
+{
+	say("%s", msg);
+	status = TRAWL_EXIT_DATA;
+}
+
+void
+cli_stat(const char *name, uint64_t value)
+{
+	for (size_t i = 0; i < nextras; i++)
+		if (strcmp(extras[i].name, name) == 0) {
+			extras[i].value = value;
+			return;
+		}
+	extras = xreallocarray(extras, nextras + 1, sizeof *extras);
+	extras[nextras].name = xstrdup(name);
+	extras[nextras].value = value;
+	nextras++;
+}
+
+/* Digits only (no sign, no space), into *v; the end in *end. */
+static int
+parse_digits(const char *s, const char **end, uint64_t *v)
+{
+	uint64_t x = 0;
+	const char *p = s;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (x > (UINT64_MAX - d) / 10)
+			return -1;
+		x = x * 10 + d;
+	}
+	if (p == s)
+		return -1;
+	*end = p;
+	*v = x;
+	return 0;
+}
+
+int
+cli_parse_shard(const char *arg, unsigned *k, unsigned *n)
+{
+	uint64_t kk, nn;
+	const char *p;
+
+	if (arg == NULL || parse_digits(arg, &p, &kk) < 0 || *p != '/' ||
+	    parse_digits(p + 1, &p, &nn) < 0 || *p != '\0')
+		return -1;
+	if (kk < 1 || kk > nn || nn > UINT_MAX)
+		return -1;
+	*k = (unsigned)kk;
+	*n = (unsigned)nn;
+	return 0;
+}
+
+int
+cli_parse_u64(const char *arg, uint64_t *v)
+{
+	const char *p;
+
+	if (arg == NULL || parse_digits(arg, &p, v) < 0 || *p != '\0')
+		return -1;
+	return 0;
+}
+
+int
+cli_parse_double(const char *arg, double *v)
+{
+	const char *p = arg;
+	int digits = 0;
+
+	/* Decimal notation only: strtod alone would also take leading
+	 * space, hex, "inf" and "nan". */
+	if (p == NULL)
+		return -1;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; *p >= '0' && *p <= '9'; p++)
+		digits++;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			digits++;
+	if (digits == 0)
+		return -1;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p != '\0')
+		return -1;
+	double x = strtod(arg, NULL);
+	if (!isfinite(x))
+		return -1;
+	*v = x;
+	return 0;
+}
+
+void
+out_flush(void)
+{
+	write_all(STDOUT_FILENO, outbuf.p, outbuf.len, "write error");
+	buf_reset(&outbuf);
+}
+
+void
+out_end(void)
+{
+	buf_addc(&outbuf, '\n');
+	stats.written++;
+	if (outbuf.len >= OUT_BLOCK)
+		out_flush();
+}
+
+void
+out_line(const char *p, size_t n)
+{
+	stats.written++;
+	if (n >= OUT_BLOCK / 4) {
+		/* A big line goes out from where it is, after what is
+		 * buffered, without being copied. */
+		struct iovec iov[3] = {
+			{ outbuf.p, outbuf.len },
+			{ (void *)p, n },
+			{ "\n", 1 },
+		};
+		writev_all(STDOUT_FILENO, iov, 3, "write error");
+		buf_reset(&outbuf);
+		return;
+	}
+	buf_reserve(&outbuf, n + 1);
+	memcpy(outbuf.p + outbuf.len, p, n);
+	outbuf.len += n;
+	outbuf.p[outbuf.len++] = '\n';
+	outbuf.p[outbuf.len] = '\0';
+	if (outbuf.len >= OUT_BLOCK)
+		out_flush();
+}
+
+static void
+print_stats(void)
+{
+	struct buf b = { 0 };
+	struct rusage ru;
+	long rss = 0;
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		rss = ru.ru_maxrss;	/* kilobytes on Linux */
+	buf_addf(&b, "{\"tool\":\"%s\",\"read\":%llu,\"written\":%llu,"
+	    "\"bad\":%llu,\"missing\":%llu", progname,
+	    (unsigned long long)stats.read, (unsigned long long)stats.written,
+	    (unsigned long long)stats.bad, (unsigned long long)stats.missing);
+	for (size_t i = 0; i < nextras; i++)
+		buf_addf(&b, ",\"%s\":%llu", extras[i].name,
+		    (unsigned long long)extras[i].value);
+	buf_addf(&b, ",\"peak_rss_kb\":%ld}\n", rss);
+	fwrite(b.p, 1, b.len, stderr);
+	buf_free(&b);
+}
+
+int
+cli_exit(void)
+{
+	out_flush();
+	if (fclose(stdout) != 0)
+		cli_fatal("write error: %s", strerror(errno));
+	if (bad_fd >= 0) {
+		bad_flush();
+		if (close(bad_fd) != 0)
+			cli_fatal("%s: %s", bad_path, strerror(errno));
+		bad_fd = -1;
+	}
+	if (stats.bad > 0 && bad_mode != BAD_FAIL) {
+		const char *s = stats.bad == 1 ? "" : "s";
+		unsigned long long nb = (unsigned long long)stats.bad;
+		if (bad_mode == BAD_FILE)
+			say("%llu bad line%s written to %s", nb, s, bad_path);
+		else if (bad_mode == BAD_WARN && stats.bad > bad_shown)
+			say("%llu bad line%s skipped (%llu not shown)", nb, s,
+			    (unsigned long long)(stats.bad - bad_shown));
+		else
+			say("%llu bad line%s skipped", nb, s);
+	}
+	if (stats_on)
+		print_stats();
+	buf_free(&outbuf);
+	buf_free(&bad_buf);
+	for (size_t i = 0; i < nextras; i++)
+		free(extras[i].name);
+	free(extras);
+	extras = NULL;
+	nextras = 0;
+	return status;
+}
