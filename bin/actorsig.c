@@ -1,0 +1,984 @@
+/*
+ * actorsig: Wikimedia actor signatures and automated-traffic labels
+ * (actorsig(1), shared/reference/wikimedia-automata.md).
+ *
+ * Three modes over webrequest-like records:
+ *   annotate (default): splice actor_signature,
+ *     actor_signature_per_project_family, project_family and, where the
+ *     record has none, the refinery's spider agent_type before each
+ *     record's closing brace; with --apply, relabel the requests of actors
+ *     labelled automated in the same hour, and --drop what is unwanted;
+ *   --metrics: the refinery's hourly metrics, rolled up over the 24 hours
+ *     ending with each hour, and the label of every actor and request kind.
+ *
+ * Memory: annotate holds nothing per record (--apply holds the automated
+ * labels).  --metrics holds one row per actor, request kind and hour for
+ * the 24 hours of the window plus the two open hours, and the distinct
+ * page titles of the open hours; input must be roughly in time order
+ * (records of the newest hour seen and the hour before it are accepted,
+ * older ones are late: bad records).
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/automata.h"
+#include "../lib/cli.h"
+#include "../lib/field.h"
+#include "../lib/hash.h"
+#include "../lib/input.h"
+#include "../lib/jmember.h"
+#include "../lib/json.h"
+#include "../lib/md5.h"
+#include "../lib/ts.h"
+
+#define HOUR (INT64_C(3600))
+#define WINDOW 24			/* hours in a rollup */
+
+static const char usage_text[] =
+    "usage: actorsig [-elm] [-a labels] [-b action] [-d type] [-L level] [-u unit]\n"
+    "                [--accept-language expr] [--agent-type expr] [--dt expr]\n"
+    "                [--ip expr] [--is-pageview expr]\n"
+    "                [--is-redirect-to-pageview expr] [--page-title expr]\n"
+    "                [--uri-host expr] [--uri-query expr] [--user-agent expr]\n"
+    "                [--x-analytics expr] [--shard k/n] [--stats] [file ...]\n";
+
+enum { F_IP, F_UA, F_AL, F_HOST, F_QUERY, F_XA, F_AGENT, F_DT, F_PV, F_RD,
+    F_TITLE, NF };
+
+static const char *fexpr[NF] = {
+	[F_IP] = ".ip", [F_UA] = ".user_agent", [F_AL] = ".accept_language",
+	[F_HOST] = ".uri_host", [F_QUERY] = ".uri_query",
+	[F_XA] = ".x_analytics", [F_AGENT] = ".agent_type", [F_DT] = ".dt",
+	[F_PV] = ".is_pageview", [F_RD] = ".is_redirect_to_pageview",
+	[F_TITLE] = ".page_title",
+};
+static const char *fname[NF] = {
+	[F_IP] = "ip", [F_UA] = "user_agent", [F_AL] = "accept_language",
+	[F_HOST] = "uri_host", [F_QUERY] = "uri_query",
+	[F_XA] = "x_analytics", [F_AGENT] = "agent_type", [F_DT] = "dt",
+	[F_PV] = "is_pageview", [F_RD] = "is_redirect_to_pageview",
+	[F_TITLE] = "page_title",
+};
+
+enum level { L_DOMAIN, L_FAMILY };
+
+static int metrics, lenient, epoch, dropauto, dropspider;
+static enum level level = L_FAMILY;
+static int levelset;
+static enum ts_unit unit = TS_S;
+static const char *applypath;
+static unsigned shard_k, shard_n;
+
+static struct fieldset *fs;
+static int fidx[NF];
+static struct am_spider *spider;
+static struct buf sbuf[NF];		/* unescaped string values */
+static struct buf family, scratch, key;
+static struct buf xabuf[2];		/* unescaped x_analytics members */
+static uint64_t null_sigs, derived_spiders, relabelled, dropped, filtered,
+    other_shards, late;
+
+/* One record's computed values. */
+struct rec {
+	struct str v[NF];		/* string values; p NULL when missing */
+	const struct jval *agent;	/* the record's own agent_type, or NULL */
+	struct str agent_type;		/* the record's or the derived one */
+	int derived;			/* agent_type came from the spider pattern */
+	int sig_ok, fam_ok;
+	unsigned char sig[16], fam[16];
+	uint64_t nocookies;
+};
+
+/* --apply: (hour, signature) pairs labelled automated. */
+static struct dtab *labels;
+static enum level labels_level;
+
+/* --metrics: a row of the hourly table, per (signature, request kind). */
+struct hrow {
+	unsigned char sig[16];
+	int64_t first, last;		/* epoch seconds */
+	uint64_t count, nocookies;
+	uint64_t ualen;
+	uint32_t distinct;
+	uint8_t kind;			/* 1 pageview, 2 redirect, 3 both */
+};
+struct crow {
+	struct digest k;
+	struct hrow r;
+};
+struct rrow {
+	unsigned char sig[16];
+	uint8_t kind;
+	struct am_rollup r;
+};
+/* The two hours still open (the newest and the one before it). */
+static struct {
+	int64_t hour;
+	struct dtab *rows;		/* key digest -> struct hrow */
+	struct dtab *titles;		/* digest of key + title: a set */
+} open_[2];
+/* The last WINDOW closed hours, by hour modulo WINDOW. */
+static struct {
+	int64_t hour;
+	struct crow *v;
+	size_t n, cap;
+} ring[WINDOW];
+static int started;
+static int64_t lo_hour;			/* the older open hour */
+static int64_t last_data = INT64_MIN;	/* newest closed hour with rows */
+static uint64_t hours_written, peak_rows, peak_bytes;
+
+static void setup(void);
+static int record(const struct line *ln);
+static void load_labels(void);
+static void finish_metrics(void);
+
+int
+main(int argc, char *argv[])
+{
+	int c;
+	static const struct option longopts[] = {
+		{ "accept-language", required_argument, NULL, 0x100 + F_AL },
+		{ "agent-type", required_argument, NULL, 0x100 + F_AGENT },
+		{ "apply", required_argument, NULL, 'a' },
+		{ "bad", required_argument, NULL, 'b' },
+		{ "drop", required_argument, NULL, 'd' },
+		{ "dt", required_argument, NULL, 0x100 + F_DT },
+		{ "epoch", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "ip", required_argument, NULL, 0x100 + F_IP },
+		{ "is-pageview", required_argument, NULL, 0x100 + F_PV },
+		{ "is-redirect-to-pageview", required_argument, NULL, 0x100 + F_RD },
+		{ "lenient", no_argument, NULL, 'l' },
+		{ "level", required_argument, NULL, 'L' },
+		{ "metrics", no_argument, NULL, 'm' },
+		{ "page-title", required_argument, NULL, 0x100 + F_TITLE },
+		{ "shard", required_argument, NULL, 1 },
+		{ "stats", no_argument, NULL, 2 },
+		{ "time-unit", required_argument, NULL, 'u' },
+		{ "uri-host", required_argument, NULL, 0x100 + F_HOST },
+		{ "uri-query", required_argument, NULL, 0x100 + F_QUERY },
+		{ "user-agent", required_argument, NULL, 0x100 + F_UA },
+		{ "x-analytics", required_argument, NULL, 0x100 + F_XA },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	cli_init(argv[0], usage_text);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":a:b:d:ehL:lmu:", longopts,
+	    NULL)) != -1) {
+		if (c >= 0x100 && c < 0x100 + NF) {
+			fexpr[c - 0x100] = optarg;
+			continue;
+		}
+		switch (c) {
+		case 1:
+			if (cli_parse_shard(optarg, &shard_k, &shard_n) == -1)
+				cli_usage("--shard: expected k/n with 1 <= k <= n: %s",
+				    optarg);
+			break;
+		case 2:
+			cli_set_stats(1);
+			break;
+		case 'a':
+			applypath = optarg;
+			break;
+		case 'b':
+			if (cli_set_bad(optarg) == -1)
+				cli_usage("--bad: expected warn, fail, skip or a file name");
+			break;
+		case 'd':
+			if (strcmp(optarg, "automated") == 0)
+				dropauto = 1;
+			else if (strcmp(optarg, "spider") == 0)
+				dropspider = 1;
+			else
+				cli_usage("--drop: expected automated or spider: %s",
+				    optarg);
+			break;
+		case 'e':
+			epoch = 1;
+			break;
+		case 'h':
+			cli_help();
+		case 'L':
+			levelset = 1;
+			if (strcmp(optarg, "domain") == 0)
+				level = L_DOMAIN;
+			else if (strcmp(optarg, "project-family") == 0)
+				level = L_FAMILY;
+			else
+				cli_usage("--level: expected domain or project-family: %s",
+				    optarg);
+			break;
+		case 'l':
+			lenient = 1;
+			break;
+		case 'm':
+			metrics = 1;
+			break;
+		case 'u':
+			if (ts_unit_parse(optarg, &unit) == -1)
+				cli_usage("--time-unit: expected s, ms, us or ns: %s",
+				    optarg);
+			break;
+		case ':':
+			cli_usage("option %s needs an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				cli_usage("unknown option: -%c", optopt);
+			cli_usage("unknown option: %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	setup();
+	if (applypath)
+		load_labels();
+
+	struct input *in = in_open(argv, argc);
+	struct line ln;
+	int r, stopped = 0;
+	while ((r = in_next(in, &ln)) != 0) {
+		if (r == -1) {
+			cli_input_error(in_error(in));
+			continue;
+		}
+		stats.read++;
+		if (record(&ln) == -1) {
+			stopped = 1;
+			break;
+		}
+	}
+	in_close(in);
+	/* Under --bad=fail the hours still open are not complete: they are
+	 * not written. */
+	if (metrics && !stopped)
+		finish_metrics();
+
+	cli_stat("null_signatures", null_sigs);
+	if (metrics) {
+		cli_stat("filtered", filtered);
+		cli_stat("late", late);
+		cli_stat("hours", hours_written);
+		cli_stat("peak_rows", peak_rows);
+		cli_stat("peak_bytes", peak_bytes);
+	} else {
+		cli_stat("derived_spiders", derived_spiders);
+		if (applypath) {
+			cli_stat("automated_labels", dtab_count(labels));
+			cli_stat("relabelled", relabelled);
+		}
+		if (dropauto || dropspider)
+			cli_stat("dropped", dropped);
+	}
+	if (shard_n)
+		cli_stat("other_shards", other_shards);
+
+	for (int i = 0; i < 2; i++) {
+		dtab_free(open_[i].rows);
+		dtab_free(open_[i].titles);
+	}
+	for (int i = 0; i < WINDOW; i++)
+		free(ring[i].v);
+	dtab_free(labels);
+	am_spider_free(spider);
+	fs_free(fs);
+	for (int i = 0; i < NF; i++)
+		buf_free(&sbuf[i]);
+	buf_free(&family);
+	buf_free(&scratch);
+	buf_free(&key);
+	buf_free(&xabuf[0]);
+	buf_free(&xabuf[1]);
+	return cli_exit();
+}
+
+/* Check option combinations, compile the expressions and the pattern. */
+static void
+setup(void)
+{
+	char err[512];
+
+	if (metrics && (applypath || dropauto || dropspider))
+		cli_usage("--apply and --drop work on records; --metrics writes "
+		    "labels: choose one");
+	if (levelset && !metrics)
+		cli_usage("--level goes with --metrics (--apply takes the level "
+		    "of its labels)");
+
+	fs = fs_new();
+	for (int i = 0; i < NF; i++) {
+		fidx[i] = -1;
+		if ((i == F_DT || i == F_PV || i == F_RD) && !metrics && !applypath)
+			continue;
+		if (i == F_TITLE && !metrics)
+			continue;
+		if ((fidx[i] = fs_add(fs, fexpr[i], FS_FIRST, err, sizeof err)) == -1)
+			cli_usage("--%s %s: %s", i == F_RD ? "is-redirect-to-pageview" :
+			    i == F_PV ? "is-pageview" : i == F_AL ? "accept-language" :
+			    i == F_UA ? "user-agent" : i == F_HOST ? "uri-host" :
+			    i == F_QUERY ? "uri-query" : i == F_XA ? "x-analytics" :
+			    i == F_AGENT ? "agent-type" : i == F_TITLE ? "page-title" :
+			    fname[i], fexpr[i], err);
+	}
+	if ((spider = am_spider_new(err, sizeof err)) == NULL)
+		cli_fatal("%s", err);
+	if (metrics)
+		for (int i = 0; i < 2; i++) {
+			open_[i].rows = dtab_new(sizeof(struct hrow));
+			open_[i].titles = dtab_new(0);
+		}
+}
+
+/*
+ * The string value of field i: 1 with *s set (unescaped only when it has
+ * escapes), 0 when missing, -1 when it is not a string.
+ */
+static int
+getstr(int i, struct str *s)
+{
+	const struct jval *v;
+
+	s->p = NULL;
+	s->n = 0;
+	if (fidx[i] < 0 || (v = fs_first(fs, fidx[i])) == NULL)
+		return 0;
+	if (v->type != J_STRING)
+		return -1;
+	if (memchr(v->text, '\\', v->len) == NULL) {
+		s->p = v->text + 1;
+		s->n = v->len - 2;
+	} else {
+		buf_reset(&sbuf[i]);
+		json_unescape(&sbuf[i], v->text, v->len);
+		s->p = sbuf[i].p;
+		s->n = sbuf[i].len;
+	}
+	return 1;
+}
+
+/* A flag field: true, or a non-zero number. */
+static int
+getflag(int i)
+{
+	const struct jval *v;
+
+	if (fidx[i] < 0 || (v = fs_first(fs, fidx[i])) == NULL)
+		return 0;
+	return v->type == J_TRUE || (v->type == J_NUMBER && v->num != 0);
+}
+
+/* nocookies: the integer value of the X-Analytics key, 0 otherwise. */
+static uint64_t
+nocookies_of(struct str v)
+{
+	uint64_t n = 0;
+
+	if (v.p == NULL || v.n == 0 || v.n > 18)
+		return 0;
+	for (size_t i = 0; i < v.n; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return 0;
+		n = n * 10 + (uint64_t)(v.p[i] - '0');
+	}
+	return n;
+}
+
+/*
+ * The X-Analytics values the refinery reads: wmfuuid and nocookies.  The
+ * field is the raw header (a string; "-" means no header) or an object.
+ * Returns 0, or -1 with *why.
+ */
+static int
+xanalytics(int *has_uuid, struct str *uuid, uint64_t *nocookies, const char **why)
+{
+	const struct jval *v;
+	struct str hdr, nc;
+
+	*has_uuid = 0;
+	*nocookies = 0;
+	if ((v = fs_first(fs, fidx[F_XA])) == NULL)
+		return 0;
+	if (v->type == J_STRING) {
+		getstr(F_XA, &hdr);
+		if (hdr.n == 1 && hdr.p[0] == '-')
+			return 0;
+		*has_uuid = am_xa_get(hdr, "wmfuuid", uuid);
+		if (am_xa_get(hdr, "nocookies", &nc))
+			*nocookies = nocookies_of(nc);
+		return 0;
+	}
+	if (v->type != J_OBJECT) {
+		*why = "x_analytics is neither a string nor an object";
+		return -1;
+	}
+	/* Member values: a string's content, null as SQL NULL, any other
+	 * value as its JSON text; the last duplicate wins, as in jq. */
+	size_t pos = 0;
+	struct jval k, val;
+	while (jmember_next(v->text, v->len, &pos, &k, &val) == 1) {
+		int isuuid = k.len == 9 && memcmp(k.text, "\"wmfuuid\"", 9) == 0;
+		int isnc = k.len == 11 && memcmp(k.text, "\"nocookies\"", 11) == 0;
+		if (!isuuid && !isnc)
+			continue;
+		struct str s = { val.text, val.len };
+		struct buf *b = &xabuf[isuuid];
+		if (val.type == J_NULL)
+			s.p = NULL, s.n = 0;
+		else if (val.type == J_STRING && memchr(val.text, '\\', val.len)) {
+			buf_reset(b);
+			json_unescape(b, val.text, val.len);
+			s.p = b->p, s.n = b->len;
+		} else if (val.type == J_STRING)
+			s.p = val.text + 1, s.n = val.len - 2;
+		if (isuuid) {
+			*has_uuid = 1;
+			*uuid = s;
+		} else
+			*nocookies = nocookies_of(s);
+	}
+	return 0;
+}
+
+/* Evaluate the record's fields and compute its signatures. */
+static int
+compute(const struct line *ln, struct rec *r, const char **why)
+{
+	static const int strs[] = { F_IP, F_UA, F_AL, F_HOST, F_QUERY };
+	static char whybuf[128];
+
+	for (size_t i = 0; i < LEN(strs); i++)
+		if (getstr(strs[i], &r->v[strs[i]]) == -1) {
+			snprintf(whybuf, sizeof whybuf, "%s is not a string",
+			    fname[strs[i]]);
+			*why = whybuf;
+			return -1;
+		}
+	r->agent = fidx[F_AGENT] >= 0 ? fs_first(fs, fidx[F_AGENT]) : NULL;
+	if (r->agent && r->agent->type != J_STRING) {
+		*why = "agent_type is not a string";
+		return -1;
+	}
+	if (r->agent) {
+		getstr(F_AGENT, &r->agent_type);
+		r->derived = 0;
+	} else {
+		/* A missing user agent is logged as "-", which isSpider takes
+		 * for a spider. */
+		struct str ua = r->v[F_UA].p ? r->v[F_UA] : (struct str){ "-", 1 };
+		int sp = am_spider_match(spider, ua);
+		r->agent_type = sp ? (struct str){ "spider", 6 } : (struct str){ "user", 4 };
+		r->derived = 1;
+	}
+
+	int has_uuid;
+	struct str uuid = { NULL, 0 }, sfx;
+	if (xanalytics(&has_uuid, &uuid, &r->nocookies, why) == -1)
+		return -1;
+
+	buf_reset(&family);
+	am_project_family(&family, r->v[F_HOST]);
+
+	struct str al = r->v[F_AL];
+	if (al.p == NULL && lenient)
+		al = (struct str){ "", 0 };
+	r->sig_ok = r->fam_ok = 0;
+	if (r->v[F_IP].p == NULL || r->v[F_UA].p == NULL || al.p == NULL) {
+		null_sigs++;
+		return 0;
+	}
+	int lone;
+	if (am_suffix(has_uuid, uuid, r->v[F_QUERY], &sfx, &lone) == -1) {
+		*why = "uri_query: appInstallID without a value (the refinery's "
+		    "signature fails here)";
+		return -1;
+	}
+	am_signatures(r->v[F_IP], r->v[F_UA], al, r->v[F_HOST],
+	    (struct str){ family.p, family.len }, sfx, lone, r->sig, &r->sig_ok,
+	    r->fam);
+	r->fam_ok = 1;
+	(void)ln;
+	return 0;
+}
+
+static void
+put_sig(int ok, const unsigned char d[16])
+{
+	char hex[33];
+
+	if (!ok) {
+		buf_adds(&outbuf, "null");
+		return;
+	}
+	md5_hex(d, hex);
+	buf_addc(&outbuf, '"');
+	buf_add(&outbuf, hex, 32);
+	buf_addc(&outbuf, '"');
+}
+
+/* The shard of a signature: that of its hex text as a JSON string, the
+ * key pingdedup --shard would use on the annotated field. */
+static int
+in_shard(const unsigned char d[16])
+{
+	char hex[35];
+
+	if (!shard_n)
+		return 1;
+	hex[0] = '"';
+	md5_hex(d, hex + 1);
+	hex[33] = '"';
+	return shard_of(json_digest(hex, 34, &scratch), shard_n) == shard_k;
+}
+
+/* The hour of the record's dt: 1, 0 when missing, -1 when bad. */
+static int
+hour_of(int64_t *sec, int64_t *hour, const char **why)
+{
+	const struct jval *v = fs_first(fs, fidx[F_DT]);
+	int64_t ns;
+	static char whybuf[160];
+	const char *w;
+
+	if (v == NULL)
+		return 0;
+	if (ts_from_jval(v, unit, &ns, &w) == -1) {
+		snprintf(whybuf, sizeof whybuf, "dt: %s", w);
+		*why = whybuf;
+		return -1;
+	}
+	/* unix_timestamp() keeps whole seconds. */
+	*sec = ts_floor(ns, NS_PER_SEC, 0) / NS_PER_SEC;
+	*hour = ts_floor(*sec, HOUR, 0);
+	return 1;
+}
+
+static struct digest
+label_key(int64_t hour, const unsigned char sig[16])
+{
+	unsigned char k[24];
+
+	for (int i = 0; i < 8; i++)
+		k[i] = (unsigned char)((uint64_t)hour >> (8 * i));
+	memcpy(k + 8, sig, 16);
+	return digest128(k, sizeof k);
+}
+
+static int annotate(const struct line *ln, struct rec *r);
+static int accumulate(const struct line *ln, struct rec *r);
+
+static int
+record(const struct line *ln)
+{
+	struct rec r;
+	const char *why;
+
+	if (fs_eval(fs, ln->p, ln->len) == -1)
+		return cli_bad(ln, fs_error(fs));
+	if (compute(ln, &r, &why) == -1)
+		return cli_bad(ln, why);
+	return metrics ? accumulate(ln, &r) : annotate(ln, &r);
+}
+
+static int
+annotate(const struct line *ln, struct rec *r)
+{
+	int empty;
+	size_t end = json_object_end(ln->p, ln->len, &empty);
+
+	if (end == (size_t)-1)
+		return cli_bad(ln, "not a JSON object");
+	if (!r->fam_ok)
+		stats.missing++;
+	if (shard_n && !(r->fam_ok && in_shard(r->fam))) {
+		other_shards++;
+		return 0;
+	}
+
+	const char *agent = r->agent_type.p;
+	size_t agentn = r->agent_type.n;
+	int changed = 0;
+	if (applypath && agentn == 4 && memcmp(agent, "user", 4) == 0 &&
+	    (getflag(F_PV) || getflag(F_RD))) {
+		int64_t sec, hour;
+		const char *why;
+		int h = hour_of(&sec, &hour, &why);
+		if (h == -1)
+			return cli_bad(ln, why);
+		int ok = labels_level == L_DOMAIN ? r->sig_ok : r->fam_ok;
+		const unsigned char *sig = labels_level == L_DOMAIN ? r->sig : r->fam;
+		if (h == 0 || !ok)
+			stats.missing++;
+		else if (dtab_get(labels, label_key(hour, sig))) {
+			agent = "automated";
+			agentn = 9;
+			changed = 1;
+			relabelled++;
+		}
+	}
+	if ((dropauto && agentn == 9 && memcmp(agent, "automated", 9) == 0) ||
+	    (dropspider && agentn == 6 && memcmp(agent, "spider", 6) == 0)) {
+		dropped++;
+		return 0;
+	}
+
+	/* The record's own agent_type is rewritten where it stands when
+	 * its text lies in the line (a plain path); otherwise a top-level
+	 * member is added, which jq reads as the last duplicate. */
+	const char *p = ln->p;
+	size_t upto = end;
+	int inplace = changed && r->agent && r->agent->text >= ln->p &&
+	    r->agent->text + r->agent->len <= ln->p + ln->len;
+	buf_reserve(&outbuf, ln->len + 200);
+	if (inplace) {
+		size_t at = (size_t)(r->agent->text - ln->p);
+		buf_add(&outbuf, p, at);
+		buf_adds(&outbuf, "\"automated\"");
+		buf_add(&outbuf, p + at + r->agent->len, end - at - r->agent->len);
+	} else
+		buf_add(&outbuf, p, upto);
+	buf_adds(&outbuf, empty ? "\"actor_signature\":" : ",\"actor_signature\":");
+	put_sig(r->sig_ok, r->sig);
+	buf_adds(&outbuf, ",\"actor_signature_per_project_family\":");
+	put_sig(r->fam_ok, r->fam);
+	buf_adds(&outbuf, ",\"project_family\":");
+	json_put_string(&outbuf, family.p, family.len);
+	if (r->derived || (changed && !inplace)) {
+		buf_adds(&outbuf, ",\"agent_type\":");
+		json_put_string(&outbuf, agent, agentn);
+		derived_spiders += r->derived && agentn == 6;
+	}
+	buf_add(&outbuf, p + end, ln->len - end);
+	out_end();
+	return 0;
+}
+
+/* ---- --metrics ---- */
+
+static int
+slot_of(int64_t hour)
+{
+	return (int)((hour / HOUR) & 1);
+}
+
+static int
+by_sig_kind(const void *a, const void *b)
+{
+	const struct rrow *x = a, *y = b;
+	int c = memcmp(x->sig, y->sig, 16);
+
+	return c ? c : (int)x->kind - (int)y->kind;
+}
+
+/* Write the labels of hour h: every actor and kind with rows in the 24
+ * hours h-23 .. h, in signature order. */
+static void
+rollup(int64_t h)
+{
+	if (last_data == INT64_MIN || last_data < h - (WINDOW - 1) * HOUR)
+		return;
+	struct dtab *roll = dtab_new(sizeof(struct rrow));
+	int ins;
+	for (int i = 0; i < WINDOW; i++) {
+		if (ring[i].v == NULL || ring[i].hour > h ||
+		    ring[i].hour < h - (WINDOW - 1) * HOUR)
+			continue;
+		for (size_t j = 0; j < ring[i].n; j++) {
+			const struct hrow *hr = &ring[i].v[j].r;
+			struct rrow *rr = dtab_put(roll, ring[i].v[j].k, &ins);
+			if (ins) {
+				memcpy(rr->sig, hr->sig, 16);
+				rr->kind = hr->kind;
+				rr->r.first = hr->first;
+				rr->r.last = hr->last;
+			}
+			rr->r.count += hr->count;
+			if (hr->first < rr->r.first)
+				rr->r.first = hr->first;
+			if (hr->last > rr->r.last)
+				rr->r.last = hr->last;
+			rr->r.nocookies += hr->nocookies;
+			if (hr->ualen > rr->r.ualen)
+				rr->r.ualen = hr->ualen;
+			rr->r.sum_distinct += hr->distinct;
+			rr->r.hours++;
+			rr->r.rolled_up_hours += hr->distinct > 0;
+		}
+	}
+	size_t n = dtab_count(roll), k = 0, pos = 0;
+	struct rrow *v = xreallocarray(NULL, n ? n : 1, sizeof *v);
+	void *val;
+	while (dtab_next(roll, &pos, NULL, &val))
+		v[k++] = *(struct rrow *)val;
+	qsort(v, n, sizeof *v, by_sig_kind);
+
+	uint64_t bytes = dtab_bytes(roll) + n * sizeof *v;
+	for (int i = 0; i < 2; i++)
+		bytes += dtab_bytes(open_[i].rows) + dtab_bytes(open_[i].titles);
+	uint64_t rows = 0;
+	for (int i = 0; i < WINDOW; i++) {
+		bytes += ring[i].cap * sizeof(struct crow);
+		rows += ring[i].n;
+	}
+	if (bytes > peak_bytes)
+		peak_bytes = bytes;
+	if (rows > peak_rows)
+		peak_rows = rows;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct am_rollup *r = &v[i].r;
+		const char *reason, *label = am_label(r, &reason);
+		int64_t rate;
+		buf_adds(&outbuf, "{\"hour\":");
+		ts_put(&outbuf, h * NS_PER_SEC, epoch);
+		buf_adds(&outbuf, level == L_DOMAIN ? ",\"actor_signature\":" :
+		    ",\"actor_signature_per_project_family\":");
+		put_sig(1, v[i].sig);
+		buf_adds(&outbuf, v[i].kind & 1 ? ",\"is_pageview\":true" :
+		    ",\"is_pageview\":false");
+		buf_adds(&outbuf, v[i].kind & 2 ? ",\"is_redirect_to_pageview\":true" :
+		    ",\"is_redirect_to_pageview\":false");
+		buf_adds(&outbuf, ",\"first_interaction_dt\":");
+		ts_put(&outbuf, r->first * NS_PER_SEC, epoch);
+		buf_adds(&outbuf, ",\"last_interaction_dt\":");
+		ts_put(&outbuf, r->last * NS_PER_SEC, epoch);
+		buf_adds(&outbuf, ",\"pageview_count\":");
+		json_put_u64(&outbuf, r->count);
+		buf_adds(&outbuf, ",\"pageview_rate_per_min\":");
+		if (am_rate(r, &rate))
+			json_put_i64(&outbuf, rate);
+		else
+			buf_adds(&outbuf, "null");
+		buf_adds(&outbuf, ",\"nocookies\":");
+		json_put_u64(&outbuf, r->nocookies);
+		buf_adds(&outbuf, ",\"user_agent_length\":");
+		json_put_u64(&outbuf, r->ualen);
+		buf_adds(&outbuf, ",\"avg_distinct_pages_visited_count\":");
+		json_put_double(&outbuf, am_avg_distinct(r));
+		buf_adds(&outbuf, ",\"rolled_up_hours\":");
+		json_put_u64(&outbuf, r->rolled_up_hours);
+		buf_adds(&outbuf, ",\"label\":\"");
+		buf_adds(&outbuf, label);
+		buf_adds(&outbuf, "\",\"label_reason\":\"");
+		buf_adds(&outbuf, reason);
+		buf_adds(&outbuf, "\"}");
+		out_end();
+	}
+	if (n)
+		hours_written++;
+	free(v);
+	dtab_free(roll);
+}
+
+/* Close open hour h: its rows join the window, and its labels are written. */
+static void
+close_hour(int64_t h)
+{
+	int s = slot_of(h);
+	int ri = (int)(((h / HOUR) % WINDOW + WINDOW) % WINDOW);
+	size_t n = open_[s].rows ? dtab_count(open_[s].rows) : 0;
+
+	ring[ri].n = 0;
+	ring[ri].hour = h;
+	if (n > ring[ri].cap || ring[ri].cap > 4 * n + 64) {
+		free(ring[ri].v);
+		ring[ri].cap = n;
+		ring[ri].v = xreallocarray(NULL, n ? n : 1, sizeof(struct crow));
+	}
+	size_t pos = 0;
+	struct digest k;
+	void *val;
+	while (dtab_next(open_[s].rows, &pos, &k, &val)) {
+		ring[ri].v[ring[ri].n].k = k;
+		ring[ri].v[ring[ri].n].r = *(struct hrow *)val;
+		ring[ri].n++;
+	}
+	if (n)
+		last_data = h;
+	rollup(h);
+	/* The slot is reused for hour h + 2. */
+	dtab_free(open_[s].rows);
+	dtab_free(open_[s].titles);
+	open_[s].rows = dtab_new(sizeof(struct hrow));
+	open_[s].titles = dtab_new(0);
+	open_[s].hour = h + 2 * HOUR;
+}
+
+/* A record of hour h, newer than the newest open hour, arrived: close
+ * every hour before h - 1, skipping stretches with nothing to write. */
+static void
+advance(int64_t h)
+{
+	while (lo_hour < h - HOUR) {
+		int s = slot_of(lo_hour), t = slot_of(lo_hour + HOUR);
+		if (dtab_count(open_[s].rows) == 0 && dtab_count(open_[t].rows) == 0 &&
+		    (last_data == INT64_MIN || last_data < lo_hour - (WINDOW - 1) * HOUR)) {
+			/* Nothing open and the window is empty: jump. */
+			lo_hour = h - HOUR;
+			open_[slot_of(lo_hour)].hour = lo_hour;
+			open_[slot_of(h)].hour = h;
+			break;
+		}
+		close_hour(lo_hour);
+		lo_hour += HOUR;
+	}
+}
+
+static void
+finish_metrics(void)
+{
+	if (!started)
+		return;
+	close_hour(lo_hour);
+	close_hour(lo_hour + HOUR);
+}
+
+static int
+has_weblight(struct str ua)
+{
+	for (const char *p = ua.p; ua.n >= 8 && p <= ua.p + ua.n - 8; p++) {
+		p = memchr(p, 'w', (size_t)(ua.p + ua.n - 8 - p) + 1);
+		if (p == NULL)
+			return 0;
+		if (memcmp(p, "weblight", 8) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+accumulate(const struct line *ln, struct rec *r)
+{
+	int64_t sec, hour;
+	const char *why;
+	int h;
+
+	if ((h = hour_of(&sec, &hour, &why)) == -1)
+		return cli_bad(ln, why);
+	int ok = level == L_DOMAIN ? r->sig_ok : r->fam_ok;
+	const unsigned char *sig = level == L_DOMAIN ? r->sig : r->fam;
+	if (h == 0 || !ok) {
+		stats.missing++;
+		return 0;
+	}
+	/* The refinery's row filter: pageviews and redirects to them, by
+	 * user agents, not Google Web Light (case-sensitive LIKE). */
+	uint8_t kind = (uint8_t)(getflag(F_PV) | getflag(F_RD) << 1);
+	struct str ua = r->v[F_UA];
+	if (kind == 0 || r->agent_type.n != 4 || memcmp(r->agent_type.p, "user", 4) != 0 ||
+	    has_weblight(ua)) {
+		filtered++;
+		return 0;
+	}
+	if (!in_shard(sig)) {
+		other_shards++;
+		return 0;
+	}
+	if (!started) {
+		started = 1;
+		lo_hour = hour - HOUR;
+		open_[slot_of(lo_hour)].hour = lo_hour;
+		open_[slot_of(hour)].hour = hour;
+	} else if (hour > lo_hour + HOUR)
+		advance(hour);
+	if (hour < lo_hour) {
+		late++;
+		return cli_bad(ln, "late record: its hour's labels were already "
+		    "written");
+	}
+
+	int s = slot_of(hour), ins;
+	buf_reset(&key);
+	buf_add(&key, sig, 16);
+	buf_addc(&key, (char)kind);
+	struct digest k = digest128(key.p, key.len);
+	struct hrow *hr = dtab_put(open_[s].rows, k, &ins);
+	if (ins) {
+		memcpy(hr->sig, sig, 16);
+		hr->kind = kind;
+		hr->first = hr->last = sec;
+	}
+	hr->count++;
+	if (sec < hr->first)
+		hr->first = sec;
+	if (sec > hr->last)
+		hr->last = sec;
+	hr->nocookies += r->nocookies;
+	uint64_t len = am_chars(ua);
+	if (len > hr->ualen)
+		hr->ualen = len;
+	/* COUNT(DISTINCT page_title) ignores NULL. */
+	const struct jval *t = fs_first(fs, fidx[F_TITLE]);
+	if (t) {
+		buf_add(&key, "\0", 1);
+		json_canon(&key, t->text, t->len);
+		dtab_put(open_[s].titles, digest128(key.p, key.len), &ins);
+		if (ins) {
+			hr = dtab_get(open_[s].rows, k);
+			hr->distinct++;
+		}
+	}
+	return 0;
+}
+
+/* ---- --apply ---- */
+
+/* Load the automated labels of a --metrics output. */
+static void
+load_labels(void)
+{
+	char err[512];
+	struct fieldset *lf = fs_new();
+	int fh = fs_add(lf, ".hour", FS_FIRST, err, sizeof err);
+	int fd = fs_add(lf, ".actor_signature", FS_FIRST, err, sizeof err);
+	int ff = fs_add(lf, ".actor_signature_per_project_family", FS_FIRST, err, sizeof err);
+	int fl = fs_add(lf, ".label", FS_FIRST, err, sizeof err);
+	char *paths[1] = { (char *)applypath };
+	struct input *in = in_open(paths, 1);
+	struct line ln;
+	int r, seen = 0, ins;
+
+	labels = dtab_new(0);
+	while ((r = in_next(in, &ln)) != 0) {
+		if (r == -1)
+			cli_fatal("%s", in_error(in));
+		if (fs_eval(lf, ln.p, ln.len) == -1)
+			cli_fatal("%s:%llu: %s", ln.file, (unsigned long long)ln.lineno,
+			    fs_error(lf));
+		const struct jval *h = fs_first(lf, fh), *l = fs_first(lf, fl);
+		const struct jval *sd = fs_first(lf, fd), *sf = fs_first(lf, ff);
+		const struct jval *s = sd ? sd : sf;
+		enum level lv = sd ? L_DOMAIN : L_FAMILY;
+		int64_t ns;
+		const char *why;
+		if (h == NULL || l == NULL || s == NULL || (sd && sf) ||
+		    s->type != J_STRING || s->len != 34)
+			cli_fatal("%s:%llu: not an actorsig --metrics record", ln.file,
+			    (unsigned long long)ln.lineno);
+		if (seen && lv != labels_level)
+			cli_fatal("%s:%llu: labels of both levels in one file", ln.file,
+			    (unsigned long long)ln.lineno);
+		labels_level = lv;
+		seen = 1;
+		if (ts_from_jval(h, unit, &ns, &why) == -1)
+			cli_fatal("%s:%llu: hour: %s", ln.file,
+			    (unsigned long long)ln.lineno, why);
+		if (!(l->len == 11 && memcmp(l->text, "\"automated\"", 11) == 0))
+			continue;
+		unsigned char sig[16];
+		for (int i = 0; i < 16; i++) {
+			int hi = s->text[1 + 2 * i], lo = s->text[2 + 2 * i];
+			hi = hi >= 'a' ? hi - 'a' + 10 : hi - '0';
+			lo = lo >= 'a' ? lo - 'a' + 10 : lo - '0';
+			sig[i] = (unsigned char)(hi << 4 | lo);
+		}
+		dtab_put(labels, label_key(ts_floor(ns, NS_PER_SEC, 0) / NS_PER_SEC, sig), &ins);
+	}
+	in_close(in);
+	fs_free(lf);
+}
