@@ -1,0 +1,627 @@
+/*
+ * maxcount: the most intervals active at once, per group and period.
+ *
+ * Each record is an interval [start, end) of some group (-g, repeatable).
+ * For each group, and each period (--per) an interval of the group
+ * overlaps, maxcount writes the maximum number of the group's intervals
+ * active at one instant in that period, where that maximum first holds and
+ * how many intervals overlap the period.  An interval with end == start is
+ * active at its start instant only.
+ *
+ * The count only changes where an interval starts or ends, so a group's
+ * starts and ends are sorted (radix sort, O(n) per pass) and swept once;
+ * period boundaries between changes are crossed with the count then
+ * current, which is how a period in which intervals are active throughout,
+ * with no start or end inside, still gets its true maximum.  A group's
+ * intervals cannot be forgotten before the input ends (a later record may
+ * start earlier), so memory is 16 bytes per interval (8 for an interval of
+ * length 0) plus the groups' printed forms; --sorted input holds one group.
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/cli.h"
+#include "../lib/field.h"
+#include "../lib/hash.h"
+#include "../lib/input.h"
+#include "../lib/json.h"
+#include "../lib/ts.h"
+#include "../lib/util.h"
+
+static const char usage_text[] =
+    "usage: maxcount [-EhSt] [-e expr] [-g expr] [-o time] [-p dur | day]"
+    " [-s expr] [-U unit] [--bad action] [--shard k/n] [--stats] [file ...]\n";
+
+struct i64v {
+	int64_t *p;
+	size_t n, cap;
+};
+
+struct group {
+	size_t toff, tlen;	/* printed form in gtext */
+	struct i64v starts;	/* starts of intervals with end > start */
+	struct i64v ends;
+	struct i64v points;	/* starts of intervals with end == start */
+};
+
+/* Options. */
+static const char *start_expr = ".start", *end_expr = ".end";
+static const char **group_expr;
+static size_t ngroup_expr;
+static int64_t per, origin;
+static int timeline, epoch_out, sorted_in;
+static enum ts_unit unit = TS_S;
+static unsigned shard_k, shard_n;
+
+static struct fieldset *fs;
+static int sfield, efield, *gfield;
+
+static struct dtab *gtab;	/* group digest -> index + 1 */
+static struct group *groups;
+static size_t ngroups, capgroups;
+static struct buf gtext, gkey, scratch;
+static uint64_t nintervals, ndone;
+static int64_t *tmp;		/* radix sort scratch */
+static size_t captmp;
+/* --sorted: the current group and the groups that have ended. */
+static struct dtab *done_groups;
+static struct digest cur_group;
+static int have_cur_group;
+
+static void process_group(struct group *g);
+static void release_group(struct group *g);
+
+/* ------------------------------------------------------------ vectors */
+
+static void
+push(struct i64v *v, int64_t x)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 16;
+		v->p = xreallocarray(v->p, v->cap, sizeof(*v->p));
+	}
+	v->p[v->n++] = x;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * LSD radix sort on the bytes of the time with its sign bit flipped, so
+ * that unsigned byte order is numeric order.  Passes whose byte is the
+ * same in every element (the high bytes of times a few days apart) are
+ * skipped.
+ */
+static void
+sort_i64(int64_t *a, size_t n)
+{
+	static size_t count[8][256];
+	uint64_t *src = (uint64_t *)a, *dst, *t, u;
+	size_t i, pass, sum, c;
+	const uint64_t flip = UINT64_C(1) << 63;
+
+	if (n < 256) {
+		qsort(a, n, sizeof(*a), cmp_i64);
+		return;
+	}
+	if (n > captmp) {
+		captmp = n;
+		tmp = xreallocarray(tmp, captmp, sizeof(*tmp));
+	}
+	dst = (uint64_t *)tmp;
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++) {
+		u = src[i] ^ flip;
+		for (pass = 0; pass < 8; pass++)
+			count[pass][(u >> (8 * pass)) & 0xff]++;
+	}
+	for (pass = 0; pass < 8; pass++) {
+		if (count[pass][((src[0] ^ flip) >> (8 * pass)) & 0xff] == n)
+			continue;
+		for (sum = 0, i = 0; i < 256; i++) {
+			c = count[pass][i];
+			count[pass][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++) {
+			u = src[i] ^ flip;
+			dst[count[pass][(u >> (8 * pass)) & 0xff]++] = src[i];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != (uint64_t *)a)
+		memcpy(a, src, n * sizeof(*a));
+}
+
+/* ------------------------------------------------------------ output */
+
+static void
+put_head(const struct group *g)
+{
+	buf_adds(&outbuf, "{\"group\":");
+	buf_add(&outbuf, gtext.p + g->toff, g->tlen);
+}
+
+static void
+write_period(const struct group *g, int64_t p, int64_t max, int64_t at,
+    int64_t until, int64_t m)
+{
+	put_head(g);
+	buf_adds(&outbuf, ",\"period\":");
+	if (per)
+		ts_put(&outbuf, p, epoch_out);
+	else
+		buf_adds(&outbuf, "null");
+	buf_adds(&outbuf, ",\"max\":");
+	json_put_i64(&outbuf, max);
+	buf_adds(&outbuf, ",\"at\":");
+	ts_put(&outbuf, at, epoch_out);
+	buf_adds(&outbuf, ",\"until\":");
+	ts_put(&outbuf, until, epoch_out);
+	buf_adds(&outbuf, ",\"intervals\":");
+	json_put_i64(&outbuf, m);
+	buf_addc(&outbuf, '}');
+	out_end();
+}
+
+static void
+write_stretch(const struct group *g, int64_t from, int64_t until, int64_t count)
+{
+	put_head(g);
+	buf_adds(&outbuf, ",\"from\":");
+	ts_put(&outbuf, from, epoch_out);
+	buf_adds(&outbuf, ",\"until\":");
+	ts_put(&outbuf, until, epoch_out);
+	buf_adds(&outbuf, ",\"count\":");
+	json_put_i64(&outbuf, count);
+	buf_addc(&outbuf, '}');
+	out_end();
+}
+
+/* ------------------------------------------------------------ the sweep */
+
+static inline int64_t
+sadd(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return INT64_MAX;
+	return r;
+}
+
+/* The maximum of one period, tracked over the instants of the sweep. */
+struct pmax {
+	int64_t p;		/* period start */
+	int64_t best, at, until, m;
+	int running;		/* the first maximal stretch has not ended */
+};
+
+static void
+pm_start(struct pmax *pm, int64_t p, int64_t cur, int64_t t)
+{
+	pm->p = p;
+	pm->best = -1;
+	pm->running = 0;
+	pm->m = cur;
+	/* With no change at the period's first instant, the count carried
+	 * into it holds there. */
+	if (p < t && cur > 0) {
+		pm->best = cur;
+		pm->at = p;
+		pm->running = 1;
+	}
+}
+
+/* Instant t has count vi; the stretch after it has va (vi - points at t). */
+static void
+pm_point(struct pmax *pm, int64_t t, int64_t vi, int64_t va)
+{
+	if (pm->running && vi < pm->best) {
+		pm->until = t;
+		pm->running = 0;
+	}
+	if (vi > pm->best) {
+		pm->best = vi;
+		pm->at = t;
+		pm->running = 1;
+	}
+	if (pm->running && va < pm->best) {
+		pm->until = t;
+		pm->running = 0;
+	}
+}
+
+static void
+pm_end(const struct group *g, struct pmax *pm)
+{
+	if (pm->running)
+		pm->until = per ? sadd(pm->p, per) : pm->at;
+	if (pm->m > 0 && pm->best > 0)
+		write_period(g, pm->p, pm->best, pm->at, pm->until, pm->m);
+}
+
+static void
+process_group(struct group *g)
+{
+	const int64_t *S, *E, *Z;
+	size_t nS, nE, nZ, i = 0, j = 0, z = 0;
+	int64_t t, cur = 0, vi, va, s, e, zc, pt, q;
+	int64_t seg_from = 0;
+	int have_p = 0, have_seg = 0;
+	struct pmax pm = { 0 };
+
+	sort_i64(g->starts.p, g->starts.n);
+	sort_i64(g->ends.p, g->ends.n);
+	sort_i64(g->points.p, g->points.n);
+	S = g->starts.p;
+	E = g->ends.p;
+	Z = g->points.p;
+	nS = g->starts.n;
+	nE = g->ends.n;
+	nZ = g->points.n;
+	while (i < nS || j < nE || z < nZ) {
+		t = INT64_MAX;
+		if (i < nS && S[i] < t)
+			t = S[i];
+		if (j < nE && E[j] < t)
+			t = E[j];
+		if (z < nZ && Z[z] < t)
+			t = Z[z];
+		for (s = 0; i < nS && S[i] == t; i++)
+			s++;
+		for (e = 0; j < nE && E[j] == t; j++)
+			e++;
+		for (zc = 0; z < nZ && Z[z] == t; z++)
+			zc++;
+		vi = cur - e + s + zc;
+		va = vi - zc;
+		if (timeline) {
+			/* One record per stretch of constant count; an
+			 * instant whose count differs from the stretch after
+			 * it (intervals of length 0) is a stretch from t
+			 * until t. */
+			if (vi != cur || va != cur) {
+				if (have_seg && seg_from < t)
+					write_stretch(g, seg_from, t, cur);
+				if (vi != va)
+					write_stretch(g, t, t, vi);
+				seg_from = t;
+				have_seg = 1;
+			}
+			cur = va;
+			continue;
+		}
+		if (per) {
+			pt = ts_floor(t, per, origin);
+			if (have_p && pt != pm.p) {
+				pm_end(g, &pm);
+				/* Periods the current stretch spans whole. */
+				if (cur > 0)
+					for (q = sadd(pm.p, per); q < pt; q = sadd(q, per))
+						write_period(g, q, cur, q, sadd(q, per), cur);
+				have_p = 0;
+			}
+			if (!have_p) {
+				pm_start(&pm, pt, cur, t);
+				if (pt == t)
+					pm.m -= e;
+				have_p = 1;
+			}
+		} else if (!have_p) {
+			pm_start(&pm, t, 0, t);
+			have_p = 1;
+		}
+		pm.m += s + zc;
+		pm_point(&pm, t, vi, va);
+		cur = va;
+	}
+	if (have_p)
+		pm_end(g, &pm);
+}
+
+/* ------------------------------------------------------------ input */
+
+static void
+release_group(struct group *g)
+{
+	free(g->starts.p);
+	free(g->ends.p);
+	free(g->points.p);
+	memset(&g->starts, 0, sizeof(g->starts));
+	memset(&g->ends, 0, sizeof(g->ends));
+	memset(&g->points, 0, sizeof(g->points));
+}
+
+static const char *sort_text;
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = *(struct group *const *)a, *y = *(struct group *const *)b;
+
+	return json_cmp(sort_text + x->toff, x->tlen, sort_text + y->toff, y->tlen);
+}
+
+/* Build the printed form of the record's group in gkey; 1 if a part was missing. */
+static int
+group_text(void)
+{
+	size_t i;
+	const struct jval *v;
+	int missing = 0;
+
+	buf_reset(&gkey);
+	if (ngroup_expr == 0) {
+		buf_adds(&gkey, "null");
+		return 0;
+	}
+	if (ngroup_expr > 1)
+		buf_addc(&gkey, '[');
+	for (i = 0; i < ngroup_expr; i++) {
+		if (i > 0)
+			buf_addc(&gkey, ',');
+		if ((v = fs_first(fs, gfield[i])) != NULL) {
+			buf_add(&gkey, v->text, v->len);
+		} else {
+			buf_adds(&gkey, "null");
+			missing = 1;
+		}
+	}
+	if (ngroup_expr > 1)
+		buf_addc(&gkey, ']');
+	return missing;
+}
+
+static struct group *
+group_of(struct digest d)
+{
+	int ins;
+	uint64_t *slot = dtab_put(gtab, d, &ins);
+	struct group *g;
+
+	if (!ins)
+		return &groups[*slot - 1];
+	if (ngroups == capgroups) {
+		capgroups = capgroups ? 2 * capgroups : 16;
+		groups = xreallocarray(groups, capgroups, sizeof(*groups));
+	}
+	*slot = ++ngroups;
+	g = &groups[ngroups - 1];
+	memset(g, 0, sizeof(*g));
+	g->toff = gtext.len;
+	g->tlen = gkey.len;
+	buf_add(&gtext, gkey.p, gkey.len);
+	return g;
+}
+
+static int
+bad_time(const struct line *ln, const char *what, const struct jval *v, const char *why)
+{
+	buf_reset(&scratch);
+	buf_addf(&scratch, "bad %s ", what);
+	buf_add(&scratch, v->text, v->len);
+	buf_adds(&scratch, ": ");
+	buf_adds(&scratch, why);
+	return cli_bad(ln, scratch.p);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "bad", required_argument, NULL, 'B' },
+		{ "end", required_argument, NULL, 'e' },
+		{ "epoch", no_argument, NULL, 'E' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "origin", required_argument, NULL, 'o' },
+		{ "per", required_argument, NULL, 'p' },
+		{ "shard", required_argument, NULL, 'H' },
+		{ "sorted", no_argument, NULL, 'S' },
+		{ "start", required_argument, NULL, 's' },
+		{ "stats", no_argument, NULL, 'T' },
+		{ "time-unit", required_argument, NULL, 'U' },
+		{ "timeline", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char err[512];
+	struct input *in;
+	struct line ln;
+	const struct jval *sv, *ev;
+	const char *why;
+	struct digest d;
+	struct group *g, **order;
+	int c, r, ins;
+	size_t i;
+	int64_t ts, te;
+
+	cli_init(argv[0], usage_text);
+	while ((c = getopt_long(argc, argv, "Ee:g:ho:p:Ss:tU:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'B':
+			if (cli_set_bad(optarg) < 0)
+				cli_usage("--bad needs warn, fail, skip or a file name");
+			break;
+		case 'E':
+			epoch_out = 1;
+			break;
+		case 'e':
+			end_expr = optarg;
+			break;
+		case 'g':
+			group_expr = xreallocarray(group_expr, ngroup_expr + 1, sizeof(*group_expr));
+			group_expr[ngroup_expr++] = optarg;
+			break;
+		case 'H':
+			if (cli_parse_shard(optarg, &shard_k, &shard_n) < 0)
+				cli_usage("--shard needs K/N with 1 <= K <= N: %s", optarg);
+			break;
+		case 'h':
+			cli_help();
+		case 'o':
+			if (ts_parse(optarg, strlen(optarg), &origin, &why) < 0)
+				cli_usage("--origin %s: %s", optarg, why);
+			break;
+		case 'p':
+			if (strcmp(optarg, "day") == 0)
+				per = 86400 * NS_PER_SEC;
+			else if (dur_parse(optarg, &per, &why) < 0)
+				cli_usage("--per %s: %s", optarg, why);
+			else if (per == 0)
+				cli_usage("--per %s: a period must be longer than 0", optarg);
+			break;
+		case 'S':
+			sorted_in = 1;
+			break;
+		case 's':
+			start_expr = optarg;
+			break;
+		case 'T':
+			cli_set_stats(1);
+			break;
+		case 't':
+			timeline = 1;
+			break;
+		case 'U':
+			if (ts_unit_parse(optarg, &unit) < 0)
+				cli_usage("--time-unit needs s, ms, us or ns: %s", optarg);
+			break;
+		default:
+			cli_usage("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (timeline && per)
+		cli_usage("--timeline writes the whole step function: drop --per");
+
+	fs = fs_new();
+	if ((sfield = fs_add(fs, start_expr, FS_FIRST, err, sizeof(err))) < 0)
+		cli_usage("--start %s: %s", start_expr, err);
+	if ((efield = fs_add(fs, end_expr, FS_FIRST, err, sizeof(err))) < 0)
+		cli_usage("--end %s: %s", end_expr, err);
+	gfield = xcalloc(ngroup_expr + 1, sizeof(*gfield));
+	for (i = 0; i < ngroup_expr; i++)
+		if ((gfield[i] = fs_add(fs, group_expr[i], FS_FIRST, err, sizeof(err))) < 0)
+			cli_usage("-g %s: %s", group_expr[i], err);
+	gtab = dtab_new(sizeof(uint64_t));
+	if (sorted_in)
+		done_groups = dtab_new(0);
+
+	in = in_open(argv, argc);
+	while ((r = in_next(in, &ln)) != 0) {
+		if (r < 0) {
+			cli_input_error(in_error(in));
+			continue;
+		}
+		stats.read++;
+		if (fs_eval(fs, ln.p, ln.len) < 0) {
+			if (cli_bad(&ln, fs_error(fs)) < 0)
+				break;
+			continue;
+		}
+		sv = fs_first(fs, sfield);
+		ev = fs_first(fs, efield);
+		if (sv == NULL || ev == NULL) {
+			stats.missing++;
+			continue;
+		}
+		if (group_text())
+			stats.missing++;
+		d = json_digest(gkey.p, gkey.len, &scratch);
+		if (shard_n && shard_of(d, shard_n) != shard_k)
+			continue;
+		if (ts_from_jval(sv, unit, &ts, &why) < 0) {
+			if (bad_time(&ln, "start", sv, why) < 0)
+				break;
+			continue;
+		}
+		if (ts_from_jval(ev, unit, &te, &why) < 0) {
+			if (bad_time(&ln, "end", ev, why) < 0)
+				break;
+			continue;
+		}
+		if (te < ts) {
+			buf_reset(&scratch);
+			buf_adds(&scratch, "end ");
+			ts_put_rfc3339(&scratch, te);
+			buf_adds(&scratch, " is before start ");
+			ts_put_rfc3339(&scratch, ts);
+			if (cli_bad(&ln, scratch.p) < 0)
+				break;
+			continue;
+		}
+		if (sorted_in && (!have_cur_group || !digest_eq(d, cur_group))) {
+			if (dtab_get(done_groups, d) != NULL) {
+				if (cli_bad(&ln, "group reappears after it ended"
+				    " (input not grouped; drop --sorted)") < 0)
+					break;
+				continue;
+			}
+			if (have_cur_group) {
+				g = &groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1];
+				process_group(g);
+				release_group(g);
+				dtab_put(done_groups, cur_group, &ins);
+				ndone++;
+			}
+			cur_group = d;
+			have_cur_group = 1;
+		}
+		g = group_of(d);
+		if (te == ts) {
+			push(&g->points, ts);
+		} else {
+			push(&g->starts, ts);
+			push(&g->ends, te);
+		}
+		nintervals++;
+	}
+	in_close(in);
+	/* Under --bad=fail nothing after the groups already written is
+	 * decided: a maximum needs all of its group's intervals. */
+	if (r == 0) {
+		if (sorted_in) {
+			if (have_cur_group)
+				process_group(&groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1]);
+		} else {
+			order = xreallocarray(NULL, ngroups + 1, sizeof(*order));
+			for (i = 0; i < ngroups; i++)
+				order[i] = &groups[i];
+			sort_text = gtext.p;
+			qsort(order, ngroups, sizeof(*order), cmp_group);
+			for (i = 0; i < ngroups; i++) {
+				process_group(order[i]);
+				release_group(order[i]);
+			}
+			free(order);
+		}
+	}
+	cli_stat("groups", ngroups);
+	cli_stat("intervals", nintervals);
+	for (i = 0; i < ngroups; i++)
+		release_group(&groups[i]);
+	free(groups);
+	free(group_expr);
+	free(gfield);
+	free(tmp);
+	dtab_free(gtab);
+	if (done_groups)
+		dtab_free(done_groups);
+	buf_free(&gtext);
+	buf_free(&gkey);
+	buf_free(&scratch);
+	fs_free(fs);
+	return cli_exit();
+}

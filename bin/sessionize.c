@@ -1,0 +1,1412 @@
+/*
+ * sessionize: events to sessions.
+ *
+ * Each event (a record with a key and a time) falls into a time bucket
+ * (--bucket, aligned to the epoch or --origin); the occupied buckets of one
+ * key form sessions: two buckets belong to one session when the start of
+ * the later minus the end of the earlier is at most --gap.  One record per
+ * session is written, as soon as no acceptable event could change it any
+ * more, so memory follows the sessions that are open, not the input.
+ *
+ * Input need not be sorted: an event may be up to --lateness behind the
+ * newest time seen (later ones are bad records).  A late event can extend
+ * a session backwards, fill a hole, or bridge two sessions of its key,
+ * which then merge.  Because an acceptable event's bucket never starts
+ * before floor(newest - lateness) ("the floor"), a session whose end lies
+ * more than the gap before the floor is final; sessions wait in a min-heap
+ * on their end and leave it, in order, as the floor advances.  Hence the
+ * output order: by end, then key (jq order), then start, for the whole run.
+ *
+ * A session remembers which buckets it occupies only at or after the
+ * floor (no acceptable event can land earlier), so a session costs a
+ * fixed size plus its --carry values and --distinct/--collect sets.
+ *
+ * --state saves every session that is not final, the newest time and the
+ * input sequence counter (ties of the "first event" are broken by input
+ * order), so that a run split anywhere gives exactly the single run.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/cli.h"
+#include "../lib/field.h"
+#include "../lib/hash.h"
+#include "../lib/input.h"
+#include "../lib/json.h"
+#include "../lib/state.h"
+#include "../lib/ts.h"
+#include "../lib/util.h"
+
+#define STATE_VERSION 1
+
+static const char usage_text[] =
+    "usage: sessionize [-EFhS] [-b dur] [-c [name=]expr] [-d [name=]expr]"
+    " [-g dur] [-k expr] [-L dur] [-l [name=]expr] [-o time] [-s file]"
+    " [-t expr] [-U unit] [-u time] [--bad action] [--shard k/n] [--stats]"
+    " [file ...]\n";
+
+/* A --carry, --distinct or --collect column. */
+struct column {
+	char *name;	/* output member name */
+	const char *expr;
+	int field;	/* index in the fieldset */
+};
+
+enum { COL_CARRY, COL_DISTINCT, COL_COLLECT, NCOLKINDS };
+
+/*
+ * A set of distinct values of one --distinct or --collect column in one
+ * session: their digests, and for --collect their first-seen texts.  Small
+ * sets are searched linearly; from SET_INDEX members on a digest table
+ * answers membership.
+ */
+#define SET_INDEX 8
+struct vset {
+	size_t n, cap;
+	struct digest *d;
+	size_t *off;		/* --collect: offset of value i in text */
+	struct buf text;	/* --collect: the values' texts, back to back */
+	struct dtab *idx;
+};
+
+/*
+ * A session.  Sessions of one key form a list sorted by start; they never
+ * touch (more than the gap lies between them).  first holds the texts of
+ * the session's first event (earliest time, ties to the earlier input
+ * line): the key's printed form, then each --carry value; foff[i] is where
+ * text i starts, foff[ncarry + 1] the end.
+ */
+struct sess {
+	struct sess *next;	/* in the key's list; in the free list */
+	struct digest kd;
+	int64_t start, end;	/* start of first bucket, end of last */
+	uint64_t events, buckets;
+	int64_t ftime;		/* time of the first event */
+	uint64_t fseq;		/* its input sequence number */
+	size_t hi;		/* index in the heap */
+	int64_t *occ;		/* occupied bucket starts >= the floor, sorted */
+	size_t nocc, capocc;
+	struct buf first;
+	size_t *foff;
+	struct vset *sets;	/* ndistinct + ncollect sets */
+};
+
+/* Options. */
+static int64_t bucket = 300 * NS_PER_SEC;
+static int64_t gap = 900 * NS_PER_SEC;
+static int64_t origin;
+static int64_t lateness = -1;	/* -1: the gap */
+static int64_t until;
+static int has_until;
+static int epoch_out, flush_all, sorted_in;
+static const char *key_expr, *time_expr = ".time", *state_path;
+static enum ts_unit unit = TS_S;
+static unsigned shard_k, shard_n;
+static struct column *cols[NCOLKINDS];
+static size_t ncols[NCOLKINDS];
+
+static struct fieldset *fs;
+static int kfield, tfield;
+
+/* Run state. */
+static struct dtab *keys;	/* key digest -> struct sess * (NULL: none open) */
+static size_t live_keys;
+static struct sess **heap;
+static size_t nheap, capheap;
+static struct sess *freelist;
+static int64_t newest, gnewest;	/* gnewest: over all groups under --sorted */
+static int have_newest, have_gnewest;
+static uint64_t seq;		/* input sequence of the next event */
+static uint64_t nsessions, peak_open, nmerged, nlate, nsaved;
+static struct buf scratch, scratch2;
+static struct sess **batch;
+static size_t nbatch, capbatch;
+static size_t *order;		/* --collect output order */
+static size_t caporder;
+/* --sorted: the current group's key and the keys whose group has ended. */
+static struct digest cur_key;
+static int have_cur_key;
+static struct dtab *done_keys;
+
+static void add_column(int kind, const char *arg);
+static void add_event(struct digest kd, const struct jval *key, int64_t t);
+static void close_final(void);
+static void flush_sessions(void);
+static int load_state(void);
+static int save_state(void);
+static int64_t parse_dur(const char *opt, const char *arg);
+static int64_t parse_time(const char *opt, const char *arg);
+
+/* ------------------------------------------------------------ arithmetic */
+
+/* Differences of times can exceed int64 (1678 to 2261 in ns): saturate. */
+static inline int64_t
+ssub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+static inline int64_t
+sadd(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b < 0 ? INT64_MIN : INT64_MAX;
+	return r;
+}
+
+static inline int64_t
+bucket_of(int64_t t)
+{
+	return bucket ? ts_floor(t, bucket, origin) : t;
+}
+
+/* The earliest bucket start an acceptable event can still have. */
+static inline int64_t
+floor_now(void)
+{
+	return bucket_of(ssub(newest, lateness));
+}
+
+/* ------------------------------------------------------------ value sets */
+
+static int
+vset_add(struct vset *s, struct digest d, const char *text, size_t len, int keep_text)
+{
+	size_t i;
+	int ins;
+
+	if (s->idx) {
+		dtab_put(s->idx, d, &ins);
+		if (!ins)
+			return 0;
+	} else {
+		for (i = 0; i < s->n; i++)
+			if (digest_eq(s->d[i], d))
+				return 0;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 4;
+		s->d = xreallocarray(s->d, s->cap, sizeof(*s->d));
+		if (keep_text)
+			s->off = xreallocarray(s->off, s->cap + 1, sizeof(*s->off));
+	}
+	s->d[s->n] = d;
+	if (keep_text) {
+		if (s->n == 0)
+			s->off[0] = 0;
+		buf_add(&s->text, text, len);
+		s->off[s->n + 1] = s->text.len;
+	}
+	s->n++;
+	if (!s->idx && s->n >= SET_INDEX) {
+		s->idx = dtab_new(0);
+		for (i = 0; i < s->n; i++)
+			dtab_put(s->idx, s->d[i], &ins);
+	}
+	return 1;
+}
+
+static void
+vset_clear(struct vset *s)
+{
+	s->n = 0;
+	buf_reset(&s->text);
+	if (s->idx) {
+		dtab_free(s->idx);
+		s->idx = NULL;
+	}
+}
+
+static void
+vset_free(struct vset *s)
+{
+	vset_clear(s);
+	free(s->d);
+	free(s->off);
+	buf_free(&s->text);
+}
+
+static size_t
+nsets(void)
+{
+	return ncols[COL_DISTINCT] + ncols[COL_COLLECT];
+}
+
+static int
+set_keeps_text(size_t i)
+{
+	return i >= ncols[COL_DISTINCT];
+}
+
+/* ------------------------------------------------------------ sessions */
+
+static struct sess *
+sess_new(void)
+{
+	struct sess *s;
+
+	if ((s = freelist) != NULL) {
+		freelist = s->next;
+	} else {
+		s = xcalloc(1, sizeof(*s));
+		s->foff = xcalloc(ncols[COL_CARRY] + 2, sizeof(*s->foff));
+		s->sets = xcalloc(nsets() ? nsets() : 1, sizeof(*s->sets));
+	}
+	s->next = NULL;
+	s->nocc = 0;
+	s->events = s->buckets = 0;
+	buf_reset(&s->first);
+	return s;
+}
+
+static void
+sess_release(struct sess *s)
+{
+	size_t i;
+
+	for (i = 0; i < nsets(); i++)
+		vset_clear(&s->sets[i]);
+	s->next = freelist;
+	freelist = s;
+}
+
+static void
+sess_destroy(struct sess *s)
+{
+	size_t i;
+
+	for (i = 0; i < nsets(); i++)
+		vset_free(&s->sets[i]);
+	free(s->occ);
+	free(s->foff);
+	free(s->sets);
+	buf_free(&s->first);
+	free(s);
+}
+
+static void
+occ_insert(struct sess *s, size_t at, int64_t b)
+{
+	if (s->nocc == s->capocc) {
+		s->capocc = s->capocc ? 2 * s->capocc : 4;
+		s->occ = xreallocarray(s->occ, s->capocc, sizeof(*s->occ));
+	}
+	memmove(s->occ + at + 1, s->occ + at, (s->nocc - at) * sizeof(*s->occ));
+	s->occ[at] = b;
+	s->nocc++;
+}
+
+/* Forget occupied buckets no acceptable event can reach any more. */
+static void
+occ_prune(struct sess *s, int64_t fl)
+{
+	size_t i = 0;
+
+	while (i < s->nocc && s->occ[i] < fl)
+		i++;
+	if (i > 0) {
+		memmove(s->occ, s->occ + i, (s->nocc - i) * sizeof(*s->occ));
+		s->nocc -= i;
+	}
+}
+
+/* Mark bucket b occupied; 1 when it was not. */
+static int
+occ_add(struct sess *s, int64_t b)
+{
+	size_t lo = 0, hi = s->nocc, mid;
+
+	if (s->nocc > 0 && s->occ[s->nocc - 1] < b) {
+		occ_insert(s, s->nocc, b);
+		return 1;
+	}
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (s->occ[mid] < b)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < s->nocc && s->occ[lo] == b)
+		return 0;
+	occ_insert(s, lo, b);
+	return 1;
+}
+
+/* Record the texts of the session's first event from the current line. */
+static void
+set_first(struct sess *s, const struct jval *key)
+{
+	size_t i;
+	const struct jval *v;
+
+	buf_reset(&s->first);
+	s->foff[0] = 0;
+	buf_add(&s->first, key->text, key->len);
+	s->foff[1] = s->first.len;
+	for (i = 0; i < ncols[COL_CARRY]; i++) {
+		if ((v = fs_first(fs, cols[COL_CARRY][i].field)) != NULL)
+			buf_add(&s->first, v->text, v->len);
+		else
+			buf_adds(&s->first, "null");
+		s->foff[i + 2] = s->first.len;
+	}
+}
+
+/* ------------------------------------------------------------ heap on end */
+
+static void
+heap_swap(size_t a, size_t b)
+{
+	struct sess *t = heap[a];
+
+	heap[a] = heap[b];
+	heap[b] = t;
+	heap[a]->hi = a;
+	heap[b]->hi = b;
+}
+
+static void
+heap_up(size_t i)
+{
+	while (i > 0 && heap[(i - 1) / 2]->end > heap[i]->end) {
+		heap_swap(i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void
+heap_down(size_t i)
+{
+	size_t l, m;
+
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < nheap && heap[l]->end < heap[m]->end)
+			m = l;
+		if (l + 1 < nheap && heap[l + 1]->end < heap[m]->end)
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(i, m);
+		i = m;
+	}
+}
+
+static void
+heap_push(struct sess *s)
+{
+	if (nheap == capheap) {
+		capheap = capheap ? 2 * capheap : 64;
+		heap = xreallocarray(heap, capheap, sizeof(*heap));
+	}
+	heap[nheap] = s;
+	s->hi = nheap++;
+	heap_up(s->hi);
+	if (nheap > peak_open)
+		peak_open = nheap;
+}
+
+static void
+heap_remove(struct sess *s)
+{
+	size_t i = s->hi;
+
+	nheap--;
+	if (i == nheap)
+		return;
+	heap[i] = heap[nheap];
+	heap[i]->hi = i;
+	heap_down(i);
+	heap_up(heap[i]->hi);
+}
+
+/* ------------------------------------------------------------ key table */
+
+static struct sess **
+key_slot(struct digest kd)
+{
+	int ins;
+	struct sess **slot = dtab_put(keys, kd, &ins);
+
+	return slot;
+}
+
+/*
+ * dtab has no deletion: a key without open sessions keeps a NULL slot.
+ * Rebuild the table when such slots outnumber the live ones, so that it
+ * stays proportional to the open sessions (amortised O(1) per key).
+ */
+static void
+keys_compact(void)
+{
+	struct dtab *t;
+	size_t pos = 0;
+	struct digest k;
+	void *v;
+	int ins;
+
+	if (dtab_count(keys) < 4096 || dtab_count(keys) < 2 * live_keys + 1)
+		return;
+	t = dtab_new(sizeof(struct sess *));
+	while (dtab_next(keys, &pos, &k, &v))
+		if (*(struct sess **)v != NULL)
+			*(struct sess **)dtab_put(t, k, &ins) = *(struct sess **)v;
+	dtab_free(keys);
+	keys = t;
+}
+
+/* Unlink s from its key's list. */
+static void
+key_unlink(struct sess *s)
+{
+	struct sess **slot = dtab_get(keys, s->kd), **pp;
+
+	for (pp = slot; *pp != s; pp = &(*pp)->next)
+		;
+	*pp = s->next;
+	if (*slot == NULL)
+		live_keys--;
+}
+
+/* Insert s into its key's list, by start. */
+static void
+key_link(struct sess *s)
+{
+	struct sess **slot = key_slot(s->kd), **pp;
+
+	if (*slot == NULL)
+		live_keys++;
+	for (pp = slot; *pp != NULL && (*pp)->start < s->start; pp = &(*pp)->next)
+		;
+	s->next = *pp;
+	*pp = s;
+}
+
+/* ------------------------------------------------------------ events */
+
+static int
+earlier_first(const struct sess *a, const struct sess *b)
+{
+	return a->ftime < b->ftime || (a->ftime == b->ftime && a->fseq < b->fseq);
+}
+
+/* Fold b (later in the key's list) into a; b is freed. */
+static void
+merge_into(struct sess *a, struct sess *b)
+{
+	size_t i, j;
+	struct vset *sa, *sb;
+
+	if (earlier_first(b, a)) {
+		struct buf tb = a->first;
+		size_t *to = a->foff;
+
+		a->first = b->first;
+		a->foff = b->foff;
+		b->first = tb;
+		b->foff = to;
+		a->ftime = b->ftime;
+		a->fseq = b->fseq;
+	}
+	for (i = 0; i < b->nocc; i++)
+		occ_add(a, b->occ[i]);
+	for (i = 0; i < nsets(); i++) {
+		sa = &a->sets[i];
+		sb = &b->sets[i];
+		for (j = 0; j < sb->n; j++)
+			if (set_keeps_text(i))
+				vset_add(sa, sb->d[j], sb->text.p + sb->off[j],
+				    sb->off[j + 1] - sb->off[j], 1);
+			else
+				vset_add(sa, sb->d[j], NULL, 0, 0);
+	}
+	a->events += b->events;
+	a->buckets += b->buckets;
+	if (b->start < a->start)
+		a->start = b->start;
+	if (b->end > a->end) {
+		a->end = b->end;
+		heap_down(a->hi);
+	}
+	key_unlink(b);
+	heap_remove(b);
+	sess_release(b);
+	nmerged++;
+}
+
+static void
+add_values(struct sess *s)
+{
+	size_t i, k, n;
+	int f;
+	const struct jval *v;
+
+	for (i = 0; i < nsets(); i++) {
+		f = i < ncols[COL_DISTINCT] ? cols[COL_DISTINCT][i].field :
+		    cols[COL_COLLECT][i - ncols[COL_DISTINCT]].field;
+		n = fs_count(fs, f);
+		for (k = 0; k < n; k++) {
+			v = fs_value(fs, f, k);
+			if (v->type == J_NULL)
+				continue;
+			vset_add(&s->sets[i], json_digest(v->text, v->len, &scratch2),
+			    v->text, v->len, set_keeps_text(i));
+		}
+	}
+}
+
+static void
+add_event(struct digest kd, const struct jval *key, int64_t t)
+{
+	int64_t bs = bucket_of(t), be = sadd(bs, bucket), fl = floor_now();
+	struct sess **slot, *s, *first = NULL, *nx;
+
+	slot = key_slot(kd);
+	for (s = *slot; s != NULL; s = nx) {
+		nx = s->next;
+		if (ssub(s->start, be) > gap)
+			break;
+		if (ssub(bs, s->end) > gap)
+			continue;
+		if (first == NULL) {
+			first = s;
+			occ_prune(first, fl);
+		} else {
+			merge_into(first, s);
+		}
+	}
+	if ((s = first) == NULL) {
+		s = sess_new();
+		s->kd = kd;
+		s->start = bs;
+		s->end = be;
+		s->ftime = t;
+		s->fseq = seq;
+		set_first(s, key);
+		key_link(s);
+		heap_push(s);
+	} else if (t < s->ftime) {
+		s->ftime = t;
+		s->fseq = seq;
+		set_first(s, key);
+	}
+	seq++;
+	s->events++;
+	if (occ_add(s, bs))
+		s->buckets++;
+	if (bs < s->start)
+		s->start = bs;
+	if (be > s->end) {
+		s->end = be;
+		heap_down(s->hi);
+	}
+	add_values(s);
+}
+
+/* ------------------------------------------------------------ output */
+
+static int
+cmp_text(const void *a, const void *b, const struct buf *t, const size_t *off)
+{
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+
+	return json_cmp(t->p + off[i], off[i + 1] - off[i], t->p + off[j], off[j + 1] - off[j]);
+}
+
+static const struct vset *sort_set;
+
+static int
+cmp_set_member(const void *a, const void *b)
+{
+	return cmp_text(a, b, &sort_set->text, sort_set->off);
+}
+
+static int
+cmp_out(const void *a, const void *b)
+{
+	const struct sess *x = *(struct sess *const *)a, *y = *(struct sess *const *)b;
+	int c;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	c = json_cmp(x->first.p, x->foff[1], y->first.p, y->foff[1]);
+	if (c != 0)
+		return c;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static void
+write_session(const struct sess *s, int64_t ref)
+{
+	struct buf *o = &outbuf;
+	size_t i, j;
+	const struct vset *v;
+
+	buf_adds(o, "{\"key\":");
+	buf_add(o, s->first.p, s->foff[1]);
+	buf_adds(o, ",\"start\":");
+	ts_put(o, s->start, epoch_out);
+	buf_adds(o, ",\"end\":");
+	ts_put(o, s->end, epoch_out);
+	buf_adds(o, ",\"duration\":");
+	dur_put_seconds(o, ssub(s->end, s->start));
+	buf_adds(o, ",\"buckets\":");
+	json_put_u64(o, s->buckets);
+	buf_adds(o, ",\"events\":");
+	json_put_u64(o, s->events);
+	buf_adds(o, ssub(bucket_of(ref), s->end) <= gap ?
+	    ",\"open\":true" : ",\"open\":false");
+	for (i = 0; i < ncols[COL_CARRY]; i++) {
+		buf_addc(o, ',');
+		json_put_string(o, cols[COL_CARRY][i].name, strlen(cols[COL_CARRY][i].name));
+		buf_addc(o, ':');
+		buf_add(o, s->first.p + s->foff[i + 1], s->foff[i + 2] - s->foff[i + 1]);
+	}
+	for (i = 0; i < ncols[COL_DISTINCT]; i++) {
+		buf_addc(o, ',');
+		json_put_string(o, cols[COL_DISTINCT][i].name, strlen(cols[COL_DISTINCT][i].name));
+		buf_addc(o, ':');
+		json_put_u64(o, s->sets[i].n);
+	}
+	for (i = 0; i < ncols[COL_COLLECT]; i++) {
+		v = &s->sets[ncols[COL_DISTINCT] + i];
+		buf_addc(o, ',');
+		json_put_string(o, cols[COL_COLLECT][i].name, strlen(cols[COL_COLLECT][i].name));
+		buf_adds(o, ":[");
+		if (v->n > caporder) {
+			caporder = v->n;
+			order = xreallocarray(order, caporder, sizeof(*order));
+		}
+		for (j = 0; j < v->n; j++)
+			order[j] = j;
+		sort_set = v;
+		qsort(order, v->n, sizeof(*order), cmp_set_member);
+		for (j = 0; j < v->n; j++) {
+			if (j > 0)
+				buf_addc(o, ',');
+			buf_add(o, v->text.p + v->off[order[j]],
+			    v->off[order[j] + 1] - v->off[order[j]]);
+		}
+		buf_addc(o, ']');
+	}
+	buf_addc(o, '}');
+	out_end();
+	nsessions++;
+}
+
+static void
+batch_add(struct sess *s)
+{
+	if (nbatch == capbatch) {
+		capbatch = capbatch ? 2 * capbatch : 64;
+		batch = xreallocarray(batch, capbatch, sizeof(*batch));
+	}
+	batch[nbatch++] = s;
+}
+
+/* The time "open" is judged against. */
+static int64_t
+open_ref(void)
+{
+	int64_t r = sorted_in ? gnewest : newest;
+
+	return has_until && until > r ? until : r;
+}
+
+static void
+write_batch(void)
+{
+	size_t i;
+	int64_t ref = open_ref();
+
+	qsort(batch, nbatch, sizeof(*batch), cmp_out);
+	for (i = 0; i < nbatch; i++) {
+		write_session(batch[i], ref);
+		key_unlink(batch[i]);
+		sess_release(batch[i]);
+	}
+	nbatch = 0;
+	keys_compact();
+}
+
+/* Write the sessions no acceptable event can change any more. */
+static void
+close_final(void)
+{
+	int64_t fl = floor_now();
+
+	while (nheap > 0 && ssub(fl, heap[0]->end) > gap) {
+		batch_add(heap[0]);
+		heap_remove(heap[0]);
+	}
+	if (nbatch > 0)
+		write_batch();
+}
+
+/* Write every session held (at the end, or a --sorted group's end). */
+static void
+flush_sessions(void)
+{
+	while (nheap > 0) {
+		batch_add(heap[nheap - 1]);
+		nheap--;
+	}
+	if (nbatch > 0)
+		write_batch();
+}
+
+/* ------------------------------------------------------------ main */
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "bad", required_argument, NULL, 'B' },
+		{ "bucket", required_argument, NULL, 'b' },
+		{ "carry", required_argument, NULL, 'c' },
+		{ "collect", required_argument, NULL, 'l' },
+		{ "distinct", required_argument, NULL, 'd' },
+		{ "epoch", no_argument, NULL, 'E' },
+		{ "flush", no_argument, NULL, 'F' },
+		{ "gap", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "lateness", required_argument, NULL, 'L' },
+		{ "origin", required_argument, NULL, 'o' },
+		{ "shard", required_argument, NULL, 'H' },
+		{ "sorted", no_argument, NULL, 'S' },
+		{ "state", required_argument, NULL, 's' },
+		{ "stats", no_argument, NULL, 'T' },
+		{ "time", required_argument, NULL, 't' },
+		{ "time-unit", required_argument, NULL, 'U' },
+		{ "until", required_argument, NULL, 'u' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char err[512];
+	struct input *in;
+	struct line ln;
+	const struct jval *kv, *tv;
+	const char *why;
+	struct digest kd;
+	int c, r, k, stop;
+	size_t i;
+	int64_t t;
+
+	cli_init(argv[0], usage_text);
+	while ((c = getopt_long(argc, argv, "b:c:d:EFg:hk:L:l:o:Ss:t:U:u:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'B':
+			if (cli_set_bad(optarg) < 0)
+				cli_usage("--bad needs warn, fail, skip or a file name");
+			break;
+		case 'b':
+			bucket = parse_dur("--bucket", optarg);
+			break;
+		case 'c':
+			add_column(COL_CARRY, optarg);
+			break;
+		case 'd':
+			add_column(COL_DISTINCT, optarg);
+			break;
+		case 'E':
+			epoch_out = 1;
+			break;
+		case 'F':
+			flush_all = 1;
+			break;
+		case 'g':
+			gap = parse_dur("--gap", optarg);
+			break;
+		case 'H':
+			if (cli_parse_shard(optarg, &shard_k, &shard_n) < 0)
+				cli_usage("--shard needs K/N with 1 <= K <= N: %s", optarg);
+			break;
+		case 'h':
+			cli_help();
+		case 'k':
+			key_expr = optarg;
+			break;
+		case 'L':
+			lateness = parse_dur("--lateness", optarg);
+			break;
+		case 'l':
+			add_column(COL_COLLECT, optarg);
+			break;
+		case 'o':
+			origin = parse_time("--origin", optarg);
+			break;
+		case 'S':
+			sorted_in = 1;
+			break;
+		case 's':
+			state_path = optarg;
+			break;
+		case 'T':
+			cli_set_stats(1);
+			break;
+		case 't':
+			time_expr = optarg;
+			break;
+		case 'U':
+			if (ts_unit_parse(optarg, &unit) < 0)
+				cli_usage("--time-unit needs s, ms, us or ns: %s", optarg);
+			break;
+		case 'u':
+			until = parse_time("--until", optarg);
+			has_until = 1;
+			break;
+		default:
+			cli_usage("unknown option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (key_expr == NULL)
+		cli_usage("-k is required (the entity whose sessions to find)");
+	if (lateness < 0)
+		lateness = gap;
+	if (flush_all && state_path == NULL)
+		cli_usage("--flush needs --state");
+	if (sorted_in && state_path != NULL)
+		cli_usage("--sorted and --state do not go together");
+
+	fs = fs_new();
+	if ((kfield = fs_add(fs, key_expr, FS_FIRST, err, sizeof(err))) < 0)
+		cli_usage("-k %s: %s", key_expr, err);
+	if ((tfield = fs_add(fs, time_expr, FS_FIRST, err, sizeof(err))) < 0)
+		cli_usage("-t %s: %s", time_expr, err);
+	for (k = 0; k < NCOLKINDS; k++)
+		for (i = 0; i < ncols[k]; i++)
+			if ((cols[k][i].field = fs_add(fs, cols[k][i].expr,
+			    k == COL_CARRY ? FS_FIRST : 0, err, sizeof(err))) < 0)
+				cli_usage("%s: %s", cols[k][i].expr, err);
+
+	keys = dtab_new(sizeof(struct sess *));
+	if (sorted_in)
+		done_keys = dtab_new(0);
+	if (state_path != NULL && load_state() < 0)
+		return cli_exit();
+
+	in = in_open(argv, argc);
+	while ((r = in_next(in, &ln)) != 0) {
+		if (r < 0) {
+			cli_input_error(in_error(in));
+			continue;
+		}
+		stats.read++;
+		if (fs_eval(fs, ln.p, ln.len) < 0) {
+			if (cli_bad(&ln, fs_error(fs)) < 0)
+				break;
+			continue;
+		}
+		kv = fs_first(fs, kfield);
+		tv = fs_first(fs, tfield);
+		if (kv == NULL || tv == NULL) {
+			stats.missing++;
+			continue;
+		}
+		kd = json_digest(kv->text, kv->len, &scratch);
+		if (ts_from_jval(tv, unit, &t, &why) < 0) {
+			if (shard_n && shard_of(kd, shard_n) != shard_k)
+				continue;
+			buf_reset(&scratch);
+			buf_adds(&scratch, "bad time ");
+			buf_add(&scratch, tv->text, tv->len);
+			buf_adds(&scratch, ": ");
+			buf_adds(&scratch, why);
+			if (cli_bad(&ln, scratch.p) < 0)
+				break;
+			continue;
+		}
+		if (sorted_in && (!have_cur_key || !digest_eq(kd, cur_key))) {
+			if (dtab_get(done_keys, kd) != NULL) {
+				if (cli_bad(&ln, "key reappears after its group ended"
+				    " (input not grouped by key; drop --sorted)") < 0)
+					break;
+				continue;
+			}
+			if (have_cur_key) {
+				int ins;
+
+				flush_sessions();
+				dtab_put(done_keys, cur_key, &ins);
+			}
+			cur_key = kd;
+			have_cur_key = 1;
+			have_newest = 0;
+		}
+		if (have_newest && t < ssub(newest, lateness)) {
+			if (shard_n && shard_of(kd, shard_n) != shard_k)
+				continue;
+			buf_reset(&scratch);
+			buf_adds(&scratch, "time ");
+			ts_put_rfc3339(&scratch, t);
+			buf_adds(&scratch, " is more than the lateness (");
+			dur_put_seconds(&scratch, lateness);
+			buf_adds(&scratch, "s) behind the newest time ");
+			ts_put_rfc3339(&scratch, newest);
+			nlate++;
+			if (cli_bad(&ln, scratch.p) < 0)
+				break;
+			continue;
+		}
+		if (!have_gnewest || t > gnewest) {
+			gnewest = t;
+			have_gnewest = 1;
+		}
+		if (shard_n && shard_of(kd, shard_n) != shard_k) {
+			/* Other shards' times still move the clock, so that
+			 * every shard judges lateness and "open" alike. */
+			if (!have_newest || t > newest) {
+				newest = t;
+				have_newest = 1;
+				close_final();
+			}
+			continue;
+		}
+		add_event(kd, kv, t);
+		if (!have_newest || t > newest) {
+			newest = t;
+			have_newest = 1;
+			close_final();
+		}
+	}
+	/* Under --bad=fail (r != 0: the loop was left early) what was
+	 * decided, the closed sessions, is written; open sessions and the
+	 * state stay as they were, since the input was not read to its end. */
+	stop = r != 0;
+	in_close(in);
+	if (!stop && state_path != NULL && !flush_all) {
+		save_state();
+	} else if (!stop) {
+		flush_sessions();
+		if (state_path != NULL)
+			save_state();
+	}
+	cli_stat("sessions", nsessions);
+	cli_stat("peak_open", peak_open);
+	if (state_path != NULL)
+		cli_stat("saved", nsaved);
+	cli_stat("merged", nmerged);
+	cli_stat("late", nlate);
+	while (nheap > 0)
+		sess_release(heap[--nheap]);
+	while (freelist != NULL) {
+		struct sess *s = freelist;
+
+		freelist = s->next;
+		sess_destroy(s);
+	}
+	free(heap);
+	free(batch);
+	free(order);
+	dtab_free(keys);
+	if (done_keys)
+		dtab_free(done_keys);
+	for (k = 0; k < NCOLKINDS; k++) {
+		for (i = 0; i < ncols[k]; i++)
+			free(cols[k][i].name);
+		free(cols[k]);
+	}
+	buf_free(&scratch);
+	buf_free(&scratch2);
+	fs_free(fs);
+	return cli_exit();
+}
+
+/* ------------------------------------------------------------ options */
+
+static int64_t
+parse_dur(const char *opt, const char *arg)
+{
+	int64_t v;
+	const char *why;
+
+	if (dur_parse(arg, &v, &why) < 0)
+		cli_usage("%s %s: %s", opt, arg, why);
+	return v;
+}
+
+static int64_t
+parse_time(const char *opt, const char *arg)
+{
+	int64_t v;
+	const char *why;
+
+	if (ts_parse(arg, strlen(arg), &v, &why) < 0)
+		cli_usage("%s %s: %s", opt, arg, why);
+	return v;
+}
+
+/*
+ * [NAME=]EXPR.  Without NAME, a plain path names the column after its last
+ * member (.geo.asn: "asn"); --distinct appends "_distinct" and --collect
+ * "_values", so that one field can be carried, counted and listed at once.
+ */
+static void
+add_column(int kind, const char *arg)
+{
+	static const char *fixed[] = { "key", "start", "end", "duration", "buckets", "events", "open" };
+	static const char *suffix[NCOLKINDS] = { "", "_distinct", "_values" };
+	const char *p = arg, *e, *name = NULL;
+	size_t nlen = 0, i;
+	int j;
+	struct column *c;
+	char *full;
+
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
+	    (p > arg && *p >= '0' && *p <= '9'))
+		p++;
+	if (p > arg && *p == '=' && p[1] != '=') {
+		name = arg;
+		nlen = (size_t)(p - arg);
+		arg = p + 1;
+	} else {
+		/* The last .name of a plain path. */
+		e = arg + strlen(arg);
+		for (p = e; p > arg && ((p[-1] >= 'a' && p[-1] <= 'z') ||
+		    (p[-1] >= 'A' && p[-1] <= 'Z') || p[-1] == '_' ||
+		    (p[-1] >= '0' && p[-1] <= '9')); p--)
+			;
+		if (p > arg && p[-1] == '.' && p < e && !(*p >= '0' && *p <= '9')) {
+			for (e = arg; e < p; e++)
+				if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
+				    (*e >= '0' && *e <= '9') || *e == '_' || *e == '.'))
+					break;
+			if (e == p) {
+				name = p;
+				nlen = strlen(p);
+			}
+		}
+		if (name == NULL)
+			cli_usage("%s: name the column: NAME=EXPR", arg);
+		full = xmalloc(nlen + strlen(suffix[kind]) + 1);
+		memcpy(full, name, nlen);
+		strcpy(full + nlen, suffix[kind]);
+		goto add;
+	}
+	if (*arg == '\0')
+		cli_usage("%.*s=: the expression is empty", (int)nlen, name);
+	full = xstrndup(name, nlen);
+add:
+	for (i = 0; i < LEN(fixed); i++)
+		if (strcmp(full, fixed[i]) == 0)
+			cli_usage("%s: the column name \"%s\" is taken; use NAME=EXPR", arg, full);
+	for (j = 0; j < NCOLKINDS; j++)
+		for (i = 0; i < ncols[j]; i++)
+			if (strcmp(full, cols[j][i].name) == 0)
+				cli_usage("%s: the column name \"%s\" is given twice; use NAME=EXPR",
+				    arg, full);
+	cols[kind] = xreallocarray(cols[kind], ncols[kind] + 1, sizeof(*cols[kind]));
+	c = &cols[kind][ncols[kind]++];
+	c->name = full;
+	c->expr = arg;
+	c->field = -1;
+}
+
+/* ------------------------------------------------------------ state */
+
+/*
+ * The payload: little-endian u64s and length-prefixed byte strings.
+ *   options: a count, then name/value string pairs; a state written with
+ *            other options is refused, naming the first that differs;
+ *   have_newest, newest, seq, the number of sessions;
+ *   per session (sorted by key digest, then start): key digest (2 u64),
+ *            start, end, events, buckets, ftime, fseq, the occupied
+ *            buckets, the first-event texts (key, carries), and per set
+ *            its members (digest and, for --collect, text).
+ */
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	unsigned char x[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	buf_add(b, x, 8);
+}
+
+static void
+put_bytes(struct buf *b, const void *p, size_t n)
+{
+	put_u64(b, n);
+	buf_add(b, p, n);
+}
+
+struct rd {
+	const unsigned char *p;
+	size_t n, off;
+	int bad;
+};
+
+static uint64_t
+get_u64(struct rd *r)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (r->bad || r->n - r->off < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	for (i = 0; i < 8; i++)
+		v |= (uint64_t)r->p[r->off + i] << (8 * i);
+	r->off += 8;
+	return v;
+}
+
+static const char *
+get_bytes(struct rd *r, size_t *n)
+{
+	uint64_t len = get_u64(r);
+	const char *p;
+
+	if (r->bad || r->n - r->off < len) {
+		r->bad = 1;
+		*n = 0;
+		return "";
+	}
+	p = (const char *)r->p + r->off;
+	r->off += len;
+	*n = len;
+	return p;
+}
+
+/* The options a state depends on, as name/value pairs. */
+static void
+options_pairs(struct buf *b)
+{
+	static struct buf v;
+	size_t i, n = 0;
+	int k;
+	static const char *kname[NCOLKINDS] = { "carry", "distinct", "collect" };
+	struct buf body = { 0 };
+
+#define PAIR(name) do { put_bytes(&body, name, strlen(name)); \
+	put_bytes(&body, v.p, v.len); n++; buf_reset(&v); } while (0)
+	buf_reset(&v);
+	dur_put_seconds(&v, bucket);
+	buf_addc(&v, 's');
+	PAIR("bucket");
+	dur_put_seconds(&v, gap);
+	buf_addc(&v, 's');
+	PAIR("gap");
+	dur_put_seconds(&v, lateness);
+	buf_addc(&v, 's');
+	PAIR("lateness");
+	ts_put_rfc3339(&v, origin);
+	PAIR("origin");
+	buf_adds(&v, key_expr);
+	PAIR("key");
+	buf_adds(&v, time_expr);
+	PAIR("time");
+	buf_addf(&v, "%d", (int)unit);
+	PAIR("time-unit");
+	if (shard_n)
+		buf_addf(&v, "%u/%u", shard_k, shard_n);
+	PAIR("shard");
+	for (k = 0; k < NCOLKINDS; k++) {
+		for (i = 0; i < ncols[k]; i++) {
+			if (i > 0)
+				buf_addc(&v, ' ');
+			buf_addf(&v, "%s=%s", cols[k][i].name, cols[k][i].expr);
+		}
+		PAIR(kname[k]);
+	}
+#undef PAIR
+	put_u64(b, n);
+	buf_add(b, body.p, body.len);
+	buf_free(&body);
+	buf_free(&v);
+}
+
+static int
+cmp_save(const void *a, const void *b)
+{
+	const struct sess *x = *(struct sess *const *)a, *y = *(struct sess *const *)b;
+
+	if (x->kd.lo != y->kd.lo)
+		return x->kd.lo < y->kd.lo ? -1 : 1;
+	if (x->kd.hi != y->kd.hi)
+		return x->kd.hi < y->kd.hi ? -1 : 1;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int
+save_state(void)
+{
+	struct buf b = { 0 };
+	size_t i, j;
+	int64_t fl = floor_now();
+	struct sess *s;
+	const struct vset *v;
+	char err[512];
+	int rc;
+
+	options_pairs(&b);
+	put_u64(&b, (uint64_t)have_newest);
+	put_u64(&b, (uint64_t)newest);
+	put_u64(&b, seq);
+	qsort(heap, nheap, sizeof(*heap), cmp_save);
+	put_u64(&b, nheap);
+	for (i = 0; i < nheap; i++) {
+		s = heap[i];
+		occ_prune(s, fl);
+		put_u64(&b, s->kd.lo);
+		put_u64(&b, s->kd.hi);
+		put_u64(&b, (uint64_t)s->start);
+		put_u64(&b, (uint64_t)s->end);
+		put_u64(&b, s->events);
+		put_u64(&b, s->buckets);
+		put_u64(&b, (uint64_t)s->ftime);
+		put_u64(&b, s->fseq);
+		put_u64(&b, s->nocc);
+		for (j = 0; j < s->nocc; j++)
+			put_u64(&b, (uint64_t)s->occ[j]);
+		for (j = 0; j <= ncols[COL_CARRY]; j++)
+			put_bytes(&b, s->first.p + s->foff[j], s->foff[j + 1] - s->foff[j]);
+		for (j = 0; j < nsets(); j++) {
+			size_t m;
+
+			v = &s->sets[j];
+			put_u64(&b, v->n);
+			for (m = 0; m < v->n; m++) {
+				put_u64(&b, v->d[m].lo);
+				put_u64(&b, v->d[m].hi);
+				if (set_keeps_text(j))
+					put_bytes(&b, v->text.p + v->off[m], v->off[m + 1] - v->off[m]);
+			}
+		}
+	}
+	/* The heap order was spent on sorting; the sessions are released
+	 * by the caller. */
+	for (i = 0; i < nheap; i++)
+		heap[i]->hi = i;
+	rc = state_save(state_path, "sessionize", STATE_VERSION, b.p, b.len, err, sizeof(err));
+	buf_free(&b);
+	if (rc < 0) {
+		cli_error("%s", err);
+		return -1;
+	}
+	nsaved = nheap;
+	return 0;
+}
+
+static int
+load_state(void)
+{
+	struct buf pl = { 0 }, mine = { 0 };
+	char err[512];
+	struct rd r, m;
+	uint64_t n, i, j, np, nm, k;
+	size_t a, bn, c, dn;
+	const char *an, *av, *bv, *txt;
+	struct sess *s;
+	int rc;
+
+	rc = state_load(state_path, "sessionize", STATE_VERSION, &pl, err, sizeof(err));
+	if (rc <= 0) {
+		buf_free(&pl);
+		if (rc < 0)
+			cli_error("%s", err);
+		return rc;
+	}
+	r = (struct rd){ (const unsigned char *)pl.p, pl.len, 0, 0 };
+	options_pairs(&mine);
+	m = (struct rd){ (const unsigned char *)mine.p, mine.len, 0, 0 };
+	np = get_u64(&r);
+	nm = get_u64(&m);
+	for (i = 0; i < np && i < nm && !r.bad; i++) {
+		an = get_bytes(&r, &a);
+		av = get_bytes(&r, &c);
+		get_bytes(&m, &bn);
+		bv = get_bytes(&m, &dn);
+		if (!r.bad && (c != dn || memcmp(av, bv, c) != 0)) {
+			cli_error("%s: written with --%.*s %.*s, not %.*s"
+			    " (a state is read with the options that wrote it)",
+			    state_path, (int)a, an, (int)c, av, (int)dn, bv);
+			goto refuse;
+		}
+	}
+	if (!r.bad && np != nm) {
+		cli_error("%s: written with other options", state_path);
+		goto refuse;
+	}
+	have_newest = (int)get_u64(&r);
+	newest = (int64_t)get_u64(&r);
+	seq = get_u64(&r);
+	gnewest = newest;
+	have_gnewest = have_newest;
+	n = get_u64(&r);
+	for (i = 0; i < n && !r.bad; i++) {
+		s = sess_new();
+		s->kd.lo = get_u64(&r);
+		s->kd.hi = get_u64(&r);
+		s->start = (int64_t)get_u64(&r);
+		s->end = (int64_t)get_u64(&r);
+		s->events = get_u64(&r);
+		s->buckets = get_u64(&r);
+		s->ftime = (int64_t)get_u64(&r);
+		s->fseq = get_u64(&r);
+		k = get_u64(&r);
+		if (k > (r.n - r.off) / 8) {
+			r.bad = 1;
+			sess_release(s);
+			break;
+		}
+		for (j = 0; j < k; j++)
+			occ_insert(s, s->nocc, (int64_t)get_u64(&r));
+		s->foff[0] = 0;
+		for (j = 0; j <= ncols[COL_CARRY]; j++) {
+			txt = get_bytes(&r, &a);
+			buf_add(&s->first, txt, a);
+			s->foff[j + 1] = s->first.len;
+		}
+		for (j = 0; j < nsets() && !r.bad; j++) {
+			uint64_t cnt = get_u64(&r), q;
+			struct digest d;
+
+			for (q = 0; q < cnt && !r.bad; q++) {
+				d.lo = get_u64(&r);
+				d.hi = get_u64(&r);
+				txt = "";
+				a = 0;
+				if (set_keeps_text(j))
+					txt = get_bytes(&r, &a);
+				if (!r.bad)
+					vset_add(&s->sets[j], d, txt, a, set_keeps_text(j));
+			}
+		}
+		if (r.bad || s->foff[1] == 0 || json_skip(s->first.p, s->foff[1]) != s->foff[1]) {
+			r.bad = 1;
+			sess_release(s);
+			break;
+		}
+		key_link(s);
+		heap_push(s);
+	}
+	if (r.bad || r.off != r.n) {
+		cli_error("%s: malformed session data (damaged state file)", state_path);
+		goto refuse;
+	}
+	buf_free(&pl);
+	buf_free(&mine);
+	return 1;
+refuse:
+	buf_free(&pl);
+	buf_free(&mine);
+	return -1;
+}
