@@ -57,7 +57,7 @@ jval_of(const char *s)
 		break;
 	default:
 		v.type = J_NUMBER;
-		v.num = strtod(s, NULL);
+		v.num = json_number(s, v.len);
 		break;
 	}
 	return v;
