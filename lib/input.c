@@ -69,6 +69,7 @@ struct gz {
 	int in_eof;			/* no input beyond next[0..avail) */
 	int member;			/* inside a member, inflating with zlib */
 	int zinit;
+	int failed;			/* err is set; report it next call */
 	z_stream z;
 #ifdef HAVE_LIBDEFLATE
 	struct libdeflate_decompressor *dd;
@@ -224,6 +225,8 @@ gz_rest_is_zero(struct gz *g, int *zero)
 static ssize_t
 gz_fill(struct gz *g, char *dst, size_t room)
 {
+	if (g->failed)
+		return -1;
 	for (;;) {
 		if (!g->member) {
 			if (gz_need(g, 2) < 0)
@@ -306,7 +309,10 @@ gz_fill(struct gz *g, char *dst, size_t room)
 			snprintf(what, sizeof what, "corrupt gzip input (%s)",
 			    g->z.msg != NULL ? g->z.msg : "invalid data");
 			seterr(g->err, sizeof g->err, g->name, what);
-			return -1;
+			/* What came before the damage (all of it, for a bad
+			 * check value) is still data. */
+			g->failed = 1;
+			return made > 0 ? (ssize_t)made : -1;
 		}
 		case Z_MEM_ERROR:
 			seterr(g->err, sizeof g->err, g->name, "out of memory");

@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# lib/input.c through the t_cat driver, which prints FILE:LINE:text for
+# every record (-p passes lines through unchanged, -c counts them).
+
+load helper
+
+t_cat() { "$TRAWL_TESTBIN/t_cat" "$@"; }
+
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+@test "input: plain lines with their file and line number" {
+	printf '{"a":1}\n{"a":2}\n' >p
+	run -0 --separate-stderr t_cat p
+	[ "$output" = $'p:1:{"a":1}\np:2:{"a":2}' ]
+	[ -z "$stderr" ]
+}
+
+@test "input: gzip is decompressed" {
+	printf '{"a":1}\n{"a":2}\n' | gzip >x.gz
+	run -0 --separate-stderr t_cat x.gz
+	[ "$output" = $'x.gz:1:{"a":1}\nx.gz:2:{"a":2}' ]
+	[ -z "$stderr" ]
+}
+
+@test "input: gzip is recognised by its magic bytes, not its name" {
+	printf 'a\nb\n' | gzip >data.ndjson
+	printf 'c\nd\n' >plain.gz
+	run -0 --separate-stderr t_cat data.ndjson plain.gz
+	[ "$output" = $'data.ndjson:1:a\ndata.ndjson:2:b\nplain.gz:1:c\nplain.gz:2:d' ]
+	[ -z "$stderr" ]
+}
+
+@test "input: a multi-member gzip (concatenated .gz files) is read whole" {
+	printf 'a\nb\n' | gzip >1.gz
+	printf 'c\n' | gzip >2.gz
+	: | gzip >empty.gz
+	cat 1.gz empty.gz 2.gz 1.gz >all.gz
+	run -0 --separate-stderr t_cat all.gz
+	[ "$output" = $'all.gz:1:a\nall.gz:2:b\nall.gz:3:c\nall.gz:4:a\nall.gz:5:b' ]
+	[ -z "$stderr" ]
+}
+
+@test "input: a line may span gzip members" {
+	printf 'ab' | gzip >1.gz
+	printf 'c\nd' | gzip >2.gz
+	cat 1.gz 2.gz >all.gz
+	run -0 --separate-stderr t_cat all.gz
+	[ "$output" = $'all.gz:1:abc\nall.gz:2:d' ]
+}
+
+@test "input: many small members and members larger than a chunk, mixed" {
+	seq 1 300000 >big
+	for i in 1 2 3 4 5 6 7 8; do
+		seq "$i" 20 | gzip
+		gzip -c big
+	done >mixed.gz
+	gzip -dc mixed.gz >expected
+	t_cat -p mixed.gz >got
+	same expected got
+	# The same bytes through a pipe take the zlib-only path.
+	t_cat -p <mixed.gz >got
+	same expected got
+}
+
+@test "input: a large single member, from a file and from a pipe" {
+	seq 1 2000000 >big
+	gzip -c big >big.gz
+	t_cat -p big.gz >got
+	same big got
+	cat big.gz | t_cat -p >got
+	same big got
+	run -0 t_cat -c big.gz
+	[ "$output" = "2000000 lines $(($(stat -c %s big) - 2000000)) bytes $(stat -c %s big.gz) read" ]
+}
+
+@test "input: gzip on stdin" {
+	printf 'a\nb\n' | gzip >x.gz
+	run -0 --separate-stderr bash -c 'cat x.gz | "$0"' "$TRAWL_TESTBIN/t_cat"
+	[ "$output" = $'-:1:a\n-:2:b' ]
+	[ -z "$stderr" ]
+}
+
+@test "input: a truncated gzip stream returns its whole lines, then the error" {
+	printf '1\n2\n3\n' | gzip >x.gz
+	# Without its 8-byte trailer every line was decoded.
+	head -c -8 x.gz >cut.gz
+	run -1 --separate-stderr t_cat cut.gz
+	[ "$output" = $'cut.gz:1:1\ncut.gz:2:2\ncut.gz:3:3' ]
+	[ "$stderr" = "t_cat: cut.gz: truncated gzip input" ]
+}
+
+@test "input: a gzip stream cut in the middle gives a prefix of its lines" {
+	seq 1 200000 >all
+	gzip -c all >x.gz
+	head -c 200000 x.gz >cut.gz
+	run -1 --separate-stderr t_cat -p cut.gz
+	[ "$stderr" = "t_cat: cut.gz: truncated gzip input" ]
+	t_cat -p cut.gz >got || true
+	n=$(wc -l <got)
+	[ "$n" -gt 1000 ] && [ "$n" -lt 200000 ]
+	head -n "$n" all >expected
+	same expected got
+}
+
+@test "input: an unfinished line before a truncation is not returned" {
+	printf '1\n2' | gzip | head -c -8 >cut.gz
+	run -1 --separate-stderr t_cat cut.gz
+	[ "$output" = "cut.gz:1:1" ]
+	[ "$stderr" = "t_cat: cut.gz: truncated gzip input" ]
+}
+
+@test "input: the next file is read after a truncated one" {
+	printf '1\n' | gzip | head -c 12 >cut.gz
+	printf 'x\n' >p
+	run -1 --separate-stderr t_cat cut.gz p
+	[ "$output" = "p:1:x" ]
+	[ "$stderr" = "t_cat: cut.gz: truncated gzip input" ]
+}
+
+@test "input: a corrupt gzip stream (bad CRC) returns its lines, then the error" {
+	printf '1\n2\n' | gzip >x.gz
+	size=$(stat -c %s x.gz)
+	# Invert the first byte of the CRC-32 in the trailer.
+	b=$(od -An -tu1 -j $((size - 8)) -N1 x.gz | tr -d ' ')
+	{ head -c $((size - 8)) x.gz
+	  printf "\\$(printf %03o $((255 - b)))"
+	  tail -c 7 x.gz; } >bad.gz
+	run -1 --separate-stderr t_cat bad.gz
+	[ "$output" = $'bad.gz:1:1\nbad.gz:2:2' ]
+	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (incorrect data check)" ]
+}
+
+@test "input: a gzip header with an unknown method is corrupt input" {
+	printf '\037\213\007\000\000\000\000\000\000\003xxxx' >bad.gz
+	run -1 --separate-stderr t_cat bad.gz
+	[ "$output" = "" ]
+	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (unknown compression method)" ]
+}
+
+@test "input: trailing garbage after gzip data is reported after the lines (as gzip -d warns)" {
+	printf 'a\n' | gzip >x.gz
+	printf 'garbage\n' >>x.gz
+	run -1 --separate-stderr t_cat x.gz
+	[ "$output" = "x.gz:1:a" ]
+	[ "$stderr" = "t_cat: x.gz: trailing garbage after gzip data ignored" ]
+}
+
+@test "input: zero padding after gzip data is ignored (as gzip -d does)" {
+	printf 'a\n' | gzip >x.gz
+	head -c 1000 /dev/zero >>x.gz
+	run -0 --separate-stderr t_cat x.gz
+	[ "$output" = "x.gz:1:a" ]
+	[ -z "$stderr" ]
+}
+
+@test "input: a lone magic byte after the last member is a truncated member" {
+	printf 'a\n' | gzip >x.gz
+	printf '\037' >>x.gz
+	run -1 --separate-stderr t_cat x.gz
+	[ "$output" = "x.gz:1:a" ]
+	[ "$stderr" = "t_cat: x.gz: truncated gzip input" ]
+}
+
+@test "input: a trailing CR is dropped, only one" {
+	printf 'a\r\nb\r\r\nc\r' >p
+	t_cat p >got
+	printf 'p:1:a\np:2:b\r\np:3:c\n' >expected
+	same expected got
+}
+
+@test "input: blank lines are skipped but counted" {
+	printf '\n  \n\t\r\n\r\n{}\n \n' >p
+	run -0 --separate-stderr t_cat p
+	[ "$output" = "p:5:{}" ]
+}
+
+@test "input: leading space does not make a line blank" {
+	printf '  {}\n' >p
+	run -0 t_cat p
+	[ "$output" = "p:1:  {}" ]
+}
+
+@test "input: the last line may lack its newline" {
+	printf 'a\nb' >p
+	run -0 t_cat p
+	[ "$output" = $'p:1:a\np:2:b' ]
+}
+
+@test "input: a 5 MB line, plain and gzip" {
+	{ echo first; head -c 5000000 /dev/zero | tr '\0' x; echo; echo last; } >p
+	t_cat -p p >got
+	same p got
+	gzip -c p >p.gz
+	t_cat -p p.gz >got
+	same p got
+	run -0 t_cat p
+	[ "${lines[0]}" = "p:1:first" ] && [ "${lines[2]}" = "p:3:last" ]
+	[ "${#lines[1]}" -eq 5000004 ]
+}
+
+@test "input: a NUL byte inside a line is kept" {
+	printf 'a\000b\nc\n' >p
+	t_cat p >got
+	printf 'p:1:a\000b\np:2:c\n' >expected
+	same expected got
+}
+
+@test "input: an empty file, plain or gzip, gives nothing" {
+	: >empty
+	: | gzip >empty.gz
+	run -0 --separate-stderr t_cat empty empty.gz
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+
+@test "input: a one-byte file" {
+	printf 'x' >p
+	run -0 t_cat p
+	[ "$output" = "p:1:x" ]
+}
+
+@test "input: a directory is reported and the next file is read" {
+	mkdir dir
+	printf 'a\n' >p
+	run -1 --separate-stderr t_cat dir p
+	[ "$output" = "p:1:a" ]
+	[ "$stderr" = "t_cat: dir: Is a directory" ]
+}
+
+@test "input: a missing file is reported and the others are read" {
+	printf 'a\n' >p
+	run -1 --separate-stderr t_cat p nope p
+	[ "$output" = $'p:1:a\np:1:a' ]
+	[ "$stderr" = "t_cat: nope: No such file or directory" ]
+}
+
+@test "input: an unreadable file is reported" {
+	[ "$(id -u)" -ne 0 ] || skip "root can read anything"
+	printf 'a\n' >f
+	chmod 000 f
+	run -1 --separate-stderr t_cat f
+	[ -z "$output" ]
+	[ "$stderr" = "t_cat: f: Permission denied" ]
+}
+
+@test "input: no operand and - are stdin, named -" {
+	printf 'a\n' >p
+	run -0 t_cat <p
+	[ "$output" = "-:1:a" ]
+	run -0 t_cat p - p <p
+	[ "$output" = $'p:1:a\n-:1:a\np:1:a' ]
+}
+
+@test "input: several files in order, line numbers per file" {
+	printf 'a\nb\n' >1
+	printf 'c\n' | gzip >2
+	printf '\nd\n' >3
+	run -0 t_cat 1 2 3
+	[ "$output" = $'1:1:a\n1:2:b\n2:1:c\n3:2:d' ]
+}
+
+@test "input: bytes read count the compressed size" {
+	printf 'a\nb\n' >p
+	gzip -c p >p.gz
+	run -0 t_cat -c p p.gz
+	[ "$output" = "4 lines 4 bytes $((4 + $(stat -c %s p.gz))) read" ]
+}
