@@ -1,0 +1,1088 @@
+/*
+ * pingdedup: drop duplicate records (pingdedup(1), trawl(7)).
+ *
+ * Every record has a key, a jq expression (.id by default).  Keys are the
+ * same exactly when jq's == says so; they are held as 128-bit digests of
+ * their canonical text (json.h), so a key costs the same whatever its
+ * length, and its text is kept only where it is printed (--count,
+ * --report-by).  Per key the tool keeps the record a --keep rule chooses and
+ * writes it byte for byte, in input order; or it counts (--count,
+ * --report-by) and can merge such counts from shards (--merge).
+ *
+ * Memory: --keep first and repeats stream with one table slot per key.
+ * last, unique and --order-by cannot decide before the end of the input, so
+ * the candidate records go to a spool (memory while small, then an unlinked
+ * temporary file) and the table holds the spool index of each key's choice;
+ * the chosen records are written in one sequential pass over the spool at
+ * the end.  --sorted holds one group at a time instead.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../lib/cli.h"
+#include "../lib/field.h"
+#include "../lib/hash.h"
+#include "../lib/input.h"
+#include "../lib/json.h"
+#include "../lib/state.h"
+
+#define STATE_VERSION 1
+#define SPOOL_MEM ((size_t)4 << 20)	/* spool kept in memory up to this */
+#define NONE UINT64_MAX			/* spool index of a key from --state */
+#define NOGROUP UINT32_MAX
+
+enum mode {
+	M_FIRST,	/* --keep first, no --order-by: streaming */
+	M_REPEATS,	/* --keep repeats: streaming */
+	M_LAST,		/* --keep last, no --order-by: spooled */
+	M_UNIQUE,	/* --keep unique: spooled */
+	M_ORDER,	/* --keep first|last --order-by: spooled */
+	M_COUNT,	/* --count */
+	M_REPORT	/* --report-by */
+};
+
+enum keep { KEEP_FIRST, KEEP_LAST, KEEP_UNIQUE, KEEP_REPEATS };
+
+/* The chosen record of a key under --order-by (with --report-by: its group). */
+struct ordval {
+	uint64_t idx;	/* spool index; NONE for a key of an earlier run */
+	uint64_t off;	/* its order value is arena[off, off + len) */
+	uint32_t len;
+	uint32_t grp;	/* --report-by: the group of the chosen record */
+};
+
+/* --count: one per key, in first-seen order; the text is the printed form. */
+struct kent {
+	uint64_t count;
+	uint64_t off;
+	uint64_t len;
+};
+
+/* --report-by: one per group. */
+struct rgroup {
+	uint64_t off, len;	/* the group value's text in arena */
+	uint64_t records, distinct, first_seen;
+	uint64_t lastkg;	/* --sorted: the last key group counted in distinct */
+	struct dtab *keys;	/* the distinct keys (not with --sorted or --merge) */
+};
+
+static const char usage_text[] =
+    "usage: pingdedup [-cMs] [-b action] [-K mode] [-k expr] [-m n] [-o expr]\n"
+    "                 [-r expr] [-S file] [--shard k/n] [--stats] [file ...]\n";
+
+static const char *keyexpr = ".id";
+static const char *orderexpr, *reportexpr, *statepath;
+static enum keep keep = KEEP_FIRST;
+static enum mode mode;
+static int keepset, countflag, mergeflag, sortedflag, mincountset;
+static uint64_t mincount = 1;
+static unsigned shard_k, shard_n;
+
+static struct fieldset *fs;
+static int fkey = -1, forder = -1, freport = -1, fcount = -1;
+static int frecords = -1, fdistinct = -1, ffirst = -1;
+
+static struct buf scratch;	/* json_digest's */
+static struct buf arena;	/* key, group and order value texts */
+static struct dtab *keys;	/* this run's keys; the value depends on the mode */
+static struct dtab *statekeys;	/* keys of earlier runs (--state) */
+static struct digest null_digest;	/* a missing key shards as null */
+static uint64_t other_shards, state_loaded;
+
+static struct kent *kents;
+static size_t nkents, kentcap;
+static struct dtab *gtab;	/* group digest -> index into groups */
+static struct rgroup *groups;
+static size_t ngroups, groupcap;
+
+/* The spool: [digest][uint64 length][bytes] per record, in input order. */
+struct spoolhdr {
+	struct digest d;	/* all zero: a record without a key, always written */
+	uint64_t len;
+};
+static struct {
+	struct buf mem;
+	int fd;			/* -1 until spilled to a temporary file */
+	uint64_t n;		/* records */
+	uint64_t bytes;
+	size_t rpos;		/* reading back: the next record in mem */
+} spool = { .fd = -1 };
+
+/* --sorted: the group being read. */
+static struct {
+	int active;
+	int fromstate;
+	int have;		/* rec (and val, grp) hold the group's choice */
+	struct digest d;
+	uint64_t n;		/* records in the group */
+	uint64_t seq;		/* groups started */
+	uint32_t grp;
+	struct buf rec, val, key;
+} cur;
+
+static void setup(void);
+static int record(const struct line *ln);
+static int merge_record(const struct line *ln);
+static void finish(void);
+static void load_state(void);
+static void save_state(void);
+
+int
+main(int argc, char *argv[])
+{
+	int c;
+	static const struct option longopts[] = {
+		{ "bad", required_argument, NULL, 'b' },
+		{ "count", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep", required_argument, NULL, 'K' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "merge", no_argument, NULL, 'M' },
+		{ "min-count", required_argument, NULL, 'm' },
+		{ "order-by", required_argument, NULL, 'o' },
+		{ "report-by", required_argument, NULL, 'r' },
+		{ "shard", required_argument, NULL, 1 },
+		{ "sorted", no_argument, NULL, 's' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "stats", no_argument, NULL, 2 },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	cli_init(argv[0], usage_text);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":b:chK:k:Mm:o:r:S:s", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 1:
+			if (cli_parse_shard(optarg, &shard_k, &shard_n) == -1)
+				cli_usage("--shard: expected k/n with 1 <= k <= n: %s",
+				    optarg);
+			break;
+		case 2:
+			cli_set_stats(1);
+			break;
+		case 'b':
+			if (cli_set_bad(optarg) == -1)
+				cli_usage("--bad: expected warn, fail, skip or a file name");
+			break;
+		case 'c':
+			countflag = 1;
+			break;
+		case 'h':
+			cli_help();
+		case 'K':
+			keepset = 1;
+			if (strcmp(optarg, "first") == 0)
+				keep = KEEP_FIRST;
+			else if (strcmp(optarg, "last") == 0)
+				keep = KEEP_LAST;
+			else if (strcmp(optarg, "unique") == 0)
+				keep = KEEP_UNIQUE;
+			else if (strcmp(optarg, "repeats") == 0)
+				keep = KEEP_REPEATS;
+			else
+				cli_usage("--keep: expected first, last, unique or "
+				    "repeats: %s", optarg);
+			break;
+		case 'k':
+			keyexpr = optarg;
+			break;
+		case 'M':
+			mergeflag = 1;
+			break;
+		case 'm':
+			if (cli_parse_u64(optarg, &mincount) == -1)
+				cli_usage("--min-count: expected a non-negative integer: %s",
+				    optarg);
+			mincountset = 1;
+			break;
+		case 'o':
+			orderexpr = optarg;
+			break;
+		case 'r':
+			reportexpr = optarg;
+			break;
+		case 'S':
+			statepath = optarg;
+			break;
+		case 's':
+			sortedflag = 1;
+			break;
+		case ':':
+			cli_usage("option %s needs an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				cli_usage("unknown option: -%c", optopt);
+			cli_usage("unknown option: %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	setup();
+	if (statepath)
+		load_state();
+
+	struct input *in = in_open(argv, argc);
+	struct line ln;
+	int r, stopped = 0;
+	while ((r = in_next(in, &ln)) != 0) {
+		if (r == -1) {
+			cli_input_error(in_error(in));
+			continue;
+		}
+		stats.read++;
+		if ((mergeflag ? merge_record(&ln) : record(&ln)) == -1) {
+			stopped = 1;
+			break;
+		}
+	}
+	in_close(in);
+
+	/*
+	 * Under --bad=fail only what was written before the bad line stands:
+	 * the modes that decide at the end write nothing more, and the state
+	 * is not saved, so that a rerun on mended input starts from the same
+	 * state.
+	 */
+	if (!stopped) {
+		finish();
+		out_flush();
+		if (statepath)
+			save_state();
+	}
+
+	cli_stat("distinct", mode == M_COUNT ? nkents : dtab_count(keys));
+	if (mode < M_COUNT)
+		cli_stat("dropped", stats.read - stats.bad - stats.written -
+		    other_shards);
+	if (shard_n)
+		cli_stat("other_shards", other_shards);
+	if (statepath)
+		cli_stat("state_keys", state_loaded);
+	size_t kb = dtab_bytes(keys) + arena.cap + kentcap * sizeof *kents;
+	for (size_t i = 0; i < ngroups; i++)
+		kb += groups[i].keys ? dtab_bytes(groups[i].keys) : 0;
+	if (gtab)
+		kb += dtab_bytes(gtab) + groupcap * sizeof *groups;
+	cli_stat("key_bytes", kb);
+	if (mode >= M_LAST && mode <= M_ORDER && !sortedflag)
+		cli_stat("spool_bytes", spool.bytes);
+
+	for (size_t i = 0; i < ngroups; i++)
+		dtab_free(groups[i].keys);
+	free(groups);
+	free(kents);
+	dtab_free(gtab);
+	dtab_free(keys);
+	dtab_free(statekeys);
+	fs_free(fs);
+	buf_free(&scratch);
+	buf_free(&arena);
+	buf_free(&spool.mem);
+	buf_free(&cur.rec);
+	buf_free(&cur.val);
+	buf_free(&cur.key);
+	if (spool.fd >= 0)
+		close(spool.fd);
+	return cli_exit();
+}
+
+/* Check the option combinations, choose the mode, compile the expressions. */
+static void
+setup(void)
+{
+	char err[512];
+
+	if (countflag && reportexpr)
+		cli_usage("--count and --report-by are different outputs: choose one");
+	if (mincountset && !countflag)
+		cli_usage("--min-count needs --count");
+	if ((countflag || reportexpr) && keepset && keep != KEEP_FIRST)
+		cli_usage("--keep chooses records; --count and --report-by count "
+		    "them instead");
+	if (countflag && orderexpr)
+		cli_usage("--order-by chooses a record; --count does not write records");
+	if (orderexpr && (keep == KEEP_UNIQUE || keep == KEEP_REPEATS))
+		cli_usage("--order-by goes with --keep first or last");
+	if (mergeflag && !countflag && !reportexpr)
+		cli_usage("--merge needs --count or --report-by (the outputs to merge)");
+	if (mergeflag && (orderexpr || sortedflag || statepath || shard_n))
+		cli_usage("--merge adds up --count or --report-by outputs; "
+		    "--order-by, --sorted, --state and --shard apply to records");
+	if (statepath && (countflag || keep == KEEP_LAST))
+		cli_usage("--state goes with --keep first, unique, repeats and "
+		    "--report-by");
+
+	if (countflag)
+		mode = M_COUNT;
+	else if (reportexpr)
+		mode = M_REPORT;
+	else if (orderexpr)
+		mode = M_ORDER;
+	else if (keep == KEEP_LAST)
+		mode = M_LAST;
+	else if (keep == KEEP_UNIQUE)
+		mode = M_UNIQUE;
+	else if (keep == KEEP_REPEATS)
+		mode = M_REPEATS;
+	else
+		mode = M_FIRST;
+
+	fs = fs_new();
+	if (mergeflag) {
+		/* The merged outputs are ours: read their fields, not the key. */
+		if (mode == M_COUNT) {
+			fkey = fs_add(fs, ".key", FS_FIRST, err, sizeof err);
+			fcount = fs_add(fs, ".count", FS_FIRST, err, sizeof err);
+		} else {
+			freport = fs_add(fs, ".group", FS_FIRST, err, sizeof err);
+			frecords = fs_add(fs, ".records", FS_FIRST, err, sizeof err);
+			fdistinct = fs_add(fs, ".distinct", FS_FIRST, err, sizeof err);
+			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err, sizeof err);
+		}
+	} else {
+		if ((fkey = fs_add(fs, keyexpr, FS_FIRST, err, sizeof err)) == -1)
+			cli_usage("-k %s: %s", keyexpr, err);
+		if (orderexpr &&
+		    (forder = fs_add(fs, orderexpr, FS_FIRST, err, sizeof err)) == -1)
+			cli_usage("--order-by %s: %s", orderexpr, err);
+		if (reportexpr &&
+		    (freport = fs_add(fs, reportexpr, FS_FIRST, err, sizeof err)) == -1)
+			cli_usage("--report-by %s: %s", reportexpr, err);
+	}
+
+	size_t vsize = 0;
+	switch (mode) {
+	case M_LAST:
+		vsize = sizeof(uint64_t);
+		break;
+	case M_UNIQUE:
+		vsize = 1;
+		break;
+	case M_ORDER:
+		vsize = sizeof(struct ordval);
+		break;
+	case M_COUNT:
+		vsize = sizeof(uint64_t);
+		break;
+	case M_REPORT:
+		vsize = orderexpr ? sizeof(struct ordval) : 0;
+		gtab = dtab_new(sizeof(uint64_t));
+		break;
+	default:
+		break;
+	}
+	/* --sorted decides per group: the table only checks the grouping. */
+	keys = dtab_new(sortedflag ? 0 : vsize);
+	null_digest = json_digest("null", 4, &scratch);
+}
+
+/* ---- the spool ---- */
+
+static void
+spool_write(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(spool.fd, p, n);
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			cli_fatal("temporary file: %s", strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+spool_spill(void)
+{
+	if (spool.fd == -1) {
+		const char *dir = getenv("TMPDIR");
+		struct buf path = { 0 };
+
+		if (dir == NULL || *dir == '\0')
+			dir = "/tmp";
+		buf_addf(&path, "%s/pingdedup.XXXXXX", dir);
+		if ((spool.fd = mkstemp(path.p)) == -1)
+			cli_fatal("%s: %s", path.p, strerror(errno));
+		/* Unlinked at once: the space goes back however the run ends. */
+		unlink(path.p);
+		buf_free(&path);
+	}
+	spool_write(spool.mem.p, spool.mem.len);
+	buf_reset(&spool.mem);
+}
+
+/* Append a record; returns its index. */
+static uint64_t
+spool_add(struct digest d, const char *p, size_t n)
+{
+	struct spoolhdr h = { d, n };
+
+	buf_add(&spool.mem, &h, sizeof h);
+	buf_add(&spool.mem, p, n);
+	spool.bytes += sizeof h + n;
+	if (spool.mem.len >= SPOOL_MEM)
+		spool_spill();
+	return spool.n++;
+}
+
+static void
+spool_rewind(void)
+{
+	spool.rpos = 0;
+	if (spool.fd == -1)
+		return;
+	spool_spill();
+	if (lseek(spool.fd, 0, SEEK_SET) == -1)
+		cli_fatal("temporary file: %s", strerror(errno));
+}
+
+/* Make need bytes from rpos readable in mem; 0 at the end of the spool. */
+static int
+spool_fill(size_t need)
+{
+	struct buf *b = &spool.mem;
+
+	if (b->len - spool.rpos >= need)
+		return 1;
+	if (spool.fd == -1)
+		return 0;
+	memmove(b->p, b->p + spool.rpos, b->len - spool.rpos);
+	b->len -= spool.rpos;
+	spool.rpos = 0;
+	while (b->len < need) {
+		buf_reserve(b, need - b->len > SPOOL_MEM ? need - b->len : SPOOL_MEM);
+		ssize_t r = read(spool.fd, b->p + b->len, b->cap - b->len - 1);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			cli_fatal("temporary file: %s", strerror(errno));
+		}
+		if (r == 0)
+			return 0;
+		b->len += (size_t)r;
+	}
+	return 1;
+}
+
+static int
+spool_next(struct spoolhdr *h, const char **p)
+{
+	if (!spool_fill(sizeof *h)) {
+		if (spool.mem.len != spool.rpos)
+			cli_fatal("temporary file: truncated");
+		return 0;
+	}
+	memcpy(h, spool.mem.p + spool.rpos, sizeof *h);
+	if (!spool_fill(sizeof *h + h->len))
+		cli_fatal("temporary file: truncated");
+	*p = spool.mem.p + spool.rpos + sizeof *h;
+	spool.rpos += sizeof *h + h->len;
+	return 1;
+}
+
+/* Write the chosen records, in input order. */
+static void
+spool_emit(void)
+{
+	struct spoolhdr h;
+	const char *p;
+	uint64_t i;
+
+	spool_rewind();
+	for (i = 0; spool_next(&h, &p); i++) {
+		int out = 0;
+		if (h.d.lo == 0 && h.d.hi == 0)
+			out = 1;
+		else if (mode == M_LAST)
+			out = *(uint64_t *)dtab_get(keys, h.d) == i;
+		else if (mode == M_UNIQUE)
+			out = *(unsigned char *)dtab_get(keys, h.d) == 0;
+		else
+			out = ((struct ordval *)dtab_get(keys, h.d))->idx == i;
+		if (out)
+			out_line(p, h.len);
+	}
+}
+
+/* ---- per record ---- */
+
+static int
+in_state(struct digest d)
+{
+	return statekeys != NULL && dtab_get(statekeys, d) != NULL;
+}
+
+/* The order value's text; a missing value is null, which jq sorts first. */
+static void
+order_value(const char **t, size_t *n)
+{
+	const struct jval *v = fs_first(fs, forder);
+
+	*t = v ? v->text : "null";
+	*n = v ? v->len : 4;
+}
+
+static void
+ord_set(struct ordval *v, const char *t, size_t n, int fresh)
+{
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;	/* a 4 GB order value: compared by its start */
+	/* Reuse the old value's room when the new one fits. */
+	if (fresh || n > v->len) {
+		v->off = arena.len;
+		buf_add(&arena, t, n);
+	} else {
+		memcpy(arena.p + v->off, t, n);
+	}
+	v->len = (uint32_t)n;
+}
+
+static int
+better(const char *t, size_t n, const char *best, size_t bn)
+{
+	int c = json_cmp(t, n, best, bn);
+
+	/* Ties go to the earlier record for first, to the later for last. */
+	return keep == KEEP_LAST ? c >= 0 : c < 0;
+}
+
+static uint32_t
+group_of(const struct jval *gv)
+{
+	const char *t = gv ? gv->text : "null";
+	size_t n = gv ? gv->len : 4;
+	struct digest d = json_digest(t, n, &scratch);
+	int ins;
+	uint64_t *v = dtab_put(gtab, d, &ins);
+
+	if (ins) {
+		if (ngroups == NOGROUP)
+			cli_fatal("more than %u groups", NOGROUP);
+		if (ngroups == groupcap) {
+			groupcap = groupcap ? groupcap * 2 : 64;
+			groups = xreallocarray(groups, groupcap, sizeof *groups);
+		}
+		struct rgroup *g = &groups[ngroups];
+		memset(g, 0, sizeof *g);
+		g->off = arena.len;
+		g->len = n;
+		buf_add(&arena, t, n);
+		if (!sortedflag && !mergeflag)
+			g->keys = dtab_new(0);
+		*v = ngroups++;
+	}
+	return (uint32_t)*v;
+}
+
+/* Count n more records of a key; -1 when the count would overflow. */
+static int
+count_add(const struct jval *kv, struct digest d, uint64_t n)
+{
+	int ins;
+	uint64_t *v = dtab_put(keys, d, &ins);
+
+	if (ins) {
+		if (nkents == kentcap) {
+			kentcap = kentcap ? kentcap * 2 : 1024;
+			kents = xreallocarray(kents, kentcap, sizeof *kents);
+		}
+		kents[nkents].count = 0;
+		kents[nkents].off = arena.len;
+		kents[nkents].len = kv->len;
+		buf_add(&arena, kv->text, kv->len);
+		*v = nkents++;
+	}
+	struct kent *k = &kents[*v];
+	if (k->count > UINT64_MAX - n)
+		return -1;
+	k->count += n;
+	return 0;
+}
+
+static void
+put_count(const char *k, size_t kn, uint64_t n)
+{
+	buf_adds(&outbuf, "{\"key\":");
+	buf_add(&outbuf, k, kn);
+	buf_adds(&outbuf, ",\"count\":");
+	json_put_u64(&outbuf, n);
+	buf_addc(&outbuf, '}');
+	out_end();
+}
+
+static void
+hold(struct buf *b, const char *p, size_t n)
+{
+	buf_reset(b);
+	buf_add(b, p, n);
+}
+
+/* --sorted: the group ended; write or count what it decided. */
+static void
+group_end(void)
+{
+	if (!cur.active)
+		return;
+	cur.active = 0;
+	switch (mode) {
+	case M_LAST:
+	case M_ORDER:
+		if (cur.have)
+			out_line(cur.rec.p, cur.rec.len);
+		break;
+	case M_UNIQUE:
+		if (cur.n == 1 && !cur.fromstate)
+			out_line(cur.rec.p, cur.rec.len);
+		break;
+	case M_COUNT:
+		if (cur.n >= mincount)
+			put_count(cur.key.p, cur.key.len, cur.n);
+		break;
+	case M_REPORT:
+		if (cur.have)
+			groups[cur.grp].first_seen++;
+		break;
+	default:
+		break;
+	}
+}
+
+static int
+sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
+{
+	const char *t;
+	size_t n;
+	int ins;
+
+	if (!cur.active || !digest_eq(cur.d, d)) {
+		group_end();
+		dtab_put(keys, d, &ins);
+		if (!ins) {
+			struct buf msg = { 0 };
+			int r;
+
+			buf_adds(&msg, "key ");
+			buf_add(&msg, kv->text, kv->len > 80 ? 80 : kv->len);
+			buf_adds(&msg, kv->len > 80 ? "... " : " ");
+			buf_adds(&msg, "reappears after its group ended "
+			    "(--sorted needs the input grouped by key)");
+			r = cli_bad(ln, msg.p);
+			buf_free(&msg);
+			return r;
+		}
+		cur.active = 1;
+		cur.d = d;
+		cur.n = 0;
+		cur.have = 0;
+		cur.seq++;
+		cur.fromstate = in_state(d);
+		if (mode == M_COUNT)
+			hold(&cur.key, kv->text, kv->len);
+	}
+	cur.n++;
+	switch (mode) {
+	case M_FIRST:
+		if (cur.n == 1 && !cur.fromstate)
+			out_line(ln->p, ln->len);
+		break;
+	case M_REPEATS:
+		if (cur.n > 1 || cur.fromstate)
+			out_line(ln->p, ln->len);
+		break;
+	case M_LAST:
+		hold(&cur.rec, ln->p, ln->len);
+		cur.have = 1;
+		break;
+	case M_UNIQUE:
+		if (cur.n == 1)
+			hold(&cur.rec, ln->p, ln->len);
+		break;
+	case M_ORDER:
+		order_value(&t, &n);
+		if (!cur.fromstate &&
+		    (!cur.have || better(t, n, cur.val.p, cur.val.len))) {
+			hold(&cur.rec, ln->p, ln->len);
+			hold(&cur.val, t, n);
+			cur.have = 1;
+		}
+		break;
+	case M_REPORT: {
+		uint32_t g = group_of(fs_first(fs, freport));
+		struct rgroup *gr = &groups[g];
+
+		gr->records++;
+		if (gr->lastkg != cur.seq) {
+			gr->lastkg = cur.seq;
+			gr->distinct++;
+		}
+		if (cur.fromstate)
+			break;
+		if (forder == -1) {
+			if (cur.n == 1)
+				gr->first_seen++;
+			break;
+		}
+		order_value(&t, &n);
+		if (!cur.have || better(t, n, cur.val.p, cur.val.len)) {
+			hold(&cur.val, t, n);
+			cur.grp = g;
+			cur.have = 1;
+		}
+		break;
+	}
+	case M_COUNT:
+		break;
+	}
+	return 0;
+}
+
+static void
+report_record(const struct jval *kv, struct digest d)
+{
+	uint32_t g = group_of(fs_first(fs, freport));
+	struct rgroup *gr = &groups[g];
+	int ins;
+
+	(void)kv;
+	gr->records++;
+	dtab_put(gr->keys, d, &ins);
+	if (forder == -1) {
+		dtab_put(keys, d, &ins);
+		if (ins && !in_state(d))
+			gr->first_seen++;
+		return;
+	}
+	const char *t;
+	size_t n;
+	struct ordval *v = dtab_put(keys, d, &ins);
+
+	order_value(&t, &n);
+	if (ins) {
+		if (in_state(d)) {
+			v->grp = NOGROUP;
+			return;
+		}
+		ord_set(v, t, n, 1);
+		v->grp = g;
+	} else if (v->grp != NOGROUP && better(t, n, arena.p + v->off, v->len)) {
+		ord_set(v, t, n, 0);
+		v->grp = g;
+	}
+}
+
+static int
+record(const struct line *ln)
+{
+	const struct jval *kv;
+	struct digest d;
+	int ins;
+
+	if (fs_eval(fs, ln->p, ln->len) == -1)
+		return cli_bad(ln, fs_error(fs));
+	kv = fs_first(fs, fkey);
+	d = kv ? json_digest(kv->text, kv->len, &scratch) : null_digest;
+	if (shard_n && shard_of(d, shard_n) != shard_k) {
+		other_shards++;
+		return 0;
+	}
+	if (kv == NULL) {
+		stats.missing++;
+		if (mode == M_COUNT || mode == M_REPORT)
+			return 0;
+		if (mode == M_FIRST || mode == M_REPEATS || sortedflag)
+			out_line(ln->p, ln->len);
+		else
+			spool_add((struct digest){ 0, 0 }, ln->p, ln->len);
+		return 0;
+	}
+	if (sortedflag)
+		return sorted_record(ln, kv, d);
+
+	switch (mode) {
+	case M_FIRST:
+		dtab_put(keys, d, &ins);
+		if (ins && !in_state(d))
+			out_line(ln->p, ln->len);
+		break;
+	case M_REPEATS:
+		dtab_put(keys, d, &ins);
+		if (!ins || in_state(d))
+			out_line(ln->p, ln->len);
+		break;
+	case M_LAST:
+		*(uint64_t *)dtab_put(keys, d, &ins) = spool_add(d, ln->p, ln->len);
+		break;
+	case M_UNIQUE: {
+		unsigned char *v = dtab_put(keys, d, &ins);
+		/* Only a first occurrence can be unique; later ones just mark it. */
+		if (!ins)
+			*v = 1;
+		else if (in_state(d))
+			*v = 1;
+		else
+			spool_add(d, ln->p, ln->len);
+		break;
+	}
+	case M_ORDER: {
+		struct ordval *v = dtab_put(keys, d, &ins);
+		const char *t;
+		size_t n;
+
+		order_value(&t, &n);
+		if (ins) {
+			if (in_state(d)) {
+				v->idx = NONE;
+				break;
+			}
+			ord_set(v, t, n, 1);
+			v->idx = spool_add(d, ln->p, ln->len);
+		} else if (v->idx != NONE && better(t, n, arena.p + v->off, v->len)) {
+			ord_set(v, t, n, 0);
+			v->idx = spool_add(d, ln->p, ln->len);
+		}
+		break;
+	}
+	case M_COUNT:
+		count_add(kv, d, 1);
+		break;
+	case M_REPORT:
+		report_record(kv, d);
+		break;
+	}
+	return 0;
+}
+
+/* A count as our outputs write it: a non-negative integer, digits only. */
+static int
+get_count(int f, uint64_t *out)
+{
+	const struct jval *v = fs_first(fs, f);
+	uint64_t n = 0;
+
+	if (v == NULL || v->type != J_NUMBER || v->len == 0)
+		return -1;
+	for (size_t i = 0; i < v->len; i++) {
+		unsigned dig = (unsigned char)v->text[i] - '0';
+		if (dig > 9 || n > (UINT64_MAX - dig) / 10)
+			return -1;
+		n = n * 10 + dig;
+	}
+	*out = n;
+	return 0;
+}
+
+static int
+merge_record(const struct line *ln)
+{
+	uint64_t a, b, c;
+
+	if (fs_eval(fs, ln->p, ln->len) == -1)
+		return cli_bad(ln, fs_error(fs));
+	if (mode == M_COUNT) {
+		const struct jval *kv = fs_first(fs, fkey);
+
+		if (kv == NULL)
+			return cli_bad(ln, "not a --count output: no \"key\"");
+		if (get_count(fcount, &a) == -1)
+			return cli_bad(ln, "not a --count output: \"count\" is not "
+			    "a non-negative integer");
+		if (count_add(kv, json_digest(kv->text, kv->len, &scratch), a) == -1)
+			return cli_bad(ln, "count overflows 64 bits");
+		return 0;
+	}
+	if (get_count(frecords, &a) == -1 || get_count(fdistinct, &b) == -1 ||
+	    get_count(ffirst, &c) == -1)
+		return cli_bad(ln, "not a --report-by output: \"records\", "
+		    "\"distinct\" and \"first_seen\" must be non-negative integers");
+	/* group_of may move groups: index it after the call. */
+	uint32_t gi = group_of(fs_first(fs, freport));
+	struct rgroup *g = &groups[gi];
+
+	if (g->records > UINT64_MAX - a || g->distinct > UINT64_MAX - b ||
+	    g->first_seen > UINT64_MAX - c)
+		return cli_bad(ln, "count overflows 64 bits");
+	g->records += a;
+	g->distinct += b;
+	g->first_seen += c;
+	return 0;
+}
+
+/* ---- the end ---- */
+
+/* qsort has no context argument: the texts live in the arena. */
+static int
+cmp_kent(const void *a, const void *b)
+{
+	const struct kent *x = a, *y = b;
+
+	return json_cmp(arena.p + x->off, x->len, arena.p + y->off, y->len);
+}
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct rgroup *x = a, *y = b;
+
+	return json_cmp(arena.p + x->off, x->len, arena.p + y->off, y->len);
+}
+
+static void
+finish(void)
+{
+	if (sortedflag) {
+		group_end();
+		if (mode == M_COUNT)
+			return;
+	}
+	switch (mode) {
+	case M_LAST:
+	case M_UNIQUE:
+	case M_ORDER:
+		if (!sortedflag)
+			spool_emit();
+		break;
+	case M_COUNT:
+		/* Sorted by key as jq sorts, so merged shards give the same bytes. */
+		if (nkents > 0)
+			qsort(kents, nkents, sizeof *kents, cmp_kent);
+		for (size_t i = 0; i < nkents; i++)
+			if (kents[i].count >= mincount)
+				put_count(arena.p + kents[i].off, kents[i].len,
+				    kents[i].count);
+		break;
+	case M_REPORT:
+		if (!sortedflag && !mergeflag) {
+			size_t pos = 0;
+			struct digest k;
+			void *v;
+
+			for (size_t i = 0; i < ngroups; i++)
+				groups[i].distinct = dtab_count(groups[i].keys);
+			while (forder != -1 && dtab_next(keys, &pos, &k, &v))
+				if (((struct ordval *)v)->grp != NOGROUP)
+					groups[((struct ordval *)v)->grp].first_seen++;
+		}
+		if (ngroups > 0)
+			qsort(groups, ngroups, sizeof *groups, cmp_group);
+		for (size_t i = 0; i < ngroups; i++) {
+			struct rgroup *g = &groups[i];
+
+			buf_adds(&outbuf, "{\"group\":");
+			buf_add(&outbuf, arena.p + g->off, g->len);
+			buf_adds(&outbuf, ",\"records\":");
+			json_put_u64(&outbuf, g->records);
+			buf_adds(&outbuf, ",\"distinct\":");
+			json_put_u64(&outbuf, g->distinct);
+			buf_adds(&outbuf, ",\"first_seen\":");
+			json_put_u64(&outbuf, g->first_seen);
+			buf_addc(&outbuf, '}');
+			out_end();
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- --state: the sorted digests of every key seen, 16 bytes each ---- */
+
+static void
+put64le(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t
+get64le(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int
+cmp_digest(const void *a, const void *b)
+{
+	const struct digest *x = a, *y = b;
+
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+static void
+load_state(void)
+{
+	struct buf payload = { 0 };
+	char err[512];
+	int r = state_load(statepath, "pingdedup", STATE_VERSION, &payload, err,
+	    sizeof err);
+
+	if (r == -1)
+		cli_fatal("%s", err);
+	statekeys = dtab_new(0);
+	if (r == 0)
+		return;
+	if (payload.len % 16 != 0)
+		cli_fatal("%s: damaged state file (not a whole number of keys)",
+		    statepath);
+	const unsigned char *p = (const unsigned char *)payload.p;
+	struct digest prev = { 0, 0 };
+	for (size_t i = 0; i < payload.len; i += 16) {
+		struct digest d = { get64le(p + i), get64le(p + i + 8) };
+		int ins;
+
+		/* Saved strictly ascending: anything else is not ours. */
+		if (i > 0 && cmp_digest(&prev, &d) >= 0)
+			cli_fatal("%s: damaged state file (keys out of order)",
+			    statepath);
+		dtab_put(statekeys, d, &ins);
+		prev = d;
+	}
+	state_loaded = dtab_count(statekeys);
+	buf_free(&payload);
+}
+
+static void
+save_state(void)
+{
+	size_t n = dtab_count(keys) + dtab_count(statekeys), m = 0, pos;
+	struct digest *all = xreallocarray(NULL, n ? n : 1, sizeof *all);
+	struct dtab *tabs[2] = { keys, statekeys };
+	struct digest k;
+	void *v;
+	char err[512];
+
+	for (int t = 0; t < 2; t++)
+		for (pos = 0; dtab_next(tabs[t], &pos, &k, &v);)
+			all[m++] = k;
+	qsort(all, m, sizeof *all, cmp_digest);
+	unsigned char *payload = xreallocarray(NULL, m ? m : 1, 16);
+	n = 0;
+	for (size_t i = 0; i < m; i++) {
+		if (i > 0 && digest_eq(all[i], all[i - 1]))
+			continue;
+		put64le(payload + 16 * n, all[i].lo);
+		put64le(payload + 16 * n + 8, all[i].hi);
+		n++;
+	}
+	if (state_save(statepath, "pingdedup", STATE_VERSION, payload, 16 * n,
+	    err, sizeof err) == -1)
+		cli_error("%s", err);
+	free(payload);
+	free(all);
+}
