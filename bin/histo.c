@@ -1,0 +1,1881 @@
+/*
+ * histo: histograms, value counts, time series and summed {bucket: count}
+ * maps over NDJSON, as NDJSON lines, a terminal bar chart or an SVG.
+ *
+ * Every value -f yields is one observation (several per record, like
+ * Spark's flatMap); null and nothing are missing.  One pass over the input
+ * decides everything:
+ *   - numeric bins over a given range, and --width bins on the grid
+ *     min + k*width (0 + k*width without --min), count into an array of
+ *     bins indexed by k, grown as values arrive: memory per bin, not per
+ *     value;
+ *   - --bins N over the data's range, and --summary, need the values: they
+ *     are kept exactly as distinct values with their counts (a hash table,
+ *     about 60 bytes per distinct value), and binned or ranked at the end;
+ *   - --counts and --maps keep one entry per distinct value or bucket;
+ *   - --time counts per interval index, like --width.
+ * Integer counts and integer weights are summed exactly in 64 bits; other
+ * weights are summed as doubles beside them.  Output is written after the
+ * input ends, sorted, never in hash order.
+ *
+ * --merge reads histo's own output lines (from shards) and writes what one
+ * run over all the input would have written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/chart.h"
+#include "../lib/cli.h"
+#include "../lib/field.h"
+#include "../lib/hash.h"
+#include "../lib/jmember.h"
+#include "../lib/json.h"
+#include "../lib/ts.h"
+#include "../lib/util.h"
+
+static const char usage_text[] =
+    "usage: histo [-BCcehlMmS] [-b expr] [-f expr] [-k n] [-n bins] [-o file]\n"
+    "             [-T title] [-t dur] [-u unit] [-W expr] [-w width] [-x label]\n"
+    "             [-y label] [--bad=mode] [--max x] [--min x] [--stats] [file ...]\n";
+
+/* A span of more bins or intervals than this is refused: it is nearly
+ * always a stray value or a unit mistake, and would write gigabytes. */
+#define MAX_SPAN	((int64_t)1 << 24)
+#define COLUMNS		80
+
+enum mode { M_BINS, M_COUNTS, M_TIME, M_MAPS, M_SUMMARY };
+
+/* An exact sum: integers in n (64 bits), everything else in x. */
+struct cell {
+	int64_t n;
+	double x;
+};
+
+/* Cells for the consecutive bin or interval indexes k0 .. k0+cap-1, of
+ * which lo..hi have been touched. */
+struct dense {
+	int64_t k0;
+	size_t cap;
+	struct cell *c;
+	int64_t lo, hi;
+	int used;
+};
+
+/* A distinct value (counts, maps): its first printed form and its sum. */
+struct centry {
+	struct cell c;
+	size_t toff, tlen;
+};
+
+/* A distinct number (bins over the data's range, --summary). */
+struct ventry {
+	double v;
+	struct cell c;
+};
+
+/* A bin read back by --merge, identified by its edges. */
+struct bentry {
+	double lo, hi;
+	struct cell c;
+};
+
+struct series {
+	size_t toff, tlen;	/* the --by value as first seen */
+	struct dtab *tab;	/* centry, ventry or bentry by mode */
+	struct dense d;
+	struct cell under, over;
+	uint64_t nobs;		/* observations (or merged lines) */
+	struct cell sum;	/* --summary */
+	double min, max;
+	int qlost;		/* --summary lines merged: quantiles unknown */
+};
+
+/* One output line before it is written or drawn. */
+struct row {
+	enum chart_kind kind;
+	double lo, hi;		/* bins */
+	int64_t t0, t1;		/* --time */
+	size_t toff, tlen;	/* counts value, maps bucket */
+	int closed;
+	struct cell c;
+};
+
+/* Options. */
+static enum mode mode = M_BINS;
+static int bflag;		/* --bars */
+static int clip;
+static int epoch;
+static int logy;
+static int merge;
+static const char *svg_path;
+static const char *title, *xlabel, *ylabel;
+static const char *fexpr = ".", *byexpr, *wexpr;
+static uint64_t top;		/* 0: all */
+static uint64_t nbins;		/* --bins; 0 when --width */
+static double width;		/* --width; 0 when --bins */
+static int have_min, have_max;
+static double minv, maxv;
+static int64_t twidth;		/* --time */
+static enum ts_unit tunit = TS_S;
+
+/* State. */
+static struct fieldset *fs;
+static int F = -1, B = -1, W = -1;
+static struct series *ser;
+static size_t nser, capser;
+static struct dtab *sertab;
+static int have_by;		/* output lines carry "by" */
+static struct buf arena;	/* texts of values and series */
+static struct buf scratch;
+static uint64_t nvalues;	/* observations counted */
+static int store_values;	/* --bins without a full range: keep values */
+static int have_data_range;
+static double gmin, gmax;	/* over stored values */
+static int64_t *tvals;		/* parsed times of the current record */
+static size_t tcap;
+static int weighted;		/* output sums, not counts */
+/* --merge */
+static int merge_kind = -1;
+static int merge_bins_exact;	/* bins identified by edges (no --width) */
+static int have_under_bound, have_over_bound;
+static double under_bound, over_bound;
+static int merge_by_seen, merge_noby_seen;
+
+static void usage_conflict(const char *a, const char *b) __attribute__((noreturn));
+
+/* ---------------------------------------------------------------- cells */
+
+static void
+cell_addi(struct cell *c, int64_t v)
+{
+	int64_t r;
+
+	/* Past 64 bits the excess is carried as a double rather than lost. */
+	if (__builtin_add_overflow(c->n, v, &r))
+		c->x += (double)v;
+	else
+		c->n = r;
+}
+
+static void
+cell_add(struct cell *c, struct cell v)
+{
+	cell_addi(c, v.n);
+	c->x += v.x;
+}
+
+static double
+cell_val(struct cell c)
+{
+	return (double)c.n + c.x;
+}
+
+static int
+cell_zero(struct cell c)
+{
+	return c.n == 0 && c.x == 0;
+}
+
+static void
+cell_put(struct buf *b, struct cell c)
+{
+	if (c.x == 0)
+		json_put_i64(b, c.n);
+	else
+		json_put_double(b, cell_val(c));
+}
+
+static int
+cell_cmp(struct cell a, struct cell b)
+{
+	if (a.x == 0 && b.x == 0)
+		return (a.n > b.n) - (a.n < b.n);
+	double x = cell_val(a), y = cell_val(b);
+	return (x > y) - (x < y);
+}
+
+/*
+ * The integer a JSON number text stands for: exactly, from the digits,
+ * when it is written as an integer that 64 bits hold (Mozilla's counts and
+ * nanosecond times exceed 2^53), else when its double is integral and
+ * below 2^53.  Returns 0 for anything else.
+ */
+static int
+num_int64(const struct jval *v, int64_t *out)
+{
+	const char *p = v->text, *e = p + v->len;
+	uint64_t acc = 0;
+	int neg = 0;
+
+	if (p < e && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (p == e)
+		return 0;
+	for (; p < e; p++) {
+		unsigned d = (unsigned)(*p - '0');
+		if (d > 9)
+			goto inexact;
+		if (acc > (UINT64_MAX - d) / 10)
+			goto inexact;
+		acc = acc * 10 + d;
+	}
+	if (neg) {
+		if (acc > (uint64_t)INT64_MAX + 1)
+			goto inexact;
+		*out = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc;
+	} else {
+		if (acc > (uint64_t)INT64_MAX)
+			goto inexact;
+		*out = (int64_t)acc;
+	}
+	return 1;
+inexact:
+	if (v->num == floor(v->num) && fabs(v->num) <= 9007199254740992.0) {
+		*out = (int64_t)v->num;
+		return 1;
+	}
+	return 0;
+}
+
+static struct cell
+cell_of(const struct jval *v)
+{
+	struct cell c = { 0, 0 };
+	int64_t i;
+
+	if (num_int64(v, &i))
+		c.n = i;
+	else
+		c.x = v->num;
+	return c;
+}
+
+/* ---------------------------------------------------------------- series */
+
+static size_t
+arena_add(const char *p, size_t n)
+{
+	size_t off = arena.len;
+
+	buf_add(&arena, p, n);
+	return off;
+}
+
+static const char *
+arena_at(size_t off)
+{
+	return arena.p + off;
+}
+
+static size_t
+tab_vsize(void)
+{
+	if (mode == M_COUNTS || mode == M_MAPS)
+		return sizeof(struct centry);
+	if (merge && merge_bins_exact)
+		return sizeof(struct bentry);
+	return sizeof(struct ventry);
+}
+
+static size_t
+series_new(const char *text, size_t len)
+{
+	struct series *s;
+
+	if (nser == capser) {
+		capser = capser ? 2 * capser : 8;
+		ser = xreallocarray(ser, capser, sizeof *ser);
+	}
+	s = &ser[nser];
+	memset(s, 0, sizeof *s);
+	s->toff = arena_add(text, len);
+	s->tlen = len;
+	s->min = INFINITY;
+	s->max = -INFINITY;
+	s->tab = dtab_new(tab_vsize());
+	return nser++;
+}
+
+/* The series of a record: by the --by value's canonical form (null when
+ * missing, a series like any other). */
+static struct series *
+series_of(const char *text, size_t len)
+{
+	static struct digest last;
+	static size_t lastix;
+	static int have_last;
+	struct digest d;
+	uint32_t *ix;
+	int ins;
+
+	if (!have_by)
+		return &ser[0];
+	d = json_digest(text, len, &scratch);
+	if (have_last && digest_eq(d, last))
+		return &ser[lastix];
+	ix = dtab_put(sertab, d, &ins);
+	if (ins)
+		*ix = (uint32_t)series_new(text, len);
+	last = d;
+	lastix = *ix;
+	have_last = 1;
+	return &ser[lastix];
+}
+
+/* ---------------------------------------------------------------- dense */
+
+static void
+dense_fail(int64_t lo, int64_t hi)
+{
+	if (mode == M_TIME)
+		cli_fatal("--time: the times span %lld intervals (more than %lld); "
+		    "use a longer interval or check for stray times",
+		    (long long)(hi - lo + 1), (long long)MAX_SPAN);
+	cli_fatal("--width: the values span %lld bins (more than %lld); "
+	    "set --min and --max or a larger --width",
+	    (long long)(hi - lo + 1), (long long)MAX_SPAN);
+}
+
+static struct cell *
+dense_at(struct dense *d, int64_t k)
+{
+	if (d->cap == 0) {
+		d->cap = 64;
+		d->k0 = k - 32;
+		d->c = xcalloc(d->cap, sizeof *d->c);
+	} else if (k < d->k0 || k >= d->k0 + (int64_t)d->cap) {
+		int64_t lo = d->used ? d->lo : k, hi = d->used ? d->hi : k;
+		if (k < lo)
+			lo = k;
+		if (k > hi)
+			hi = k;
+		if (hi - lo >= MAX_SPAN)
+			dense_fail(lo, hi);
+		/* Grow by the current span on the side that ran out, so a
+		 * walk in one direction costs amortised O(1) per bin. */
+		int64_t span = hi - lo + 1, nk0 = d->k0, nend = d->k0 + (int64_t)d->cap;
+		if (k < d->k0)
+			nk0 = k - span;
+		else
+			nend = k + 1 + span;
+		struct cell *c = xcalloc((size_t)(nend - nk0), sizeof *c);
+		memcpy(c + (d->k0 - nk0), d->c, d->cap * sizeof *c);
+		free(d->c);
+		d->c = c;
+		d->k0 = nk0;
+		d->cap = (size_t)(nend - nk0);
+	}
+	if (!d->used) {
+		d->lo = d->hi = k;
+		d->used = 1;
+	} else if (k < d->lo) {
+		d->lo = k;
+	} else if (k > d->hi) {
+		d->hi = k;
+	}
+	if (d->hi - d->lo >= MAX_SPAN)
+		dense_fail(d->lo, d->hi);
+	return &d->c[k - d->k0];
+}
+
+static struct cell
+dense_get(const struct dense *d, int64_t k)
+{
+	struct cell z = { 0, 0 };
+
+	if (!d->used || k < d->lo || k > d->hi)
+		return z;
+	return d->c[k - d->k0];
+}
+
+/* ---------------------------------------------------------------- bins */
+
+/* Width mode: bins min + k*width (0 + k*width without --min). */
+static double
+grid_lo(int64_t k)
+{
+	return (have_min ? minv : 0) + (double)k * width;
+}
+
+static int64_t
+grid_index(double v)
+{
+	double o = have_min ? minv : 0, q = floor((v - o) / width);
+	int64_t k;
+
+	if (!(fabs(q) < 4e18))
+		cli_fatal("--width: %.17g is too far from %.17g in bins of %.17g", v, o, width);
+	k = (int64_t)q;
+	/* The quotient may round across an edge; the printed edges decide. */
+	if (v < grid_lo(k))
+		k--;
+	else if (v >= grid_lo(k + 1))
+		k++;
+	return k;
+}
+
+/* Width mode with --max: the bin that holds the maximum (closed). */
+static int64_t
+grid_last(void)
+{
+	int64_t k = grid_index(maxv);
+
+	if (grid_lo(k) == maxv)
+		k--;
+	return k;
+}
+
+static double
+grid_hi(int64_t k)
+{
+	if (have_max && k == grid_last())
+		return maxv;
+	return grid_lo(k + 1);
+}
+
+/* Bins mode: nbins bins over [mn, mx], the last one closed. */
+static double bmn, bmx, bw;
+
+static double
+fixed_lo(int64_t i)
+{
+	return bmn + (double)i * bw;
+}
+
+static double
+fixed_hi(int64_t i)
+{
+	return i == (int64_t)nbins - 1 ? bmx : fixed_lo(i + 1);
+}
+
+static int64_t
+fixed_index(double v)
+{
+	int64_t last = (int64_t)nbins - 1, i;
+
+	if (v >= bmx)
+		return last;
+	i = (int64_t)floor((v - bmn) / bw);
+	if (i < 0)
+		i = 0;
+	if (i > last)
+		i = last;
+	while (i > 0 && v < fixed_lo(i))
+		i--;
+	while (i < last && v >= fixed_hi(i))
+		i++;
+	return i;
+}
+
+static void
+fix_range(void)
+{
+	bmn = have_min ? minv : gmin;
+	bmx = have_max ? maxv : gmax;
+	if (bmn == bmx) {
+		/* One distinct value: a unit-wide range around it, as numpy. */
+		if (have_min)
+			bmx = bmn + 1;
+		else if (have_max)
+			bmn = bmx - 1;
+		else {
+			bmn -= 0.5;
+			bmx += 0.5;
+		}
+	}
+	bw = (bmx - bmn) / (double)nbins;
+}
+
+/* Key of a number in a value table: its bits, -0 as 0 (mixed so that the
+ * table's slot, taken from lo, is well spread). */
+static struct digest
+num_key(double v, double w)
+{
+	uint64_t a, b, z;
+	struct digest d;
+
+	if (v == 0)
+		v = 0;
+	if (w == 0)
+		w = 0;
+	memcpy(&a, &v, sizeof a);
+	memcpy(&b, &w, sizeof b);
+	z = a ^ UINT64_C(0x9e3779b97f4a7c15);
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	d.lo = z ^ (z >> 31);
+	d.hi = b ^ UINT64_C(0x5851f42d4c957f2d);
+	return d;
+}
+
+static void
+store_value(struct series *s, double v, struct cell c)
+{
+	int ins;
+	struct ventry *e = dtab_put(s->tab, num_key(v, 0), &ins);
+
+	if (ins)
+		e->v = v == 0 ? 0 : v;
+	cell_add(&e->c, c);
+	if (!have_data_range) {
+		gmin = gmax = v;
+		have_data_range = 1;
+	} else if (v < gmin) {
+		gmin = v;
+	} else if (v > gmax) {
+		gmax = v;
+	}
+}
+
+static void
+add_number(struct series *s, double v, struct cell c)
+{
+	s->nobs++;
+	nvalues++;
+	if (have_min && v < minv && !clip) {
+		cell_add(&s->under, c);
+		return;
+	}
+	if (have_max && v > maxv && !clip) {
+		cell_add(&s->over, c);
+		return;
+	}
+	if (clip) {
+		if (have_min && v < minv)
+			v = minv;
+		if (have_max && v > maxv)
+			v = maxv;
+	}
+	if (store_values)
+		store_value(s, v, c);
+	else if (width > 0)
+		cell_add(dense_at(&s->d, have_max && v == maxv ? grid_last() : grid_index(v)), c);
+	else
+		cell_add(dense_at(&s->d, fixed_index(v)), c);
+}
+
+/* ---------------------------------------------------------------- counts, maps */
+
+static void
+tab_add(struct series *s, const char *text, size_t len, struct cell c)
+{
+	int ins;
+	struct centry *e = dtab_put(s->tab, json_digest(text, len, &scratch), &ins);
+
+	if (ins) {
+		e->toff = arena_add(text, len);
+		e->tlen = len;
+	}
+	cell_add(&e->c, c);
+}
+
+/* A map key that is a JSON number ("3", "-1.5") becomes a number bucket;
+ * anything else stays a string. */
+static int
+key_is_number(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && p[i] == '-')
+		i++;
+	if (i >= n || p[i] < '0' || p[i] > '9')
+		return 0;
+	if (p[i] == '0')
+		i++;
+	else
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	if (i < n && p[i] == '.') {
+		if (++i >= n || p[i] < '0' || p[i] > '9')
+			return 0;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		if (i >= n || p[i] < '0' || p[i] > '9')
+			return 0;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	}
+	return i == n;
+}
+
+/* Check a --maps value: an object of numbers.  NULL or why not. */
+static const char *
+map_check(const struct jval *v)
+{
+	struct jval k, m;
+	size_t pos = 0;
+	int r;
+
+	if (v->type != J_OBJECT)
+		return "--maps value is not an object";
+	while ((r = jmember_next(v->text, v->len, &pos, &k, &m)) > 0)
+		if (m.type != J_NUMBER)
+			return "--maps value holds a count that is not a number";
+	return r < 0 ? "--maps value is not an object" : NULL;
+}
+
+static void
+map_add(struct series *s, const struct jval *v)
+{
+	struct jval k, m;
+	size_t pos = 0;
+
+	while (jmember_next(v->text, v->len, &pos, &k, &m) > 0) {
+		const char *p = k.text + 1;
+		size_t n = k.len - 2;
+		if (memchr(p, '\\', n) == NULL && key_is_number(p, n))
+			tab_add(s, p, n, cell_of(&m));
+		else
+			tab_add(s, k.text, k.len, cell_of(&m));
+	}
+	s->nobs++;
+	nvalues++;
+}
+
+/* ---------------------------------------------------------------- records */
+
+static char badmsg[160];
+
+static const char *
+bad_value(const char *what, const struct jval *v)
+{
+	int n = v->len > 60 ? 60 : (int)v->len;
+
+	snprintf(badmsg, sizeof badmsg, "%s: %.*s%s", what, n, v->text,
+	    v->len > 60 ? "..." : "");
+	return badmsg;
+}
+
+/* Check every value of a record before counting any, so that a bad record
+ * leaves no trace but its count.  NULL or why it is bad. */
+static const char *
+check_values(size_t nv)
+{
+	const char *why;
+
+	for (size_t k = 0; k < nv; k++) {
+		const struct jval *v = fs_value(fs, F, k);
+		if (v->type == J_NULL)
+			continue;
+		switch (mode) {
+		case M_BINS:
+		case M_SUMMARY:
+			if (v->type != J_NUMBER)
+				return bad_value("value is not a number", v);
+			break;
+		case M_TIME:
+			if (ts_from_jval(v, tunit, &tvals[k], &why) < 0) {
+				snprintf(badmsg, sizeof badmsg, "%s: %.*s", why,
+				    v->len > 60 ? 60 : (int)v->len, v->text);
+				return badmsg;
+			}
+			if (tvals[k] > INT64_MAX - twidth)
+				return bad_value("time too late for --time", v);
+			break;
+		case M_MAPS:
+			if ((why = map_check(v)) != NULL)
+				return bad_value(why, v);
+			break;
+		case M_COUNTS:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	if ((a % b != 0) && ((a < 0) != (b < 0)))
+		q--;
+	return q;
+}
+
+/* One record; returns 0, or -1 when --bad=fail stops the run. */
+static int
+record(const struct line *ln)
+{
+	const struct jval *wv = NULL, *bv;
+	struct cell one = { 1, 0 };
+	struct series *s;
+	const char *why;
+	size_t nv;
+
+	if (fs_eval(fs, ln->p, ln->len) < 0)
+		return cli_bad(ln, fs_error(fs));
+	if (W >= 0) {
+		wv = fs_first(fs, W);
+		if (wv == NULL) {
+			stats.missing++;
+			return 0;
+		}
+		if (wv->type != J_NUMBER)
+			return cli_bad(ln, bad_value("weight is not a number", wv));
+		one = cell_of(wv);
+	}
+	nv = fs_count(fs, F);
+	if (mode == M_TIME && nv > tcap) {
+		tcap = nv + 16;
+		tvals = xreallocarray(tvals, tcap, sizeof *tvals);
+	}
+	if ((why = check_values(nv)) != NULL)
+		return cli_bad(ln, why);
+	if (B >= 0) {
+		bv = fs_first(fs, B);
+		s = bv ? series_of(bv->text, bv->len) : series_of("null", 4);
+	} else {
+		s = &ser[0];
+	}
+	if (nv == 0)
+		stats.missing++;
+	for (size_t k = 0; k < nv; k++) {
+		const struct jval *v = fs_value(fs, F, k);
+		if (v->type == J_NULL) {
+			stats.missing++;
+			continue;
+		}
+		switch (mode) {
+		case M_BINS:
+			add_number(s, v->num, one);
+			break;
+		case M_SUMMARY:
+			s->nobs++;
+			nvalues++;
+			cell_add(&s->sum, cell_of(v));
+			if (v->num < s->min)
+				s->min = v->num;
+			if (v->num > s->max)
+				s->max = v->num;
+			store_value(s, v->num, one);
+			break;
+		case M_TIME:
+			s->nobs++;
+			nvalues++;
+			cell_add(dense_at(&s->d, floor_div(tvals[k], twidth)), one);
+			break;
+		case M_COUNTS:
+			s->nobs++;
+			nvalues++;
+			tab_add(s, v->text, v->len, one);
+			break;
+		case M_MAPS:
+			map_add(s, v);
+			break;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- merge */
+
+enum { K_BINS, K_COUNTS, K_TIME, K_MAPS, K_SUMMARY };
+static const char *const kind_name[] = { "bins", "counts", "a time series", "maps", "a summary" };
+
+struct mline {
+	unsigned have;
+	struct jval by, lo, hi, count, sum, value, start, end, bucket, mean, min, max;
+};
+
+enum {
+	H_BY = 1, H_LO = 2, H_HI = 4, H_COUNT = 8, H_SUM = 16, H_VALUE = 32,
+	H_START = 64, H_END = 128, H_BUCKET = 256, H_MEAN = 512, H_MIN = 1024,
+	H_MAX = 2048
+};
+
+static int
+key_is(const struct jval *k, const char *name)
+{
+	size_t n = strlen(name);
+
+	return k->len == n + 2 && memcmp(k->text + 1, name, n) == 0;
+}
+
+static int
+mline_parse(const char *p, size_t n, struct mline *m)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+		size_t off;
+	} f[] = {
+		{ "by", H_BY, offsetof(struct mline, by) },
+		{ "lo", H_LO, offsetof(struct mline, lo) },
+		{ "hi", H_HI, offsetof(struct mline, hi) },
+		{ "count", H_COUNT, offsetof(struct mline, count) },
+		{ "sum", H_SUM, offsetof(struct mline, sum) },
+		{ "value", H_VALUE, offsetof(struct mline, value) },
+		{ "start", H_START, offsetof(struct mline, start) },
+		{ "end", H_END, offsetof(struct mline, end) },
+		{ "bucket", H_BUCKET, offsetof(struct mline, bucket) },
+		{ "mean", H_MEAN, offsetof(struct mline, mean) },
+		{ "min", H_MIN, offsetof(struct mline, min) },
+		{ "max", H_MAX, offsetof(struct mline, max) },
+	};
+	struct jval k, v;
+	size_t pos = 0;
+	int r;
+
+	m->have = 0;
+	while ((r = jmember_next(p, n, &pos, &k, &v)) > 0)
+		for (size_t i = 0; i < LEN(f); i++)
+			if (key_is(&k, f[i].name)) {
+				m->have |= f[i].bit;
+				*(struct jval *)((char *)m + f[i].off) = v;
+			}
+	return r;
+}
+
+static int
+mline_kind(const struct mline *m)
+{
+	if (m->have & H_MEAN)
+		return K_SUMMARY;
+	if ((m->have & (H_LO | H_HI)) == (H_LO | H_HI))
+		return K_BINS;
+	if (m->have & H_VALUE)
+		return K_COUNTS;
+	if ((m->have & (H_START | H_END)) == (H_START | H_END))
+		return K_TIME;
+	if (m->have & H_BUCKET)
+		return K_MAPS;
+	return -1;
+}
+
+/* The line's count or sum as a cell; NULL or why not. */
+static const char *
+mline_cell(const struct mline *m, struct cell *c)
+{
+	const struct jval *v;
+
+	if (m->have & H_COUNT) {
+		if (weighted)
+			return "a count among sums (outputs of runs with and without --weight)";
+		v = &m->count;
+	} else if (m->have & H_SUM) {
+		if (!weighted && merge_kind >= 0 && nvalues > 0)
+			return "a sum among counts (outputs of runs with and without --weight)";
+		weighted = 1;
+		v = &m->sum;
+	} else {
+		return "no \"count\" or \"sum\"";
+	}
+	if (v->type != J_NUMBER)
+		return "the count is not a number";
+	*c = cell_of(v);
+	return NULL;
+}
+
+static const char *
+merge_line(const struct line *ln)
+{
+	struct mline m;
+	struct series *s;
+	struct cell c;
+	const char *why, *msg;
+	size_t where;
+	int kind;
+
+	if (json_validate(ln->p, ln->len, &msg, &where) < 0)
+		return msg;
+	if (mline_parse(ln->p, ln->len, &m) < 0)
+		return "not a histo output line (not an object)";
+	if ((kind = mline_kind(&m)) < 0)
+		return "not a histo output line";
+	if (merge_kind < 0) {
+		/* The options given to --merge must fit what the lines are. */
+		int bin_opts = width > 0 || nbins > 0 || have_min || have_max;
+		if ((mode == M_SUMMARY && kind != K_COUNTS && kind != K_SUMMARY) ||
+		    (mode == M_TIME && kind != K_TIME) || (bin_opts && kind != K_BINS)) {
+			snprintf(badmsg, sizeof badmsg, "%s line, but the options are for %s",
+			    kind_name[kind], mode == M_SUMMARY ? "--summary" :
+			    mode == M_TIME ? "--time" : "bins");
+			return badmsg;
+		}
+		merge_kind = kind;
+		if (mode != M_SUMMARY)
+			mode = kind == K_BINS ? M_BINS : kind == K_COUNTS ? M_COUNTS :
+			    kind == K_TIME ? M_TIME : kind == K_MAPS ? M_MAPS : M_SUMMARY;
+		if (mode == M_BINS && width == 0 && nbins == 0)
+			nbins = 10;
+		merge_bins_exact = mode == M_BINS && width == 0;
+		have_by = (m.have & H_BY) != 0;
+		if (!have_by)
+			series_new("null", 4);
+	} else if (kind != merge_kind) {
+		snprintf(badmsg, sizeof badmsg, "%s line among %s (outputs of different kinds)",
+		    kind_name[kind], kind_name[merge_kind]);
+		return badmsg;
+	}
+	if (m.have & H_BY) {
+		if (merge_noby_seen || !have_by)
+			return "a line with \"by\" among lines without";
+		merge_by_seen = 1;
+		s = series_of(m.by.text, m.by.len);
+	} else {
+		if (merge_by_seen || have_by)
+			return "a line without \"by\" among lines with";
+		merge_noby_seen = 1;
+		s = &ser[0];
+	}
+
+	if (kind == K_SUMMARY) {
+		int64_t n;
+		if (!(m.have & H_COUNT) || m.count.type != J_NUMBER ||
+		    !num_int64(&m.count, &n) || n < 0)
+			return "summary without a count";
+		if (!(m.have & H_SUM) || m.sum.type != J_NUMBER)
+			return "summary without a sum";
+		if (n == 0)
+			return NULL;
+		if (!(m.have & H_MIN) || m.min.type != J_NUMBER ||
+		    !(m.have & H_MAX) || m.max.type != J_NUMBER)
+			return "summary without min and max";
+		s->nobs += (uint64_t)n;
+		nvalues += (uint64_t)n;
+		cell_add(&s->sum, cell_of(&m.sum));
+		if (m.min.num < s->min)
+			s->min = m.min.num;
+		if (m.max.num > s->max)
+			s->max = m.max.num;
+		s->qlost = 1;
+		return NULL;
+	}
+	if ((why = mline_cell(&m, &c)) != NULL)
+		return why;
+
+	switch (kind) {
+	case K_COUNTS:
+		if (mode == M_SUMMARY) {
+			int64_t n;
+			if (m.value.type != J_NUMBER)
+				return bad_value("value is not a number", &m.value);
+			if (weighted || !num_int64(&m.count, &n) || n < 0)
+				return "--summary needs counts, not sums";
+			s->nobs += (uint64_t)n;
+			nvalues += (uint64_t)n;
+			struct cell v = cell_of(&m.value);
+			int64_t prod;
+			if (v.x == 0 && !__builtin_mul_overflow(v.n, n, &prod))
+				cell_addi(&s->sum, prod);
+			else
+				s->sum.x += m.value.num * (double)n;
+			if (m.value.num < s->min)
+				s->min = m.value.num;
+			if (m.value.num > s->max)
+				s->max = m.value.num;
+			store_value(s, m.value.num, c);
+			return NULL;
+		}
+		tab_add(s, m.value.text, m.value.len, c);
+		break;
+	case K_MAPS:
+		tab_add(s, m.bucket.text, m.bucket.len, c);
+		break;
+	case K_TIME: {
+		int64_t t0, t1, w;
+		if (ts_from_jval(&m.start, TS_S, &t0, &why) < 0 ||
+		    ts_from_jval(&m.end, TS_S, &t1, &why) < 0)
+			return why;
+		if (m.start.type == J_NUMBER)
+			epoch = 1;
+		w = t1 - t0;
+		if (w <= 0)
+			return "interval ends before it starts";
+		if (twidth == 0)
+			twidth = w;
+		if (w != twidth) {
+			snprintf(badmsg, sizeof badmsg,
+			    "interval of %lld ns among intervals of %lld ns (--time differs)",
+			    (long long)w, (long long)twidth);
+			return badmsg;
+		}
+		if (t0 % w != 0)
+			return "interval does not start on a multiple of its length";
+		cell_add(dense_at(&s->d, t0 / w), c);
+		break;
+	}
+	case K_BINS:
+		if (m.lo.type == J_NULL && m.hi.type == J_NUMBER) {
+			if (have_under_bound && m.hi.num != under_bound)
+				return "underflow bound differs from earlier lines (different --min)";
+			have_under_bound = 1;
+			under_bound = m.hi.num;
+			cell_add(&s->under, c);
+		} else if (m.hi.type == J_NULL && m.lo.type == J_NUMBER) {
+			if (have_over_bound && m.lo.num != over_bound)
+				return "overflow bound differs from earlier lines (different --max)";
+			have_over_bound = 1;
+			over_bound = m.lo.num;
+			cell_add(&s->over, c);
+		} else if (m.lo.type == J_NUMBER && m.hi.type == J_NUMBER &&
+		    m.lo.num < m.hi.num) {
+			if (merge_bins_exact) {
+				int ins;
+				struct bentry *e = dtab_put(s->tab, num_key(m.lo.num, m.hi.num), &ins);
+				if (ins) {
+					e->lo = m.lo.num;
+					e->hi = m.hi.num;
+				}
+				cell_add(&e->c, c);
+			} else {
+				int64_t k = grid_index(m.lo.num);
+				if (grid_lo(k) != m.lo.num)
+					return "bin is not on the --width grid";
+				cell_add(dense_at(&s->d, k), c);
+			}
+		} else {
+			return "bin edges are not numbers with lo < hi";
+		}
+		break;
+	}
+	s->nobs++;
+	nvalues++;
+	return NULL;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static struct row *rows;	/* per series: nrows[i] rows from rowoff[i] */
+static size_t nrowsall, caprows;
+static size_t *rowoff, *nrows;
+
+static struct row *
+row_new(void)
+{
+	if (nrowsall == caprows) {
+		caprows = caprows ? 2 * caprows : 256;
+		rows = xreallocarray(rows, caprows, sizeof *rows);
+	}
+	memset(&rows[nrowsall], 0, sizeof *rows);
+	return &rows[nrowsall++];
+}
+
+static int
+entry_cmp_count(const void *a, const void *b)
+{
+	const struct centry *x = a, *y = b;
+	int c = cell_cmp(y->c, x->c);
+
+	if (c != 0)
+		return c;
+	return json_cmp(arena_at(x->toff), x->tlen, arena_at(y->toff), y->tlen);
+}
+
+static int
+entry_cmp_value(const void *a, const void *b)
+{
+	const struct centry *x = a, *y = b;
+
+	return json_cmp(arena_at(x->toff), x->tlen, arena_at(y->toff), y->tlen);
+}
+
+static int
+ventry_cmp(const void *a, const void *b)
+{
+	const struct ventry *x = a, *y = b;
+
+	return (x->v > y->v) - (x->v < y->v);
+}
+
+static int
+bentry_cmp(const void *a, const void *b)
+{
+	const struct bentry *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return (x->lo > y->lo) - (x->lo < y->lo);
+	return (x->hi > y->hi) - (x->hi < y->hi);
+}
+
+/* The entries of a table, copied out. */
+static void *
+tab_entries(struct dtab *t, size_t size, size_t *n)
+{
+	char *a = xcalloc(dtab_count(t) + 1, size);
+	struct digest k;
+	size_t pos = 0;
+	void *v;
+
+	*n = 0;
+	while (dtab_next(t, &pos, &k, &v))
+		memcpy(a + size * (*n)++, v, size);
+	return a;
+}
+
+/* Edges of the bins every series shares, from whichever mode made them. */
+static struct bentry *edges;
+static size_t nedges;
+static int last_closed;
+
+static void
+edges_from_k(int64_t k0, int64_t k1)
+{
+	nedges = (size_t)(k1 - k0 + 1);
+	edges = xcalloc(nedges, sizeof *edges);
+	for (int64_t k = k0; k <= k1; k++) {
+		struct bentry *e = &edges[k - k0];
+		e->lo = width > 0 ? grid_lo(k) : fixed_lo(k);
+		e->hi = width > 0 ? grid_hi(k) : fixed_hi(k);
+	}
+}
+
+static void
+build_edges(int64_t *k0p)
+{
+	int64_t k0 = INT64_MAX, k1 = INT64_MIN;
+
+	if (merge_bins_exact) {
+		/* Every bin any shard wrote, once, in order; they must tile. */
+		size_t n = 0;
+		for (size_t i = 0; i < nser; i++)
+			n += dtab_count(ser[i].tab);
+		edges = xcalloc(n + 1, sizeof *edges);
+		for (size_t i = 0; i < nser; i++) {
+			size_t m;
+			struct bentry *a = tab_entries(ser[i].tab, sizeof *a, &m);
+			memcpy(edges + nedges, a, m * sizeof *a);
+			nedges += m;
+			free(a);
+		}
+		qsort(edges, nedges, sizeof *edges, bentry_cmp);
+		size_t j = 0;
+		for (size_t i = 0; i < nedges; i++) {
+			if (j > 0 && edges[i].lo == edges[j - 1].lo && edges[i].hi == edges[j - 1].hi)
+				continue;
+			if (j > 0 && edges[i].lo < edges[j - 1].hi)
+				cli_fatal("--merge: bins do not match: [%.17g, %.17g) overlaps "
+				    "[%.17g, %.17g); run the shards with the same --min, --max "
+				    "and --bins, or with --width", edges[j - 1].lo, edges[j - 1].hi,
+				    edges[i].lo, edges[i].hi);
+			if (j > 0 && edges[i].lo > edges[j - 1].hi)
+				cli_fatal("--merge: bins do not match: a gap between %.17g and "
+				    "%.17g; give --merge the shards' --width (and --min) to "
+				    "write the empty bins", edges[j - 1].hi, edges[i].lo);
+			edges[j++] = edges[i];
+		}
+		nedges = j;
+		last_closed = 0;
+		*k0p = 0;
+		return;
+	}
+	if (store_values) {
+		if (!have_data_range) {
+			nedges = 0;
+			*k0p = 0;
+			return;
+		}
+		fix_range();
+		/* Bin the distinct values now that the range is known. */
+		for (size_t i = 0; i < nser; i++) {
+			size_t m;
+			struct ventry *a = tab_entries(ser[i].tab, sizeof *a, &m);
+			for (size_t j = 0; j < m; j++)
+				cell_add(dense_at(&ser[i].d, fixed_index(a[j].v)), a[j].c);
+			free(a);
+		}
+		k0 = 0;
+		k1 = (int64_t)nbins - 1;
+	} else if (width == 0) {
+		bmn = minv;
+		bmx = maxv;
+		bw = (bmx - bmn) / (double)nbins;
+		k0 = 0;
+		k1 = (int64_t)nbins - 1;
+	} else {
+		for (size_t i = 0; i < nser; i++)
+			if (ser[i].d.used) {
+				if (ser[i].d.lo < k0)
+					k0 = ser[i].d.lo;
+				if (ser[i].d.hi > k1)
+					k1 = ser[i].d.hi;
+			}
+		if (have_min)
+			k0 = k0 < 0 ? k0 : 0;
+		if (have_max)
+			k1 = grid_last();
+		if (k0 == INT64_MAX)
+			k0 = 0;
+		if (k1 < k0) {
+			nedges = 0;
+			*k0p = 0;
+			return;
+		}
+		if (k1 - k0 >= MAX_SPAN)
+			dense_fail(k0, k1);
+	}
+	last_closed = width == 0 || have_max;
+	edges_from_k(k0, k1);
+	*k0p = k0;
+}
+
+static void
+rows_bins(void)
+{
+	int64_t k0;
+
+	build_edges(&k0);
+	for (size_t i = 0; i < nser; i++) {
+		struct series *s = &ser[i];
+		struct row *r;
+		rowoff[i] = nrowsall;
+		if (!cell_zero(s->under)) {
+			r = row_new();
+			r->kind = CP_UNDER;
+			r->hi = merge ? under_bound : have_min ? minv : nedges ? edges[0].lo : 0;
+			r->c = s->under;
+		}
+		for (size_t j = 0; j < nedges; j++) {
+			r = row_new();
+			r->kind = CP_POINT;
+			r->lo = edges[j].lo;
+			r->hi = edges[j].hi;
+			r->closed = last_closed && j == nedges - 1;
+			if (merge_bins_exact) {
+				struct bentry *e = dtab_get(s->tab, num_key(r->lo, r->hi));
+				if (e)
+					r->c = e->c;
+			} else {
+				r->c = dense_get(&s->d, k0 + (int64_t)j);
+			}
+		}
+		if (!cell_zero(s->over)) {
+			r = row_new();
+			r->kind = CP_OVER;
+			r->lo = merge ? over_bound : have_max ? maxv : nedges ? edges[nedges - 1].hi : 0;
+			r->c = s->over;
+		}
+		nrows[i] = nrowsall - rowoff[i];
+	}
+}
+
+static void
+rows_time(void)
+{
+	int64_t k0 = INT64_MAX, k1 = INT64_MIN;
+
+	for (size_t i = 0; i < nser; i++)
+		if (ser[i].d.used) {
+			if (ser[i].d.lo < k0)
+				k0 = ser[i].d.lo;
+			if (ser[i].d.hi > k1)
+				k1 = ser[i].d.hi;
+		}
+	if (k0 <= k1 && k1 - k0 >= MAX_SPAN)
+		dense_fail(k0, k1);
+	for (size_t i = 0; i < nser; i++) {
+		rowoff[i] = nrowsall;
+		for (int64_t k = k0; k <= k1; k++) {
+			struct row *r = row_new();
+			r->kind = CP_POINT;
+			r->t0 = k * twidth;
+			r->t1 = (k + 1) * twidth;
+			r->c = dense_get(&ser[i].d, k);
+		}
+		nrows[i] = nrowsall - rowoff[i];
+	}
+}
+
+static void
+rows_table(void)
+{
+	for (size_t i = 0; i < nser; i++) {
+		size_t m;
+		struct centry *a = tab_entries(ser[i].tab, sizeof *a, &m);
+		qsort(a, m, sizeof *a, mode == M_COUNTS ? entry_cmp_count : entry_cmp_value);
+		if (mode == M_COUNTS && top > 0 && m > top)
+			m = (size_t)top;
+		rowoff[i] = nrowsall;
+		for (size_t j = 0; j < m; j++) {
+			struct row *r = row_new();
+			r->kind = CP_POINT;
+			r->toff = a[j].toff;
+			r->tlen = a[j].tlen;
+			r->c = a[j].c;
+		}
+		nrows[i] = nrowsall - rowoff[i];
+		free(a);
+	}
+}
+
+static void
+put_by(const struct series *s)
+{
+	buf_addc(&outbuf, '{');
+	if (have_by) {
+		buf_adds(&outbuf, "\"by\":");
+		buf_add(&outbuf, arena_at(s->toff), s->tlen);
+		buf_addc(&outbuf, ',');
+	}
+}
+
+static void
+write_rows(void)
+{
+	for (size_t i = 0; i < nser; i++) {
+		if (ser[i].nobs == 0)
+			continue;
+		for (size_t j = 0; j < nrows[i]; j++) {
+			const struct row *r = &rows[rowoff[i] + j];
+			put_by(&ser[i]);
+			switch (mode) {
+			case M_BINS:
+				buf_adds(&outbuf, "\"lo\":");
+				if (r->kind == CP_UNDER)
+					buf_adds(&outbuf, "null");
+				else
+					json_put_double(&outbuf, r->lo);
+				buf_adds(&outbuf, ",\"hi\":");
+				if (r->kind == CP_OVER)
+					buf_adds(&outbuf, "null");
+				else
+					json_put_double(&outbuf, r->hi);
+				break;
+			case M_TIME:
+				buf_adds(&outbuf, "\"start\":");
+				ts_put(&outbuf, r->t0, epoch);
+				buf_adds(&outbuf, ",\"end\":");
+				ts_put(&outbuf, r->t1, epoch);
+				break;
+			case M_COUNTS:
+			case M_MAPS:
+				buf_adds(&outbuf, mode == M_COUNTS ? "\"value\":" : "\"bucket\":");
+				buf_add(&outbuf, arena_at(r->toff), r->tlen);
+				break;
+			case M_SUMMARY:
+				break;
+			}
+			buf_adds(&outbuf, weighted ? ",\"sum\":" : ",\"count\":");
+			cell_put(&outbuf, r->c);
+			buf_addc(&outbuf, '}');
+			out_end();
+		}
+	}
+}
+
+/* Linear interpolation between the closest ranks (numpy's default, R's
+ * type 7) over the sorted distinct values. */
+static double
+quantile(const struct ventry *a, size_t m, uint64_t n, double p)
+{
+	double h = (double)(n - 1) * p, lo = floor(h), frac = h - lo;
+	uint64_t r = (uint64_t)lo, cum = 0;
+	size_t j = 0;
+
+	while (j < m && cum + (uint64_t)a[j].c.n <= r)
+		cum += (uint64_t)a[j++].c.n;
+	double x = a[j].v;
+	if (frac == 0)
+		return x;
+	if (cum + (uint64_t)a[j].c.n <= r + 1)
+		j++;
+	return x + frac * (a[j].v - x);
+}
+
+static void
+write_summary(void)
+{
+	static const double ps[] = { 0.5, 0.9, 0.99 };
+	static const char *const pn[] = { "p50", "p90", "p99" };
+
+	for (size_t i = 0; i < nser; i++) {
+		struct series *s = &ser[i];
+		struct ventry *a = NULL;
+		size_t m = 0;
+
+		if (s->nobs == 0)
+			continue;
+		if (!s->qlost) {
+			a = tab_entries(s->tab, sizeof *a, &m);
+			qsort(a, m, sizeof *a, ventry_cmp);
+		}
+		put_by(s);
+		buf_adds(&outbuf, "\"count\":");
+		json_put_u64(&outbuf, s->nobs);
+		buf_adds(&outbuf, ",\"sum\":");
+		cell_put(&outbuf, s->sum);
+		buf_adds(&outbuf, ",\"min\":");
+		json_put_double(&outbuf, s->min);
+		buf_adds(&outbuf, ",\"max\":");
+		json_put_double(&outbuf, s->max);
+		buf_adds(&outbuf, ",\"mean\":");
+		json_put_double(&outbuf, cell_val(s->sum) / (double)s->nobs);
+		for (size_t q = 0; q < LEN(ps); q++) {
+			buf_addf(&outbuf, ",\"%s\":", pn[q]);
+			if (s->qlost)
+				buf_adds(&outbuf, "null");
+			else
+				json_put_double(&outbuf, quantile(a, m, s->nobs, ps[q]));
+		}
+		buf_addc(&outbuf, '}');
+		out_end();
+		free(a);
+	}
+}
+
+/* Series in jq order of their --by values. */
+static int
+series_cmp(const void *a, const void *b)
+{
+	const struct series *x = a, *y = b;
+
+	return json_cmp(arena_at(x->toff), x->tlen, arena_at(y->toff), y->tlen);
+}
+
+/* ---------------------------------------------------------------- charts */
+
+static void
+display_text(struct buf *b, const char *text, size_t len)
+{
+	if (len > 0 && text[0] == '"')
+		json_unescape(b, text, len);
+	else
+		buf_add(b, text, len);
+}
+
+static void
+draw(void)
+{
+	struct chart c;
+	struct chart_series *cs;
+	struct chart_point *pts;
+	struct buf labels = { 0 }, yt = { 0 }, out = { 0 };
+	size_t *catoff = NULL, ncats = 0, ns = 0, np = 0;
+	size_t *ytoff;
+	const char **cats = NULL;
+	struct dtab *cattab = NULL;
+	char ylab[256];
+
+	memset(&c, 0, sizeof c);
+	cs = xcalloc(nser + 1, sizeof *cs);
+	pts = xcalloc(nrowsall + 1, sizeof *pts);
+	ytoff = xcalloc(nrowsall + 1, sizeof *ytoff);
+	c.axis = mode == M_BINS ? CHART_NUM : mode == M_TIME ? CHART_TIME : CHART_CAT;
+	if (c.axis == CHART_CAT) {
+		cattab = dtab_new(sizeof(size_t));
+		catoff = xcalloc(nrowsall + 1, sizeof *catoff);
+	}
+	for (size_t i = 0; i < nser; i++) {
+		if (ser[i].nobs == 0)
+			continue;
+		cs[ns].pt = pts + np;
+		cs[ns].name = NULL;
+		if (have_by) {
+			/* name offsets are fixed up below, once labels stops moving */
+			cs[ns].name = (const char *)(uintptr_t)(labels.len + 1);
+			display_text(&labels, arena_at(ser[i].toff), ser[i].tlen);
+			buf_addc(&labels, '\0');
+		}
+		for (size_t j = 0; j < nrows[i]; j++) {
+			const struct row *r = &rows[rowoff[i] + j];
+			struct chart_point *p = &pts[np];
+			p->kind = r->kind;
+			p->closed = r->closed;
+			p->y = cell_val(r->c);
+			ytoff[np] = yt.len;
+			cell_put(&yt, r->c);
+			buf_addc(&yt, '\0');
+			switch (c.axis) {
+			case CHART_NUM:
+				p->x0 = r->lo;
+				p->x1 = r->hi;
+				break;
+			case CHART_TIME:
+				p->x0 = (double)r->t0 / 1e9;
+				p->x1 = (double)r->t1 / 1e9;
+				break;
+			case CHART_CAT: {
+				int ins;
+				size_t *ix = dtab_put(cattab,
+				    json_digest(arena_at(r->toff), r->tlen, &scratch), &ins);
+				if (ins) {
+					*ix = ncats;
+					catoff[ncats++] = labels.len;
+					display_text(&labels, arena_at(r->toff), r->tlen);
+					buf_addc(&labels, '\0');
+				}
+				p->x0 = p->x1 = (double)*ix;
+				break;
+			}
+			}
+			np++;
+		}
+		cs[ns].n = (size_t)(pts + np - cs[ns].pt);
+		ns++;
+	}
+	for (size_t i = 0; i < np; i++)
+		pts[i].ytext = yt.p + ytoff[i];
+	for (size_t i = 0; i < ns; i++)
+		if (cs[i].name)
+			cs[i].name = labels.p + ((uintptr_t)cs[i].name - 1);
+	if (c.axis == CHART_CAT) {
+		cats = xcalloc(ncats + 1, sizeof *cats);
+		for (size_t i = 0; i < ncats; i++)
+			cats[i] = labels.p + catoff[i];
+	}
+	c.cats = cats;
+	c.ncats = ncats;
+	c.series = cs;
+	c.nseries = ns;
+	c.title = title;
+	c.logy = logy;
+	c.lines = mode == M_TIME || ns > 1;
+	c.xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : merge ? NULL : fexpr;
+	if (ylabel) {
+		c.ylabel = ylabel;
+	} else {
+		snprintf(ylab, sizeof ylab, "%s%s%s%s", weighted ? "sum" : "count",
+		    weighted && wexpr ? " of " : "", weighted && wexpr ? wexpr : "",
+		    logy ? " (log)" : "");
+		c.ylabel = ylab;
+	}
+
+	if (bflag) {
+		chart_bars(&out, &c, COLUMNS);
+		size_t a = 0;
+		for (size_t b = 0; b < out.len; b++)
+			if (out.p[b] == '\n') {
+				out_line(out.p + a, b - a);
+				a = b + 1;
+			}
+	}
+	if (svg_path) {
+		buf_reset(&out);
+		chart_svg(&out, &c);
+		if (strcmp(svg_path, "-") == 0) {
+			if (out.len > 0 && out.p[out.len - 1] == '\n')
+				out.len--;
+			out_line(out.p, out.len);
+		} else {
+			FILE *f = fopen(svg_path, "w");
+			if (f == NULL)
+				cli_fatal("%s: %s", svg_path, strerror(errno));
+			if (fwrite(out.p, 1, out.len, f) != out.len || fclose(f) != 0)
+				cli_fatal("%s: write error: %s", svg_path, strerror(errno));
+		}
+	}
+	buf_free(&out);
+	buf_free(&labels);
+	buf_free(&yt);
+	free(cs);
+	free(pts);
+	free(ytoff);
+	free(catoff);
+	free(cats);
+	if (cattab)
+		dtab_free(cattab);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void
+usage_conflict(const char *a, const char *b)
+{
+	cli_usage("%s cannot be used with %s", a, b);
+}
+
+static double
+opt_double(const char *name, const char *arg)
+{
+	double v;
+
+	if (cli_parse_double(arg, &v) < 0)
+		cli_usage("%s: not a number: %s", name, arg);
+	return v;
+}
+
+enum { O_MIN = 256, O_MAX, O_BAD, O_STATS };
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "bars", no_argument, NULL, 'B' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "clip", no_argument, NULL, 'C' },
+		{ "counts", no_argument, NULL, 'c' },
+		{ "epoch", no_argument, NULL, 'e' },
+		{ "field", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "top", required_argument, NULL, 'k' },
+		{ "log", no_argument, NULL, 'l' },
+		{ "maps", no_argument, NULL, 'M' },
+		{ "merge", no_argument, NULL, 'm' },
+		{ "bins", required_argument, NULL, 'n' },
+		{ "svg", required_argument, NULL, 'o' },
+		{ "summary", no_argument, NULL, 'S' },
+		{ "title", required_argument, NULL, 'T' },
+		{ "time", required_argument, NULL, 't' },
+		{ "time-unit", required_argument, NULL, 'u' },
+		{ "weight", required_argument, NULL, 'W' },
+		{ "width", required_argument, NULL, 'w' },
+		{ "xlabel", required_argument, NULL, 'x' },
+		{ "ylabel", required_argument, NULL, 'y' },
+		{ "min", required_argument, NULL, O_MIN },
+		{ "max", required_argument, NULL, O_MAX },
+		{ "bad", required_argument, NULL, O_BAD },
+		{ "stats", no_argument, NULL, O_STATS },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, nmodes = 0, have_f = 0, have_tu = 0, have_top = 0;
+	const char *why;
+	char err[512];
+
+	cli_init(argv[0], usage_text);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":BCMSW:b:cef:hk:lmn:o:T:t:u:w:x:y:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'B':
+			bflag = 1;
+			break;
+		case 'C':
+			clip = 1;
+			break;
+		case 'M':
+			mode = M_MAPS;
+			nmodes++;
+			break;
+		case 'S':
+			mode = M_SUMMARY;
+			nmodes++;
+			break;
+		case 'W':
+			wexpr = optarg;
+			break;
+		case 'b':
+			byexpr = optarg;
+			break;
+		case 'c':
+			mode = M_COUNTS;
+			nmodes++;
+			break;
+		case 'e':
+			epoch = 1;
+			break;
+		case 'f':
+			fexpr = optarg;
+			have_f = 1;
+			break;
+		case 'h':
+			cli_help();
+		case 'k':
+			if (cli_parse_u64(optarg, &top) < 0 || top == 0)
+				cli_usage("--top: not a positive integer: %s", optarg);
+			have_top = 1;
+			break;
+		case 'l':
+			logy = 1;
+			break;
+		case 'm':
+			merge = 1;
+			break;
+		case 'n':
+			if (cli_parse_u64(optarg, &nbins) < 0 || nbins == 0 ||
+			    nbins > (uint64_t)MAX_SPAN)
+				cli_usage("--bins: not an integer from 1 to %lld: %s",
+				    (long long)MAX_SPAN, optarg);
+			break;
+		case 'o':
+			svg_path = optarg;
+			break;
+		case 'T':
+			title = optarg;
+			break;
+		case 't':
+			if (dur_parse(optarg, &twidth, &why) < 0)
+				cli_usage("--time: %s: %s", why, optarg);
+			if (twidth <= 0)
+				cli_usage("--time: the interval must be longer than 0: %s", optarg);
+			mode = M_TIME;
+			nmodes++;
+			break;
+		case 'u':
+			if (ts_unit_parse(optarg, &tunit) < 0)
+				cli_usage("--time-unit: not s, ms, us or ns: %s", optarg);
+			have_tu = 1;
+			break;
+		case 'w':
+			width = opt_double("--width", optarg);
+			if (!(width > 0))
+				cli_usage("--width: must be greater than 0: %s", optarg);
+			break;
+		case 'x':
+			xlabel = optarg;
+			break;
+		case 'y':
+			ylabel = optarg;
+			break;
+		case O_MIN:
+			minv = opt_double("--min", optarg);
+			have_min = 1;
+			break;
+		case O_MAX:
+			maxv = opt_double("--max", optarg);
+			have_max = 1;
+			break;
+		case O_BAD:
+			if (cli_set_bad(optarg) < 0)
+				cli_usage("--bad: needs warn, fail, skip or a file name");
+			break;
+		case O_STATS:
+			cli_set_stats(1);
+			break;
+		case ':':
+			cli_usage("option %s needs a value", argv[optind - 1]);
+		default:
+			cli_usage("unknown option %s", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (nmodes > 1)
+		cli_usage("--counts, --maps, --summary and --time exclude each other");
+	if (mode != M_BINS && (width > 0 || nbins > 0 || have_min || have_max || clip))
+		cli_usage("--width, --bins, --min, --max and --clip are for numeric bins");
+	if (width > 0 && nbins > 0)
+		usage_conflict("--width", "--bins");
+	if (have_min && have_max && !(minv < maxv))
+		cli_usage("--min must be less than --max");
+	if (clip && !have_min && !have_max)
+		cli_usage("--clip needs --min or --max");
+	if (have_top && mode != M_COUNTS && !merge)
+		cli_usage("--top is for --counts");
+	if ((epoch || have_tu) && mode != M_TIME && !merge)
+		cli_usage("--epoch and --time-unit are for --time");
+	if (logy && !bflag && !svg_path)
+		cli_usage("--log is for --bars and --svg");
+	if (mode == M_SUMMARY && (bflag || svg_path))
+		cli_usage("--summary is not drawn: --bars and --svg need bins, counts, "
+		    "a time series or maps");
+	if (wexpr && (mode == M_SUMMARY || mode == M_MAPS))
+		usage_conflict("--weight", mode == M_SUMMARY ? "--summary" : "--maps");
+	if (merge && (have_f || byexpr || wexpr))
+		cli_usage("--merge reads histo output: -f, --by and --weight do not apply");
+	if (merge && mode != M_BINS && mode != M_SUMMARY && mode != M_TIME)
+		cli_usage("--merge finds --counts or --maps from its input; "
+		    "it takes --summary, --time and the binning options only");
+	if (bflag && svg_path && strcmp(svg_path, "-") == 0)
+		usage_conflict("--bars", "--svg -");
+	if (mode == M_BINS && width == 0 && nbins == 0 && !merge)
+		nbins = 10;
+	if (mode == M_BINS && !merge && width == 0 && have_min && have_max) {
+		bmn = minv;
+		bmx = maxv;
+		bw = (bmx - bmn) / (double)nbins;
+	}
+	store_values = mode == M_BINS && !merge && width == 0 && !(have_min && have_max);
+	weighted = wexpr != NULL;
+
+	sertab = dtab_new(sizeof(uint32_t));
+	if (!merge) {
+		fs = fs_new();
+		if ((F = fs_add(fs, fexpr, 0, err, sizeof err)) < 0)
+			cli_usage("-f %s: %s", fexpr, err);
+		if (byexpr && (B = fs_add(fs, byexpr, FS_FIRST, err, sizeof err)) < 0)
+			cli_usage("--by %s: %s", byexpr, err);
+		if (wexpr && (W = fs_add(fs, wexpr, FS_FIRST, err, sizeof err)) < 0)
+			cli_usage("--weight %s: %s", wexpr, err);
+		have_by = byexpr != NULL;
+		if (!have_by)
+			series_new("null", 4);
+	}
+	int64_t merge_twidth = twidth;
+
+	struct input *in = in_open(argv, argc);
+	struct line ln;
+	int r, failed = 0;
+	while ((r = in_next(in, &ln)) != 0) {
+		if (r < 0) {
+			cli_input_error(in_error(in));
+			continue;
+		}
+		stats.read++;
+		if (merge) {
+			const char *msg = merge_line(&ln);
+			if (msg != NULL && cli_bad(&ln, msg) < 0) {
+				failed = 1;
+				break;
+			}
+			if (merge_twidth > 0 && twidth != merge_twidth && msg == NULL)
+				cli_fatal("--merge: the input's intervals are not --time's");
+		} else if (record(&ln) < 0) {
+			failed = 1;
+			break;
+		}
+	}
+	in_close(in);
+
+	/* Under --bad=fail nothing was decided before the bad line: a
+	 * histogram of part of the input would mislead, so none is written. */
+	if (!failed && nvalues > 0) {
+		if (have_by)
+			qsort(ser, nser, sizeof *ser, series_cmp);
+		rowoff = xcalloc(nser + 1, sizeof *rowoff);
+		nrows = xcalloc(nser + 1, sizeof *nrows);
+		switch (mode) {
+		case M_BINS:
+			rows_bins();
+			break;
+		case M_TIME:
+			rows_time();
+			break;
+		case M_COUNTS:
+		case M_MAPS:
+			rows_table();
+			break;
+		case M_SUMMARY:
+			break;
+		}
+		if (mode == M_SUMMARY)
+			write_summary();
+		else if (bflag || (svg_path && strcmp(svg_path, "-") == 0))
+			draw();
+		else {
+			write_rows();
+			if (svg_path)
+				draw();
+		}
+	}
+	cli_stat("values", nvalues);
+	if (have_by)
+		cli_stat("series", nser);
+	if (mode == M_COUNTS || mode == M_MAPS) {
+		uint64_t d = 0;
+		for (size_t i = 0; i < nser; i++)
+			d += dtab_count(ser[i].tab);
+		cli_stat("distinct", d);
+	}
+
+	for (size_t i = 0; i < nser; i++) {
+		dtab_free(ser[i].tab);
+		free(ser[i].d.c);
+	}
+	free(ser);
+	dtab_free(sertab);
+	free(rows);
+	free(rowoff);
+	free(nrows);
+	free(edges);
+	free(tvals);
+	buf_free(&arena);
+	buf_free(&scratch);
+	if (fs)
+		fs_free(fs);
+	return cli_exit();
+}

@@ -1,0 +1,794 @@
+/*
+ * chart.c: terminal bar charts and standalone SVG charts (chart.h).
+ *
+ * Scales are chosen the way a person would draw them by hand: y from 0 (or
+ * below, for negative sums) to a round number in steps of 1, 2 or 5 times
+ * a power of ten; on a log axis, one tick per decade with light lines at
+ * 2..9; time ticks on calendar boundaries (minutes, hours, days, weeks,
+ * months, years) labelled as dates; numeric x ticks in 1-2-5 steps.
+ * Numbers on axes are shortened with k, M, G, T once they reach 100000;
+ * the terminal chart prints each value exactly as the NDJSON output does.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "chart.h"
+
+#define SVG_W		900.0
+#define SVG_H		500.0
+#define FONT		"DejaVu Sans, Helvetica, Arial, sans-serif"
+#define CHAR_W		6.6	/* mean advance of an 11px sans character */
+#define MAX_LEGEND	24
+#define MAX_LABEL	28	/* characters of a category or series label */
+
+static const char *const palette[] = {
+	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+	"#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+};
+
+/* ---------------------------------------------------------------- text */
+
+/* Characters (code points) in UTF-8 text. */
+static size_t
+u8len(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Append s cut to at most max characters, the last one an ellipsis when
+ * cut, padded with spaces to pad characters (0: no padding). */
+static void
+add_fit(struct buf *b, const char *s, size_t max, size_t pad)
+{
+	size_t n = u8len(s), i = 0, chars = 0;
+
+	if (n <= max) {
+		buf_adds(b, s);
+		chars = n;
+	} else {
+		while (s[i] && chars < max - 1) {
+			i++;
+			while (((unsigned char)s[i] & 0xc0) == 0x80)
+				i++;
+			chars++;
+		}
+		buf_add(b, s, i);
+		buf_adds(b, "\xe2\x80\xa6");
+		chars++;
+	}
+	for (; chars < pad; chars++)
+		buf_addc(b, ' ');
+}
+
+/* XML character data: markup characters escaped, control characters
+ * (not allowed in XML 1.0) dropped. */
+static void
+add_xml(struct buf *b, const char *s, size_t max)
+{
+	struct buf t = { 0 };
+
+	add_fit(&t, s, max, 0);
+	for (const char *p = t.p; p && *p; p++) {
+		switch (*p) {
+		case '&':
+			buf_adds(b, "&amp;");
+			break;
+		case '<':
+			buf_adds(b, "&lt;");
+			break;
+		case '>':
+			buf_adds(b, "&gt;");
+			break;
+		case '"':
+			buf_adds(b, "&quot;");
+			break;
+		default:
+			if ((unsigned char)*p >= 0x20)
+				buf_addc(b, *p);
+		}
+	}
+	buf_free(&t);
+}
+
+/* A number for a person: up to 6 significant digits, no exponent below
+ * 1e15, "-0" as "0". */
+static void
+add_num(struct buf *b, double v)
+{
+	char s[64];
+
+	if (v == 0)
+		v = 0;
+	if (fabs(v) < 1e15 && fabs(v) >= 1e-4)
+		snprintf(s, sizeof s, "%.6g", v);
+	else
+		snprintf(s, sizeof s, "%.6g", v);
+	if (strchr(s, 'e') == NULL && fabs(v) >= 1e6 && fabs(v) < 1e15)
+		snprintf(s, sizeof s, "%.0f", v);
+	buf_adds(b, s);
+}
+
+/* A tick value given the step between ticks: as many decimals as the step
+ * needs, k/M/G/T from 100000 on. */
+static void
+add_tick(struct buf *b, double v, double step)
+{
+	static const char *const sfx[] = { "", "k", "M", "G", "T", "P" };
+	double a = fabs(v), m = 1;
+	int i = 0, dec;
+	char s[64];
+
+	if (v == 0) {
+		buf_addc(b, '0');
+		return;
+	}
+	if (a >= 1e5 || (fabs(step) >= 1e5 && a >= 1e3)) {
+		while (i < 5 && a / (m * 1000) >= 1) {
+			m *= 1000;
+			i++;
+		}
+	}
+	dec = 0;
+	for (double st = fabs(step) / m; dec < 12 && fabs(st - round(st)) > 1e-9 * fmax(1, st); st *= 10)
+		dec++;
+	snprintf(s, sizeof s, "%.*f%s", dec, v / m, sfx[i]);
+	buf_adds(b, s);
+}
+
+/* ---------------------------------------------------------------- time */
+
+static void
+add_date(struct buf *b, double secs, int level)
+{
+	time_t t = (time_t)floor(secs);
+	struct tm tm;
+	char s[64];
+
+	gmtime_r(&t, &tm);
+	switch (level) {
+	case 0:		/* years */
+		strftime(s, sizeof s, "%Y", &tm);
+		break;
+	case 1:		/* months */
+		strftime(s, sizeof s, "%Y-%m", &tm);
+		break;
+	case 2:		/* days */
+		strftime(s, sizeof s, "%Y-%m-%d", &tm);
+		break;
+	case 3:		/* minutes */
+		strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+		break;
+	default:	/* seconds */
+		strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
+		break;
+	}
+	buf_adds(b, s);
+}
+
+/* How finely a set of interval starts must be written: 2 for whole days,
+ * 3 for whole minutes, 4 otherwise. */
+static int
+time_level(const struct chart *c)
+{
+	int level = 2;
+
+	for (size_t i = 0; i < c->nseries; i++)
+		for (size_t j = 0; j < c->series[i].n; j++) {
+			double x = c->series[i].pt[j].x0;
+			if (fmod(x, 60) != 0)
+				return 4;
+			if (fmod(x, 86400) != 0)
+				level = 3;
+		}
+	return level;
+}
+
+/* ---------------------------------------------------------------- labels */
+
+static void
+point_label(struct buf *b, const struct chart *c, const struct chart_point *p, int tlevel)
+{
+	switch (p->kind) {
+	case CP_UNDER:
+		buf_adds(b, "< ");
+		add_num(b, p->x1);
+		return;
+	case CP_OVER:
+		buf_adds(b, "> ");
+		add_num(b, p->x0);
+		return;
+	case CP_POINT:
+		break;
+	}
+	switch (c->axis) {
+	case CHART_NUM:
+		buf_addc(b, '[');
+		add_num(b, p->x0);
+		buf_adds(b, ", ");
+		add_num(b, p->x1);
+		buf_addc(b, p->closed ? ']' : ')');
+		break;
+	case CHART_TIME:
+		add_date(b, p->x0, tlevel);
+		break;
+	case CHART_CAT: {
+		size_t i = (size_t)p->x0;
+		buf_adds(b, i < c->ncats ? c->cats[i] : "");
+		break;
+	}
+	}
+}
+
+/* ---------------------------------------------------------------- terminal */
+
+static void
+add_bar(struct buf *b, long eighths)
+{
+	/* U+2588 full block, then U+2589..U+258F for 7/8 down to 1/8. */
+	static const char *const part[8] = {
+		"", "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
+		"\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89"
+	};
+
+	for (long i = 0; i < eighths / 8; i++)
+		buf_adds(b, "\xe2\x96\x88");
+	buf_adds(b, part[eighths % 8]);
+}
+
+void
+chart_bars(struct buf *out, const struct chart *c, int columns)
+{
+	struct buf lab = { 0 };
+	size_t lw = 0, vw = 0;
+	double ymax = 0;
+	int tlevel = c->axis == CHART_TIME ? time_level(c) : 2;
+	long width;
+
+	for (size_t i = 0; i < c->nseries; i++)
+		for (size_t j = 0; j < c->series[i].n; j++) {
+			const struct chart_point *p = &c->series[i].pt[j];
+			buf_reset(&lab);
+			point_label(&lab, c, p, tlevel);
+			size_t n = u8len(lab.p);
+			if (n > lw)
+				lw = n;
+			n = strlen(p->ytext);
+			if (n > vw)
+				vw = n;
+			if (p->y > ymax)
+				ymax = p->y;
+		}
+	if (lw > MAX_LABEL)
+		lw = MAX_LABEL;
+	width = (long)columns - (long)lw - (long)vw - 2;
+	if (width < 10)
+		width = 10;
+
+	if (c->title || c->logy) {
+		buf_adds(out, c->title ? c->title : "");
+		buf_adds(out, c->logy ? (c->title ? " (log scale)" : "(log scale)") : "");
+		buf_addc(out, '\n');
+	}
+	for (size_t i = 0; i < c->nseries; i++) {
+		const struct chart_series *s = &c->series[i];
+		if (s->name) {
+			if (i > 0)
+				buf_addc(out, '\n');
+			buf_adds(out, s->name);
+			buf_adds(out, ":\n");
+		}
+		for (size_t j = 0; j < s->n; j++) {
+			const struct chart_point *p = &s->pt[j];
+			long e = 0;
+			buf_reset(&lab);
+			point_label(&lab, c, p, tlevel);
+			add_fit(out, lab.p, lw, lw);
+			buf_addc(out, ' ');
+			for (size_t k = strlen(p->ytext); k < vw; k++)
+				buf_addc(out, ' ');
+			buf_adds(out, p->ytext);
+			if (p->y > 0 && ymax > 0) {
+				double f = p->y / ymax;
+				if (c->logy && ymax > 1)
+					f = p->y >= 1 ? log10(p->y) / log10(ymax) : 0;
+				e = lround(f * (double)width * 8);
+				if (e < 1)
+					e = 1;	/* something is there: show it */
+			}
+			if (e > 0) {
+				buf_addc(out, ' ');
+				add_bar(out, e);
+			}
+			buf_addc(out, '\n');
+		}
+	}
+	buf_free(&lab);
+}
+
+/* ---------------------------------------------------------------- SVG scales */
+
+static double
+nice_step(double span, int ticks)
+{
+	double raw = span / ticks, e, f;
+
+	if (!(raw > 0))
+		return 1;
+	e = pow(10, floor(log10(raw)));
+	f = raw / e;
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+}
+
+struct yscale {
+	int log;
+	double lo, hi;		/* linear: values; log: decades (exponents) */
+	double step;
+};
+
+static double
+ymap(const struct yscale *ys, double y, double top, double bottom)
+{
+	double f;
+
+	if (ys->log) {
+		if (y <= 0)
+			return bottom;
+		f = (log10(y) - ys->lo) / (ys->hi - ys->lo);
+	} else {
+		f = (y - ys->lo) / (ys->hi - ys->lo);
+	}
+	if (f < 0)
+		f = 0;
+	if (f > 1)
+		f = 1;
+	return bottom - f * (bottom - top);
+}
+
+static void
+yscale_fit(struct yscale *ys, const struct chart *c)
+{
+	double mn = INFINITY, mx = -INFINITY, minpos = INFINITY;
+	int allint = 1;
+
+	for (size_t i = 0; i < c->nseries; i++)
+		for (size_t j = 0; j < c->series[i].n; j++) {
+			const struct chart_point *p = &c->series[i].pt[j];
+			if (p->kind != CP_POINT)
+				continue;
+			if (p->y < mn)
+				mn = p->y;
+			if (p->y > mx)
+				mx = p->y;
+			if (p->y > 0 && p->y < minpos)
+				minpos = p->y;
+			if (p->y != floor(p->y))
+				allint = 0;
+		}
+	ys->log = c->logy && minpos < INFINITY;
+	if (ys->log) {
+		ys->lo = floor(log10(minpos));
+		ys->hi = ceil(log10(mx));
+		if (ys->lo > 0 && allint)
+			ys->lo = 0;	/* counts: start at 1 */
+		if (ys->hi <= ys->lo)
+			ys->hi = ys->lo + 1;
+		ys->step = 1;
+		return;
+	}
+	if (!(mn < INFINITY))
+		mn = mx = 0;
+	if (mn > 0)
+		mn = 0;
+	if (mx <= mn)
+		mx = mn + 1;
+	ys->step = nice_step(mx - mn, 5);
+	if (allint && ys->step < 1)
+		ys->step = 1;
+	ys->lo = floor(mn / ys->step) * ys->step;
+	ys->hi = ceil(mx / ys->step) * ys->step;
+	if (ys->hi <= ys->lo)
+		ys->hi = ys->lo + ys->step;
+}
+
+/* Time ticks: the first step from this list that gives at most ~10. */
+static const struct {
+	double secs;
+	int months;	/* calendar months instead of seconds */
+	int level;	/* label precision for add_date */
+} tsteps[] = {
+	{ 1, 0, 4 }, { 2, 0, 4 }, { 5, 0, 4 }, { 10, 0, 4 }, { 15, 0, 4 }, { 30, 0, 4 },
+	{ 60, 0, 3 }, { 120, 0, 3 }, { 300, 0, 3 }, { 600, 0, 3 }, { 900, 0, 3 },
+	{ 1800, 0, 3 }, { 3600, 0, 3 }, { 7200, 0, 3 }, { 10800, 0, 3 },
+	{ 21600, 0, 3 }, { 43200, 0, 3 }, { 86400, 0, 2 }, { 2 * 86400, 0, 2 },
+	{ 7 * 86400, 0, 2 }, { 14 * 86400, 0, 2 }, { 0, 1, 1 }, { 0, 3, 1 },
+	{ 0, 6, 1 }, { 0, 12, 0 }, { 0, 24, 0 }, { 0, 60, 0 }, { 0, 120, 0 },
+	{ 0, 600, 0 },
+};
+
+static double
+month_start(int y, int m)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	while (m > 11) {
+		m -= 12;
+		y++;
+	}
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m;
+	tm.tm_mday = 1;
+	return (double)timegm(&tm);
+}
+
+/* Tick positions (seconds) and their label level for [lo, hi]. */
+static size_t
+time_ticks(double lo, double hi, double *t, size_t max, int *level)
+{
+	size_t n = 0, k;
+
+	for (k = 0; k < sizeof tsteps / sizeof tsteps[0] - 1; k++) {
+		double approx = tsteps[k].months ? tsteps[k].months * 30.44 * 86400 : tsteps[k].secs;
+		if ((hi - lo) / approx <= 10)
+			break;
+	}
+	*level = tsteps[k].level;
+	if (tsteps[k].months == 0) {
+		double st = tsteps[k].secs;
+		/* Weeks start on Monday (the epoch was a Thursday). */
+		double off = st == 7 * 86400 || st == 14 * 86400 ? 4 * 86400 : 0;
+		for (double x = ceil((lo - off) / st) * st + off; x <= hi && n < max; x += st)
+			t[n++] = x;
+		return n;
+	}
+	time_t tt = (time_t)floor(lo);
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	int y = tm.tm_year + 1900, m = tm.tm_mon, step = tsteps[k].months;
+	m -= m % (step < 12 ? step : 12);
+	if (step >= 12)
+		y -= y % (step / 12);
+	for (int i = 0; n < max && i < 1000; i++) {
+		double x = month_start(y, m + i * step);
+		if (x > hi)
+			break;
+		if (x >= lo)
+			t[n++] = x;
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- SVG */
+
+static void
+svg_text(struct buf *b, double x, double y, const char *anchor, const char *extra,
+    const char *s, size_t max)
+{
+	buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>", x, y, anchor,
+	    extra ? " " : "", extra ? extra : "");
+	add_xml(b, s, max);
+	buf_adds(b, "</text>\n");
+}
+
+void
+chart_svg(struct buf *out, const struct chart *c)
+{
+	struct buf t = { 0 };
+	struct yscale ys;
+	double xlo = INFINITY, xhi = -INFINITY;
+	double under = 0, over = 0, under_at = 0, over_at = 0;
+	int have_under = 0, have_over = 0, rotate = 0;
+	size_t legend_w = 0, maxcat = 0, npts = 0;
+	int legend = c->nseries > 1 || (c->nseries == 1 && c->series[0].name);
+
+	yscale_fit(&ys, c);
+	for (size_t i = 0; i < c->nseries; i++)
+		for (size_t j = 0; j < c->series[i].n; j++) {
+			const struct chart_point *p = &c->series[i].pt[j];
+			if (p->kind == CP_UNDER) {
+				under += p->y;
+				under_at = p->x1;
+				have_under = 1;
+				continue;
+			}
+			if (p->kind == CP_OVER) {
+				over += p->y;
+				over_at = p->x0;
+				have_over = 1;
+				continue;
+			}
+			npts++;
+			double a = p->x0, b = c->axis == CHART_NUM ? p->x1 : p->x0;
+			if (a < xlo)
+				xlo = a;
+			if (b > xhi)
+				xhi = b;
+		}
+	if (c->axis == CHART_CAT) {
+		xlo = -0.5;
+		xhi = (double)c->ncats - 0.5;
+		for (size_t i = 0; i < c->ncats; i++) {
+			size_t n = u8len(c->cats[i]);
+			if (n > maxcat)
+				maxcat = n;
+		}
+		if (maxcat > MAX_LABEL)
+			maxcat = MAX_LABEL;
+	}
+	if (!(xlo < INFINITY)) {
+		xlo = 0;
+		xhi = 1;
+	}
+	if (xhi <= xlo) {
+		/* One time point: a day (or the interval) either side. */
+		double pad = 1;
+		if (c->axis == CHART_TIME) {
+			pad = 86400;
+			for (size_t i = 0; i < c->nseries; i++)
+				if (c->series[i].n)
+					pad = c->series[i].pt[0].x1 - c->series[i].pt[0].x0;
+		}
+		xlo -= pad;
+		xhi += pad;
+	}
+	if (legend) {
+		size_t m = 0;
+		for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++) {
+			size_t n = c->series[i].name ? u8len(c->series[i].name) : 4;
+			if (n > m)
+				m = n;
+		}
+		if (m > MAX_LABEL)
+			m = MAX_LABEL;
+		legend_w = (size_t)(m * CHAR_W) + 44;
+	}
+
+	double left = 78, right = 24 + (double)legend_w, top = c->title ? 52 : 24;
+	double bottom = 64;
+	double plot_w, slot = 0;
+	if (c->axis == CHART_CAT && c->ncats > 0) {
+		slot = (SVG_W - left - right) / (double)c->ncats;
+		if ((double)maxcat * CHAR_W > slot * 0.95) {
+			rotate = 1;
+			bottom = 40 + (double)maxcat * CHAR_W * 0.64 + 12;
+		}
+	}
+	if (have_under || have_over)
+		bottom += 16;
+	double x0 = left, x1 = SVG_W - right, y0 = top, y1 = SVG_H - bottom;
+	plot_w = x1 - x0;
+#define SX(v) (x0 + ((v) - xlo) / (xhi - xlo) * plot_w)
+
+	buf_addf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+	    "viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" font-size=\"11\">\n",
+	    SVG_W, SVG_H, SVG_W, SVG_H, FONT);
+	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
+	if (c->title)
+		svg_text(out, SVG_W / 2, 30, "middle", "font-size=\"16\" font-weight=\"bold\"",
+		    c->title, 120);
+
+	/* y grid, ticks and labels */
+	buf_adds(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
+	if (ys.log) {
+		for (double e = ys.lo; e <= ys.hi + 1e-9; e++) {
+			double y = ymap(&ys, pow(10, e), y0, y1);
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x0, y, x1, y);
+			if (e < ys.hi && ys.hi - ys.lo <= 8)
+				for (int m = 2; m <= 9; m++) {
+					double ym = ymap(&ys, m * pow(10, e), y0, y1);
+					buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+					    "stroke=\"#f2f2f2\"/>\n", x0, ym, x1, ym);
+				}
+		}
+	} else {
+		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
+			double y = ymap(&ys, v, y0, y1);
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x0, y, x1, y);
+		}
+	}
+	buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
+	if (ys.log) {
+		for (double e = ys.lo; e <= ys.hi + 1e-9; e++) {
+			buf_reset(&t);
+			add_tick(&t, pow(10, e), pow(10, e));
+			svg_text(out, x0 - 8, ymap(&ys, pow(10, e), y0, y1) + 4, "end", NULL, t.p, 20);
+		}
+	} else {
+		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
+			buf_reset(&t);
+			add_tick(&t, fabs(v) < ys.step * 1e-9 ? 0 : v, ys.step);
+			svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end", NULL, t.p, 20);
+		}
+	}
+	buf_adds(out, "</g>\n");
+
+	/* data */
+	double base = ys.log ? y1 : ymap(&ys, 0, y0, y1);
+	if (!c->lines) {
+		const struct chart_series *s = c->nseries ? &c->series[0] : NULL;
+		buf_addf(out, "<g fill=\"%s\">\n", palette[0]);
+		for (size_t j = 0; s && j < s->n; j++) {
+			const struct chart_point *p = &s->pt[j];
+			double a, b, y;
+			if (p->kind != CP_POINT)
+				continue;
+			if (c->axis == CHART_CAT) {
+				a = SX(p->x0 - 0.4);
+				b = SX(p->x0 + 0.4);
+			} else {
+				a = SX(p->x0);
+				b = SX(p->x1);
+				if (b - a > 3)
+					b -= 1;	/* a hairline between neighbours */
+			}
+			if (ys.log && p->y <= 0)
+				continue;
+			y = ymap(&ys, p->y, y0, y1);
+			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
+			    a, fmin(y, base), fmax(b - a, 0.5), fabs(base - y));
+			buf_reset(&t);
+			point_label(&t, c, p, 2);
+			add_xml(out, t.p, 200);
+			buf_adds(out, ": ");
+			add_xml(out, p->ytext, 60);
+			buf_adds(out, "</title></rect>\n");
+		}
+		buf_adds(out, "</g>\n");
+	} else {
+		for (size_t i = 0; i < c->nseries; i++) {
+			const struct chart_series *s = &c->series[i];
+			const char *col = palette[i % (sizeof palette / sizeof palette[0])];
+			int open = 0;
+			buf_addf(out, "<g stroke=\"%s\" fill=\"none\" stroke-width=\"2\">\n", col);
+			for (size_t j = 0; j < s->n; j++) {
+				const struct chart_point *p = &s->pt[j];
+				if (p->kind != CP_POINT)
+					continue;
+				if (ys.log && p->y <= 0) {
+					if (open)
+						buf_adds(out, "\"/>\n");
+					open = 0;
+					continue;
+				}
+				double x = c->axis == CHART_NUM ? SX((p->x0 + p->x1) / 2) : SX(p->x0);
+				buf_addf(out, "%s%.1f,%.1f", open ? " " : "<polyline points=\"", x,
+				    ymap(&ys, p->y, y0, y1));
+				open = 1;
+			}
+			if (open)
+				buf_adds(out, "\"/>\n");
+			buf_adds(out, "</g>\n");
+			if (npts / (c->nseries ? c->nseries : 1) <= 60) {
+				buf_addf(out, "<g fill=\"%s\">\n", col);
+				for (size_t j = 0; j < s->n; j++) {
+					const struct chart_point *p = &s->pt[j];
+					if (p->kind != CP_POINT || (ys.log && p->y <= 0))
+						continue;
+					double x = c->axis == CHART_NUM ? SX((p->x0 + p->x1) / 2) : SX(p->x0);
+					buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>", x,
+					    ymap(&ys, p->y, y0, y1));
+					buf_reset(&t);
+					point_label(&t, c, p, 2);
+					add_xml(out, t.p, 200);
+					buf_adds(out, ": ");
+					add_xml(out, p->ytext, 60);
+					buf_adds(out, "</title></circle>\n");
+				}
+				buf_adds(out, "</g>\n");
+			}
+		}
+	}
+
+	/* axes */
+	buf_addf(out, "<g stroke=\"#333333\" stroke-width=\"1\">\n"
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
+	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+	    x0, y1, x1, y1, x0, y0, x0, y1);
+
+	/* x ticks */
+	double tk[64];
+	size_t ntk = 0;
+	int tlevel = 2;
+	if (c->axis == CHART_NUM) {
+		double st = nice_step(xhi - xlo, 8);
+		for (double v = ceil(xlo / st - 1e-9) * st; v <= xhi + st * 1e-9 && ntk < 64; v += st)
+			tk[ntk++] = fabs(v) < st * 1e-9 ? 0 : v;
+		for (size_t i = 0; i < ntk; i++)
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);
+		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
+		for (size_t i = 0; i < ntk; i++) {
+			buf_reset(&t);
+			add_tick(&t, tk[i], st);
+			svg_text(out, SX(tk[i]), y1 + 18, "middle", NULL, t.p, 20);
+		}
+	} else if (c->axis == CHART_TIME) {
+		ntk = time_ticks(xlo, xhi, tk, 64, &tlevel);
+		for (size_t i = 0; i < ntk; i++)
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);
+		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
+		for (size_t i = 0; i < ntk; i++) {
+			buf_reset(&t);
+			add_date(&t, tk[i], tlevel);
+			svg_text(out, SX(tk[i]), y1 + 18, "middle", NULL, t.p, 20);
+		}
+	} else {
+		size_t every = c->ncats > 40 ? (c->ncats + 39) / 40 : 1;
+		for (size_t i = 0; i < c->ncats; i += every)
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+			    SX((double)i), y1, SX((double)i), y1 + 4);
+		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
+		for (size_t i = 0; i < c->ncats; i += every) {
+			if (rotate) {
+				char tr[96];
+				snprintf(tr, sizeof tr, "transform=\"rotate(-40 %.1f %.1f)\"",
+				    SX((double)i) + 3, y1 + 14);
+				svg_text(out, SX((double)i) + 3, y1 + 14, "end", tr, c->cats[i], MAX_LABEL);
+			} else {
+				svg_text(out, SX((double)i), y1 + 18, "middle", NULL, c->cats[i], MAX_LABEL);
+			}
+		}
+	}
+	buf_adds(out, "</g>\n");
+
+	/* axis labels, notes, legend */
+	if (c->xlabel)
+		svg_text(out, (x0 + x1) / 2, SVG_H - ((have_under || have_over) ? 30 : 14),
+		    "middle", "font-size=\"13\"", c->xlabel, 100);
+	if (c->ylabel) {
+		char tr[96];
+		snprintf(tr, sizeof tr, "font-size=\"13\" transform=\"rotate(-90 18 %.1f)\"",
+		    (y0 + y1) / 2);
+		svg_text(out, 18, (y0 + y1) / 2, "middle", tr, c->ylabel, 60);
+	}
+	if (have_under || have_over) {
+		buf_reset(&t);
+		if (have_under) {
+			buf_adds(&t, "below ");
+			add_num(&t, under_at);
+			buf_adds(&t, ": ");
+			add_num(&t, under);
+		}
+		if (have_over) {
+			buf_adds(&t, have_under ? "; above " : "above ");
+			add_num(&t, over_at);
+			buf_adds(&t, ": ");
+			add_num(&t, over);
+		}
+		buf_adds(&t, " (not drawn)");
+		svg_text(out, x1, SVG_H - 10, "end", "fill=\"#666666\"", t.p, 120);
+	}
+	if (legend) {
+		double lx = x1 + 16, ly = y0 + 6;
+		buf_adds(out, "<g>\n");
+		for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++, ly += 18) {
+			const char *col = palette[i % (sizeof palette / sizeof palette[0])];
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+			    "stroke=\"%s\" stroke-width=\"3\"/>\n", lx, ly, lx + 18, ly, col);
+			svg_text(out, lx + 24, ly + 4, "start", NULL,
+			    c->series[i].name ? c->series[i].name : "null", MAX_LABEL);
+		}
+		if (c->nseries > MAX_LEGEND) {
+			buf_reset(&t);
+			buf_addf(&t, "and %zu more", c->nseries - MAX_LEGEND);
+			svg_text(out, lx + 24, ly + 4, "start", "fill=\"#666666\"", t.p, 40);
+		}
+		buf_adds(out, "</g>\n");
+	}
+	if (npts == 0)
+		svg_text(out, (x0 + x1) / 2, (y0 + y1) / 2, "middle", "fill=\"#666666\"",
+		    "no data", 20);
+	buf_adds(out, "</svg>\n");
+#undef SX
+	buf_free(&t);
+}

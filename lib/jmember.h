@@ -1,0 +1,29 @@
+/*
+ * jmember.h: the members of a JSON object, read from its text.
+ *
+ * For tools that take an object apart without a tree: histo sums
+ * {bucket: count} maps and reads back its own output lines with it.  The
+ * text must be valid JSON (fs_eval or json_validate has checked it), so
+ * the walk only finds token boundaries and never re-validates.
+ */
+#ifndef TRAWL_JMEMBER_H
+#define TRAWL_JMEMBER_H
+
+#include <stddef.h>
+
+#include "json.h"
+
+/*
+ * The next member of the object whose valid text is p[0..n): start with
+ * *pos = 0.  Returns 1 with the key (a J_STRING, quotes included) and the
+ * value (type, text and, for numbers, num), 0 after the last member, or
+ * -1 when p does not hold an object.  Duplicate keys are all returned, in
+ * order (jq keeps the last).
+ */
+int jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
+    struct jval *val);
+
+/* The type of a valid value text (no leading whitespace). */
+enum jtype jmember_type(const char *p, size_t n);
+
+#endif
