@@ -116,7 +116,6 @@ struct rrow {
 };
 /* The two hours still open (the newest and the one before it). */
 static struct {
-	int64_t hour;
 	struct dtab *rows;		/* key digest -> struct hrow */
 	struct dtab *titles;		/* digest of key + title: a set */
 } open_[2];
@@ -307,6 +306,8 @@ setup(void)
 	if (metrics && (applypath || dropauto || dropspider))
 		cli_usage("--apply and --drop work on records; --metrics writes "
 		    "labels: choose one");
+	if (epoch && !metrics)
+		cli_usage("--epoch goes with --metrics (the times it writes)");
 	if (levelset && !metrics)
 		cli_usage("--level goes with --metrics (--apply takes the level "
 		    "of its labels)");
@@ -806,7 +807,6 @@ close_hour(int64_t h)
 	dtab_free(open_[s].titles);
 	open_[s].rows = dtab_new(sizeof(struct hrow));
 	open_[s].titles = dtab_new(0);
-	open_[s].hour = h + 2 * HOUR;
 }
 
 /* A record of hour h, newer than the newest open hour, arrived: close
@@ -820,8 +820,6 @@ advance(int64_t h)
 		    (last_data == INT64_MIN || last_data < lo_hour - (WINDOW - 1) * HOUR)) {
 			/* Nothing open and the window is empty: jump. */
 			lo_hour = h - HOUR;
-			open_[slot_of(lo_hour)].hour = lo_hour;
-			open_[slot_of(h)].hour = h;
 			break;
 		}
 		close_hour(lo_hour);
@@ -860,9 +858,21 @@ accumulate(const struct line *ln, struct rec *r)
 
 	if ((h = hour_of(&sec, &hour, &why)) == -1)
 		return cli_bad(ln, why);
+	if (h == 0) {
+		stats.missing++;
+		return 0;
+	}
+	/* Every dated record moves the clock, counted or not, so that each
+	 * of N shards calls the same records late. */
+	if (!started) {
+		started = 1;
+		lo_hour = hour - HOUR;
+	} else if (hour > lo_hour + HOUR)
+		advance(hour);
+
 	int ok = level == L_DOMAIN ? r->sig_ok : r->fam_ok;
 	const unsigned char *sig = level == L_DOMAIN ? r->sig : r->fam;
-	if (h == 0 || !ok) {
+	if (!ok) {
 		stats.missing++;
 		return 0;
 	}
@@ -879,13 +889,6 @@ accumulate(const struct line *ln, struct rec *r)
 		other_shards++;
 		return 0;
 	}
-	if (!started) {
-		started = 1;
-		lo_hour = hour - HOUR;
-		open_[slot_of(lo_hour)].hour = lo_hour;
-		open_[slot_of(hour)].hour = hour;
-	} else if (hour > lo_hour + HOUR)
-		advance(hour);
 	if (hour < lo_hour) {
 		late++;
 		return cli_bad(ln, "late record: its hour's labels were already "
