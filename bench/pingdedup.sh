@@ -1,0 +1,76 @@
+# bench/pingdedup.sh: dropping duplicate ping ids, the worked example of a
+# section (see bench/README.md).  Sourced by bench/run after bench/lib.sh.
+
+# mawk splits on the key's text, so it is not a JSON parser: on these pings
+# meta.documentId equals id and occurs once per line, so splitting on it
+# gives the right answer; splitting on "id" takes the first "id" key in the
+# line, which is the add-on theme's when the ping's own id comes later.
+# shellcheck disable=SC2016 # mawk's $2 is mawk's, not the shell's
+mawk_doc='mawk -F'\''"documentId":"'\'' '\''!seen[substr($2,1,36)]++'\'
+# shellcheck disable=SC2016
+mawk_id='mawk -F'\''"id":"'\'' '\''!seen[substr($2,1,36)]++'\'
+py_dedup='python3 -c '\''import json, sys
+seen = set()
+out = sys.stdout.buffer
+for line in open(sys.argv[1], "rb"):
+    k = json.loads(line)["id"]
+    if k not in seen:
+        seen.add(k)
+        out.write(line)'\'
+
+pingdedup_rows() {
+	local pd
+	if pd=$(bench_tool pingdedup); then
+		bench_ref "pingdedup --keep first -k .id" "$pd --keep first -k .id \"\$F\""
+	else
+		bench_skip "pingdedup --keep first -k .id" "$TRAWL_BIN/pingdedup is not built"
+	fi
+	bench_row "$mawk_doc" "$mawk_doc \"\$F\""
+	bench_row "$mawk_id (wrong key)" "$mawk_id \"\$F\""
+	if bench_have jq; then
+		# jq cannot stream-dedup cheaply (foreach over a growing object is
+		# quadratic), so it counts ids as DESIGN.md does.
+		bench_row_sample "jq -r .id | sort | uniq -c" "jq -r .id \"\$F\" | sort | uniq -c"
+	else
+		bench_skip "jq" "not installed"
+	fi
+	bench_row_sample "python3 json.loads + set" "$py_dedup \"\$F\""
+	if bench_have mlr; then
+		bench_row_sample "mlr --ijsonl --ojsonl head -n 1 -g id" \
+		    "mlr --ijsonl --ojsonl head -n 1 -g id \"\$F\"" "$slow"
+	else
+		bench_skip "mlr" "not installed"
+	fi
+	bench_row "wc -l (floor)" "wc -l \"\$F\""
+}
+
+pingdedup_gz_rows() {
+	local pd
+	if pd=$(bench_tool pingdedup); then
+		bench_ref "pingdedup --keep first -k .id FILE.gz" "$pd --keep first -k .id \"\$F\""
+	else
+		bench_skip "pingdedup --keep first -k .id FILE.gz" "$TRAWL_BIN/pingdedup is not built"
+	fi
+	bench_row "zcat | $mawk_doc" "zcat \"\$F\" | $mawk_doc"
+	bench_have pigz && bench_row "pigz -dc | $mawk_doc" "pigz -dc \"\$F\" | $mawk_doc"
+	bench_row "zcat (floor)" "zcat \"\$F\""
+	bench_have pigz && bench_row "pigz -dc (floor)" "pigz -dc \"\$F\""
+}
+
+for shape in projected full; do
+	# Generate (or find) every input before the tables start.
+	f=$(bench_data "$shape" "$BENCH_MB" -d 0.05)
+	z=$(bench_gz "$f")
+	sample=$(bench_data "$shape" "$BENCH_SAMPLE_MB" -d 0.05)
+	slow=$(bench_data "$shape" "$BENCH_SLOW_MB" -d 0.05)
+	bench_section "pingdedup: $shape pings, 5% repeated ids"
+	bench_input "$f"
+	bench_sample "$sample"
+	pingdedup_rows
+	bench_end
+	bench_section "pingdedup: $shape pings, gzip input"
+	bench_input "$z" "$(stat -c %s "$f")"
+	pingdedup_gz_rows
+	bench_note "MB/s counts the uncompressed bytes"
+	bench_end
+done
