@@ -98,8 +98,8 @@ add_xml(struct buf *b, const char *s, size_t max)
 	buf_free(&t);
 }
 
-/* A number for a person: up to 6 significant digits, no exponent below
- * 1e15, "-0" as "0". */
+/* A number for a person: integers below 1e15 in full, others with up to
+ * 6 significant digits; "-0" as "0". */
 static void
 add_num(struct buf *b, double v)
 {
@@ -107,19 +107,17 @@ add_num(struct buf *b, double v)
 
 	if (v == 0)
 		v = 0;
-	if (fabs(v) < 1e15 && fabs(v) >= 1e-4)
-		snprintf(s, sizeof s, "%.6g", v);
+	if (fabs(v) < 1e15 && v == floor(v))
+		snprintf(s, sizeof s, "%.0f", v);
 	else
 		snprintf(s, sizeof s, "%.6g", v);
-	if (strchr(s, 'e') == NULL && fabs(v) >= 1e6 && fabs(v) < 1e15)
-		snprintf(s, sizeof s, "%.0f", v);
 	buf_adds(b, s);
 }
 
 /* A tick value given the step between ticks: as many decimals as the step
- * needs, k/M/G/T from 100000 on. */
+ * needs, k/M/G/T from si_from on. */
 static void
-add_tick(struct buf *b, double v, double step)
+add_tick(struct buf *b, double v, double step, double si_from)
 {
 	static const char *const sfx[] = { "", "k", "M", "G", "T", "P" };
 	double a = fabs(v), m = 1;
@@ -130,7 +128,7 @@ add_tick(struct buf *b, double v, double step)
 		buf_addc(b, '0');
 		return;
 	}
-	if (a >= 1e5 || (fabs(step) >= 1e5 && a >= 1e3)) {
+	if (a >= si_from || (fabs(step) >= 1e5 && a >= 1e3)) {
 		while (i < 5 && a / (m * 1000) >= 1) {
 			m *= 1000;
 			i++;
@@ -248,7 +246,7 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 {
 	struct buf lab = { 0 };
 	size_t lw = 0, vw = 0;
-	double ymax = 0;
+	double ymax = 0, minpos = INFINITY;
 	int tlevel = c->axis == CHART_TIME ? time_level(c) : 2;
 	long width;
 
@@ -265,7 +263,12 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 				vw = n;
 			if (p->y > ymax)
 				ymax = p->y;
+			if (p->y > 0 && p->y < minpos)
+				minpos = p->y;
 		}
+	/* On a log scale the bars start half a decade below the smallest
+	 * value, so that it still shows as more than a sliver. */
+	double llo = log10(minpos) - 0.5, lhi = log10(ymax);
 	if (lw > MAX_LABEL)
 		lw = MAX_LABEL;
 	width = (long)columns - (long)lw - (long)vw - 2;
@@ -297,8 +300,8 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 			buf_adds(out, p->ytext);
 			if (p->y > 0 && ymax > 0) {
 				double f = p->y / ymax;
-				if (c->logy && ymax > 1)
-					f = p->y >= 1 ? log10(p->y) / log10(ymax) : 0;
+				if (c->logy)
+					f = (log10(p->y) - llo) / (lhi - llo);
 				e = lround(f * (double)width * 8);
 				if (e < 1)
 					e = 1;	/* something is there: show it */
@@ -374,10 +377,12 @@ yscale_fit(struct yscale *ys, const struct chart *c)
 		}
 	ys->log = c->logy && minpos < INFINITY;
 	if (ys->log) {
+		/* A decade below the smallest value when it sits on a decade,
+		 * so that a count of 1 is a bar, not a hairline. */
 		ys->lo = floor(log10(minpos));
+		if (log10(minpos) - ys->lo < 0.3)
+			ys->lo -= 1;
 		ys->hi = ceil(log10(mx));
-		if (ys->lo > 0 && allint)
-			ys->lo = 0;	/* counts: start at 1 */
 		if (ys->hi <= ys->lo)
 			ys->hi = ys->lo + 1;
 		ys->step = 1;
@@ -557,8 +562,15 @@ chart_svg(struct buf *out, const struct chart *c)
 	if (c->axis == CHART_CAT && c->ncats > 0) {
 		slot = (SVG_W - left - right) / (double)c->ncats;
 		if ((double)maxcat * CHAR_W > slot * 0.95) {
+			/* Slanted labels hang down and to the left: make room
+			 * below, and left of the first one. */
+			size_t n0 = u8len(c->cats[0]);
+			double need = (double)(n0 > MAX_LABEL ? MAX_LABEL : n0) * CHAR_W * 0.77;
 			rotate = 1;
 			bottom = 40 + (double)maxcat * CHAR_W * 0.64 + 12;
+			if (need + 12 > left)
+				left = need + 12;
+			slot = (SVG_W - left - right) / (double)c->ncats;
 		}
 	}
 	if (have_under || have_over)
@@ -599,13 +611,13 @@ chart_svg(struct buf *out, const struct chart *c)
 	if (ys.log) {
 		for (double e = ys.lo; e <= ys.hi + 1e-9; e++) {
 			buf_reset(&t);
-			add_tick(&t, pow(10, e), pow(10, e));
+			add_tick(&t, pow(10, e), pow(10, e), 1e3);
 			svg_text(out, x0 - 8, ymap(&ys, pow(10, e), y0, y1) + 4, "end", NULL, t.p, 20);
 		}
 	} else {
 		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
 			buf_reset(&t);
-			add_tick(&t, fabs(v) < ys.step * 1e-9 ? 0 : v, ys.step);
+			add_tick(&t, fabs(v) < ys.step * 1e-9 ? 0 : v, ys.step, 1e5);
 			svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end", NULL, t.p, 20);
 		}
 	}
@@ -708,7 +720,7 @@ chart_svg(struct buf *out, const struct chart *c)
 		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
 		for (size_t i = 0; i < ntk; i++) {
 			buf_reset(&t);
-			add_tick(&t, tk[i], st);
+			add_tick(&t, tk[i], st, 1e5);
 			svg_text(out, SX(tk[i]), y1 + 18, "middle", NULL, t.p, 20);
 		}
 	} else if (c->axis == CHART_TIME) {
