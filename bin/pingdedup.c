@@ -68,7 +68,6 @@ struct rgroup {
 	uint64_t off, len;	/* the group value's text in arena */
 	uint64_t records, distinct, first_seen;
 	uint64_t lastkg;	/* --sorted: the last key group counted in distinct */
-	struct dtab *keys;	/* the distinct keys (not with --sorted or --merge) */
 };
 
 static const char usage_text[] =
@@ -97,6 +96,7 @@ static uint64_t other_shards, state_loaded;
 static struct kent *kents;
 static size_t nkents, kentcap;
 static struct dtab *gtab;	/* group digest -> index into groups */
+static struct dtab *pairs;	/* digests of (group, key) pairs seen: distinct */
 static struct rgroup *groups;
 static size_t ngroups, groupcap;
 
@@ -257,7 +257,8 @@ main(int argc, char *argv[])
 			save_state();
 	}
 
-	cli_stat("distinct", mode == M_COUNT ? nkents : dtab_count(keys));
+	if (!(mergeflag && mode == M_REPORT))
+		cli_stat("distinct", dtab_count(keys));
 	if (mode < M_COUNT)
 		cli_stat("dropped", stats.read - stats.bad - stats.written -
 		    other_shards);
@@ -266,16 +267,17 @@ main(int argc, char *argv[])
 	if (statepath)
 		cli_stat("state_keys", state_loaded);
 	size_t kb = dtab_bytes(keys) + arena.cap + kentcap * sizeof *kents;
-	for (size_t i = 0; i < ngroups; i++)
-		kb += groups[i].keys ? dtab_bytes(groups[i].keys) : 0;
+	if (pairs)
+		kb += dtab_bytes(pairs);
 	if (gtab)
 		kb += dtab_bytes(gtab) + groupcap * sizeof *groups;
 	cli_stat("key_bytes", kb);
+	if (dtab_count(keys) > 0)
+		cli_stat("bytes_per_key", kb / dtab_count(keys));
 	if (mode >= M_LAST && mode <= M_ORDER && !sortedflag)
 		cli_stat("spool_bytes", spool.bytes);
 
-	for (size_t i = 0; i < ngroups; i++)
-		dtab_free(groups[i].keys);
+	dtab_free(pairs);
 	free(groups);
 	free(kents);
 	dtab_free(gtab);
@@ -374,6 +376,8 @@ setup(void)
 	case M_REPORT:
 		vsize = orderexpr ? sizeof(struct ordval) : 0;
 		gtab = dtab_new(sizeof(uint64_t));
+		if (!sortedflag && !mergeflag)
+			pairs = dtab_new(0);
 		break;
 	default:
 		break;
@@ -556,7 +560,7 @@ better(const char *t, size_t n, const char *best, size_t bn)
 }
 
 static uint32_t
-group_of(const struct jval *gv)
+group_of(const struct jval *gv, struct digest *dp)
 {
 	const char *t = gv ? gv->text : "null";
 	size_t n = gv ? gv->len : 4;
@@ -576,10 +580,10 @@ group_of(const struct jval *gv)
 		g->off = arena.len;
 		g->len = n;
 		buf_add(&arena, t, n);
-		if (!sortedflag && !mergeflag)
-			g->keys = dtab_new(0);
 		*v = ngroups++;
 	}
+	if (dp)
+		*dp = d;
 	return (uint32_t)*v;
 }
 
@@ -716,7 +720,7 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 		}
 		break;
 	case M_REPORT: {
-		uint32_t g = group_of(fs_first(fs, freport));
+		uint32_t g = group_of(fs_first(fs, freport), NULL);
 		struct rgroup *gr = &groups[g];
 
 		gr->records++;
@@ -748,13 +752,23 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 static void
 report_record(const struct jval *kv, struct digest d)
 {
-	uint32_t g = group_of(fs_first(fs, freport));
+	struct digest gd;
+	uint32_t g = group_of(fs_first(fs, freport), &gd);
 	struct rgroup *gr = &groups[g];
+	unsigned char pair[32];
 	int ins;
 
 	(void)kv;
 	gr->records++;
-	dtab_put(gr->keys, d, &ins);
+	/*
+	 * One set of (group, key) pairs rather than a set per group: no
+	 * table's fixed cost per group, however many groups there are.
+	 */
+	memcpy(pair, &gd, 16);
+	memcpy(pair + 16, &d, 16);
+	dtab_put(pairs, digest128(pair, sizeof pair), &ins);
+	if (ins)
+		gr->distinct++;
 	if (forder == -1) {
 		dtab_put(keys, d, &ins);
 		if (ins && !in_state(d))
@@ -904,7 +918,7 @@ merge_record(const struct line *ln)
 		return cli_bad(ln, "not a --report-by output: \"records\", "
 		    "\"distinct\" and \"first_seen\" must be non-negative integers");
 	/* group_of may move groups: index it after the call. */
-	uint32_t gi = group_of(fs_first(fs, freport));
+	uint32_t gi = group_of(fs_first(fs, freport), NULL);
 	struct rgroup *g = &groups[gi];
 
 	if (g->records > UINT64_MAX - a || g->distinct > UINT64_MAX - b ||
@@ -965,8 +979,6 @@ finish(void)
 			struct digest k;
 			void *v;
 
-			for (size_t i = 0; i < ngroups; i++)
-				groups[i].distinct = dtab_count(groups[i].keys);
 			while (forder != -1 && dtab_next(keys, &pos, &k, &v))
 				if (((struct ordval *)v)->grp != NOGROUP)
 					groups[((struct ordval *)v)->grp].first_seen++;

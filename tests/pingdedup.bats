@@ -558,7 +558,7 @@ refused() {
 
 @test "pingdedup: --stats counts distinct keys, drops and key memory" {
 	run -0 --separate-stderr pingdedup --stats "$F/aurora.ndjson"
-	[[ $stderr =~ ^\{\"tool\":\"pingdedup\",\"read\":9,\"written\":5,\"bad\":0,\"missing\":0,\"distinct\":5,\"dropped\":4,\"key_bytes\":[0-9]+,\"peak_rss_kb\":[0-9]+\}$ ]]
+	[[ $stderr =~ ^\{\"tool\":\"pingdedup\",\"read\":9,\"written\":5,\"bad\":0,\"missing\":0,\"distinct\":5,\"dropped\":4,\"key_bytes\":[0-9]+,\"bytes_per_key\":[0-9]+,\"peak_rss_kb\":[0-9]+\}$ ]]
 	run -0 --separate-stderr pingdedup --stats --shard 2/2 -S "$BATS_TEST_TMPDIR/st" "$F/aurora.ndjson"
 	[[ $stderr == *'"other_shards":'*'"state_keys":0,'* ]]
 }
