@@ -398,10 +398,45 @@ dense_get(const struct dense *d, int64_t k)
 
 /* ---------------------------------------------------------------- bins */
 
-/* Width mode: bins min + k*width (0 + k*width without --min). */
+/*
+ * Width mode: bins min + k*width (0 + k*width without --min).  When width
+ * and min are short decimals (0.1, 2.5), an edge is computed as the
+ * integer (min + k*width) * 10^d divided once by 10^d, so that it is the
+ * double nearest the decimal edge (3 * 0.1 gives 0.3, not
+ * 0.30000000000000004) and 0.3 falls in [0.3, 0.4) as a person expects.
+ */
+static int grid_dec;		/* the decimal form applies */
+static int64_t grid_q, grid_m;	/* min and width times 10^d */
+static double grid_p;		/* 10^d */
+
+static void
+grid_setup(void)
+{
+	double o = have_min ? minv : 0, p = 1;
+
+	for (int d = 0; d <= 15; d++, p *= 10) {
+		double a = width * p, b = o * p;
+		if (fabs(a) >= 9007199254740992.0 || fabs(b) >= 9007199254740992.0)
+			return;
+		if ((double)llround(a) / p == width && (double)llround(b) / p == o) {
+			grid_dec = 1;
+			grid_m = llround(a);
+			grid_q = llround(b);
+			grid_p = p;
+			return;
+		}
+	}
+}
+
 static double
 grid_lo(int64_t k)
 {
+	int64_t e;
+
+	if (grid_dec && !__builtin_mul_overflow(k, grid_m, &e) &&
+	    !__builtin_add_overflow(e, grid_q, &e) &&
+	    e <= INT64_C(9007199254740992) && e >= -INT64_C(9007199254740992))
+		return (double)e / grid_p;
 	return (have_min ? minv : 0) + (double)k * width;
 }
 
@@ -1779,6 +1814,8 @@ main(int argc, char *argv[])
 		bmx = maxv;
 		bw = (bmx - bmn) / (double)nbins;
 	}
+	if (width > 0)
+		grid_setup();
 	store_values = mode == M_BINS && !merge && width == 0 && !(have_min && have_max);
 	weighted = wexpr != NULL;
 

@@ -436,13 +436,14 @@ month_start(int y, int m)
 
 /* Tick positions (seconds) and their label level for [lo, hi]. */
 static size_t
-time_ticks(double lo, double hi, double *t, size_t max, int *level)
+time_ticks(double lo, double hi, double minstep, double *t, size_t max, int *level)
 {
 	size_t n = 0, k;
 
+	/* No tick finer than the data's intervals: days get dates. */
 	for (k = 0; k < sizeof tsteps / sizeof tsteps[0] - 1; k++) {
 		double approx = tsteps[k].months ? tsteps[k].months * 30.44 * 86400 : tsteps[k].secs;
-		if ((hi - lo) / approx <= 10)
+		if (approx >= minstep && (hi - lo) / approx <= 10)
 			break;
 	}
 	*level = tsteps[k].level;
@@ -724,7 +725,11 @@ chart_svg(struct buf *out, const struct chart *c)
 			svg_text(out, SX(tk[i]), y1 + 18, "middle", NULL, t.p, 20);
 		}
 	} else if (c->axis == CHART_TIME) {
-		ntk = time_ticks(xlo, xhi, tk, 64, &tlevel);
+		double minstep = 0;
+		for (size_t i = 0; i < c->nseries; i++)
+			if (c->series[i].n > 0)
+				minstep = fmax(minstep, c->series[i].pt[0].x1 - c->series[i].pt[0].x0);
+		ntk = time_ticks(xlo, xhi, minstep, tk, 64, &tlevel);
 		for (size_t i = 0; i < ntk; i++)
 			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);

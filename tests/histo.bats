@@ -1,0 +1,672 @@
+#!/usr/bin/env bats
+# histo(1): numeric bins, value counts, time series, weights, maps, series,
+# summaries, --merge, the terminal and SVG charts, every bad input, and each
+# EXAMPLE of the man page on fixtures shaped like the two Mozilla cases.
+#
+# aurora.ndjson: 10 pings of one client.  Ids a (lines 1,3,5,7), b (2,9),
+# c (4), d (6), e (8), f (10); submission days 20170301 (lines 1-2),
+# 20170302 (3-5), none on 20170303, 20170304 (6-10).  Session lengths
+# a 59, b 78, c 300, d 155, e 250, f 61; CPU MHz a 2399, b 3504, c 2400,
+# d 2400, e 5200, f 2397.  Every ping has the non-system add-on "Random
+# Agent Spoofer" and the system add-on "Multi-process staged rollout";
+# b adds "Alexa Traffic Rank", c "RefControl", d "Alexa Traffic Rank" and
+# "StopTube", f "Stop YouTube Autoplay".
+#
+# ssl.ndjson: 6 pings.  client-a: {"2":0,"3":85,"4":2,"5":0} sum 263 and
+# {"0":0,"1":7,"3":601,"4":0} sum 1810; client-b: {"2":0,"3":78,"4":1,"5":0}
+# sum 238; client 99999999-...x: three copies of one document (days
+# 20170311, 20170312, 20170312) with {"2":0,"3":39340491370,"4":1,"5":0} and
+# sum 118021474114.
+
+load helper
+
+F=$FIXTURES/histo
+A=$F/aurora.ndjson
+SSL=$F/ssl.ndjson
+X=99999999-0000-4000-8000-00000000000x
+
+# expect: compare $output with the heredoc on stdin, byte for byte.
+expect() {
+	cat >"$BATS_TEST_TMPDIR/expected"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
+	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
+}
+
+# n CHAR COUNT: COUNT copies of CHAR.
+n() {
+	local i s=
+	for ((i = 0; i < $2; i++)); do s+=$1; done
+	printf '%s' "$s"
+}
+FULL=█
+
+need_pingdedup() {
+	command -v pingdedup >/dev/null ||
+		skip "pingdedup is not built in $TRAWL_BIN (the example pipes through it)"
+}
+
+# stats: the counters of the --stats line in $stderr that do not vary.
+stats() {
+	jq -c '{read, written, bad, missing, values}' <<<"${stderr_lines[-1]}"
+}
+
+# ---- numeric bins ----
+
+@test "histo: --width bins on the grid, empty bins written, decimal edges that do not drift" {
+	run -0 histo -f .x --width 0.1 <<<'{"x":0.1}
+{"x":0.2}
+{"x":0.3}
+{"x":0.7}
+{"x":1}'
+	expect <<'EOF'
+{"lo":0.1,"hi":0.2,"count":1}
+{"lo":0.2,"hi":0.3,"count":1}
+{"lo":0.3,"hi":0.4,"count":1}
+{"lo":0.4,"hi":0.5,"count":0}
+{"lo":0.5,"hi":0.6,"count":0}
+{"lo":0.6,"hi":0.7,"count":0}
+{"lo":0.7,"hi":0.8,"count":1}
+{"lo":0.8,"hi":0.9,"count":0}
+{"lo":0.9,"hi":1,"count":0}
+{"lo":1,"hi":1.1,"count":1}
+EOF
+}
+
+@test "histo: --width with --min starts the grid there, negative values included" {
+	run -0 histo -f .x --width 0.25 --min -0.5 <<<'{"x":-0.25}
+{"x":0.3}'
+	expect <<'EOF'
+{"lo":-0.5,"hi":-0.25,"count":0}
+{"lo":-0.25,"hi":0,"count":1}
+{"lo":0,"hi":0.25,"count":0}
+{"lo":0.25,"hi":0.5,"count":1}
+EOF
+}
+
+@test "histo: --bins over the data's range: [lo, hi) and the last bin holds the maximum" {
+	run -0 histo -f .x --bins 3 <<<'{"x":3}
+{"x":0}
+{"x":2}
+{"x":1}'
+	expect <<'EOF'
+{"lo":0,"hi":1,"count":1}
+{"lo":1,"hi":2,"count":1}
+{"lo":2,"hi":3,"count":2}
+EOF
+}
+
+@test "histo: one distinct value gets the range value +- 0.5" {
+	run -0 histo -f .x --bins 2 <<<'{"x":5}
+{"x":5}'
+	expect <<'EOF'
+{"lo":4.5,"hi":5,"count":0}
+{"lo":5,"hi":5.5,"count":2}
+EOF
+}
+
+@test "histo: --min/--max count underflow and overflow as lines around the bins" {
+	printf '%s\n' '{"x":-1}' '{"x":0}' '{"x":5}' '{"x":10}' '{"x":11}' '{"x":12}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .x --min 0 --max 10 --bins 2 "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"lo":null,"hi":0,"count":1}
+{"lo":0,"hi":5,"count":1}
+{"lo":5,"hi":10,"count":2}
+{"lo":10,"hi":null,"count":2}
+EOF
+	run -0 histo -f .x --min 0 --max 10 --bins 2 --clip "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"lo":0,"hi":5,"count":2}
+{"lo":5,"hi":10,"count":4}
+EOF
+}
+
+@test "histo: --width with --max cuts the last bin at the maximum, which it holds" {
+	run -0 histo -f .x --width 4 --min 0 --max 10 <<<'{"x":9}
+{"x":10}
+{"x":11}
+{"x":0}'
+	expect <<'EOF'
+{"lo":0,"hi":4,"count":1}
+{"lo":4,"hi":8,"count":0}
+{"lo":8,"hi":10,"count":2}
+{"lo":10,"hi":null,"count":1}
+EOF
+}
+
+@test "histo: several values per record are several observations; null and nothing are missing" {
+	run -0 --separate-stderr histo -f '.a[]' --width 1 --stats <<<'{"a":[1,null,3]}
+{"a":[]}
+{"a":[2]}'
+	expect <<'EOF'
+{"lo":1,"hi":2,"count":1}
+{"lo":2,"hi":3,"count":1}
+{"lo":3,"hi":4,"count":1}
+EOF
+	[ "$(stats)" = '{"read":3,"written":3,"bad":0,"missing":2,"values":3}' ]
+}
+
+@test "histo: input whose values are all missing writes nothing, exit 0" {
+	run -0 --separate-stderr histo -f .x --stats <<<'{"y":1}
+{"x":null}'
+	[ -z "$output" ]
+	[ "$(stats)" = '{"read":2,"written":0,"bad":0,"missing":2,"values":0}' ]
+}
+
+@test "histo: a value that is not a number makes its whole record bad" {
+	run -1 --separate-stderr histo -f '.x[]' --width 1 <<<'[1]
+{"x":[1]}
+{"x":[5,"b"]}
+{"x":[2]}'
+	expect <<'EOF'
+{"lo":1,"hi":2,"count":1}
+{"lo":2,"hi":3,"count":1}
+EOF
+	[ "${stderr_lines[0]}" = 'histo: -:1: Cannot index array with string "x"' ]
+	[ "${stderr_lines[1]}" = 'histo: -:3: value is not a number: "b"' ]
+	[ "${stderr_lines[2]}" = 'histo: 2 bad lines skipped' ]
+	run -0 --separate-stderr histo -f '.x[]' --width 1 --bad=skip <<<'{"x":["b"]}
+{"x":[1]}'
+	[ "$output" = '{"lo":1,"hi":2,"count":1}' ]
+}
+
+@test "histo: --bad=fail writes nothing: the histogram would be of part of the input" {
+	run -1 --separate-stderr histo -f .x --bad=fail <<<'{"x":1}
+{"x":"a"}
+{"x":2}'
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = 'histo: -:2: value is not a number: "a"' ]
+}
+
+@test "histo: more than 2^24 bins is an error, not gigabytes of output" {
+	run -1 --separate-stderr histo -f .x --width 1 <<<'{"x":0}
+{"x":1e9}'
+	[ -z "$output" ]
+	[ "$stderr" = "histo: --width: the values span 1000000001 bins (more than 16777216); set --min and --max or a larger --width" ]
+}
+
+# ---- counts ----
+
+@test "histo: --counts by count, then jq order; jq-equal values are one, printed as first seen" {
+	run -0 histo -f .v --counts <<<'{"v":79.0}
+{"v":"79"}
+{"v":"a"}
+{"v":true}
+{"v":79}
+{"v":[1]}
+{"v":"a"}'
+	expect <<'EOF'
+{"value":79.0,"count":2}
+{"value":"a","count":2}
+{"value":true,"count":1}
+{"value":"79","count":1}
+{"value":[1],"count":1}
+EOF
+	run -0 histo -f .v -c -k 2 <<<'{"v":"x"}
+{"v":"y"}
+{"v":"y"}
+{"v":"z"}'
+	expect <<'EOF'
+{"value":"y","count":2}
+{"value":"x","count":1}
+EOF
+}
+
+@test "histo: --counts on the bundled real pings" {
+	run -0 --separate-stderr histo -f .environment.system.os.name -c --stats "$DATA"/pings/*.ndjson
+	expect <<'EOF'
+{"value":"Darwin","count":4}
+{"value":"Windows_NT","count":4}
+{"value":"Linux","count":3}
+EOF
+	[ "$(stats)" = '{"read":27,"written":3,"bad":0,"missing":16,"values":11}' ]
+}
+
+# ---- time ----
+
+@test "histo: --time counts per interval from RFC 3339, epoch numbers and YYYYMMDD, empty intervals included" {
+	printf '%s\n' '{"t":"2017-03-12T10:00:00Z"}' '{"t":1489363200}' '{"t":"20170315"}' '{"t":"2017-03-15T23:59:59.5+00:00"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .t --time 1d "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"start":"2017-03-12T00:00:00Z","end":"2017-03-13T00:00:00Z","count":1}
+{"start":"2017-03-13T00:00:00Z","end":"2017-03-14T00:00:00Z","count":1}
+{"start":"2017-03-14T00:00:00Z","end":"2017-03-15T00:00:00Z","count":0}
+{"start":"2017-03-15T00:00:00Z","end":"2017-03-16T00:00:00Z","count":2}
+EOF
+	# 2-day intervals start at the epoch: 2017-03-11, 13, 15.
+	run -0 histo -f .t -t 2d --epoch "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"start":1489190400,"end":1489363200,"count":1}
+{"start":1489363200,"end":1489536000,"count":1}
+{"start":1489536000,"end":1489708800,"count":2}
+EOF
+}
+
+@test "histo: --time-unit ms reads numbers as milliseconds" {
+	run -0 histo -f .t -t 1h -u ms <<<'{"t":1489363200000}
+{"t":1489370400001}'
+	expect <<'EOF'
+{"start":"2017-03-13T00:00:00Z","end":"2017-03-13T01:00:00Z","count":1}
+{"start":"2017-03-13T01:00:00Z","end":"2017-03-13T02:00:00Z","count":0}
+{"start":"2017-03-13T02:00:00Z","end":"2017-03-13T03:00:00Z","count":1}
+EOF
+}
+
+@test "histo: a time that does not parse makes the record bad" {
+	run -1 --separate-stderr histo -f .t -t 1d <<<'{"t":"yesterday"}
+{"t":"20170312"}'
+	[ "$output" = '{"start":"2017-03-12T00:00:00Z","end":"2017-03-13T00:00:00Z","count":1}' ]
+	[[ ${stderr_lines[0]} == 'histo: -:1: '*'"yesterday"' ]]
+}
+
+# ---- weights and maps ----
+
+@test "histo: --weight sums integers exactly past 2^53 and other numbers as doubles" {
+	run -1 --separate-stderr histo -f .k -c -W .w --stats <<<'{"k":"a","w":9007199254740993}
+{"k":"a","w":9007199254740993}
+{"k":"b","w":0.5}
+{"k":"b","w":0.25}
+{"k":"c"}
+{"k":"d","w":"x"}'
+	expect <<'EOF'
+{"value":"a","sum":18014398509481986}
+{"value":"b","sum":0.75}
+EOF
+	[ "${stderr_lines[0]}" = 'histo: -:6: weight is not a number: "x"' ]
+	[ "$(stats)" = '{"read":6,"written":2,"bad":1,"missing":1,"values":4}' ]
+}
+
+@test "histo: --weight with bins and time writes sums" {
+	run -0 histo -f .t -t 1d -W .w <<<'{"t":"20170301","w":2}
+{"t":"20170303","w":3}'
+	expect <<'EOF'
+{"start":"2017-03-01T00:00:00Z","end":"2017-03-02T00:00:00Z","sum":2}
+{"start":"2017-03-02T00:00:00Z","end":"2017-03-03T00:00:00Z","sum":0}
+{"start":"2017-03-03T00:00:00Z","end":"2017-03-04T00:00:00Z","sum":3}
+EOF
+}
+
+@test "histo: --maps sums counts per bucket, number buckets numerically, then strings" {
+	run -1 --separate-stderr histo -f .m --maps <<<'{"m":{"2":1,"10":5,"x":1}}
+{"m":{"2":3,"9":0}}
+{"m":null}
+{"m":[1]}
+{"m":{"2":"a"}}'
+	expect <<'EOF'
+{"bucket":2,"count":4}
+{"bucket":9,"count":0}
+{"bucket":10,"count":5}
+{"bucket":"x","count":1}
+EOF
+	[ "${stderr_lines[0]}" = 'histo: -:4: --maps value is not an object: [1]' ]
+	[ "${stderr_lines[1]}" = 'histo: -:5: --maps value holds a count that is not a number: {"2":"a"}' ]
+}
+
+# ---- series ----
+
+@test "histo: --by writes the series first, in jq order, with shared bins; missing is the series null" {
+	run -0 histo -f .x -w 1 -b .g <<<'{"g":"b","x":1}
+{"g":"a","x":3}
+{"x":2}'
+	expect <<'EOF'
+{"by":null,"lo":1,"hi":2,"count":0}
+{"by":null,"lo":2,"hi":3,"count":1}
+{"by":null,"lo":3,"hi":4,"count":0}
+{"by":"a","lo":1,"hi":2,"count":0}
+{"by":"a","lo":2,"hi":3,"count":0}
+{"by":"a","lo":3,"hi":4,"count":1}
+{"by":"b","lo":1,"hi":2,"count":1}
+{"by":"b","lo":2,"hi":3,"count":0}
+{"by":"b","lo":3,"hi":4,"count":0}
+EOF
+}
+
+# ---- summary ----
+
+@test "histo: --summary quantiles are exact, interpolated between ranks" {
+	run -0 histo -S < <(seq 0 100)
+	[ "$output" = '{"count":101,"sum":5050,"min":0,"max":100,"mean":50,"p50":50,"p90":90,"p99":99}' ]
+	run -0 histo -f .x -S <<<'{"x":1}
+{"x":0}'
+	[ "$output" = '{"count":2,"sum":1,"min":0,"max":1,"mean":0.5,"p50":0.5,"p90":0.9,"p99":0.99}' ]
+	run -0 histo -f .x -S -b .g <<<'{"g":2,"x":1.5}
+{"g":1,"x":7}
+{"g":2,"x":2.5}'
+	expect <<'EOF'
+{"by":1,"count":1,"sum":7,"min":7,"max":7,"mean":7,"p50":7,"p90":7,"p99":7}
+{"by":2,"count":2,"sum":4,"min":1.5,"max":2.5,"mean":2,"p50":2,"p90":2.4,"p99":2.49}
+EOF
+}
+
+# ---- merge ----
+
+@test "histo: --merge of counts and time series from shards is the single-run answer" {
+	sed -n 1,3p "$A" >"$BATS_TEST_TMPDIR/s1"
+	sed -n 4,7p "$A" >"$BATS_TEST_TMPDIR/s2"
+	sed -n 8,10p "$A" >"$BATS_TEST_TMPDIR/s3"
+	for s in 1 2 3; do
+		histo -f .environment.system.cpu.speedMHz -c "$BATS_TEST_TMPDIR/s$s"
+	done >"$BATS_TEST_TMPDIR/counts"
+	run -0 histo -m "$BATS_TEST_TMPDIR/counts"
+	expect <<'EOF'
+{"value":2399,"count":4}
+{"value":2400,"count":2}
+{"value":3504,"count":2}
+{"value":2397,"count":1}
+{"value":5200,"count":1}
+EOF
+	for s in 1 2 3; do
+		histo -f .meta.submissionDate -t 1d "$BATS_TEST_TMPDIR/s$s"
+	done >"$BATS_TEST_TMPDIR/days"
+	run -0 histo -m "$BATS_TEST_TMPDIR/days"
+	expect <<'EOF'
+{"start":"2017-03-01T00:00:00Z","end":"2017-03-02T00:00:00Z","count":2}
+{"start":"2017-03-02T00:00:00Z","end":"2017-03-03T00:00:00Z","count":3}
+{"start":"2017-03-03T00:00:00Z","end":"2017-03-04T00:00:00Z","count":0}
+{"start":"2017-03-04T00:00:00Z","end":"2017-03-05T00:00:00Z","count":5}
+EOF
+	histo -f .meta.submissionDate -t 1d "$A" >"$BATS_TEST_TMPDIR/one"
+	same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
+}
+
+@test "histo: --merge writes the empty intervals between shards' ranges" {
+	{
+		sed -n 1,2p "$A" | histo -f .meta.submissionDate -t 1d -e
+		sed -n 6,10p "$A" | histo -f .meta.submissionDate -t 1d -e
+	} >"$BATS_TEST_TMPDIR/parts"
+	run -0 histo -m "$BATS_TEST_TMPDIR/parts"
+	expect <<'EOF'
+{"start":1488326400,"end":1488412800,"count":2}
+{"start":1488412800,"end":1488499200,"count":0}
+{"start":1488499200,"end":1488585600,"count":0}
+{"start":1488585600,"end":1488672000,"count":5}
+EOF
+}
+
+@test "histo: --merge of bins: overlapping bins are an error naming them; gaps need --width" {
+	{
+		printf '%s\n' '{"x":0}' '{"x":10}' | histo -f .x -n 2
+		printf '%s\n' '{"x":2}' '{"x":12}' | histo -f .x -n 2
+	} >"$BATS_TEST_TMPDIR/parts"
+	run -1 --separate-stderr histo -m "$BATS_TEST_TMPDIR/parts"
+	[ -z "$output" ]
+	[ "$stderr" = "histo: --merge: bins do not match: [0, 5) overlaps [2, 7); run the shards with the same --min, --max and --bins, or with --width" ]
+	{
+		echo '{"x":1}' | histo -f .x -w 1
+		echo '{"x":4}' | histo -f .x -w 1
+	} >"$BATS_TEST_TMPDIR/parts"
+	run -1 --separate-stderr histo -m "$BATS_TEST_TMPDIR/parts"
+	[ "$stderr" = "histo: --merge: bins do not match: a gap between 2 and 4; give --merge the shards' --width (and --min) to write the empty bins" ]
+	run -0 histo -m -w 1 "$BATS_TEST_TMPDIR/parts"
+	expect <<'EOF'
+{"lo":1,"hi":2,"count":1}
+{"lo":2,"hi":3,"count":0}
+{"lo":3,"hi":4,"count":0}
+{"lo":4,"hi":5,"count":1}
+EOF
+}
+
+@test "histo: --merge of bins with the same --min/--max adds counts, underflow and overflow" {
+	{
+		printf '%s\n' '{"x":-1}' '{"x":1}' | histo -f .x -n 2 --min 0 --max 4
+		printf '%s\n' '{"x":3}' '{"x":9}' '{"x":-2}' | histo -f .x -n 2 --min 0 --max 4
+	} >"$BATS_TEST_TMPDIR/parts"
+	run -0 histo -m "$BATS_TEST_TMPDIR/parts"
+	expect <<'EOF'
+{"lo":null,"hi":0,"count":2}
+{"lo":0,"hi":2,"count":1}
+{"lo":2,"hi":4,"count":1}
+{"lo":4,"hi":null,"count":1}
+EOF
+}
+
+@test "histo: --merge of summaries leaves quantiles null; counts merged with -S give them exactly" {
+	{
+		printf '%s\n' 1 2 | histo -S
+		printf '%s\n' 3 | histo -S
+	} >"$BATS_TEST_TMPDIR/parts"
+	run -0 histo -m "$BATS_TEST_TMPDIR/parts"
+	[ "$output" = '{"count":3,"sum":6,"min":1,"max":3,"mean":2,"p50":null,"p90":null,"p99":null}' ]
+	{
+		printf '%s\n' 1 2 | histo -c
+		printf '%s\n' 3 3 | histo -c
+	} >"$BATS_TEST_TMPDIR/parts"
+	run -0 histo -m -S "$BATS_TEST_TMPDIR/parts"
+	[ "$output" = '{"count":4,"sum":9,"min":1,"max":3,"mean":2.25,"p50":2.5,"p90":3,"p99":3}' ]
+}
+
+@test "histo: --merge refuses lines of another kind, and lines that are not histo's" {
+	printf '%s\n' '{"lo":0,"hi":1,"count":1}' '{"value":"a","count":1}' '{"id":1}' '{"lo":1,"hi":2,"count":2}' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr histo -m "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"lo":0,"hi":1,"count":1}
+{"lo":1,"hi":2,"count":2}
+EOF
+	[ "${stderr_lines[0]}" = "histo: $BATS_TEST_TMPDIR/in:2: counts line among bins (outputs of different kinds)" ]
+	[ "${stderr_lines[1]}" = "histo: $BATS_TEST_TMPDIR/in:3: not a histo output line" ]
+	printf '%s\n' '{"by":"x","value":"a","count":1}' '{"value":"a","count":1}' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr histo -m "$BATS_TEST_TMPDIR/in"
+	[ "$output" = '{"by":"x","value":"a","count":1}' ]
+	[ "${stderr_lines[0]}" = "histo: $BATS_TEST_TMPDIR/in:2: a line without \"by\" among lines with" ]
+}
+
+# ---- charts ----
+
+@test "histo: --bars --log scales bars by the logarithm, from half a decade below the smallest count" {
+	need_pingdedup
+	run -0 bash -c "pingdedup -K unique '$A' | histo -f .environment.system.cpu.speedMHz --min 2000 --max 5000 -w 500 -C -l -B"
+	expect <<EOF
+(log scale)
+[2000, 2500) 3 $(n "$FULL" 65)
+[2500, 3000) 0
+[3000, 3500) 0
+[3500, 4000) 0
+[4000, 4500) 0
+[4500, 5000] 1 $(n "$FULL" 33)▎
+EOF
+}
+
+@test "histo: --bars with --by heads each series and uses one scale" {
+	run -0 histo -f .v -c -b .g -B -T 'per g' <<<'{"g":"x","v":"a"}
+{"g":"x","v":"a"}
+{"g":"y","v":"b"}'
+	expect <<EOF
+per g
+x:
+a 2 $(n "$FULL" 76)
+
+y:
+b 1 $(n "$FULL" 38)
+EOF
+}
+
+@test "histo: --svg writes valid XML that renders to PNG, and --svg - writes it instead of NDJSON" {
+	run -0 histo -f .meta.submissionDate -t 1d -o "$BATS_TEST_TMPDIR/t.svg" -T 'Pings & days <1>' "$A"
+	[ "${#lines[@]}" -eq 4 ]
+	xmllint --noout "$BATS_TEST_TMPDIR/t.svg"
+	run -0 rsvg-convert -o "$BATS_TEST_TMPDIR/t.png" "$BATS_TEST_TMPDIR/t.svg"
+	[ -s "$BATS_TEST_TMPDIR/t.png" ]
+	grep -q 'Pings &amp; days &lt;1&gt;' "$BATS_TEST_TMPDIR/t.svg"
+	grep -q '>2017-03-01<' "$BATS_TEST_TMPDIR/t.svg"
+	run -0 histo -f '.environment.addons.activeAddons[] | .name' -c --svg - "$A"
+	[ "${lines[0]}" = '<?xml version="1.0" encoding="UTF-8"?>' ]
+	printf '%s\n' "$output" | xmllint --noout -
+	run -0 histo -f .x -w 1 --min 0 --max 2 -o "$BATS_TEST_TMPDIR/u.svg" <<<'{"x":-1}
+{"x":1}
+{"x":5}'
+	grep -q '>below 0: 1; above 2: 1 (not drawn)<' "$BATS_TEST_TMPDIR/u.svg"
+	xmllint --noout "$BATS_TEST_TMPDIR/u.svg"
+}
+
+@test "histo: an unwritable --svg file is an error, exit 1" {
+	run -1 --separate-stderr histo -f .x -o "$BATS_TEST_TMPDIR/no/such.svg" <<<'{"x":1}'
+	[ "$stderr" = "histo: $BATS_TEST_TMPDIR/no/such.svg: No such file or directory" ]
+}
+
+# ---- usage ----
+
+@test "histo: usage errors exit 2 with the usage on stderr" {
+	local args
+	for args in "-c -t 1d" "-c -M" "--log" "-w 0" "-w x" "-n 0" "--min 5 --max 5" \
+	    "-c -w 1" "--clip" "-k 3" "-e" "-m -f .x" "-M -W .w" "-S -B" "-t 1x" \
+	    "-f .[" "-B -o -"; do
+		# shellcheck disable=SC2086
+		run -2 --separate-stderr histo $args
+		echo "checking: $args"
+		[ -z "$output" ]
+		[[ ${stderr_lines[0]} == histo:* ]]
+		[[ $stderr == *"usage: histo"* ]]
+	done
+	run -2 --separate-stderr histo -c -t 1d
+	[ "${stderr_lines[0]}" = "histo: --counts, --maps, --summary and --time exclude each other" ]
+}
+
+@test "histo: the usage text is the man page's SYNOPSIS" {
+	run -0 histo -h
+	man_synopsis=$(mandoc -Tascii -O width=200 "$BATS_TEST_DIRNAME/../man/histo.1" | col -bx |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \n' ' ' | sed 's/^ //;s/ $//')
+	usage=$(printf '%s\n' "$output" | sed 's/^usage: //' | tr -s ' \n' ' ' | sed 's/ $//')
+	[ "$usage" = "$man_synopsis" ]
+}
+
+# ---- the man page's EXAMPLES ----
+
+@test "histo: EXAMPLE pings per day with and without duplicates, drawn as two lines" {
+	need_pingdedup
+	cd "$BATS_TEST_TMPDIR"
+	run -0 histo -f .meta.submissionDate -t 1d -b '"all pings"' "$A"
+	printf '%s\n' "$output" >all.ndjson
+	run -0 bash -c "pingdedup -o .meta.submissionDate '$A' |
+	    histo -f .meta.submissionDate -t 1d -b '\"first copies\"' > first.ndjson"
+	run -0 histo -m -o daily.svg -T 'Pings per day' -y 'ping count' all.ndjson first.ndjson
+	expect <<'EOF'
+{"by":"all pings","start":"2017-03-01T00:00:00Z","end":"2017-03-02T00:00:00Z","count":2}
+{"by":"all pings","start":"2017-03-02T00:00:00Z","end":"2017-03-03T00:00:00Z","count":3}
+{"by":"all pings","start":"2017-03-03T00:00:00Z","end":"2017-03-04T00:00:00Z","count":0}
+{"by":"all pings","start":"2017-03-04T00:00:00Z","end":"2017-03-05T00:00:00Z","count":5}
+{"by":"first copies","start":"2017-03-01T00:00:00Z","end":"2017-03-02T00:00:00Z","count":2}
+{"by":"first copies","start":"2017-03-02T00:00:00Z","end":"2017-03-03T00:00:00Z","count":1}
+{"by":"first copies","start":"2017-03-03T00:00:00Z","end":"2017-03-04T00:00:00Z","count":0}
+{"by":"first copies","start":"2017-03-04T00:00:00Z","end":"2017-03-05T00:00:00Z","count":3}
+EOF
+	xmllint --noout daily.svg
+	grep -q '>first copies<' daily.svg
+	run -0 rsvg-convert -o daily.png daily.svg
+	[ -s daily.png ]
+}
+
+@test "histo: EXAMPLE top non-system add-ons of the pings sent once" {
+	need_pingdedup
+	run -0 bash -c "pingdedup -K unique '$A' |
+	    histo -f '.environment.addons.activeAddons[] | select(.isSystem|not) | .name' -c -k 5"
+	expect <<'EOF'
+{"value":"Random Agent Spoofer","count":4}
+{"value":"Alexa Traffic Rank","count":1}
+{"value":"RefControl","count":1}
+{"value":"Stop YouTube Autoplay","count":1}
+{"value":"StopTube","count":1}
+EOF
+}
+
+@test "histo: EXAMPLE session lengths clipped at 250 s as terminal bars" {
+	need_pingdedup
+	run -0 bash -c "pingdedup -K unique '$A' |
+	    histo -f .payload.info.sessionLength --min 0 --max 250 -w 50 -C -B"
+	expect <<EOF
+[0, 50)    0
+[50, 100)  1 $(n "$FULL" 33)▌
+[100, 150) 0
+[150, 200) 1 $(n "$FULL" 33)▌
+[200, 250] 2 $(n "$FULL" 67)
+EOF
+}
+
+@test "histo: EXAMPLE CPU speeds on a log axis as SVG" {
+	cd "$BATS_TEST_TMPDIR"
+	run -0 histo -f .environment.system.cpu.speedMHz --max 5000 -C -w 100 -l \
+	    -x 'speed in MHz' -o mhz.svg "$A"
+	[ "${#lines[@]}" -eq 27 ]
+	[ "${lines[0]}" = '{"lo":2300,"hi":2400,"count":5}' ]
+	[ "${lines[1]}" = '{"lo":2400,"hi":2500,"count":2}' ]
+	[ "${lines[12]}" = '{"lo":3500,"hi":3600,"count":2}' ]
+	[ "${lines[26]}" = '{"lo":4900,"hi":5000,"count":1}' ]
+	xmllint --noout mhz.svg
+	grep -q '>speed in MHz<' mhz.svg
+	run -0 rsvg-convert -o mhz.png mhz.svg
+	[ -s mhz.png ]
+}
+
+@test "histo: EXAMPLE top operating systems and cities" {
+	run -0 histo -f '.environment.system.os | "\(.name) \(.version)"' -c -k 10 "$A"
+	[ "$output" = '{"value":"Windows_NT 5.1","count":10}' ]
+	run -0 histo -f '.meta | "\(.geoCountry) \(.geoCity)"' -c -k 10 "$A"
+	expect <<'EOF'
+{"value":"CA Montréal","count":6}
+{"value":"FR ??","count":2}
+{"value":"FR Paris","count":1}
+{"value":"US Costa Mesa","count":1}
+EOF
+}
+
+@test "histo: EXAMPLE SSL_HANDSHAKE_VERSION summed per client, counts and sums per client, per-ping bins" {
+	run -0 histo -M -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .clientId "$SSL"
+	expect <<EOF
+{"by":"$X","bucket":2,"count":0}
+{"by":"$X","bucket":3,"count":118021474110}
+{"by":"$X","bucket":4,"count":3}
+{"by":"$X","bucket":5,"count":0}
+{"by":"client-a","bucket":0,"count":0}
+{"by":"client-a","bucket":1,"count":7}
+{"by":"client-a","bucket":2,"count":0}
+{"by":"client-a","bucket":3,"count":686}
+{"by":"client-a","bucket":4,"count":2}
+{"by":"client-a","bucket":5,"count":0}
+{"by":"client-b","bucket":2,"count":0}
+{"by":"client-b","bucket":3,"count":78}
+{"by":"client-b","bucket":4,"count":1}
+{"by":"client-b","bucket":5,"count":0}
+EOF
+	run -0 histo -f .clientId -c -W '.payload.histograms.SSL_HANDSHAKE_VERSION.values | add' "$SSL"
+	expect <<EOF
+{"value":"$X","sum":118021474113}
+{"value":"client-a","sum":695}
+{"value":"client-b","sum":79}
+EOF
+	run -0 histo -f .clientId -c -W .payload.histograms.SSL_HANDSHAKE_VERSION.sum "$SSL"
+	expect <<EOF
+{"value":"$X","sum":354064422342}
+{"value":"client-a","sum":2073}
+{"value":"client-b","sum":238}
+EOF
+	run -0 histo -f '.payload.histograms.SSL_HANDSHAKE_VERSION.values | add' -n 2 "$SSL"
+	expect <<'EOF'
+{"lo":79,"hi":19670245725,"count":3}
+{"lo":19670245725,"hi":39340491371,"count":3}
+EOF
+}
+
+@test "histo: EXAMPLE pings and distinct document ids per day on a log axis" {
+	need_pingdedup
+	cd "$BATS_TEST_TMPDIR"
+	run -0 bash -c "histo -f .meta.submissionDate -t 1d -b '\"pings\"' '$SSL' > pings.ndjson"
+	run -0 bash -c "pingdedup -k .meta.documentId '$SSL' |
+	    histo -f .meta.submissionDate -t 1d -b '\"distinct docIds\"' > docs.ndjson"
+	run -0 histo -m -l -o docs.svg pings.ndjson docs.ndjson
+	expect <<'EOF'
+{"by":"distinct docIds","start":"2017-03-11T00:00:00Z","end":"2017-03-12T00:00:00Z","count":2}
+{"by":"distinct docIds","start":"2017-03-12T00:00:00Z","end":"2017-03-13T00:00:00Z","count":2}
+{"by":"pings","start":"2017-03-11T00:00:00Z","end":"2017-03-12T00:00:00Z","count":2}
+{"by":"pings","start":"2017-03-12T00:00:00Z","end":"2017-03-13T00:00:00Z","count":4}
+EOF
+	xmllint --noout docs.svg
+}
+
+@test "histo: EXAMPLE session length quantiles, and the same from four shards" {
+	need_pingdedup
+	run -0 bash -c "pingdedup '$A' | histo -f .payload.info.sessionLength -S"
+	[ "$output" = '{"count":6,"sum":903,"min":59,"max":300,"mean":150.5,"p50":116.5,"p90":275,"p99":297.5}' ]
+	local single=$output
+	run -0 bash -c "parallel -j 4 'pingdedup --shard {}/4 $A |
+	      histo -f .payload.info.sessionLength -c' ::: 1 2 3 4 |
+	    histo -m -S"
+	[ "$output" = "$single" ]
+}
