@@ -73,8 +73,8 @@ static const char usage_text[] =
     "                 [--shard k/n] [--stats] [file ...]\n"
     "       cidrscore -s expr [-Im] [-b action] [-c cutoff] [-g expr] [-i expr]\n"
     "                 -t table [--shard k/n] [--stats] [file ...]\n"
-    "       cidrscore -p len[,len6] [-I] [-b action] [-c cutoff] [-g expr]\n"
-    "                 [-i expr] [-s expr] [--shard k/n] [--stats] [file ...]\n"
+    "       cidrscore -p len[,len6] [-I] [-b action] [-c cutoff] [-g expr] [-i expr]\n"
+    "                 [-s expr] [--shard k/n] [--stats] [file ...]\n"
     "       cidrscore -M [-I] [-b action] [-c cutoff] [--stats] [file ...]\n";
 
 static const char *ipexpr = ".ip";
