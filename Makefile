@@ -50,7 +50,7 @@ $(O)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/bin/%.o: bin/%.c
+$(O)/tools/%.o: bin/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -58,7 +58,7 @@ $(O)/libtrawl.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(BINDIR)/%: $(O)/bin/%.o $(O)/libtrawl.a
+$(BINDIR)/%: $(O)/tools/%.o $(O)/libtrawl.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(O)/libtrawl.a $(LDLIBS)
 
@@ -80,7 +80,7 @@ $(O)/gen/%: examples/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
--include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/bin/%.d)
+-include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d)
 
 BATS = bats
 check: all $(TESTPROGS) lint
