@@ -604,3 +604,29 @@ refused() {
 	run -0 pingdedup "$BATS_TEST_TMPDIR/in"
 	[ "${#lines[@]}" -eq 2 ]
 }
+
+# ---- against jq and against libjq ----
+
+@test "pingdedup: --count and --report-by agree with jq's group_by" {
+	run -0 pingdedup -c "$F/aurora.ndjson" "$F/ssl.ndjson"
+	want=$(jq -c -s 'group_by(.id) | map({key: .[0].id, count: length}) | .[]' \
+	    "$F/aurora.ndjson" "$F/ssl.ndjson")
+	[ "$output" = "$want" ]
+	run -0 pingdedup -k .meta.documentId -r .meta.submissionDate "$F/ssl.ndjson"
+	want=$(jq -c -s 'group_by(.meta.submissionDate) | map({group: .[0].meta.submissionDate,
+	    records: length, distinct: (map(.meta.documentId) | unique | length)}) | .[]' "$F/ssl.ndjson")
+	[ "$(printf '%s\n' "$output" | jq -c 'del(.first_seen)')" = "$want" ]
+}
+
+@test "pingdedup: the records chosen are the same with every expression run by libjq" {
+	for args in "" "-K last" "-K unique" "-K repeats" "-o .n" "-K last -o .n"; do
+		for f in "$F/keys.ndjson" "$F/aurora.ndjson" "$PINGS/main-full-pipeline-schemas.ndjson" \
+		    "$PINGS/other-doctypes-pipeline-schemas.ndjson"; do
+			# shellcheck disable=SC2086
+			pingdedup $args "$f" >"$BATS_TEST_TMPDIR/fast"
+			# shellcheck disable=SC2086
+			TRAWL_NO_FASTPATH=1 pingdedup $args "$f" >"$BATS_TEST_TMPDIR/jq"
+			same "$BATS_TEST_TMPDIR/fast" "$BATS_TEST_TMPDIR/jq"
+		done
+	done
+}
