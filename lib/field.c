@@ -117,6 +117,7 @@ parse_literal(const char **sp, struct buf *out)
 {
 	const char *s = *sp + 1;
 	buf_reset(out);
+	buf_reserve(out, 1);	/* p is never NULL, even for "" */
 	for (;;) {
 		char c = *s++;
 		if (c == '\0')
@@ -631,22 +632,34 @@ bad:
 
 /* ----- libjq ----- */
 
+/*
+ * Compile errors arrive here as jq prints them, several lines each
+ * ("...line 1:\n.a[") and then "jq: N compile error(s)"; the caller
+ * prints one line, so lines are joined and the count is left out.
+ */
 static void
 jq_err_cb(void *data, jv msg)
 {
 	struct buf *err = data;
+	if (jv_get_kind(msg) != JV_KIND_STRING)
+		msg = jv_dump_string(msg, 0);
+	const char *s = jv_string_value(msg);
+	if (strncmp(s, "jq: ", 4) == 0 && strstr(s, " compile error") &&
+	    strchr(s, '\n') == NULL) {
+		jv_free(msg);
+		return;
+	}
 	if (err->len)
 		buf_adds(err, "; ");
-	if (jv_get_kind(msg) == JV_KIND_STRING) {
-		buf_adds(err, jv_string_value(msg));
-		jv_free(msg);
-	} else {
-		jv d = jv_dump_string(msg, 0);
-		buf_adds(err, jv_string_value(d));
-		jv_free(d);
+	for (; *s; s++) {
+		if (*s != '\n')
+			buf_addc(err, *s);
+		else if (s[1] != '\0')
+			buf_addc(err, ' ');
 	}
-	while (err->len && err->p[err->len - 1] == '\n')
+	while (err->len && err->p[err->len - 1] == ' ')
 		err->p[--err->len] = '\0';
+	jv_free(msg);
 }
 
 static void
