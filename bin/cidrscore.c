@@ -673,15 +673,21 @@ agg_sum(const struct agg *g)
 	return strtod(scratch.p, NULL);
 }
 
-/* The value as an exact decimal: its text when short enough to be the
- * shortest form of its double, else that shortest form. */
+/*
+ * The value as an exact decimal: an integer as written (integer sums are
+ * exact, as trawl(7) promises, even past 2^53), other text when short
+ * enough to be the shortest form of its double (15 significant digits
+ * always are), else that shortest form.
+ */
 static int
 score_dec(const struct jval *v, i128 *out)
 {
-	int sig = 0, lead = 1;
+	int sig = 0, lead = 1, integer = 1;
 
 	for (size_t i = 0; i < v->len; i++) {
 		char ch = v->text[i];
+		if (ch == 'e' || ch == 'E' || ch == '.')
+			integer = 0;
 		if (ch == 'e' || ch == 'E')
 			break;
 		if (ch >= '1' && ch <= '9')
@@ -689,7 +695,7 @@ score_dec(const struct jval *v, i128 *out)
 		if (ch >= '0' && ch <= '9' && !lead)
 			sig++;
 	}
-	if (sig <= 15)
+	if (sig <= 15 || integer)
 		return dec_parse(v->text, v->len, out);
 	buf_reset(&tmp);
 	json_put_double(&tmp, v->num);

@@ -361,11 +361,42 @@ detect(struct ipt_reader *r, char *err, size_t errlen)
 	return bare;
 }
 
+/* 1 when s[0..n) is a number in RFC 8259's grammar (no leading zeros,
+ * which jq 1.6 would accept but strict readers refuse: "01234" is a zip). */
+static int
+is_number(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+#define DIGITS() do { d = i; while (i < n && s[i] >= '0' && s[i] <= '9') i++; } while (0)
+	if (i < n && s[i] == '-')
+		i++;
+	DIGITS();
+	if (i == d || (s[d] == '0' && i - d > 1))
+		return 0;
+	if (i < n && s[i] == '.') {
+		i++;
+		DIGITS();
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		DIGITS();
+		if (i == d)
+			return 0;
+	}
+#undef DIGITS
+	return i == n;
+}
+
 /* Append a CSV field as a JSON value: a number when it is one as written. */
 static void
 put_value(struct buf *out, const char *s, size_t n)
 {
-	if (n > 0 && (*s == '-' || (*s >= '0' && *s <= '9')) && json_skip(s, n) == n)
+	if (is_number(s, n))
 		buf_add(out, s, n);
 	else
 		json_put_string(out, s, n);
@@ -1043,7 +1074,8 @@ emit(struct iptable *t, int v6, struct ip p, const uint32_t *rows, size_t n)
 				t->capall = t->capall ? 2 * t->capall : 1024;
 			t->allrows = xreallocarray(t->allrows, t->capall, sizeof(*t->allrows));
 		}
-		memcpy(t->allrows + t->nall, rows, n * sizeof(*rows));
+		if (n > 0)
+			memcpy(t->allrows + t->nall, rows, n * sizeof(*rows));
 		t->nall += n;
 	}
 }
