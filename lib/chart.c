@@ -614,6 +614,14 @@ chart_svg(struct buf *out, const struct chart *c)
 			buf_reset(&t);
 			add_tick(&t, pow(10, e), pow(10, e), 1e3);
 			svg_text(out, x0 - 8, ymap(&ys, pow(10, e), y0, y1) + 4, "end", NULL, t.p, 20);
+			/* Two decades or less leave room for 2 and 5 too. */
+			for (int m = 2; e < ys.hi && ys.hi - ys.lo <= 2 && m <= 5; m += 3) {
+				double v = m * pow(10, e);
+				buf_reset(&t);
+				add_tick(&t, v, pow(10, e), 1e3);
+				svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end",
+				    "fill=\"#777777\"", t.p, 20);
+			}
 		}
 	} else {
 		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
