@@ -66,26 +66,27 @@ bench_data() {
 	f=$BENCH_DATA/$name.ndjson
 	if [ ! -s "$f" ]; then
 		echo "generating $f" >&2
-		if ! "$BENCH_GEN" -s "$shape" -m "$mb" -S "$BENCH_SEED" "$@" >"$f.tmp"; then
-			rm -f "$f.tmp"
+		if ! "$BENCH_GEN" -s "$shape" -m "$mb" -S "$BENCH_SEED" "$@" >"$f.tmp.$$"; then
+			rm -f "$f.tmp.$$"
 			bench_die "genpings failed"
 		fi
-		mv "$f.tmp" "$f"
+		mv "$f.tmp.$$" "$f"
 	fi
 	printf '%s\n' "$f"
 }
 
 # bench_gz FILE: print the path of a gzip copy of FILE, compressing it once
-# (pigz when present: same format, all cores).
+# (pigz when present: same format, all cores).  Temporary names carry the
+# process id so that two benches started at once never mix their writes.
 bench_gz() {
 	local f=$1 z=$1.gz
 	if [ ! -s "$z" ] || [ "$f" -nt "$z" ]; then
 		echo "compressing $f" >&2
-		if ! { if bench_have pigz; then pigz -6 -c "$f"; else gzip -6 -c "$f"; fi >"$z.tmp"; }; then
-			rm -f "$z.tmp"
+		if ! { if bench_have pigz; then pigz -6 -c "$f"; else gzip -6 -c "$f"; fi >"$z.tmp.$$"; }; then
+			rm -f "$z.tmp.$$"
 			bench_die "gzip failed"
 		fi
-		mv "$z.tmp" "$z"
+		mv "$z.tmp.$$" "$z"
 	fi
 	printf '%s\n' "$z"
 }
