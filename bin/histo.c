@@ -1490,7 +1490,7 @@ draw(void)
 	struct chart_point *pts;
 	struct buf labels = { 0 }, yt = { 0 }, out = { 0 };
 	size_t *catoff = NULL, ncats = 0, ns = 0, np = 0;
-	size_t *ytoff;
+	size_t *ytoff, *nameoff;
 	const char **cats = NULL;
 	struct dtab *cattab = NULL;
 	char ylab[256];
@@ -1499,6 +1499,7 @@ draw(void)
 	cs = xcalloc(nser + 1, sizeof *cs);
 	pts = xcalloc(nrowsall + 1, sizeof *pts);
 	ytoff = xcalloc(nrowsall + 1, sizeof *ytoff);
+	nameoff = xcalloc(nser + 1, sizeof *nameoff);
 	c.axis = mode == M_BINS ? CHART_NUM : mode == M_TIME ? CHART_TIME : CHART_CAT;
 	if (c.axis == CHART_CAT) {
 		cattab = dtab_new(sizeof(size_t));
@@ -1510,8 +1511,8 @@ draw(void)
 		cs[ns].pt = pts + np;
 		cs[ns].name = NULL;
 		if (have_by) {
-			/* name offsets are fixed up below, once labels stops moving */
-			cs[ns].name = (const char *)(uintptr_t)(labels.len + 1);
+			/* labels may still move: pointers are made at the end */
+			nameoff[ns] = labels.len;
 			display_text(&labels, arena_at(ser[i].toff), ser[i].tlen);
 			buf_addc(&labels, '\0');
 		}
@@ -1554,9 +1555,8 @@ draw(void)
 	}
 	for (size_t i = 0; i < np; i++)
 		pts[i].ytext = yt.p + ytoff[i];
-	for (size_t i = 0; i < ns; i++)
-		if (cs[i].name)
-			cs[i].name = labels.p + ((uintptr_t)cs[i].name - 1);
+	for (size_t i = 0; have_by && i < ns; i++)
+		cs[i].name = labels.p + nameoff[i];
 	if (c.axis == CHART_CAT) {
 		cats = xcalloc(ncats + 1, sizeof *cats);
 		for (size_t i = 0; i < ncats; i++)
@@ -1609,6 +1609,7 @@ draw(void)
 	free(cs);
 	free(pts);
 	free(ytoff);
+	free(nameoff);
 	free(catoff);
 	free(cats);
 	if (cattab)

@@ -670,3 +670,27 @@ EOF
 	    histo -m -S"
 	[ "$output" = "$single" ]
 }
+
+@test "histo: --merge refuses sums among counts (runs with and without --weight)" {
+	printf '%s\n' '{"value":"a","count":1}' '{"value":"a","sum":2}' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr histo -m "$BATS_TEST_TMPDIR/in"
+	[ "$output" = '{"value":"a","count":1}' ]
+	[ "${stderr_lines[0]}" = "histo: $BATS_TEST_TMPDIR/in:2: a sum among counts (outputs of runs with and without --weight)" ]
+}
+
+@test "histo: --maps keys that are not JSON numbers stay strings" {
+	run -0 histo -M -f .m <<<'{"m":{"007":1,"7":2,"-1.5":3,"1e2":4}}'
+	expect <<'EOF'
+{"bucket":-1.5,"count":3}
+{"bucket":7,"count":2}
+{"bucket":1e2,"count":4}
+{"bucket":"007","count":1}
+EOF
+}
+
+@test "histo: the libjq path gives the fast path's answer" {
+	run -0 histo -f .environment.system.cpu.speedMHz -c "$A"
+	local fast=$output
+	run -0 env TRAWL_NO_FASTPATH=1 histo -f .environment.system.cpu.speedMHz -c "$A"
+	[ "$output" = "$fast" ]
+}
