@@ -156,7 +156,7 @@ aurora(void)
 	static struct packaged pool[PACKAGED];
 	struct packaged fresh;
 	char day[9];
-	int seq = 0;
+	int seq = 0, fresh_count = 0;
 
 	for (int i = 0; i < PACKAGED; i++)
 		packaged_new(&pool[i]);
@@ -171,6 +171,8 @@ aurora(void)
 				packaged_new(&fresh);
 				if (unit() < 0.02)
 					fresh.addons |= 16;
+				/* The case saw one ping without the setting. */
+				fresh.default_null = ++fresh_count == 100;
 				print_aurora(&fresh, day, seq++);
 			} else {
 				print_aurora(&pool[below(PACKAGED)], day, seq++);
