@@ -108,6 +108,8 @@ sort_i64(int64_t *a, size_t n)
 	size_t i, pass, sum, c;
 	const uint64_t flip = UINT64_C(1) << 63;
 
+	if (n < 2)
+		return;
 	if (n < 256) {
 		qsort(a, n, sizeof(*a), cmp_i64);
 		return;
@@ -600,7 +602,8 @@ main(int argc, char *argv[])
 			for (i = 0; i < ngroups; i++)
 				order[i] = &groups[i];
 			sort_text = gtext.p;
-			qsort(order, ngroups, sizeof(*order), cmp_group);
+			if (ngroups > 1)
+				qsort(order, ngroups, sizeof(*order), cmp_group);
 			for (i = 0; i < ngroups; i++) {
 				process_group(order[i]);
 				release_group(order[i]);

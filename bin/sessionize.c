@@ -692,7 +692,8 @@ write_session(const struct sess *s, int64_t ref)
 		for (j = 0; j < v->n; j++)
 			order[j] = j;
 		sort_set = v;
-		qsort(order, v->n, sizeof(*order), cmp_set_member);
+		if (v->n > 1)
+			qsort(order, v->n, sizeof(*order), cmp_set_member);
 		for (j = 0; j < v->n; j++) {
 			if (j > 0)
 				buf_addc(o, ',');
@@ -731,7 +732,8 @@ write_batch(void)
 	size_t i;
 	int64_t ref = open_ref();
 
-	qsort(batch, nbatch, sizeof(*batch), cmp_out);
+	if (nbatch > 1)
+		qsort(batch, nbatch, sizeof(*batch), cmp_out);
 	for (i = 0; i < nbatch; i++) {
 		write_session(batch[i], ref);
 		key_unlink(batch[i]);
@@ -1260,7 +1262,8 @@ save_state(void)
 	put_u64(&b, (uint64_t)have_newest);
 	put_u64(&b, (uint64_t)newest);
 	put_u64(&b, seq);
-	qsort(heap, nheap, sizeof(*heap), cmp_save);
+	if (nheap > 1)
+		qsort(heap, nheap, sizeof(*heap), cmp_save);
 	put_u64(&b, nheap);
 	for (i = 0; i < nheap; i++) {
 		s = heap[i];
