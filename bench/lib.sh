@@ -124,12 +124,20 @@ bench_sample() {
 
 # _bench_measure LABEL CMD FILE BYTES SCALE: one row.  A first run counts
 # the output lines (and warms up); then the command is timed to /dev/null,
-# BENCH_RUNS times when it is fast, fewer when it is slow.
+# BENCH_RUNS times when it is fast, fewer when it is slow.  What the first
+# run wrote to stderr is summed up in a note, not spilled over the table.
 _bench_measure() {
 	local label=$1 cmd=$2 file=$3 bytes=$4 scale=$5 lines t0 t1 warm runs res med rss rc secs rate ratio
+	local errf nerr
+	errf=$(mktemp)
 	t0=$(date +%s.%N)
-	lines=$(F=$file bash -c "set -o pipefail; $cmd" | wc -l) || lines="FAIL"
+	lines=$(F=$file bash -c "set -o pipefail; $cmd" 2>"$errf" | wc -l) || lines="FAIL"
 	t1=$(date +%s.%N)
+	if [ -s "$errf" ]; then
+		nerr=$(wc -l <"$errf")
+		BENCH_NOTES+=("$label: $nerr line(s) on stderr, the first: $(head -n 1 "$errf" | cut -c1-100)")
+	fi
+	rm -f "$errf"
 	warm=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 	runs=$BENCH_RUNS
 	if awk -v w="$warm" 'BEGIN { exit !(w > 10) }'; then

@@ -4,7 +4,8 @@
  * usage: runstat RUNS COMMAND
  *
  * Runs COMMAND with bash (pipefail set) RUNS times, its standard output
- * discarded, and prints one line: the median wall time in seconds, the
+ * and error discarded (bench/lib.sh shows the errors of its untimed first
+ * run), and prints one line: the median wall time in seconds, the
  * peak resident set in kB of the largest process the command started, and
  * the exit status of the last run that failed (0 when none did).
  *
@@ -62,6 +63,7 @@ main(int argc, char **argv)
 	args[3] = NULL;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	for (i = 0; i < runs; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (posix_spawnp(&pid, "bash", &fa, NULL, args, environ) != 0) {
