@@ -410,7 +410,7 @@ xanalytics(int *has_uuid, struct str *uuid, uint64_t *nocookies, const char **wh
 		if (hdr.n == 1 && hdr.p[0] == '-')
 			return 0;
 		*has_uuid = am_xa_get(hdr, "wmfuuid", uuid);
-		if (am_xa_get(hdr, "nocookies", &nc))
+		if (metrics && am_xa_get(hdr, "nocookies", &nc))
 			*nocookies = nocookies_of(nc);
 		return 0;
 	}

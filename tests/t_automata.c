@@ -5,6 +5,9 @@
  *                                        the two signatures, host as given and its
  *                                        family ("NULL" for a NULL host, XA or QUERY)
  *   t_automata spider UA...              1 or 0 per user agent
+ *   t_automata spidercheck < UAS         every line's user agent through the fast
+ *                                        path and the Oniguruma pattern alone:
+ *                                        "N agree" or the first disagreement
  *   t_automata label COUNT FIRST LAST NOCOOKIES UALEN SUMDISTINCT HOURS ROLLED
  *                                        rate, label and reason of one rollup
  */
@@ -58,6 +61,28 @@ main(int argc, char **argv)
 			return printf("%s\n", err), 1;
 		for (int i = 2; i < argc; i++)
 			printf("%d\n", am_spider_match(sp, arg(argv[i])));
+		am_spider_free(sp);
+	} else if (argc == 2 && strcmp(argv[1], "spidercheck") == 0) {
+		char err[256], *line = NULL;
+		size_t cap = 0, n = 0;
+		ssize_t len;
+		struct am_spider *sp = am_spider_new(err, sizeof err);
+		if (sp == NULL)
+			return printf("%s\n", err), 1;
+		while ((len = getline(&line, &cap, stdin)) != -1) {
+			if (len > 0 && line[len - 1] == '\n')
+				len--;
+			struct str s = { line, (size_t)len };
+			if (len == 1 && line[0] == '-')
+				continue;	/* isSpider's own case, not the pattern's */
+			int fast = am_spider_match(sp, s), re = am_spider_regex(sp, s);
+			if (fast != re)
+				return printf("disagree (fast %d, regex %d): %.*s\n", fast, re,
+				    (int)len, line), 1;
+			n++;
+		}
+		printf("%zu agree\n", n);
+		free(line);
 		am_spider_free(sp);
 	} else if (argc == 10 && strcmp(argv[1], "label") == 0) {
 		struct am_rollup r = {
