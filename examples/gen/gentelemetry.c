@@ -217,11 +217,13 @@ ssl(void)
 				printf("}},\"meta\":{\"submissionDate\":\"%s\",\"documentId\":\"%s\"}}\n", day, doc);
 			}
 		}
-		/* The offender appears on 20170308 and replays its ten
-		 * documents ever more often. */
+		/* The offender appears on 20170308, replays its ten documents
+		 * ever more often until 20170312, then less as server-side
+		 * deduplication starts to catch it. */
 		if (d < 3)
 			continue;
-		int n = 30 * (d - 2) + (int)below(20);
+		int level = d <= 7 ? d - 2 : 12 - d;
+		int n = 60 * (level > 1 ? level : 1) + (int)below(20);
 		for (int i = 0; i < n; i++) {
 			int r = (int)below(REPLAYED);
 			printf("{\"type\":\"main\",\"id\":\"%s\",\"clientId\":\"%s\","
