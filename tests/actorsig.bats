@@ -264,6 +264,64 @@ export -f brief
 	EOF
 }
 
+@test "actorsig: the ASCII fast path and the Oniguruma pattern agree" {
+	# Real user agents (the bundled access log's) and edge cases of each
+	# alternative: case, position, the e-mail form, the dots of
+	# tools.wmflabs.org, near misses.
+	{
+		zcat "$DATA/access-log-excerpt/apache_logs_head.log.gz" | sed -n 's/.*"\([^"]*\)"$/\1/p' | sort -u
+		cat <<-'EOF'
+		a@b.cd
+		a@b.c
+		@b.cd
+		a@.cd
+		a@bb.cd rest
+		a @b.cd
+		ab@c.d.ef
+		x@y.z1
+		x@y.Zz
+		mail x@y.zz
+		toolsXwmflabsYorg
+		tools.wmflabs.or
+		tools wmflabs org/1
+		TOOLS.WMFLABS.ORG
+		goo wikipedia
+		goo  wikipedia
+		Goo Wikipedia/1
+		J. River
+		J.. River
+		.NET CLR
+		xNET
+		com.eusoft
+		comXeusoft
+		HTTPC/1
+		curl
+		Curl
+		 curl
+		MediaWiki/1.40
+		mediawikicrawler-google
+		User:Foo
+		User_talk:Foo
+		Mozilla RoBoT
+		MOZILLA YAHOO
+		PhantomJS
+		python-requests
+		Python-urllib
+		appledictionaryservice
+		Google-HTTP-Java-Client
+		Mozilla/5.0 (Windows NT 10.0; Win64; x64)
+		Mozilla/5.0 weblight
+		Mozilla/5.0 WordPress.com
+		b
+		bo
+		bot
+		EOF
+	} >"$BATS_TEST_TMPDIR/uas"
+	run -0 t_automata spidercheck <"$BATS_TEST_TMPDIR/uas"
+	# ("-", the log's missing user agent, is isSpider's own case.)
+	assert_output "$(grep -cvx -- - "$BATS_TEST_TMPDIR/uas") agree"
+}
+
 @test "actorsig: agent_type is derived only where the record has none" {
 	run -0 bash -c 'actorsig | jq -c "[.agent_type]"' <<-EOF
 	{"user_agent":"curl/8"}
