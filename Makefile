@@ -21,6 +21,13 @@ ifeq ($(HAVE_LIBDEFLATE),1)
 CPPFLAGS += -DHAVE_LIBDEFLATE
 DEFLATE_LIB = -ldeflate
 endif
+# ISA-L's igzip streams gzip at about three times zlib's speed in bounded
+# memory (lib/input.c prefers it when present).
+HAVE_ISAL := $(shell test -e /usr/include/isa-l/igzip_lib.h && echo 1)
+ifeq ($(HAVE_ISAL),1)
+CPPFLAGS += -DHAVE_ISAL
+DEFLATE_LIB += -lisal
+endif
 
 ifdef SAN
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -109,7 +116,7 @@ bench: all $(BENCHPROGS)
 
 demo: all $(GENPROGS)
 	@scripts/deps demo
-	$(MAKE) -C examples
+	$(MAKE) -C examples BINDIR=$(BINDIR) O=$(O)
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man7

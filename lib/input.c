@@ -10,13 +10,14 @@
  *
  * gzip input is decompressed by a producer thread into a small ring of
  * chunks that the reading thread copies into the window, so inflating
- * overlaps the tool's own work on the other core.  The producer tries
- * libdeflate (much faster than zlib, but whole-member only) on each member
- * of a memory-mapped regular file, giving it at most one chunk of output:
- * small members (bgzip, concatenated small files) go through it, and a
- * member that does not fit is inflated by zlib in streaming fashion, so a
- * 10 GB member never needs 10 GB of memory.  Pipes and systems without
- * libdeflate use zlib throughout.
+ * overlaps the tool's own work on the other core.  Memory stays bounded
+ * whatever the size of a member, so only streaming inflaters are used on
+ * whole members: ISA-L's igzip where it is installed (about three times
+ * zlib's speed), else zlib.  Without ISA-L, libdeflate (whole-member
+ * only, but as fast) is tried first on each member of a mapped regular
+ * file with one chunk of output room: small members (bgzip, concatenated
+ * small files) go through it, and a member that does not fit costs one
+ * wasted chunk before zlib streams it.
  *
  * Trailing bytes after the last gzip member are handled as gzip -d does:
  * zero padding is ignored, a byte that starts the gzip magic begins a
@@ -37,7 +38,9 @@
 #include <unistd.h>
 
 #include <zlib.h>
-#ifdef HAVE_LIBDEFLATE
+#ifdef HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#elif defined(HAVE_LIBDEFLATE)
 #include <libdeflate.h>
 #endif
 
@@ -53,7 +56,7 @@
 #define CHUNK_SIZE	READ_SIZE	/* one decompressed chunk */
 #define NCHUNK		4		/* chunks in flight between the threads */
 #define RAW_SIZE	((size_t)1 << 20)	/* compressed reads from pipes */
-#define UNMAP_STEP	((size_t)64 << 20)	/* drop mapped pages this often */
+#define UNMAP_STEP	((size_t)4 << 20)	/* drop mapped pages this often */
 
 /* A gzip stream being decompressed: owned by the producer thread. */
 struct gz {
@@ -68,11 +71,15 @@ struct gz {
 	size_t avail;
 	int in_eof;			/* no input beyond next[0..avail) */
 	int member;			/* inside a member, inflating with zlib */
-	int zinit;
 	int failed;			/* err is set; report it next call */
+#ifdef HAVE_ISAL
+	struct inflate_state *isal;
+#else
+	int zinit;
 	z_stream z;
 #ifdef HAVE_LIBDEFLATE
 	struct libdeflate_decompressor *dd;
+#endif
 #endif
 	_Atomic uint64_t bytes;		/* compressed bytes read */
 	char err[256];
@@ -218,6 +225,119 @@ gz_rest_is_zero(struct gz *g, int *zero)
 	}
 }
 
+/* The damage classes every back end reports alike, so that the messages
+ * (documented in trawl(7)) do not depend on the library used. */
+#define BAD_HEADER	"bad header"
+#define BAD_DATA	"invalid deflate data"
+#define BAD_CHECK	"checksum mismatch"
+
+/* Report damage after the bytes made before it: as gz_fill. */
+static ssize_t
+gz_corrupt(struct gz *g, const char *what, size_t made)
+{
+	char msg[64];
+
+	snprintf(msg, sizeof msg, "corrupt gzip input (%s)", what);
+	seterr(g->err, sizeof g->err, g->name, msg);
+	g->failed = 1;
+	return made > 0 ? (ssize_t)made : -1;
+}
+
+#ifdef HAVE_ISAL
+static void
+member_start(struct gz *g)
+{
+	isal_inflate_reset(g->isal);
+	g->isal->crc_flag = ISAL_GZIP;
+}
+
+/* Inflate some of the current member: bytes made, or as gz_fill. */
+static ssize_t
+member_inflate(struct gz *g, char *dst, size_t room)
+{
+	struct inflate_state *st = g->isal;
+	size_t in = g->avail < UINT32_MAX ? g->avail : UINT32_MAX;
+	size_t out = room < UINT32_MAX ? room : UINT32_MAX;
+
+	st->next_in = (uint8_t *)g->next;
+	st->avail_in = (uint32_t)in;
+	st->next_out = (uint8_t *)dst;
+	st->avail_out = (uint32_t)out;
+	int r = isal_inflate(st);
+	size_t made = out - st->avail_out;
+	gz_consumed(g, in - st->avail_in);
+	switch (r) {
+	case ISAL_DECOMP_OK:
+		if (st->block_state == ISAL_BLOCK_FINISH)
+			g->member = 0;
+		return (ssize_t)made;
+	case ISAL_INVALID_WRAPPER:
+	case ISAL_UNSUPPORTED_METHOD:
+		return gz_corrupt(g, BAD_HEADER, made);
+	case ISAL_INCORRECT_CHECKSUM:
+		return gz_corrupt(g, BAD_CHECK, made);
+	default:
+		return gz_corrupt(g, BAD_DATA, made);
+	}
+}
+#else
+static void
+member_start(struct gz *g)
+{
+	if (!g->zinit) {
+		/* 15 + 16: a 32 KB window and the gzip wrapper. */
+		if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
+			fprintf(stderr, "%s: out of memory\n", progname);
+			exit(TRAWL_EXIT_DATA);
+		}
+		g->zinit = 1;
+	} else
+		inflateReset(&g->z);
+}
+
+static ssize_t
+member_inflate(struct gz *g, char *dst, size_t room)
+{
+	size_t in = g->avail < UINT_MAX ? g->avail : UINT_MAX;
+	size_t out = room < UINT_MAX ? room : UINT_MAX;
+
+	g->z.next_in = (unsigned char *)g->next;
+	g->z.avail_in = (unsigned)in;
+	g->z.next_out = (unsigned char *)dst;
+	g->z.avail_out = (unsigned)out;
+	int r = inflate(&g->z, Z_NO_FLUSH);
+	size_t made = out - g->z.avail_out;
+	gz_consumed(g, in - g->z.avail_in);
+	switch (r) {
+	case Z_STREAM_END:
+		g->member = 0;
+		return (ssize_t)made;
+	case Z_OK:
+	case Z_BUF_ERROR:	/* no progress possible: wants input */
+		return (ssize_t)made;
+	case Z_DATA_ERROR: {
+		static const char *const header[] = {
+			"incorrect header check", "unknown compression method",
+			"unknown header flags set", "header crc mismatch",
+		};
+		const char *m = g->z.msg != NULL ? g->z.msg : "";
+		if (strcmp(m, "incorrect data check") == 0 ||
+		    strcmp(m, "incorrect length check") == 0)
+			return gz_corrupt(g, BAD_CHECK, made);
+		for (size_t i = 0; i < LEN(header); i++)
+			if (strcmp(m, header[i]) == 0)
+				return gz_corrupt(g, BAD_HEADER, made);
+		return gz_corrupt(g, BAD_DATA, made);
+	}
+	case Z_MEM_ERROR:
+		fprintf(stderr, "%s: out of memory\n", progname);
+		exit(TRAWL_EXIT_DATA);
+	default:
+		return gz_corrupt(g, BAD_DATA, made);
+	}
+}
+#endif
+
 /*
  * Decompress into dst[0..room): the number of bytes written (> 0), 0 at
  * the clean end of the stream, or -1 with g->err set.
@@ -244,7 +364,7 @@ gz_fill(struct gz *g, char *dst, size_t room)
 				    "trailing garbage after gzip data ignored");
 				return -1;
 			}
-#ifdef HAVE_LIBDEFLATE
+#if !defined(HAVE_ISAL) && defined(HAVE_LIBDEFLATE)
 			if (g->map != NULL) {
 				size_t in_used = 0, out_used = 0;
 				enum libdeflate_result r;
@@ -257,18 +377,10 @@ gz_fill(struct gz *g, char *dst, size_t room)
 					continue;
 				}
 				/* Too big for a chunk, or damaged: zlib
-				 * streams it and says exactly what is wrong. */
+				 * streams it and says what is wrong. */
 			}
 #endif
-			if (!g->zinit) {
-				if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
-					seterr(g->err, sizeof g->err, g->name,
-					    "out of memory");
-					return -1;
-				}
-				g->zinit = 1;
-			} else
-				inflateReset(&g->z);
+			member_start(g);
 			g->member = 1;
 		}
 		if (g->avail == 0) {
@@ -280,48 +392,12 @@ gz_fill(struct gz *g, char *dst, size_t room)
 				return -1;
 			}
 		}
-		size_t in = g->avail < UINT_MAX ? g->avail : UINT_MAX;
-		size_t out = room < UINT_MAX ? room : UINT_MAX;
-		g->z.next_in = (unsigned char *)g->next;
-		g->z.avail_in = (unsigned)in;
-		g->z.next_out = (unsigned char *)dst;
-		g->z.avail_out = (unsigned)out;
-		int r = inflate(&g->z, Z_NO_FLUSH);
-		size_t used = in - g->z.avail_in;
-		size_t made = out - g->z.avail_out;
-		gz_consumed(g, used);
-		switch (r) {
-		case Z_STREAM_END:
-			g->member = 0;
-			/* FALLTHROUGH */
-		case Z_OK:
-		case Z_BUF_ERROR:
-			if (made > 0)
-				return (ssize_t)made;
-			if (r == Z_BUF_ERROR && used == 0 && g->avail > 0) {
-				seterr(g->err, sizeof g->err, g->name,
-				    "corrupt gzip input (no progress)");
-				return -1;
-			}
-			continue;
-		case Z_DATA_ERROR: {
-			char what[200];
-			snprintf(what, sizeof what, "corrupt gzip input (%s)",
-			    g->z.msg != NULL ? g->z.msg : "invalid data");
-			seterr(g->err, sizeof g->err, g->name, what);
-			/* What came before the damage (all of it, for a bad
-			 * check value) is still data. */
-			g->failed = 1;
-			return made > 0 ? (ssize_t)made : -1;
-		}
-		case Z_MEM_ERROR:
-			seterr(g->err, sizeof g->err, g->name, "out of memory");
-			return -1;
-		default:
-			seterr(g->err, sizeof g->err, g->name,
-			    "corrupt gzip input (zlib error)");
-			return -1;
-		}
+		size_t before = g->avail;
+		ssize_t made = member_inflate(g, dst, room);
+		if (made != 0)
+			return made;
+		if (g->member && g->avail == before && before > 0)
+			return gz_corrupt(g, BAD_DATA, 0);	/* stuck */
 	}
 }
 
@@ -369,16 +445,15 @@ pump_run(void *arg)
  * Start decompressing fd, whose first bytes (already read) are
  * head[0..n).  Returns NULL with err set when no thread can be started.
  */
-static struct pump *
-pump_start(struct input *in, const char *head, size_t n)
+/* Set up g to decompress in->fd, whose first bytes (already read) are
+ * head[0..n).  A regular file is mapped rather than read: no copy. */
+static void
+gz_init(struct gz *g, struct input *in, const char *head, size_t n)
 {
-	struct pump *pp = xcalloc(1, sizeof *pp);
-	struct gz *g = &pp->g;
 	struct stat st;
 
 	g->fd = in->fd;
 	g->name = in->name;
-#ifdef HAVE_LIBDEFLATE
 	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
@@ -392,14 +467,6 @@ pump_start(struct input *in, const char *head, size_t n)
 			g->in_eof = 1;
 		}
 	}
-	g->dd = libdeflate_alloc_decompressor();
-	if (g->dd == NULL) {
-		fputs("out of memory\n", stderr);
-		exit(TRAWL_EXIT_DATA);
-	}
-#else
-	(void)st;
-#endif
 	if (g->map == NULL) {
 		g->rawcap = n > RAW_SIZE ? n : RAW_SIZE;
 		g->raw = xmalloc(g->rawcap);
@@ -408,6 +475,45 @@ pump_start(struct input *in, const char *head, size_t n)
 		g->avail = n;
 		atomic_store(&g->bytes, (uint64_t)n);
 	}
+#ifdef HAVE_ISAL
+	g->isal = xmalloc(sizeof *g->isal);
+	isal_inflate_init(g->isal);
+#elif defined(HAVE_LIBDEFLATE)
+	g->dd = libdeflate_alloc_decompressor();
+	if (g->dd == NULL) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		exit(TRAWL_EXIT_DATA);
+	}
+#endif
+}
+
+static void
+gz_free(struct gz *g)
+{
+	free(g->raw);
+	if (g->map != NULL)
+		munmap((void *)g->map, g->mapsize);
+#ifdef HAVE_ISAL
+	free(g->isal);
+#else
+	if (g->zinit)
+		inflateEnd(&g->z);
+#ifdef HAVE_LIBDEFLATE
+	libdeflate_free_decompressor(g->dd);
+#endif
+#endif
+}
+
+/*
+ * Start decompressing in->fd in a producer thread.  Returns NULL with
+ * in->err set when no thread can be started.
+ */
+static struct pump *
+pump_start(struct input *in, const char *head, size_t n)
+{
+	struct pump *pp = xcalloc(1, sizeof *pp);
+
+	gz_init(&pp->g, in, head, n);
 	for (int i = 0; i < NCHUNK; i++)
 		pp->c[i].p = xmalloc(CHUNK_SIZE);
 	pthread_mutex_init(&pp->mu, NULL);
@@ -419,12 +525,7 @@ pump_start(struct input *in, const char *head, size_t n)
 		pthread_cond_destroy(&pp->cv);
 		for (int i = 0; i < NCHUNK; i++)
 			free(pp->c[i].p);
-		free(g->raw);
-		if (g->map != NULL)
-			munmap((void *)g->map, g->mapsize);
-#ifdef HAVE_LIBDEFLATE
-		libdeflate_free_decompressor(g->dd);
-#endif
+		gz_free(&pp->g);
 		free(pp);
 		return NULL;
 	}
@@ -482,14 +583,7 @@ pump_stop(struct input *in)
 	pthread_cond_destroy(&pp->cv);
 	for (int i = 0; i < NCHUNK; i++)
 		free(pp->c[i].p);
-	free(g->raw);
-	if (g->map != NULL)
-		munmap((void *)g->map, g->mapsize);
-	if (g->zinit)
-		inflateEnd(&g->z);
-#ifdef HAVE_LIBDEFLATE
-	libdeflate_free_decompressor(g->dd);
-#endif
+	gz_free(g);
 	free(pp);
 	in->pump = NULL;
 }

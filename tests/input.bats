@@ -127,14 +127,31 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	  tail -c 7 x.gz; } >bad.gz
 	run -1 --separate-stderr t_cat bad.gz
 	[ "$output" = $'bad.gz:1:1\nbad.gz:2:2' ]
-	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (incorrect data check)" ]
+	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (checksum mismatch)" ]
+}
+
+@test "input: a gzip trailer with the wrong length is corrupt input" {
+	printf '1\n2\n' | gzip >x.gz
+	{ head -c -4 x.gz; printf '\005\000\000\000'; } >bad.gz
+	run -1 --separate-stderr t_cat bad.gz
+	[ "$output" = $'bad.gz:1:1\nbad.gz:2:2' ]
+	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (checksum mismatch)" ]
+}
+
+@test "input: invalid deflate data is corrupt input, and the next file is read" {
+	# A valid header, then a block of the reserved type 3.
+	printf '\037\213\010\000\000\000\000\000\000\003\377\377\377\377' >bad.gz
+	printf 'a\n' >p
+	run -1 --separate-stderr t_cat bad.gz p
+	[ "$output" = "p:1:a" ]
+	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (invalid deflate data)" ]
 }
 
 @test "input: a gzip header with an unknown method is corrupt input" {
 	printf '\037\213\007\000\000\000\000\000\000\003xxxx' >bad.gz
 	run -1 --separate-stderr t_cat bad.gz
 	[ "$output" = "" ]
-	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (unknown compression method)" ]
+	[ "$stderr" = "t_cat: bad.gz: corrupt gzip input (bad header)" ]
 }
 
 @test "input: trailing garbage after gzip data is reported after the lines (as gzip -d warns)" {
