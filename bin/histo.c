@@ -498,16 +498,24 @@ fixed_index(double v)
 
 	if (v >= bmx)
 		return last;
-	i = (int64_t)floor((v - bmn) / bw);
-	if (i < 0)
-		i = 0;
-	if (i > last)
-		i = last;
+	double q = floor(v / bw - bmn / bw);	/* no overflow near +-DBL_MAX */
+	i = !(q > 0) ? 0 : q >= (double)last ? last : (int64_t)q;
 	while (i > 0 && v < fixed_lo(i))
 		i--;
 	while (i < last && v >= fixed_hi(i))
 		i++;
 	return i;
+}
+
+/* (mx - mn) / nbins without overflow for ranges wider than DBL_MAX. */
+static double
+bin_width(double mn, double mx)
+{
+	double w = (mx - mn) / (double)nbins;
+
+	if (isinf(w))
+		w = mx / (double)nbins - mn / (double)nbins;
+	return w;
 }
 
 static void
@@ -526,7 +534,7 @@ fix_range(void)
 			bmx += 0.5;
 		}
 	}
-	bw = (bmx - bmn) / (double)nbins;
+	bw = bin_width(bmn, bmx);
 }
 
 /* Key of a number in a value table: its bits, -0 as 0 (mixed so that the
@@ -898,9 +906,12 @@ mline_cell(const struct mline *m, struct cell *c)
 	const struct jval *v;
 
 	if (m->have & H_COUNT) {
+		int64_t n;
 		if (weighted)
 			return "a count among sums (outputs of runs with and without --weight)";
 		v = &m->count;
+		if (v->type != J_NUMBER || !num_int64(v, &n) || n < 0)
+			return "the count is not a non-negative integer";
 	} else if (m->have & H_SUM) {
 		if (!weighted && merge_kind >= 0 && nvalues > 0)
 			return "a sum among counts (outputs of runs with and without --weight)";
@@ -977,6 +988,8 @@ merge_line(const struct line *ln)
 			return "summary without a sum";
 		if (n == 0)
 			return NULL;
+		if (s->nobs + (uint64_t)n > (uint64_t)INT64_MAX)
+			return "the counts add up to more than 2^63";
 		if (!(m.have & H_MIN) || m.min.type != J_NUMBER ||
 		    !(m.have & H_MAX) || m.max.type != J_NUMBER)
 			return "summary without min and max";
@@ -1001,6 +1014,8 @@ merge_line(const struct line *ln)
 				return bad_value("value is not a number", &m.value);
 			if (weighted || !num_int64(&m.count, &n) || n < 0)
 				return "--summary needs counts, not sums";
+			if (s->nobs + (uint64_t)n > (uint64_t)INT64_MAX)
+				return "the counts add up to more than 2^63";
 			s->nobs += (uint64_t)n;
 			nvalues += (uint64_t)n;
 			struct cell v = cell_of(&m.value);
@@ -1228,7 +1243,7 @@ build_edges(int64_t *k0p)
 	} else if (width == 0) {
 		bmn = minv;
 		bmx = maxv;
-		bw = (bmx - bmn) / (double)nbins;
+		bw = bin_width(bmn, bmx);
 		k0 = 0;
 		k1 = (int64_t)nbins - 1;
 	} else {
@@ -1813,7 +1828,7 @@ main(int argc, char *argv[])
 	if (mode == M_BINS && !merge && width == 0 && have_min && have_max) {
 		bmn = minv;
 		bmx = maxv;
-		bw = (bmx - bmn) / (double)nbins;
+		bw = bin_width(bmn, bmx);
 	}
 	if (width > 0)
 		grid_setup();

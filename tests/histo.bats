@@ -694,3 +694,22 @@ EOF
 	run -0 env TRAWL_NO_FASTPATH=1 histo -f .environment.system.cpu.speedMHz -c "$A"
 	[ "$output" = "$fast" ]
 }
+
+@test "histo: --merge refuses a count that is not a non-negative integer" {
+	run -1 --separate-stderr histo -m <<<'{"lo":0,"hi":1,"count":-5}
+{"lo":0,"hi":1,"count":1.5}
+{"lo":0,"hi":1,"count":2}'
+	[ "$output" = '{"lo":0,"hi":1,"count":2}' ]
+	[ "${stderr_lines[0]}" = "histo: -:1: the count is not a non-negative integer" ]
+	[ "${stderr_lines[1]}" = "histo: -:2: the count is not a non-negative integer" ]
+}
+
+@test "histo: --bins over a range wider than the largest double" {
+	run -0 histo -f .x -n 2 <<<'{"x":1e308}
+{"x":-1e308}
+{"x":-1}'
+	expect <<'EOF'
+{"lo":-1e+308,"hi":0,"count":2}
+{"lo":0,"hi":1e+308,"count":1}
+EOF
+}
