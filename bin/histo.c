@@ -11,7 +11,7 @@
  *     value;
  *   - --bins N over the data's range, and --summary, need the values: they
  *     are kept exactly as distinct values with their counts (a hash table,
- *     about 60 bytes per distinct value), and binned or ranked at the end;
+ *     40-byte slots at most 80% full), and binned or ranked at the end;
  *   - --counts and --maps keep one entry per distinct value or bucket;
  *   - --time counts per interval index, like --width.
  * Integer counts and integer weights are summed exactly in 64 bits; other
