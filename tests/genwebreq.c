@@ -2,7 +2,8 @@
  * genwebreq: deterministic webrequest-like records for actorsig's tests
  * and benchmark.
  *
- * usage: genwebreq [-A] [-d days] [-n count] [-S seed] [-u users] [-w hoppers]
+ * usage: genwebreq [-A] [-d days] [-n count] [-r rate] [-S seed] [-u users]
+ *                  [-w hoppers]
  *
  * The traffic of the Wikimedia domain-hopping case (actorsig(1)), in
  * miniature: -u ordinary readers (default 200) in several countries, each
@@ -15,9 +16,10 @@
  * time order (ties by actor), every field generated from the seed alone.
  *
  * -n count instead writes count records of ordinary traffic without the
- * day structure, for throughput measurements (users cycle, one request a
- * second in total per user... times advance 1 ms per record).  -A leaves
- * agent_type out, so that actorsig derives it from the user agent.
+ * day structure, for throughput and memory measurements: each record from
+ * a user drawn at random among -u, -r requests a second in all (default
+ * 1000), so the input spans count / rate seconds.  -A leaves agent_type
+ * out, so that actorsig derives it from the user agent.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -119,31 +121,34 @@ lang_code(unsigned i, char out[4])
 int
 main(int argc, char **argv)
 {
-	uint64_t seed = 1, n = 0;
+	uint64_t seed = 1, n = 0, rate = 1000;
 	unsigned users = 200, hoppers = 1, days = 2;
 	int agent = 1, c;
 
-	while ((c = getopt(argc, argv, "Ad:n:S:u:w:")) != -1) {
+	while ((c = getopt(argc, argv, "Ad:n:r:S:u:w:")) != -1) {
 		switch (c) {
 		case 'A': agent = 0; break;
 		case 'd': days = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'n': n = strtoull(optarg, NULL, 10); break;
+		case 'r': rate = strtoull(optarg, NULL, 10); break;
 		case 'S': seed = strtoull(optarg, NULL, 10); break;
 		case 'u': users = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'w': hoppers = (unsigned)strtoul(optarg, NULL, 10); break;
 		default:
 			fprintf(stderr, "usage: genwebreq [-A] [-d days] [-n count] "
-			    "[-S seed] [-u users] [-w hoppers]\n");
+			    "[-r rate] [-S seed] [-u users] [-w hoppers]\n");
 			return 2;
 		}
 	}
 	if (users == 0)
 		users = 1;
+	if (rate == 0)
+		rate = 1;
 
 	char ip[32], host[64];
 	if (n) {
-		/* Throughput data: users round-robin with their own address,
-		 * agent and language; 1000 requests a second in all. */
+		/* Throughput data: random users, each with its own address,
+		 * agent and language. */
 		uint64_t s = seed;
 		for (uint64_t i = 0; i < n; i++) {
 			unsigned u = (unsigned)below(&s, users);
@@ -151,7 +156,7 @@ main(int argc, char **argv)
 			snprintf(ip, sizeof ip, "10.%u.%u.%u", u >> 16 & 255, u >> 8 & 255, u & 255);
 			snprintf(host, sizeof host, "%s.%swikipedia.org", langs_of[k],
 			    below(&s, 2) ? "m." : "");
-			put(T0 + (int64_t)(i / 1000), ip, uas[u % 5], al_of[k], host,
+			put(T0 + (int64_t)(i / rate), ip, uas[u % 5], al_of[k], host,
 			    (unsigned)below(&s, 100000), countries[k], agent, 0);
 		}
 		return 0;
