@@ -20,7 +20,7 @@ expect() {
 examples() {
 	mkdir -p "$BATS_TEST_TMPDIR/ex"
 	cp "$IP"/*.csv "$F"/*.ndjson "$BATS_TEST_TMPDIR/ex/"
-	cd "$BATS_TEST_TMPDIR/ex"
+	cd "$BATS_TEST_TMPDIR/ex" || return 1
 }
 
 # table NAME: write stdin to a scratch table file and print its path.
