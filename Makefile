@@ -87,6 +87,8 @@ $(O)/gen/%: examples/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
+gen-programs: $(GENPROGS)
+
 -include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d)
 
 BATS = bats
@@ -132,5 +134,5 @@ uninstall:
 clean:
 	rm -rf build build-san $(PROGS)
 
-.PHONY: all check check-san lint bench demo install uninstall clean
+.PHONY: all check check-san lint bench demo gen-programs install uninstall clean
 .DELETE_ON_ERROR:
