@@ -1583,7 +1583,7 @@ draw(void)
 	c.nseries = ns;
 	c.title = title;
 	c.logy = logy;
-	c.lines = mode == M_TIME || ns > 1;
+	c.lines = mode == M_TIME || (ns > 1 && c.axis != CHART_CAT);
 	c.xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : merge ? NULL : fexpr;
 	if (ylabel) {
 		c.ylabel = ylabel;

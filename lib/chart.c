@@ -635,35 +635,44 @@ chart_svg(struct buf *out, const struct chart *c)
 	/* data */
 	double base = ys.log ? y1 : ymap(&ys, 0, y0, y1);
 	if (!c->lines) {
-		const struct chart_series *s = c->nseries ? &c->series[0] : NULL;
-		buf_addf(out, "<g fill=\"%s\">\n", palette[0]);
-		for (size_t j = 0; s && j < s->n; j++) {
-			const struct chart_point *p = &s->pt[j];
-			double a, b, y;
-			if (p->kind != CP_POINT)
-				continue;
-			if (c->axis == CHART_CAT) {
-				a = SX(p->x0 - 0.4);
-				b = SX(p->x0 + 0.4);
-			} else {
-				a = SX(p->x0);
-				b = SX(p->x1);
-				if (b - a > 3)
-					b -= 1;	/* a hairline between neighbours */
+		/* Several series on a category axis: bars side by side in each
+		 * category's slot (on numeric and time axes they are lines). */
+		size_t nbs = c->axis == CHART_CAT && c->nseries > 1 ? c->nseries : 1;
+		for (size_t i = 0; i < nbs && i < c->nseries; i++) {
+			const struct chart_series *s = &c->series[i];
+			double sub = 0.8 / (double)nbs;
+			buf_addf(out, "<g fill=\"%s\">\n",
+			    palette[i % (sizeof palette / sizeof palette[0])]);
+			for (size_t j = 0; j < s->n; j++) {
+				const struct chart_point *p = &s->pt[j];
+				double a, b, y;
+				if (p->kind != CP_POINT)
+					continue;
+				if (c->axis == CHART_CAT) {
+					a = SX(p->x0 - 0.4 + sub * (double)i);
+					b = SX(p->x0 - 0.4 + sub * (double)(i + 1));
+					if (nbs > 1 && b - a > 3)
+						b -= 1;
+				} else {
+					a = SX(p->x0);
+					b = SX(p->x1);
+					if (b - a > 3)
+						b -= 1;	/* a hairline between neighbours */
+				}
+				if (ys.log && p->y <= 0)
+					continue;
+				y = ymap(&ys, p->y, y0, y1);
+				buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
+				    a, fmin(y, base), fmax(b - a, 0.5), fabs(base - y));
+				buf_reset(&t);
+				point_label(&t, c, p, 2);
+				add_xml(out, t.p, 200);
+				buf_adds(out, ": ");
+				add_xml(out, p->ytext, 60);
+				buf_adds(out, "</title></rect>\n");
 			}
-			if (ys.log && p->y <= 0)
-				continue;
-			y = ymap(&ys, p->y, y0, y1);
-			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
-			    a, fmin(y, base), fmax(b - a, 0.5), fabs(base - y));
-			buf_reset(&t);
-			point_label(&t, c, p, 2);
-			add_xml(out, t.p, 200);
-			buf_adds(out, ": ");
-			add_xml(out, p->ytext, 60);
-			buf_adds(out, "</title></rect>\n");
+			buf_adds(out, "</g>\n");
 		}
-		buf_adds(out, "</g>\n");
 	} else {
 		for (size_t i = 0; i < c->nseries; i++) {
 			const struct chart_series *s = &c->series[i];
@@ -798,8 +807,12 @@ chart_svg(struct buf *out, const struct chart *c)
 		buf_adds(out, "<g>\n");
 		for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++, ly += 18) {
 			const char *col = palette[i % (sizeof palette / sizeof palette[0])];
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-			    "stroke=\"%s\" stroke-width=\"3\"/>\n", lx, ly, lx + 18, ly, col);
+			if (c->lines)
+				buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+				    "stroke=\"%s\" stroke-width=\"3\"/>\n", lx, ly, lx + 18, ly, col);
+			else
+				buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
+				    "fill=\"%s\"/>\n", lx + 3, ly - 6, col);
 			svg_text(out, lx + 24, ly + 4, "start", NULL,
 			    c->series[i].name ? c->series[i].name : "null", MAX_LABEL);
 		}
