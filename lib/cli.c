@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -119,6 +120,16 @@ cli_init(const char *argv0, const char *usage)
 	buf_reserve(&outbuf, OUT_BLOCK + 4096);
 }
 
+/* A non-blocking descriptor (a shell may hand one down) is waited for
+ * rather than failed. */
+static void
+wait_writable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+
+	poll(&pfd, 1, -1);
+}
+
 /* Write everything or die: EINTR and short writes are retried. */
 static void
 write_all(int fd, const char *p, size_t n, const char *what)
@@ -128,6 +139,10 @@ write_all(int fd, const char *p, size_t n, const char *what)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				wait_writable(fd);
+				continue;
+			}
 			cli_fatal("%s: %s", what, strerror(errno));
 		}
 		p += w;
@@ -143,6 +158,10 @@ writev_all(int fd, struct iovec *iov, int n, const char *what)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				wait_writable(fd);
+				continue;
+			}
 			cli_fatal("%s: %s", what, strerror(errno));
 		}
 		size_t done = (size_t)w;

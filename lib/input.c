@@ -25,6 +25,7 @@
  * reported as trailing garbage once every line before it was returned.
  */
 #include <sys/mman.h>
+#include <poll.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -145,15 +146,21 @@ seterr(char *err, size_t len, const char *name, const char *what)
 	snprintf(err, len, "%s: %s", name, what);
 }
 
+/* read(2), retried when interrupted or when a non-blocking descriptor
+ * (a shell may hand one down) has nothing yet. */
 static ssize_t
-read_full_eintr(int fd, void *p, size_t n)
+read_retry(int fd, void *p, size_t n)
 {
-	ssize_t r;
-
-	do
-		r = read(fd, p, n);
-	while (r < 0 && errno == EINTR);
-	return r;
+	for (;;) {
+		ssize_t r = read(fd, p, n);
+		if (r >= 0 || (errno != EINTR && errno != EAGAIN &&
+		    errno != EWOULDBLOCK))
+			return r;
+		if (errno != EINTR) {
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			poll(&pfd, 1, -1);
+		}
+	}
 }
 
 /* --- gzip ---------------------------------------------------------- */
@@ -171,7 +178,7 @@ gz_need(struct gz *g, size_t want)
 		if (g->avail > 0 && g->next != g->raw)
 			memmove(g->raw, g->next, g->avail);
 		g->next = g->raw;
-		ssize_t r = read_full_eintr(g->fd, g->raw + g->avail,
+		ssize_t r = read_retry(g->fd, g->raw + g->avail,
 		    g->rawcap - g->avail);
 		if (r < 0) {
 			seterr(g->err, sizeof g->err, g->name, strerror(errno));
@@ -640,7 +647,7 @@ fill(struct input *in)
 		r = pump_take(in, in->w + in->end);
 	} else {
 		size_t room = in->cap - in->end;
-		r = read_full_eintr(in->fd, in->w + in->end, room);
+		r = read_retry(in->fd, in->w + in->end, room);
 		if (r < 0)
 			seterr(in->err, sizeof in->err, in->name, strerror(errno));
 		else
