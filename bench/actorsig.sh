@@ -94,6 +94,7 @@ aw_section() {
 	bench_ref "actorsig -m" "$a -m \"\$F\""
 	aw_rate "$n"
 	bench_row "actorsig -m -L domain" "$a -m -L domain \"\$F\""
+	bench_row "actorsig -m --active (the lines --apply needs)" "$a -m --active \"\$F\""
 	bench_note "$($a -m --stats "$m1" 2>&1 >/dev/null | tail -n 1)"
 	bench_end
 	bench_section "actorsig --metrics: twice the records over twice the time"

@@ -38,7 +38,7 @@
 #define WINDOW 24			/* hours in a rollup */
 
 static const char usage_text[] =
-    "usage: actorsig [-elm] [-a labels] [-b action] [-d type] [-L level] [-u unit]\n"
+    "usage: actorsig [-Aelm] [-a labels] [-b action] [-d type] [-L level] [-u unit]\n"
     "                [--accept-language expr] [--agent-type expr] [--dt expr]\n"
     "                [--ip expr] [--is-pageview expr]\n"
     "                [--is-redirect-to-pageview expr] [--page-title expr]\n"
@@ -65,7 +65,7 @@ static const char *fname[NF] = {
 
 enum level { L_DOMAIN, L_FAMILY };
 
-static int metrics, lenient, epoch, dropauto, dropspider;
+static int metrics, active, lenient, epoch, dropauto, dropspider;
 static enum level level = L_FAMILY;
 static int levelset;
 static enum ts_unit unit = TS_S;
@@ -112,6 +112,7 @@ struct crow {
 struct rrow {
 	unsigned char sig[16];
 	uint8_t kind;
+	uint8_t active;			/* has a row in the hour itself */
 	struct am_rollup r;
 };
 /* The two hours still open (the newest and the one before it). */
@@ -141,6 +142,7 @@ main(int argc, char *argv[])
 	int c;
 	static const struct option longopts[] = {
 		{ "accept-language", required_argument, NULL, 0x100 + F_AL },
+		{ "active", no_argument, NULL, 'A' },
 		{ "agent-type", required_argument, NULL, 0x100 + F_AGENT },
 		{ "apply", required_argument, NULL, 'a' },
 		{ "bad", required_argument, NULL, 'b' },
@@ -167,7 +169,7 @@ main(int argc, char *argv[])
 
 	cli_init(argv[0], usage_text);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":a:b:d:ehL:lmu:", longopts,
+	while ((c = getopt_long(argc, argv, ":Aa:b:d:ehL:lmu:", longopts,
 	    NULL)) != -1) {
 		if (c >= 0x100 && c < 0x100 + NF) {
 			fexpr[c - 0x100] = optarg;
@@ -181,6 +183,9 @@ main(int argc, char *argv[])
 			break;
 		case 2:
 			cli_set_stats(1);
+			break;
+		case 'A':
+			active = 1;
 			break;
 		case 'a':
 			applypath = optarg;
@@ -308,6 +313,8 @@ setup(void)
 		    "labels: choose one");
 	if (epoch && !metrics)
 		cli_usage("--epoch goes with --metrics (the times it writes)");
+	if (active && !metrics)
+		cli_usage("--active goes with --metrics");
 	if (levelset && !metrics)
 		cli_usage("--level goes with --metrics (--apply takes the level "
 		    "of its labels)");
@@ -709,6 +716,7 @@ rollup(int64_t h)
 			rr->r.sum_distinct += hr->distinct;
 			rr->r.hours++;
 			rr->r.rolled_up_hours += hr->distinct > 0;
+			rr->active |= ring[i].hour == h;
 		}
 	}
 	size_t n = dtab_count(roll), k = 0, pos = 0;
@@ -731,12 +739,19 @@ rollup(int64_t h)
 	if (rows > peak_rows)
 		peak_rows = rows;
 
+	/* The hour is the same on every line: formatted once. */
+	buf_reset(&scratch);
+	ts_put(&scratch, h * NS_PER_SEC, epoch);
+	int wrote = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct am_rollup *r = &v[i].r;
 		const char *reason, *label = am_label(r, &reason);
 		int64_t rate;
+		if (active && !v[i].active)
+			continue;
+		wrote = 1;
 		buf_adds(&outbuf, "{\"hour\":");
-		ts_put(&outbuf, h * NS_PER_SEC, epoch);
+		buf_add(&outbuf, scratch.p, scratch.len);
 		buf_adds(&outbuf, level == L_DOMAIN ? ",\"actor_signature\":" :
 		    ",\"actor_signature_per_project_family\":");
 		put_sig(1, v[i].sig);
@@ -770,8 +785,7 @@ rollup(int64_t h)
 		buf_adds(&outbuf, "\"}");
 		out_end();
 	}
-	if (n)
-		hours_written++;
+	hours_written += wrote;
 	free(v);
 	dtab_free(roll);
 }

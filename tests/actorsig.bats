@@ -659,6 +659,12 @@ export -f brief
 	2024-12-01T13:00:00Z 875 1 automated - more than 800 req
 	2024-12-02T23:00:00Z 1500 1 automated - more than 800 req
 	EOF
+	# --active keeps the lines of actors with requests in the hour itself
+	# (their last request is in it), and --apply gives the same answer
+	# with them.
+	actorsig -m -A web >active
+	run -0 bash -c 'jq -c "select(.last_interaction_dt >= .hour)" fam | cmp - active'
+	run -0 bash -c 'cmp <(actorsig -a fam web) <(actorsig -a active web)'
 	# Readers are never automated, at either level.
 	run -0 bash -c 'jq -r "select(.actor_signature_per_project_family != \"$0\") | .label" fam | sort -u' "$hop"
 	assert_output user
@@ -738,6 +744,8 @@ actorsig: 7 bad lines skipped"
 	assert_equal "$(head -n 1 <<<"$stderr")" "actorsig: --level: expected domain or project-family: country"
 	run -2 --separate-stderr actorsig -d bots
 	assert_equal "$(head -n 1 <<<"$stderr")" "actorsig: --drop: expected automated or spider: bots"
+	run -2 --separate-stderr actorsig -A
+	assert_equal "$(head -n 1 <<<"$stderr")" "actorsig: --active goes with --metrics"
 	run -2 --separate-stderr actorsig -e
 	assert_equal "$(head -n 1 <<<"$stderr")" "actorsig: --epoch goes with --metrics (the times it writes)"
 	run -2 --separate-stderr actorsig --shard 4/3
