@@ -164,8 +164,14 @@ add_date(struct buf *b, double secs, int level)
 	case 3:		/* minutes */
 		strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
 		break;
-	default:	/* seconds */
+	case 4:		/* seconds */
 		strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
+		break;
+	default:	/* axis ticks within days: the date at midnight only */
+		if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
+			strftime(s, sizeof s, "%Y-%m-%d", &tm);
+		else
+			strftime(s, sizeof s, level == 5 ? "%H:%M" : "%H:%M:%S", &tm);
 		break;
 	}
 	buf_adds(b, s);
@@ -409,10 +415,10 @@ static const struct {
 	int months;	/* calendar months instead of seconds */
 	int level;	/* label precision for add_date */
 } tsteps[] = {
-	{ 1, 0, 4 }, { 2, 0, 4 }, { 5, 0, 4 }, { 10, 0, 4 }, { 15, 0, 4 }, { 30, 0, 4 },
-	{ 60, 0, 3 }, { 120, 0, 3 }, { 300, 0, 3 }, { 600, 0, 3 }, { 900, 0, 3 },
-	{ 1800, 0, 3 }, { 3600, 0, 3 }, { 7200, 0, 3 }, { 10800, 0, 3 },
-	{ 21600, 0, 3 }, { 43200, 0, 3 }, { 86400, 0, 2 }, { 2 * 86400, 0, 2 },
+	{ 1, 0, 6 }, { 2, 0, 6 }, { 5, 0, 6 }, { 10, 0, 6 }, { 15, 0, 6 }, { 30, 0, 6 },
+	{ 60, 0, 5 }, { 120, 0, 5 }, { 300, 0, 5 }, { 600, 0, 5 }, { 900, 0, 5 },
+	{ 1800, 0, 5 }, { 3600, 0, 5 }, { 7200, 0, 5 }, { 10800, 0, 5 },
+	{ 21600, 0, 5 }, { 43200, 0, 5 }, { 86400, 0, 2 }, { 2 * 86400, 0, 2 },
 	{ 7 * 86400, 0, 2 }, { 14 * 86400, 0, 2 }, { 0, 1, 1 }, { 0, 3, 1 },
 	{ 0, 6, 1 }, { 0, 12, 0 }, { 0, 24, 0 }, { 0, 60, 0 }, { 0, 120, 0 },
 	{ 0, 600, 0 },
@@ -436,14 +442,16 @@ month_start(int y, int m)
 
 /* Tick positions (seconds) and their label level for [lo, hi]. */
 static size_t
-time_ticks(double lo, double hi, double minstep, double *t, size_t max, int *level)
+time_ticks(double lo, double hi, double minstep, double maxticks, double *t, size_t max,
+    int *level)
 {
 	size_t n = 0, k;
 
-	/* No tick finer than the data's intervals: days get dates. */
+	/* No tick finer than the data's intervals (days get dates), and no
+	 * more than the labels leave room for. */
 	for (k = 0; k < sizeof tsteps / sizeof tsteps[0] - 1; k++) {
 		double approx = tsteps[k].months ? tsteps[k].months * 30.44 * 86400 : tsteps[k].secs;
-		if (approx >= minstep && (hi - lo) / approx <= 10)
+		if (approx >= minstep && (hi - lo) / approx <= maxticks)
 			break;
 	}
 	*level = tsteps[k].level;
@@ -484,6 +492,20 @@ svg_text(struct buf *b, double x, double y, const char *anchor, const char *extr
 	buf_adds(b, "</text>\n");
 }
 
+/* An x tick label centred under its tick, but kept inside the picture. */
+static void
+xtick_text(struct buf *b, double x, double y, const char *s)
+{
+	double half = (double)u8len(s) * CHAR_W / 2;
+
+	if (x + half > SVG_W - 4)
+		svg_text(b, SVG_W - 4, y, "end", NULL, s, 20);
+	else if (x - half < 4)
+		svg_text(b, 4, y, "start", NULL, s, 20);
+	else
+		svg_text(b, x, y, "middle", NULL, s, 20);
+}
+
 void
 chart_svg(struct buf *out, const struct chart *c)
 {
@@ -494,6 +516,7 @@ chart_svg(struct buf *out, const struct chart *c)
 	int have_under = 0, have_over = 0, rotate = 0;
 	size_t legend_w = 0, maxcat = 0, npts = 0;
 	int legend = c->nseries > 1 || (c->nseries == 1 && c->series[0].name);
+	int plevel = c->axis == CHART_TIME ? time_level(c) : 2;
 
 	yscale_fit(&ys, c);
 	for (size_t i = 0; i < c->nseries; i++)
@@ -665,7 +688,7 @@ chart_svg(struct buf *out, const struct chart *c)
 				buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
 				    a, fmin(y, base), fmax(b - a, 0.5), fabs(base - y));
 				buf_reset(&t);
-				point_label(&t, c, p, 2);
+				point_label(&t, c, p, plevel);
 				add_xml(out, t.p, 200);
 				buf_adds(out, ": ");
 				add_xml(out, p->ytext, 60);
@@ -707,7 +730,7 @@ chart_svg(struct buf *out, const struct chart *c)
 					buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>", x,
 					    ymap(&ys, p->y, y0, y1));
 					buf_reset(&t);
-					point_label(&t, c, p, 2);
+					point_label(&t, c, p, plevel);
 					add_xml(out, t.p, 200);
 					buf_adds(out, ": ");
 					add_xml(out, p->ytext, 60);
@@ -739,14 +762,15 @@ chart_svg(struct buf *out, const struct chart *c)
 		for (size_t i = 0; i < ntk; i++) {
 			buf_reset(&t);
 			add_tick(&t, tk[i], st, 1e5);
-			svg_text(out, SX(tk[i]), y1 + 18, "middle", NULL, t.p, 20);
+			xtick_text(out, SX(tk[i]), y1 + 18, t.p);
 		}
 	} else if (c->axis == CHART_TIME) {
 		double minstep = 0;
 		for (size_t i = 0; i < c->nseries; i++)
 			if (c->series[i].n > 0)
 				minstep = fmax(minstep, c->series[i].pt[0].x1 - c->series[i].pt[0].x0);
-		ntk = time_ticks(xlo, xhi, minstep, tk, 64, &tlevel);
+		ntk = time_ticks(xlo, xhi, minstep, fmin(10, plot_w / (10 * CHAR_W + 24)),
+		    tk, 64, &tlevel);
 		for (size_t i = 0; i < ntk; i++)
 			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);
@@ -754,7 +778,7 @@ chart_svg(struct buf *out, const struct chart *c)
 		for (size_t i = 0; i < ntk; i++) {
 			buf_reset(&t);
 			add_date(&t, tk[i], tlevel);
-			svg_text(out, SX(tk[i]), y1 + 18, "middle", NULL, t.p, 20);
+			xtick_text(out, SX(tk[i]), y1 + 18, t.p);
 		}
 	} else {
 		size_t every = c->ncats > 40 ? (c->ncats + 39) / 40 : 1;

@@ -497,6 +497,21 @@ EOF
 	xmllint --noout "$BATS_TEST_TMPDIR/u.svg"
 }
 
+@test "histo: --svg ticks: hours within days, dates at midnight; series of counts as bars with a legend" {
+	seq 0 1800 172799 | sed 's/.*/{"t":&}/' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .t -t 1h -o "$BATS_TEST_TMPDIR/h.svg" "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 48 ]
+	xmllint --noout "$BATS_TEST_TMPDIR/h.svg"
+	grep -q '>1970-01-02<' "$BATS_TEST_TMPDIR/h.svg"
+	grep -q '>06:00<' "$BATS_TEST_TMPDIR/h.svg"
+	run -0 histo -f .v -c -b .g -o "$BATS_TEST_TMPDIR/c.svg" <<<'{"g":"x","v":"a"}
+{"g":"y","v":"b"}'
+	xmllint --noout "$BATS_TEST_TMPDIR/c.svg"
+	[ "$(grep -c '<rect x=.*<title>' "$BATS_TEST_TMPDIR/c.svg")" -eq 2 ]
+	grep -q '>x</text>' "$BATS_TEST_TMPDIR/c.svg"
+	grep -q '>y</text>' "$BATS_TEST_TMPDIR/c.svg"
+}
+
 @test "histo: an unwritable --svg file is an error, exit 1" {
 	run -1 --separate-stderr histo -f .x -o "$BATS_TEST_TMPDIR/no/such.svg" <<<'{"x":1}'
 	[ "$stderr" = "histo: $BATS_TEST_TMPDIR/no/such.svg: No such file or directory" ]
