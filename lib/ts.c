@@ -291,7 +291,7 @@ ts_parse(const char *s, size_t n, int64_t *ns, const char **why)
 				if ((sec = digits(&p, end, 2)) < 0)
 					goto syntax;
 				if (p < end && *p == '.') {
-					int nd = 0;
+					size_t nd = 0;
 
 					for (p++; p < end && *p >= '0' && *p <= '9'; p++, nd++)
 						if (nd < 9)
