@@ -1254,12 +1254,16 @@ build_edges(int64_t *k0p)
 				if (ser[i].d.hi > k1)
 					k1 = ser[i].d.hi;
 			}
+		if (k0 == INT64_MAX && !(have_min && have_max)) {
+			/* Nothing inside the range: underflow and overflow only. */
+			nedges = 0;
+			*k0p = 0;
+			return;
+		}
 		if (have_min)
-			k0 = k0 < 0 ? k0 : 0;
+			k0 = 0;
 		if (have_max)
 			k1 = grid_last();
-		if (k0 == INT64_MAX)
-			k0 = 0;
 		if (k1 < k0) {
 			nedges = 0;
 			*k0p = 0;

@@ -728,3 +728,16 @@ EOF
 {"lo":0,"hi":1e+308,"count":1}
 EOF
 }
+
+@test "histo: with nothing inside a half-open range only underflow or overflow is written" {
+	run -0 histo -f .x -w 1 --max 1000 <<<'{"x":2000}'
+	[ "$output" = '{"lo":1000,"hi":null,"count":1}' ]
+	run -0 histo -f .x -n 2 --min 0 <<<'{"x":-5}'
+	[ "$output" = '{"lo":null,"hi":0,"count":1}' ]
+	run -0 histo -f .x -w 1 --min 0 --max 2 <<<'{"x":-5}'
+	expect <<'EOF'
+{"lo":null,"hi":0,"count":1}
+{"lo":0,"hi":1,"count":0}
+{"lo":1,"hi":2,"count":0}
+EOF
+}
