@@ -906,8 +906,9 @@ struct iptable {
 	struct seg6 *s6;
 	uint32_t *s6all;
 	size_t n6, cap6;
-	uint32_t *allrows;
-	size_t nall, capall;
+	/* the lists, one array per family so that a family's lists are contiguous */
+	uint32_t *all4, *all6;
+	size_t nall4, capall4, nall6, capall6;
 	struct sub *subs;
 	size_t nsubs;
 	size_t idxcount;
@@ -935,7 +936,8 @@ ipt_free(struct iptable *t)
 	free(t->s4all);
 	free(t->s6);
 	free(t->s6all);
-	free(t->allrows);
+	free(t->all4);
+	free(t->all6);
 	free(t);
 }
 
@@ -1053,7 +1055,7 @@ emit(struct iptable *t, int v6, struct ip p, const uint32_t *rows, size_t n)
 		t->s4[t->n4].start = ip_v4(p);
 		t->s4[t->n4].row = w;
 		if (t->all)
-			t->s4all[t->n4] = (uint32_t)t->nall;
+			t->s4all[t->n4] = (uint32_t)t->nall4;
 		t->n4++;
 	} else {
 		if (t->n6 == t->cap6) {
@@ -1065,18 +1067,20 @@ emit(struct iptable *t, int v6, struct ip p, const uint32_t *rows, size_t n)
 		t->s6[t->n6].start = p;
 		t->s6[t->n6].row = w;
 		if (t->all)
-			t->s6all[t->n6] = (uint32_t)t->nall;
+			t->s6all[t->n6] = (uint32_t)t->nall6;
 		t->n6++;
 	}
 	if (t->all) {
-		if (t->nall + n > t->capall) {
-			while (t->nall + n > t->capall)
-				t->capall = t->capall ? 2 * t->capall : 1024;
-			t->allrows = xreallocarray(t->allrows, t->capall, sizeof(*t->allrows));
+		uint32_t **list = v6 ? &t->all6 : &t->all4;
+		size_t *len = v6 ? &t->nall6 : &t->nall4, *cap = v6 ? &t->capall6 : &t->capall4;
+		if (*len + n > *cap) {
+			while (*len + n > *cap)
+				*cap = *cap ? 2 * *cap : 1024;
+			*list = xreallocarray(*list, *cap, sizeof(**list));
 		}
 		if (n > 0)
-			memcpy(t->allrows + t->nall, rows, n * sizeof(*rows));
-		t->nall += n;
+			memcpy(*list + *len, rows, n * sizeof(*rows));
+		*len += n;
 	}
 }
 
@@ -1260,8 +1264,8 @@ ipt_build(struct iptable *t, int flags)
 		/* The sentinels end the last segment's list. */
 		t->s4all = xreallocarray(t->s4all, t->n4 + 1, sizeof(*t->s4all));
 		t->s6all = xreallocarray(t->s6all, t->n6 + 1, sizeof(*t->s6all));
-		t->s4all[t->n4] = (uint32_t)t->nall;
-		t->s6all[t->n6] = (uint32_t)t->nall;
+		t->s4all[t->n4] = (uint32_t)t->nall4;
+		t->s6all[t->n6] = (uint32_t)t->nall6;
 	}
 	free(t->r);
 	t->r = NULL;
@@ -1337,21 +1341,23 @@ size_t
 ipt_find_all(const struct iptable *t, uint32_t scope, struct ip a, const uint32_t **rows)
 {
 	long k;
-	const uint32_t *off;
+	const uint32_t *off, *list;
 
-	*rows = t->allrows;
+	*rows = NULL;
 	if (!t->all)
 		return 0;
 	if (ip_is_v4(a)) {
 		k = seg4(t, scope, ip_v4(a));
 		off = t->s4all;
+		list = t->all4;
 	} else {
 		k = seg6(t, scope, a);
 		off = t->s6all;
+		list = t->all6;
 	}
-	if (k < 0)
+	if (k < 0 || off[k + 1] == off[k])
 		return 0;
-	*rows = t->allrows + off[k];
+	*rows = list + off[k];
 	return off[k + 1] - off[k];
 }
 
@@ -1374,6 +1380,6 @@ ipt_bytes(const struct iptable *t)
 	size_t per6 = sizeof(struct seg6) + (t->all ? sizeof(uint32_t) : 0);
 
 	return sizeof(*t) + t->cap4 * per4 + t->cap6 * per6 +
-	    t->capall * sizeof(uint32_t) + t->nsubs * sizeof(struct sub) +
+	    (t->capall4 + t->capall6) * sizeof(uint32_t) + t->nsubs * sizeof(struct sub) +
 	    t->idxcount * 65537 * sizeof(struct idx) + t->rcap * sizeof(struct range);
 }

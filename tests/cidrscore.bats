@@ -603,3 +603,22 @@ bad_table() {
 	    >"$BATS_TEST_TMPDIR/synopsis"
 	same "$BATS_TEST_TMPDIR/synopsis" "$BATS_TEST_TMPDIR/usage"
 }
+
+@test "cidrscore: a scope with IPv4 and IPv6 rows credits only the rows that hold the address" {
+	# Regression: the every-row lists of the two families once shared one
+	# array, so an address after a scope's last IPv4 row was credited to
+	# the scope's IPv6 rows.
+	t=$(table fam.ndjson <<-'EOF'
+	{"g":"a","cidr":"10.0.0.0/8"}
+	{"g":"a","cidr":"2001:db8::/32"}
+	{"g":"b","cidr":"11.0.0.0/8"}
+	EOF
+	)
+	printf '{"g":"a","ip":"%s"}\n' 12.0.0.1 10.0.0.1 2001:db8::1 >"$BATS_TEST_TMPDIR/in"
+	run -0 cidrscore -t "$t" -g .g -s 1 -m "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"cidr":"10.0.0.0/8","g":"a","count":1,"sum":1,"min":1,"mean":1,"max":1}
+	{"cidr":"11.0.0.0/8","g":"b","count":0,"sum":0,"min":null,"mean":null,"max":null}
+	{"cidr":"2001:db8::/32","g":"a","count":1,"sum":1,"min":1,"mean":1,"max":1}
+	EOF
+}
