@@ -41,7 +41,7 @@ struct ipt_reader {
 	enum fmt fmt;
 	struct input *in;
 	struct line ln;
-	int replay;		/* ln holds a data row not yet returned */
+	int detected;		/* the format has been decided from the first line */
 	/* CSV/TSV */
 	size_t ncols;
 	struct buf keys;	/* per column "name": as JSON */
@@ -168,7 +168,6 @@ iptr_open(const char *path, int flags, char *err, size_t errlen)
 	paths[0] = (char *)path;
 	r->in = in_open(paths, 1);
 	r->fmt = F_NDJSON;
-	r->replay = -1;		/* the format is decided on the first line */
 	return r;
 }
 
@@ -524,24 +523,20 @@ iptr_next(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 
 	if (r->fmt == F_MMDB)
 		return next_mmdb(r, row, err, errlen);
-	if (r->replay > 0) {
-		r->replay = 0;
-	} else {
-		st = in_next(r->in, &r->ln);
-		if (st < 0) {
-			snprintf(err, errlen, "%s", in_error(r->in));
+	st = in_next(r->in, &r->ln);
+	if (st < 0) {
+		snprintf(err, errlen, "%s", in_error(r->in));
+		return -1;
+	}
+	if (st == 0)
+		return 0;
+	if (!r->detected) {
+		r->detected = 1;
+		st = detect(r, err, errlen);
+		if (st < 0)
 			return -1;
-		}
 		if (st == 0)
-			return 0;
-		if (r->replay < 0) {
-			r->replay = 0;
-			st = detect(r, err, errlen);
-			if (st < 0)
-				return -1;
-			if (st == 0)
-				return iptr_next(r, row, err, errlen);	/* a header */
-		}
+			return iptr_next(r, row, err, errlen);	/* a header */
 	}
 	row->line = r->ln.lineno;
 	st = r->fmt == F_NDJSON ? next_ndjson(r, row, err, errlen) : next_csv(r, row, err, errlen);
