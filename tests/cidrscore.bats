@@ -365,6 +365,19 @@ table() {
 	EOF
 }
 
+@test "cidrscore: the notebook's list of items to investigate per org, at cutoff 0.3" {
+	# Org 54: coloradocyclist.com's /20 (mean 0.15) and /24 (0.25); Org 56:
+	# uhg.com (0.05); Org 64: acr.org's 167.89.4.0/24 (0.1), not its
+	# 103.28.42.112 (0.9); Org 1 (theflyzikgroup.com, 0.5) has none.
+	run -0 bash -c "cidrscore -t '$F/feedback.ndjson' -g .domain -s .score -c 0.3 -I '$F/model.ndjson' |
+	    jq -sc 'group_by(.org)[] | {org: .[0].org, items: length, ips: (map(.ips) | add)}'"
+	expect <<-'EOF'
+	{"org":54,"items":2,"ips":["198.2.131.34","198.2.138.130","198.2.182.209"]}
+	{"org":56,"items":1,"ips":["66.231.95.69"]}
+	{"org":64,"items":1,"ips":["167.89.4.19"]}
+	EOF
+}
+
 @test "cidrscore: --misses writes rows without a match; --cutoff leaves them to --misses" {
 	printf '{"domain":"uhg.com","ip":"66.231.95.69","score":1}\n' >"$BATS_TEST_TMPDIR/in"
 	t=$(head -n 2 "$F/feedback.ndjson" | table fb.ndjson)
