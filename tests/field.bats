@@ -315,3 +315,38 @@ null
 1 0 object {"b":1.4858175969845548e+18}
 1 1 number 1.4858175969845548e+18' ]
 }
+
+@test "field: on mutated records, trawl accepts exactly what jq's parser accepts, with the same canonical values" {
+	for seed in 11 12 13; do
+		t_fieldgen -n 1500 -s "$seed" >gen
+		run -0 --separate-stderr t_field -F "$seed" <gen
+		[ "$output" = "" ]
+		[[ "$stderr" =~ ^[0-9]{5}" mutants compared, 0 disagreements"$ ]]
+	done
+	cat "$DATA"/pings/*.ndjson >pings
+	run -0 --separate-stderr t_field -F 1 <pings
+	[ "$output" = "" ]
+}
+
+@test "field: FS_FIRST keeps one value; null, nothing and errors under ? are missing" {
+	printf '%s\n' '{"a":[1,2],"b":null}' '{"a":[],"b":3}' '{"a":"s"}' >in
+	want='1 0 number 1
+1 1 missing
+1 2 missing
+1 3 number 1
+1 4 array [1,2]
+2 0 missing
+2 1 number 3
+2 2 missing
+2 3 missing
+2 4 array []
+3 0 missing
+3 1 missing
+3 2 missing
+3 3 missing
+3 4 string "s"'
+	run -0 t_field -f '.a[]?' .b '.c?' '.a[0]?' .a <in
+	[ "$output" = "$want" ]
+	TRAWL_NO_FASTPATH=1 run -0 t_field -f '.a[]?' .b '.c?' '.a[0]?' .a <in
+	[ "$output" = "$want" ]
+}
