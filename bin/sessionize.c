@@ -16,6 +16,11 @@
  * more than the gap before the floor is final; sessions wait in a min-heap
  * on their end and leave it, in order, as the floor advances.  Hence the
  * output order: by end, then key (jq order), then start, for the whole run.
+ * The heap is lazy: an event that extends a session does not touch it; an
+ * entry whose session has grown since is pushed again with the new end
+ * when it reaches the top, and entries of sessions merged away are
+ * dropped there (a generation count tells), so the common event costs one
+ * table lookup and one session.
  *
  * A session remembers which buckets it occupies only at or after the
  * floor (no acceptable event can land earlier), so a session costs a
@@ -87,9 +92,10 @@ struct sess {
 	uint64_t events, buckets;
 	int64_t ftime;		/* time of the first event */
 	uint64_t fseq;		/* its input sequence number */
-	size_t hi;		/* index in the heap */
+	uint64_t gen;		/* bumped when released: older heap entries are stale */
 	int64_t *occ;		/* occupied bucket starts >= the floor, sorted */
 	size_t nocc, capocc;
+	int64_t occ_in[4];	/* occ's first home: lateness / bucket + 1 is small */
 	struct buf first;
 	size_t *foff;
 	struct vset *sets;	/* ndistinct + ncollect sets */
@@ -115,8 +121,15 @@ static int kfield, tfield;
 /* Run state. */
 static struct dtab *keys;	/* key digest -> struct sess * (NULL: none open) */
 static size_t live_keys;
-static struct sess **heap;
+/* A heap entry: the session's end when pushed. */
+struct hent {
+	int64_t end;
+	struct sess *s;
+	uint64_t gen;
+};
+static struct hent *heap;
 static size_t nheap, capheap;
+static size_t nopen;		/* sessions held */
 static struct sess *freelist;
 static int64_t newest, gnewest;	/* gnewest: over all groups under --sorted */
 static int have_newest, have_gnewest;
@@ -261,7 +274,11 @@ sess_new(void)
 		s = xcalloc(1, sizeof(*s));
 		s->foff = xcalloc(ncols[COL_CARRY] + 2, sizeof(*s->foff));
 		s->sets = xcalloc(nsets() ? nsets() : 1, sizeof(*s->sets));
+		s->occ = s->occ_in;
+		s->capocc = LEN(s->occ_in);
 	}
+	if (++nopen > peak_open)
+		peak_open = nopen;
 	s->next = NULL;
 	s->nocc = 0;
 	s->events = s->buckets = 0;
@@ -276,8 +293,10 @@ sess_release(struct sess *s)
 
 	for (i = 0; i < nsets(); i++)
 		vset_clear(&s->sets[i]);
+	s->gen++;
 	s->next = freelist;
 	freelist = s;
+	nopen--;
 }
 
 static void
@@ -287,7 +306,8 @@ sess_destroy(struct sess *s)
 
 	for (i = 0; i < nsets(); i++)
 		vset_free(&s->sets[i]);
-	free(s->occ);
+	if (s->occ != s->occ_in)
+		free(s->occ);
 	free(s->foff);
 	free(s->sets);
 	buf_free(&s->first);
@@ -298,8 +318,13 @@ static void
 occ_insert(struct sess *s, size_t at, int64_t b)
 {
 	if (s->nocc == s->capocc) {
-		s->capocc = s->capocc ? 2 * s->capocc : 4;
-		s->occ = xreallocarray(s->occ, s->capocc, sizeof(*s->occ));
+		int64_t *o = xreallocarray(NULL, 2 * s->capocc, sizeof(*o));
+
+		memcpy(o, s->occ, s->nocc * sizeof(*o));
+		if (s->occ != s->occ_in)
+			free(s->occ);
+		s->occ = o;
+		s->capocc *= 2;
 	}
 	memmove(s->occ + at + 1, s->occ + at, (s->nocc - at) * sizeof(*s->occ));
 	s->occ[at] = b;
@@ -368,68 +393,68 @@ set_first(struct sess *s, const struct jval *key)
 static void
 heap_swap(size_t a, size_t b)
 {
-	struct sess *t = heap[a];
+	struct hent t = heap[a];
 
 	heap[a] = heap[b];
 	heap[b] = t;
-	heap[a]->hi = a;
-	heap[b]->hi = b;
-}
-
-static void
-heap_up(size_t i)
-{
-	while (i > 0 && heap[(i - 1) / 2]->end > heap[i]->end) {
-		heap_swap(i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-}
-
-static void
-heap_down(size_t i)
-{
-	size_t l, m;
-
-	for (;;) {
-		l = 2 * i + 1;
-		m = i;
-		if (l < nheap && heap[l]->end < heap[m]->end)
-			m = l;
-		if (l + 1 < nheap && heap[l + 1]->end < heap[m]->end)
-			m = l + 1;
-		if (m == i)
-			return;
-		heap_swap(i, m);
-		i = m;
-	}
 }
 
 static void
 heap_push(struct sess *s)
 {
+	size_t i;
+
 	if (nheap == capheap) {
 		capheap = capheap ? 2 * capheap : 64;
 		heap = xreallocarray(heap, capheap, sizeof(*heap));
 	}
-	heap[nheap] = s;
-	s->hi = nheap++;
-	heap_up(s->hi);
-	if (nheap > peak_open)
-		peak_open = nheap;
+	i = nheap++;
+	heap[i] = (struct hent){ s->end, s, s->gen };
+	while (i > 0 && heap[(i - 1) / 2].end > heap[i].end) {
+		heap_swap(i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
 }
 
-static void
-heap_remove(struct sess *s)
+static struct hent
+heap_pop(void)
 {
-	size_t i = s->hi;
+	struct hent top = heap[0];
+	size_t i = 0, l, m;
 
-	nheap--;
-	if (i == nheap)
-		return;
-	heap[i] = heap[nheap];
-	heap[i]->hi = i;
-	heap_down(i);
-	heap_up(heap[i]->hi);
+	heap[0] = heap[--nheap];
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < nheap && heap[l].end < heap[m].end)
+			m = l;
+		if (l + 1 < nheap && heap[l + 1].end < heap[m].end)
+			m = l + 1;
+		if (m == i)
+			return top;
+		heap_swap(i, m);
+		i = m;
+	}
+}
+
+static inline int
+hent_live(const struct hent *h)
+{
+	return h->gen == h->s->gen;
+}
+
+/* Move every session held into the batch, emptying the heap. */
+static void batch_add(struct sess *s);
+
+static void
+heap_drain(void)
+{
+	size_t i;
+
+	for (i = 0; i < nheap; i++)
+		if (hent_live(&heap[i]))
+			batch_add(heap[i].s);
+	nheap = 0;
 }
 
 /* ------------------------------------------------------------ key table */
@@ -536,12 +561,9 @@ merge_into(struct sess *a, struct sess *b)
 	a->buckets += b->buckets;
 	if (b->start < a->start)
 		a->start = b->start;
-	if (b->end > a->end) {
+	if (b->end > a->end)
 		a->end = b->end;
-		heap_down(a->hi);
-	}
 	key_unlink(b);
-	heap_remove(b);
 	sess_release(b);
 	nmerged++;
 }
@@ -582,7 +604,6 @@ add_event(struct digest kd, const struct jval *key, int64_t t)
 			continue;
 		if (first == NULL) {
 			first = s;
-			occ_prune(first, fl);
 		} else {
 			merge_into(first, s);
 		}
@@ -604,13 +625,16 @@ add_event(struct digest kd, const struct jval *key, int64_t t)
 	}
 	seq++;
 	s->events++;
-	if (occ_add(s, bs))
-		s->buckets++;
-	if (bs < s->start)
-		s->start = bs;
-	if (be > s->end) {
-		s->end = be;
-		heap_down(s->hi);
+	/* Most events fall in the session's latest bucket (end - bucket) or
+	 * open the next one; only late ones need the search. */
+	if (bs != ssub(s->end, bucket) || s->events == 1) {
+		occ_prune(s, fl);
+		if (occ_add(s, bs))
+			s->buckets++;
+		if (bs < s->start)
+			s->start = bs;
+		if (be > s->end)
+			s->end = be;
 	}
 	add_values(s);
 }
@@ -748,10 +772,16 @@ static void
 close_final(void)
 {
 	int64_t fl = floor_now();
+	struct hent h;
 
-	while (nheap > 0 && ssub(fl, heap[0]->end) > gap) {
-		batch_add(heap[0]);
-		heap_remove(heap[0]);
+	while (nheap > 0 && ssub(fl, heap[0].end) > gap) {
+		h = heap_pop();
+		if (!hent_live(&h))
+			continue;
+		if (h.s->end != h.end)
+			heap_push(h.s);	/* grown since: wait with its new end */
+		else
+			batch_add(h.s);
 	}
 	if (nbatch > 0)
 		write_batch();
@@ -761,10 +791,7 @@ close_final(void)
 static void
 flush_sessions(void)
 {
-	while (nheap > 0) {
-		batch_add(heap[nheap - 1]);
-		nheap--;
-	}
+	heap_drain();
 	if (nbatch > 0)
 		write_batch();
 }
@@ -1003,8 +1030,9 @@ main(int argc, char *argv[])
 		cli_stat("saved", nsaved);
 	cli_stat("merged", nmerged);
 	cli_stat("late", nlate);
-	while (nheap > 0)
-		sess_release(heap[--nheap]);
+	heap_drain();
+	while (nbatch > 0)
+		sess_release(batch[--nbatch]);
 	while (freelist != NULL) {
 		struct sess *s = freelist;
 
@@ -1262,11 +1290,14 @@ save_state(void)
 	put_u64(&b, (uint64_t)have_newest);
 	put_u64(&b, (uint64_t)newest);
 	put_u64(&b, seq);
-	if (nheap > 1)
-		qsort(heap, nheap, sizeof(*heap), cmp_save);
-	put_u64(&b, nheap);
-	for (i = 0; i < nheap; i++) {
-		s = heap[i];
+	/* The sessions move from the heap to the batch, sorted, and are
+	 * released by the caller. */
+	heap_drain();
+	if (nbatch > 1)
+		qsort(batch, nbatch, sizeof(*batch), cmp_save);
+	put_u64(&b, nbatch);
+	for (i = 0; i < nbatch; i++) {
+		s = batch[i];
 		occ_prune(s, fl);
 		put_u64(&b, s->kd.lo);
 		put_u64(&b, s->kd.hi);
@@ -1294,17 +1325,13 @@ save_state(void)
 			}
 		}
 	}
-	/* The heap order was spent on sorting; the sessions are released
-	 * by the caller. */
-	for (i = 0; i < nheap; i++)
-		heap[i]->hi = i;
 	rc = state_save(state_path, "sessionize", STATE_VERSION, b.p, b.len, err, sizeof(err));
 	buf_free(&b);
 	if (rc < 0) {
 		cli_error("%s", err);
 		return -1;
 	}
-	nsaved = nheap;
+	nsaved = nbatch;
 	return 0;
 }
 
