@@ -206,6 +206,20 @@ cli_fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsay(fmt, ap);
 	va_end(ap);
+	/* Bad lines already diverted still reach --bad=FILE if they can. */
+	if (bad_fd >= 0 && bad_buf.len > 0) {
+		const char *p = bad_buf.p;
+		size_t n = bad_buf.len;
+		ssize_t w;
+		bad_buf.len = 0;
+		while (n > 0 && ((w = write(bad_fd, p, n)) > 0 ||
+		    (w < 0 && errno == EINTR))) {
+			if (w > 0) {
+				p += w;
+				n -= (size_t)w;
+			}
+		}
+	}
 	exit(TRAWL_EXIT_DATA);
 }
 

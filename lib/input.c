@@ -71,7 +71,7 @@ struct gz {
 	const unsigned char *next;	/* unconsumed input */
 	size_t avail;
 	int in_eof;			/* no input beyond next[0..avail) */
-	int member;			/* inside a member, inflating with zlib */
+	int member;			/* inside a member (streaming) */
 	int failed;			/* err is set; report it next call */
 #ifdef HAVE_ISAL
 	struct inflate_state *isal;
@@ -100,7 +100,7 @@ struct pump {
 	pthread_cond_t cv;
 	struct chunk c[NCHUNK];
 	int head, tail;		/* producer's and consumer's next chunk */
-	int done;		/* producer has published its last chunk */
+	int done;		/* the producer has ended or must end */
 	struct gz g;
 };
 

@@ -64,11 +64,35 @@ number(const char **pp, const char *end, char stop, uint64_t *v)
 	return 0;
 }
 
+/* Read fd into f until it holds at least want bytes or the file ends;
+ * 0, or -1 with errno set. */
+static int
+read_upto(int fd, struct buf *f, size_t want)
+{
+	while (f->len < want) {
+		size_t room = want - f->len < (1 << 20) ? want - f->len : 1 << 20;
+		buf_reserve(f, room);
+		ssize_t r = read(fd, f->p + f->len, room);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		f->len += (size_t)r;
+		f->p[f->len] = '\0';
+	}
+	return 0;
+}
+
 int
 state_load(const char *path, const char *tool, unsigned version,
     struct buf *payload, char *err, size_t errlen)
 {
 	struct buf f = { 0 };
+	const char *tname, *tend, *p, *nl;
+	uint64_t ver, len;
+	int rc = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -76,51 +100,43 @@ state_load(const char *path, const char *tool, unsigned version,
 			return 0;
 		return fail(err, errlen, path, strerror(errno));
 	}
-	for (;;) {
-		buf_reserve(&f, 1 << 16);
-		ssize_t r = read(fd, f.p + f.len, f.cap - f.len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			buf_free(&f);
-			return fail(err, errlen, path, strerror(e));
-		}
-		if (r == 0)
-			break;
-		f.len += (size_t)r;
+	/* The header first: a wrong file (say, a big NDJSON input given by
+	 * mistake) is refused without reading it all. */
+	if (read_upto(fd, &f, HEADER_MAX) < 0) {
+		fail(err, errlen, path, strerror(errno));
+		goto out;
 	}
-	close(fd);
-
-	const char *p = f.p;
-	const char *nl = memchr(p, '\n', f.len < HEADER_MAX ? f.len : HEADER_MAX);
-	const char *tname, *tend;
-	uint64_t ver, len;
-	int rc = -1;
-
+	nl = f.len > 0 ? memchr(f.p, '\n', f.len) : NULL;
 	if (nl == NULL || f.len < sizeof MAGIC - 1 ||
-	    memcmp(p, MAGIC, sizeof MAGIC - 1) != 0) {
+	    memcmp(f.p, MAGIC, sizeof MAGIC - 1) != 0) {
 		fail(err, errlen, path, "not a trawl state file");
 		goto out;
 	}
-	tname = p + sizeof MAGIC - 1;
+	tname = f.p + sizeof MAGIC - 1;
 	tend = tname;
 	while (tend < nl && *tend != ' ')
 		tend++;
 	p = tend + 1;
 	if (tend == tname || tend >= nl || number(&p, nl, ' ', &ver) < 0 ||
-	    number(&p, nl + 1, '\n', &len) < 0) {
+	    number(&p, nl + 1, '\n', &len) < 0 ||
+	    len > SIZE_MAX - HEADER_MAX - TRAILER_LEN - 1) {
 		fail(err, errlen, path, "not a trawl state file");
 		goto out;
 	}
+	/* Offsets, not pointers: reading on may move f.p. */
 	size_t hlen = (size_t)(p - f.p);
-	size_t have = f.len - hlen;
-	if (have < TRAILER_LEN || len > have - TRAILER_LEN) {
+	size_t tlen = (size_t)(tend - tname);
+	size_t total = hlen + (size_t)len + TRAILER_LEN;
+	/* One byte more than expected tells a longer file from an exact one. */
+	if (read_upto(fd, &f, total + 1) < 0) {
+		fail(err, errlen, path, strerror(errno));
+		goto out;
+	}
+	if (f.len < total) {
 		fail(err, errlen, path, "truncated state file (length mismatch)");
 		goto out;
 	}
-	if (len != have - TRAILER_LEN) {
+	if (f.len > total) {
 		fail(err, errlen, path, "length mismatch (damaged state file)");
 		goto out;
 	}
@@ -130,10 +146,10 @@ state_load(const char *path, const char *tool, unsigned version,
 		fail(err, errlen, path, "checksum mismatch (damaged state file)");
 		goto out;
 	}
-	if ((size_t)(tend - tname) != strlen(tool) ||
-	    memcmp(tname, tool, strlen(tool)) != 0) {
+	tname = f.p + sizeof MAGIC - 1;
+	if (tlen != strlen(tool) || memcmp(tname, tool, tlen) != 0) {
 		snprintf(err, errlen, "%s: state file of %.*s, not %s", path,
-		    (int)(tend - tname), tname, tool);
+		    (int)tlen, tname, tool);
 		goto out;
 	}
 	if (ver != version) {
@@ -145,6 +161,7 @@ state_load(const char *path, const char *tool, unsigned version,
 	buf_add(payload, f.p + hlen, (size_t)len);
 	rc = 1;
 out:
+	close(fd);
 	buf_free(&f);
 	return rc;
 }

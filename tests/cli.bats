@@ -178,3 +178,10 @@ t_cat: 12 bad lines skipped (2 not shown)"
 		[ "$output" = invalid ]
 	done
 }
+
+@test "cli: bad lines diverted before a fatal write error still reach --bad=FILE" {
+	printf 'a\n!x\nb\n' >p
+	run -1 --separate-stderr bash -c '"$0" --bad=bad.ndjson p >/dev/full' "$TRAWL_TESTBIN/t_cat"
+	[ "$stderr" = "t_cat: write error: No space left on device" ]
+	[ "$(cat bad.ndjson)" = '!x' ]
+}

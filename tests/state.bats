@@ -82,6 +82,9 @@ world'
 	head -c 30 st >cut
 	run -1 --separate-stderr t_state load cut pingdedup 1
 	[ "$stderr" = "t_state: cut: truncated state file (length mismatch)" ]
+	printf 'trawl-state pingdedup 1 99999999\nhello' >cut
+	run -1 --separate-stderr t_state load cut pingdedup 1
+	[ "$stderr" = "t_state: cut: truncated state file (length mismatch)" ]
 }
 
 @test "state: a state file with bytes added is refused" {
