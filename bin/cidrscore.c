@@ -35,6 +35,7 @@
 
 /* Sums are exact decimals: 128-bit integers counting units of 1e-18. */
 __extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
 #define SCALE_DIGITS 18
 
 enum mode { M_ANNOTATE, M_TABLE, M_PREFIX, M_MERGE };
@@ -46,7 +47,9 @@ struct agg {
 	i128 sum;		/* exact, in units of 1e-18, while !inexact */
 	double dsum;		/* the sum once a value or total left the exact range */
 	double min, max;
-	unsigned char inexact, scored, has_distinct, has_ips;
+	unsigned char inexact;
+	unsigned char scored;	/* 0 no score yet, 1 min and max set, 2 (merge) sums without values */
+	unsigned char has_distinct, has_ips;	/* merge: what the inputs carried */
 };
 
 /* A prefix (-p) or merged (-M) group: its key text and range. */
@@ -341,7 +344,7 @@ setup(void)
 /* ----- tables ----- */
 
 static uint32_t
-scope_of_row(const char *path, const struct ipt_row *row, struct fieldset *tfs, int *created)
+scope_of_row(const char *path, const struct ipt_row *row, struct fieldset *tfs)
 {
 	const struct jval *v;
 	int ins;
@@ -354,7 +357,6 @@ scope_of_row(const char *path, const struct ipt_row *row, struct fieldset *tfs, 
 	uint32_t *id = dtab_put(scopes, json_digest(v->text, v->len, &scratch), &ins);
 	if (ins)
 		*id = nscopes++;
-	*created = ins;
 	return *id;
 }
 
@@ -377,12 +379,12 @@ load_tables(void)
 	for (size_t t = 0; t < ntables; t++) {
 		struct ipt_reader *r = iptr_open(tables[t], tfs ? IPTR_OBJ : 0, err, sizeof(err));
 		struct ipt_row row;
-		int st, created;
+		int st;
 
 		if (r == NULL)
 			cli_fatal("%s", err);
 		while ((st = iptr_next(r, &row, err, sizeof(err))) > 0) {
-			uint32_t scope = tfs ? scope_of_row(tables[t], &row, tfs, &created) : 0;
+			uint32_t scope = tfs ? scope_of_row(tables[t], &row, tfs) : 0;
 			if (nrows >= IPT_NONE - 2)
 				cli_fatal("%s: too many table rows", tables[t]);
 			if (nrows == cap) {
@@ -562,7 +564,7 @@ annotate(const struct line *ln)
 
 /* ----- exact sums ----- */
 
-static const i128 I128_MAX = (i128)(((unsigned __int128)1 << 127) - 1);
+static const i128 I128_MAX = (i128)(((u128)1 << 127) - 1);
 
 /*
  * A JSON number text as an exact count of 1e-18 units: 0, or -1 when it
@@ -638,8 +640,8 @@ static void
 put_dec(struct buf *out, i128 v)
 {
 	char d[64], *p = d + sizeof(d);
-	unsigned __int128 u = v < 0 ? -(unsigned __int128)v : (unsigned __int128)v;
-	unsigned __int128 ip = u / 1000000000000000000ULL;
+	u128 u = v < 0 ? -(u128)v : (u128)v;
+	u128 ip = u / 1000000000000000000ULL;
 	uint64_t fp = (uint64_t)(u % 1000000000000000000ULL);
 
 	do {
