@@ -4,7 +4,8 @@
 #
 #   awk -v title="..." -v dir=DIR -f md2html.awk report.md > report.html
 #
-# Supported: # ## ### headings, paragraphs, "- " lists, pipe tables with a
+# Supported: # ## ### headings, paragraphs, "- " lists (indented lines
+# continue an item), pipe tables with a
 # separator row, ``` fenced code, images on a line of their own, and inline
 # `code`, **bold** and [text](url).  Written for POSIX awk (mawk, gawk).
 
@@ -44,9 +45,13 @@ function inline_plain(s,    out, m, text, url) {
 	return out s
 }
 
+function flush_item() {
+	if (item != "") { print "<li>" inline(esc(item)) "</li>"; item = "" }
+}
+
 function close_blocks() {
 	if (inpara) { print "</p>"; inpara = 0 }
-	if (inlist) { print "</ul>"; inlist = 0 }
+	if (inlist) { flush_item(); print "</ul>"; inlist = 0 }
 	if (intable) { print "</tbody></table>"; intable = 0 }
 }
 
@@ -123,7 +128,15 @@ incode {
 }
 /^- / {
 	if (!inlist) { close_blocks(); print "<ul>"; inlist = 1 }
-	print "<li>" inline(esc(substr($0, 3))) "</li>"
+	flush_item()
+	item = substr($0, 3)
+	next
+}
+# An indented line continues the list item above it.
+inlist && /^[ \t]+[^ \t]/ {
+	line = $0
+	sub(/^[ \t]+/, "", line)
+	item = item " " line
 	next
 }
 /^[ \t]*$/ { close_blocks(); next }
