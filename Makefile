@@ -87,7 +87,8 @@ $(O)/gen/%: examples/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
-gen-programs: $(GENPROGS)
+# genwebreq also serves actorsig's tests, so it lives in tests/.
+gen-programs: $(GENPROGS) $(O)/tests/genwebreq
 
 -include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d)
 
@@ -116,7 +117,7 @@ bench: all $(BENCHPROGS)
 	@scripts/deps bench
 	bench/run
 
-demo: all $(GENPROGS)
+demo: all gen-programs
 	@scripts/deps demo
 	$(MAKE) -C examples BINDIR=$(BINDIR) O=$(O)
 

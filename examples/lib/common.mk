@@ -10,6 +10,7 @@ BINDIR ?= bin
 O      ?= build
 BIN    := $(if $(filter /%,$(BINDIR)),$(BINDIR),$(TOP)/$(BINDIR))
 GEN    := $(if $(filter /%,$(O)),$(O),$(TOP)/$(O))/gen
+TESTGEN := $(if $(filter /%,$(O)),$(O),$(TOP)/$(O))/tests
 DATA   := $(TOP)/examples/data
 
 PINGDEDUP  = $(BIN)/pingdedup
