@@ -413,6 +413,24 @@ refused() {
 	refused "$st"
 }
 
+@test "pingdedup: a well-formed state file of another tool, version or layout is refused" {
+	st=$BATS_TEST_TMPDIR/st
+	"$TRAWL_TESTBIN/t_state" save "$st" sessionize 1 0123456789abcdef
+	refused "$st"
+	"$TRAWL_TESTBIN/t_state" save "$st" pingdedup 2 0123456789abcdef
+	refused "$st"
+	"$TRAWL_TESTBIN/t_state" save "$st" pingdedup 1 0123456789abcdefX
+	refused "$st"
+	[ "$stderr" = "pingdedup: $st: damaged state file (not a whole number of keys)" ]
+	"$TRAWL_TESTBIN/t_state" save "$st" pingdedup 1 BBBBBBBBBBBBBBBBAAAAAAAAAAAAAAAA
+	refused "$st"
+	[ "$stderr" = "pingdedup: $st: damaged state file (keys out of order)" ]
+	# The same two keys in order are a state pingdedup accepts.
+	"$TRAWL_TESTBIN/t_state" save "$st" pingdedup 1 AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB
+	run -0 --separate-stderr pingdedup --stats -S "$st" "$F/aurora.ndjson"
+	[[ $stderr == *'"state_keys":2,'* ]]
+}
+
 @test "pingdedup: the state is not saved when --bad=fail stops the run" {
 	printf '{"id":"a"}\nnot json\n{"id":"b"}\n' >"$BATS_TEST_TMPDIR/in"
 	run -1 --separate-stderr pingdedup -S "$BATS_TEST_TMPDIR/st" --bad=fail "$BATS_TEST_TMPDIR/in"
