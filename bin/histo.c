@@ -10,8 +10,9 @@
  *     bins indexed by k, grown as values arrive: memory per bin, not per
  *     value;
  *   - --bins N over the data's range, and --summary, need the values: they
- *     are kept exactly as distinct values with their counts (a hash table,
- *     40-byte slots at most 80% full), and binned or ranked at the end;
+ *     are kept exactly as distinct values with their counts in a vstore
+ *     (bounded memory, sorted runs spilled to a temporary file) and binned
+ *     or ranked in one ordered pass at the end;
  *   - --counts and --maps keep one entry per distinct value or bucket;
  *   - --time counts per interval index, like --width.
  * Integer counts and integer weights are summed exactly in 64 bits; other
@@ -38,6 +39,7 @@
 #include "../lib/json.h"
 #include "../lib/ts.h"
 #include "../lib/util.h"
+#include "../lib/vstore.h"
 
 static const char usage_text[] =
     "usage: histo [-BCcehlMmS] [-b expr] [-f expr] [-k n] [-n bins] [-o file]\n"
@@ -48,6 +50,9 @@ static const char usage_text[] =
  * always a stray value or a unit mistake, and would write gigabytes. */
 #define MAX_SPAN	((int64_t)1 << 24)
 #define COLUMNS		80
+/* Distinct values --summary and --bins over the data's range hold in
+ * memory (about 6 MB) before spilling a sorted run to a temporary file. */
+#define VS_HOLD		((size_t)1 << 16)
 
 enum mode { M_BINS, M_COUNTS, M_TIME, M_MAPS, M_SUMMARY };
 
@@ -73,12 +78,6 @@ struct centry {
 	size_t toff, tlen;
 };
 
-/* A distinct number (bins over the data's range, --summary). */
-struct ventry {
-	double v;
-	struct cell c;
-};
-
 /* A bin read back by --merge, identified by its edges. */
 struct bentry {
 	double lo, hi;
@@ -86,14 +85,16 @@ struct bentry {
 };
 
 struct series {
+	uint32_t id;		/* order of first appearance: the values' key */
 	size_t toff, tlen;	/* the --by value as first seen */
-	struct dtab *tab;	/* centry, ventry or bentry by mode */
+	struct dtab *tab;	/* centry or bentry by mode */
 	struct dense d;
 	struct cell under, over;
 	uint64_t nobs;		/* observations (or merged lines) */
 	struct cell sum;	/* --summary */
 	double min, max;
 	int qlost;		/* --summary lines merged: quantiles unknown */
+	double q[3];		/* --summary: p50, p90, p99 */
 };
 
 /* One output line before it is written or drawn. */
@@ -135,6 +136,8 @@ static struct buf arena;	/* texts of values and series */
 static struct buf scratch;
 static uint64_t nvalues;	/* observations counted */
 static int store_values;	/* --bins without a full range: keep values */
+static struct vstore *vals;	/* the values, for store_values and --summary */
+static size_t *pos_of;		/* series id -> index in ser once sorted */
 static int have_data_range;
 static double gmin, gmax;	/* over stored values */
 static int64_t *tvals;		/* parsed times of the current record */
@@ -278,11 +281,9 @@ arena_at(size_t off)
 static size_t
 tab_vsize(void)
 {
-	if (mode == M_COUNTS || mode == M_MAPS)
-		return sizeof(struct centry);
 	if (merge && merge_bins_exact)
 		return sizeof(struct bentry);
-	return sizeof(struct ventry);
+	return sizeof(struct centry);
 }
 
 static size_t
@@ -296,6 +297,7 @@ series_new(const char *text, size_t len)
 	}
 	s = &ser[nser];
 	memset(s, 0, sizeof *s);
+	s->id = (uint32_t)nser;
 	s->toff = arena_add(text, len);
 	s->tlen = len;
 	s->min = INFINITY;
@@ -562,12 +564,12 @@ num_key(double v, double w)
 static void
 store_value(struct series *s, double v, struct cell c)
 {
-	int ins;
-	struct ventry *e = dtab_put(s->tab, num_key(v, 0), &ins);
+	char err[256];
 
-	if (ins)
-		e->v = v == 0 ? 0 : v;
-	cell_add(&e->c, c);
+	if (vals == NULL)
+		vals = vs_new(VS_HOLD);
+	if (vs_add(vals, s->id, v, c.n, c.x, err, sizeof err) < 0)
+		cli_fatal("%s", err);
 	if (!have_data_range) {
 		gmin = gmax = v;
 		have_data_range = 1;
@@ -1135,14 +1137,6 @@ entry_cmp_value(const void *a, const void *b)
 }
 
 static int
-ventry_cmp(const void *a, const void *b)
-{
-	const struct ventry *x = a, *y = b;
-
-	return (x->v > y->v) - (x->v < y->v);
-}
-
-static int
 bentry_cmp(const void *a, const void *b)
 {
 	const struct bentry *x = a, *y = b;
@@ -1231,13 +1225,17 @@ build_edges(int64_t *k0p)
 		}
 		fix_range();
 		/* Bin the distinct values now that the range is known. */
-		for (size_t i = 0; i < nser; i++) {
-			size_t m;
-			struct ventry *a = tab_entries(ser[i].tab, sizeof *a, &m);
-			for (size_t j = 0; j < m; j++)
-				cell_add(dense_at(&ser[i].d, fixed_index(a[j].v)), a[j].c);
-			free(a);
+		struct vcount vc;
+		char err[256];
+		int r;
+		if (vs_rewind(vals, err, sizeof err) < 0)
+			cli_fatal("%s", err);
+		while ((r = vs_next(vals, &vc, err, sizeof err)) > 0) {
+			struct cell c = { vc.n, vc.x };
+			cell_add(dense_at(&ser[pos_of[vc.id]].d, fixed_index(vc.v)), c);
 		}
+		if (r < 0)
+			cli_fatal("%s", err);
 		k0 = 0;
 		k1 = (int64_t)nbins - 1;
 	} else if (width == 0) {
@@ -1421,42 +1419,74 @@ write_rows(void)
 	}
 }
 
-/* Linear interpolation between the closest ranks (numpy's default, R's
- * type 7) over the sorted distinct values. */
-static double
-quantile(const struct ventry *a, size_t m, uint64_t n, double p)
+/*
+ * The quantiles of every series in one pass over the values in (series,
+ * value) order: linear interpolation between the two closest ranks
+ * (numpy's default, R's type 7), h = (n - 1) p.
+ */
+static void
+quantiles(void)
 {
-	double h = (double)(n - 1) * p, lo = floor(h), frac = h - lo;
-	uint64_t r = (uint64_t)lo, cum = 0;
-	size_t j = 0;
+	static const double ps[3] = { 0.5, 0.9, 0.99 };
+	uint64_t rank[6], cum = 0;
+	double at[6] = { 0 };
+	int found[6] = { 0 };
+	uint32_t cur = UINT32_MAX;
+	struct vcount vc;
+	char err[256];
+	int r;
 
-	while (j < m && cum + (uint64_t)a[j].c.n <= r)
-		cum += (uint64_t)a[j++].c.n;
-	double x = a[j].v;
-	if (frac == 0)
-		return x;
-	if (cum + (uint64_t)a[j].c.n <= r + 1)
-		j++;
-	return x + frac * (a[j].v - x);
+	if (vals == NULL)
+		return;		/* only merged summaries: no values */
+	if (vs_rewind(vals, err, sizeof err) < 0)
+		cli_fatal("%s", err);
+	for (;;) {
+		r = vs_next(vals, &vc, err, sizeof err);
+		if (r < 0)
+			cli_fatal("%s", err);
+		if (r == 0 || vc.id != cur) {
+			if (cur != UINT32_MAX) {
+				struct series *s = &ser[pos_of[cur]];
+				for (size_t q = 0; q < 3; q++) {
+					double h = (double)(s->nobs - 1) * ps[q];
+					double frac = h - floor(h);
+					s->q[q] = frac == 0 ? at[2 * q] :
+					    at[2 * q] + frac * (at[2 * q + 1] - at[2 * q]);
+				}
+			}
+			if (r == 0)
+				break;
+			cur = vc.id;
+			cum = 0;
+			memset(found, 0, sizeof found);
+			uint64_t n = ser[pos_of[cur]].nobs;
+			for (size_t q = 0; q < 3; q++) {
+				uint64_t lo = (uint64_t)floor((double)(n - 1) * ps[q]);
+				rank[2 * q] = lo;
+				rank[2 * q + 1] = lo + 1 < n ? lo + 1 : lo;
+			}
+		}
+		uint64_t cnt = (uint64_t)vc.n;
+		for (size_t k = 0; k < 6; k++)
+			if (!found[k] && rank[k] < cum + cnt) {
+				at[k] = vc.v;
+				found[k] = 1;
+			}
+		cum += cnt;
+	}
 }
 
 static void
 write_summary(void)
 {
-	static const double ps[] = { 0.5, 0.9, 0.99 };
 	static const char *const pn[] = { "p50", "p90", "p99" };
 
+	quantiles();
 	for (size_t i = 0; i < nser; i++) {
 		struct series *s = &ser[i];
-		struct ventry *a = NULL;
-		size_t m = 0;
 
 		if (s->nobs == 0)
 			continue;
-		if (!s->qlost) {
-			a = tab_entries(s->tab, sizeof *a, &m);
-			qsort(a, m, sizeof *a, ventry_cmp);
-		}
 		put_by(s);
 		buf_adds(&outbuf, "\"count\":");
 		json_put_u64(&outbuf, s->nobs);
@@ -1468,16 +1498,15 @@ write_summary(void)
 		json_put_double(&outbuf, s->max);
 		buf_adds(&outbuf, ",\"mean\":");
 		json_put_double(&outbuf, cell_val(s->sum) / (double)s->nobs);
-		for (size_t q = 0; q < LEN(ps); q++) {
+		for (size_t q = 0; q < LEN(pn); q++) {
 			buf_addf(&outbuf, ",\"%s\":", pn[q]);
 			if (s->qlost)
 				buf_adds(&outbuf, "null");
 			else
-				json_put_double(&outbuf, quantile(a, m, s->nobs, ps[q]));
+				json_put_double(&outbuf, s->q[q]);
 		}
 		buf_addc(&outbuf, '}');
 		out_end();
-		free(a);
 	}
 }
 
@@ -1883,6 +1912,9 @@ main(int argc, char *argv[])
 	if (!failed && nvalues > 0) {
 		if (have_by)
 			qsort(ser, nser, sizeof *ser, series_cmp);
+		pos_of = xcalloc(nser + 1, sizeof *pos_of);
+		for (size_t i = 0; i < nser; i++)
+			pos_of[ser[i].id] = i;
 		rowoff = xcalloc(nser + 1, sizeof *rowoff);
 		nrows = xcalloc(nser + 1, sizeof *nrows);
 		switch (mode) {
@@ -1930,6 +1962,8 @@ main(int argc, char *argv[])
 	free(nrows);
 	free(edges);
 	free(tvals);
+	free(pos_of);
+	vs_free(vals);
 	buf_free(&arena);
 	buf_free(&scratch);
 	if (fs)

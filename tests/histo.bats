@@ -741,3 +741,31 @@ EOF
 {"lo":1,"hi":2,"count":0}
 EOF
 }
+
+@test "histo: --summary and --bins stay exact past the values held in memory (sorted runs spilled and merged)" {
+	# A permutation of 0..300000: more distinct values than the 65536 held.
+	awk 'BEGIN { for (i = 0; i <= 300000; i++) print (i * 7919) % 300001 }' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -S "$BATS_TEST_TMPDIR/in"
+	[ "$output" = '{"count":300001,"sum":45000150000,"min":0,"max":300000,"mean":150000,"p50":150000,"p90":270000,"p99":297000}' ]
+	run -0 histo -n 3 "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"lo":0,"hi":100000,"count":100000}
+{"lo":100000,"hi":200000,"count":100000}
+{"lo":200000,"hi":300000,"count":100001}
+EOF
+	# Two series interleaved: evens 0..300000 and odds 1..299999; for the
+	# odds, x[i] = 2i + 1 and p90 is at h = 149999 * 0.9 = 134999.1:
+	# 269999 + 0.1 * 2.
+	run -0 histo -S -b '. % 2' "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"by":0,"count":150001,"sum":22500150000,"min":0,"max":300000,"mean":150000,"p50":150000,"p90":270000,"p99":297000}
+{"by":1,"count":150000,"sum":22500000000,"min":1,"max":299999,"mean":150000,"p50":150000,"p90":269999.2,"p99":296999.02}
+EOF
+}
+
+@test "histo: a temporary file that cannot be made is an error, exit 1" {
+	awk 'BEGIN { for (i = 0; i < 70000; i++) print i }' >"$BATS_TEST_TMPDIR/in"
+	TMPDIR=$BATS_TEST_TMPDIR/none run -1 --separate-stderr histo -S "$BATS_TEST_TMPDIR/in"
+	[ -z "$output" ]
+	[ "$stderr" = "histo: spill file in $BATS_TEST_TMPDIR/none: No such file or directory" ]
+}
