@@ -324,6 +324,8 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 
 /* ---------------------------------------------------------------- SVG scales */
 
+/* A step of 1, 2 or 5 times a power of ten giving about `ticks` ticks
+ * (rounded to the nearest such step, so between 2/3 and 3/2 as many). */
 static double
 nice_step(double span, int ticks)
 {
@@ -333,7 +335,7 @@ nice_step(double span, int ticks)
 		return 1;
 	e = pow(10, floor(log10(raw)));
 	f = raw / e;
-	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * e;
+	return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * e;
 }
 
 struct yscale {
