@@ -42,25 +42,26 @@ static const char usage_text[] =
     "                [--accept-language expr] [--agent-type expr] [--dt expr]\n"
     "                [--ip expr] [--is-pageview expr]\n"
     "                [--is-redirect-to-pageview expr] [--page-title expr]\n"
-    "                [--uri-host expr] [--uri-query expr] [--user-agent expr]\n"
-    "                [--x-analytics expr] [--shard k/n] [--stats] [file ...]\n";
+    "                [--uri-host expr] [--uri-path expr] [--uri-query expr]\n"
+    "                [--user-agent expr] [--x-analytics expr] [--shard k/n]\n"
+    "                [--stats] [file ...]\n";
 
 enum { F_IP, F_UA, F_AL, F_HOST, F_QUERY, F_XA, F_AGENT, F_DT, F_PV, F_RD,
-    F_TITLE, NF };
+    F_TITLE, F_PATH, NF };
 
 static const char *fexpr[NF] = {
 	[F_IP] = ".ip", [F_UA] = ".user_agent", [F_AL] = ".accept_language",
 	[F_HOST] = ".uri_host", [F_QUERY] = ".uri_query",
 	[F_XA] = ".x_analytics", [F_AGENT] = ".agent_type", [F_DT] = ".dt",
 	[F_PV] = ".is_pageview", [F_RD] = ".is_redirect_to_pageview",
-	[F_TITLE] = ".page_title",
+	[F_TITLE] = ".page_title", [F_PATH] = ".uri_path",
 };
 static const char *fname[NF] = {
 	[F_IP] = "ip", [F_UA] = "user_agent", [F_AL] = "accept_language",
 	[F_HOST] = "uri_host", [F_QUERY] = "uri_query",
 	[F_XA] = "x_analytics", [F_AGENT] = "agent_type", [F_DT] = "dt",
 	[F_PV] = "is_pageview", [F_RD] = "is_redirect_to_pageview",
-	[F_TITLE] = "page_title",
+	[F_TITLE] = "page_title", [F_PATH] = "uri_path",
 };
 
 enum level { L_DOMAIN, L_FAMILY };
@@ -161,6 +162,7 @@ main(int argc, char *argv[])
 		{ "stats", no_argument, NULL, 2 },
 		{ "time-unit", required_argument, NULL, 'u' },
 		{ "uri-host", required_argument, NULL, 0x100 + F_HOST },
+		{ "uri-path", required_argument, NULL, 0x100 + F_PATH },
 		{ "uri-query", required_argument, NULL, 0x100 + F_QUERY },
 		{ "user-agent", required_argument, NULL, 0x100 + F_UA },
 		{ "x-analytics", required_argument, NULL, 0x100 + F_XA },
@@ -324,7 +326,7 @@ setup(void)
 		fidx[i] = -1;
 		if ((i == F_DT || i == F_PV || i == F_RD) && !metrics && !applypath)
 			continue;
-		if (i == F_TITLE && !metrics)
+		if ((i == F_TITLE || i == F_PATH) && !metrics)
 			continue;
 		if ((fidx[i] = fs_add(fs, fexpr[i], FS_FIRST, err, sizeof err)) == -1)
 			cli_usage("--%s %s: %s", i == F_RD ? "is-redirect-to-pageview" :
@@ -332,6 +334,7 @@ setup(void)
 			    i == F_UA ? "user-agent" : i == F_HOST ? "uri-host" :
 			    i == F_QUERY ? "uri-query" : i == F_XA ? "x-analytics" :
 			    i == F_AGENT ? "agent-type" : i == F_TITLE ? "page-title" :
+			    i == F_PATH ? "uri-path" :
 			    fname[i], fexpr[i], err);
 	}
 	if ((spider = am_spider_new(err, sizeof err)) == NULL)
@@ -929,11 +932,26 @@ accumulate(const struct line *ln, struct rec *r)
 	uint64_t len = am_chars(ua);
 	if (len > hr->ualen)
 		hr->ualen = len;
-	/* COUNT(DISTINCT page_title) ignores NULL. */
+	/* COUNT(DISTINCT page_title) ignores NULL.  Without a title field
+	 * the refinery's own derivation from the path and query stands in
+	 * (strings by content, so a given and a derived "A" are one title). */
 	const struct jval *t = fs_first(fs, fidx[F_TITLE]);
-	if (t) {
-		buf_add(&key, "\0", 1);
+	struct str path;
+	int have = 1;
+	if (t && t->type == J_STRING) {
+		struct str ts;
+		getstr(F_TITLE, &ts);
+		buf_addc(&key, 's');
+		buf_add(&key, ts.p, ts.n);
+	} else if (t) {
+		buf_addc(&key, 'j');
 		json_canon(&key, t->text, t->len);
+	} else if (getstr(F_PATH, &path) == 1) {
+		buf_addc(&key, 's');
+		am_page_title(&key, path, r->v[F_QUERY]);
+	} else
+		have = 0;
+	if (have) {
 		dtab_put(open_[s].titles, digest128(key.p, key.len), &ins);
 		if (ins) {
 			hr = dtab_get(open_[s].rows, k);

@@ -558,3 +558,235 @@ am_label(const struct am_rollup *r, const char **reason)
 		return *reason = "low request ratio", "user";
 	return *reason = "unclassified", "unclassified";
 }
+
+/* ---- page titles (PageviewDefinition.getPageTitleFromUri) ---- */
+
+/* First index of t in s[from..n), or -1: Java's indexOf. */
+static long
+index_of(const char *s, size_t n, const char *t, size_t from)
+{
+	size_t tl = strlen(t);
+
+	for (size_t i = from; i + tl <= n; i++)
+		if (memcmp(s + i, t, tl) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* getPageTitleFromPath: the title part of a normalised path. */
+static struct str
+title_from_path(struct str p)
+{
+	static const char *const marks[] = {
+		"/api/rest_v1/page/mobile-sections-lead/", "/wiki/", "/w/",
+	};
+	long end = index_of(p.p, p.n, "#", 0);
+	size_t e = end > 0 ? (size_t)end : p.n;
+
+	for (size_t k = 0; k < LEN(marks); k++) {
+		long i = index_of(p.p, p.n, marks[k], 0);
+		if (i >= 0 && (size_t)i + strlen(marks[k]) < e)
+			return (struct str){ p.p + i + strlen(marks[k]), e - (size_t)i - strlen(marks[k]) };
+	}
+	/* /language_variant/Page_title: after the second '/'. */
+	long first = index_of(p.p, p.n, "/", 0);
+	long second = index_of(p.p, p.n, "/", (size_t)(first + 1));
+	if (second >= 0 && (size_t)second + 1 < e)
+		return (struct str){ p.p + second + 1, e - (size_t)second - 1 };
+	return (struct str){ "-", 1 };
+}
+
+static int
+hexval(unsigned char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
+	    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Java's new String(bytes, UTF-8) of p[from..): each malformed sequence
+ * becomes U+FFFD.  Valid UTF-8 is the common case and is kept as it is.
+ */
+static void
+utf8_repair(struct buf *out, size_t from)
+{
+	const unsigned char *p = (const unsigned char *)out->p + from;
+	size_t n = out->len - from, i = 0;
+	int bad = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		size_t l = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 :
+		    c >= 0xf0 && c < 0xf5 ? 4 : 0;
+		if (l == 0 || i + l > n) {
+			bad = 1;
+			break;
+		}
+		for (size_t k = 1; k < l; k++)
+			if ((p[i + k] & 0xc0) != 0x80)
+				bad = 1;
+		if ((c == 0xe0 && p[i + 1] < 0xa0) || (c == 0xed && p[i + 1] >= 0xa0) ||
+		    (c == 0xf0 && p[i + 1] < 0x90) || (c == 0xf4 && p[i + 1] >= 0x90))
+			bad = 1;
+		if (bad)
+			break;
+		i += l;
+	}
+	if (!bad)
+		return;
+	/* Rebuild: keep valid sequences, one U+FFFD per maximal invalid
+	 * prefix, as Java's decoder does. */
+	size_t len = n;
+	char *copy = xmalloc(len ? len : 1);
+	memcpy(copy, p, len);
+	out->len = from;
+	for (i = 0; i < len;) {
+		unsigned char c = (unsigned char)copy[i];
+		size_t l = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 :
+		    c >= 0xf0 && c < 0xf5 ? 4 : 0;
+		size_t k = 1;
+		if (l > 1) {
+			unsigned char lo = 0x80, hi = 0xbf;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+			else if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+			for (; k < l && i + k < len; k++) {
+				unsigned char d = (unsigned char)copy[i + k];
+				if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xbf))
+					break;
+			}
+		}
+		if (l != 0 && k == l) {
+			buf_add(out, copy + i, l);
+			i += l;
+		} else {
+			buf_add(out, "\xef\xbf\xbd", 3);
+			i += l == 0 ? 1 : k;
+		}
+	}
+	free(copy);
+}
+
+/* titleValidPattern: $wgLegalTitleChars, with code points above U+FFFF
+ * (outside \u0080-\uffff) refused. */
+static int
+title_valid(const char *p, size_t n)
+{
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (c >= 0xf0)
+			return 0;
+		if (c >= 0x80)
+			continue;
+		if (c < 0x20 || strchr("#<>[]{|}", c) || c == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+void
+am_page_title(struct buf *out, struct str path, struct str query)
+{
+	/* normalizeUriPath: a full URL's path, up to the query, runs of
+	 * '/' collapsed, trimmed. */
+	const char *s = path.p ? path.p : "";
+	size_t n = path.p ? path.n : 0, b = 0;
+	if (n >= 4 && memcmp(s, "http", 4) == 0) {
+		long i = index_of(s, n, "/", 9);
+		if (i < 0) {
+			buf_addc(out, '-');	/* Java's substring(-1) throws */
+			return;
+		}
+		b = (size_t)i;
+	}
+	long q = index_of(s, n, "?", b);
+	size_t e = q < 0 ? n : (size_t)q;
+	size_t start = out->len;
+	for (size_t i = b; i < e; i++)
+		if (!(s[i] == '/' && i > b && s[i - 1] == '/'))
+			buf_addc(out, s[i]);
+	/* The normalised path is kept at the end of out while the title is
+	 * chosen, then replaced by it. */
+	size_t ps = start, pe = out->len;
+	while (ps < pe && (unsigned char)out->p[ps] <= ' ')
+		ps++;
+	while (pe > ps && (unsigned char)out->p[pe - 1] <= ' ')
+		pe--;
+	struct str np = { out->p + ps, pe - ps };
+
+	int index = index_of(np.p, np.n, "index.", 0) >= 0;
+	int pathwiki = (index_of(np.p, np.n, "/wiki/", 0) >= 0 && !index) ||
+	    index_of(np.p, np.n, "/w/index.php/", 0) >= 0 ||
+	    (np.n >= 39 && memcmp(np.p, "/api/rest_v1/page/mobile-sections-lead/", 39) == 0);
+
+	/* The first title= and page= with a value; Java's split drops
+	 * trailing empty pairs, which changes nothing here. */
+	struct str title = { NULL, 0 }, page = { NULL, 0 };
+	const char *qs = query.p ? query.p : "";
+	size_t qn = query.p ? query.n : 0;
+	if (qn && qs[0] == '?')
+		qs++, qn--;
+	for (size_t i = 0; i <= qn && !(title.p && page.p);) {
+		const char *amp = memchr(qs + i, '&', qn - i);
+		size_t pe2 = amp ? (size_t)(amp - qs) : qn;
+		const char *pair = qs + i;
+		size_t pl = pe2 - i;
+		const char *eq = memchr(pair, '=', pl);
+		size_t idx = eq ? (size_t)(eq - pair) : 0;
+		size_t kl = eq && idx > 0 ? idx : pl;
+		int has = eq && idx > 0 && pl > idx + 1;
+		struct str v = { pair + idx + 1, has ? pl - idx - 1 : 0 };
+		if (kl == 5 && memcmp(pair, "title", 5) == 0 && title.p == NULL && has)
+			title = v;
+		if (kl == 4 && memcmp(pair, "page", 4) == 0 && page.p == NULL && has)
+			page = v;
+		if (amp == NULL)
+			break;
+		i = pe2 + 1;
+	}
+
+	struct str t = { "-", 1 };
+	if (title.p)
+		t = title;
+	else if (pathwiki)
+		t = title_from_path(np);
+	else if (page.p)
+		t = page;
+	else if (!index)
+		t = title_from_path(np);
+
+	/* Percent-decode ('+' was '_' for query values already), bytes to
+	 * a string as Java does, spaces to '_'.  t may point into out: copy. */
+	size_t tl = t.n;
+	char *tc = xmalloc(tl ? tl : 1);
+	memcpy(tc, t.p, tl);
+	int fromquery = t.p == title.p || t.p == page.p;
+	out->len = start;
+	for (size_t i = 0; i < tl; i++) {
+		char c = tc[i];
+		int h1, h2;
+		if (c == '%' && i + 2 < tl && (h1 = hexval((unsigned char)tc[i + 1])) >= 0 &&
+		    (h2 = hexval((unsigned char)tc[i + 2])) >= 0) {
+			buf_addc(out, (char)(h1 << 4 | h2));
+			i += 2;
+		} else
+			buf_addc(out, fromquery && c == '+' ? '_' : c);
+	}
+	free(tc);
+	utf8_repair(out, start);
+	for (size_t i = start; i < out->len; i++)
+		if (out->p[i] == ' ')
+			out->p[i] = '_';
+	if (out->len - start > 512 || !title_valid(out->p + start, out->len - start)) {
+		out->len = start;
+		buf_addc(out, '-');
+	}
+	out->p[out->len] = '\0';
+}

@@ -82,6 +82,15 @@ int am_spider_regex(struct am_spider *sp, struct str ua);
 void am_spider_free(struct am_spider *sp);
 
 /*
+ * Append the page title the refinery derives from a pageview's path and
+ * query (PageviewDefinition.getPageTitleFromUri): the first non-empty
+ * title= value, else the path after /wiki/ (or /w/, or after the second
+ * '/'), else page=; percent-decoded, spaces as '_', "-" when unknown or
+ * not a legal title.  path and query may be NULL.
+ */
+void am_page_title(struct buf *out, struct str path, struct str query);
+
+/*
  * The 24-hour rollup of one actor and request kind, and its label
  * (compute_webrequest_actor_label_hourly.hql, Dec 2024).
  */

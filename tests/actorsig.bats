@@ -343,6 +343,69 @@ export -f brief
 	EOF
 }
 
+# ---- page titles ----
+
+@test "actorsig: page titles from path and query: the refinery's pageview test vectors" {
+	# pageview_test_data.csv (refinery-core), its pageview rows.
+	mapfile -t rows <<-'EOF'
+	 /wiki/Horseshoe%20crab#anchor|-|Horseshoe_crab
+	/wiki/Horseshoe/crab|-|Horseshoe/crab
+	/w/api.php|action=mobileview&format=json&page=Hachiko_–_Eine_wunderbare_Freundschaft&prop=text&sections=0|Hachiko_–_Eine_wunderbare_Freundschaft
+	 /w/api.php|?action=mobileview&format=json&page=Hachiko_–_Eine_wunderbare_Freundschaft&prop=text&sections=all|Hachiko_–_Eine_wunderbare_Freundschaft
+	/wiki/Bernard_Manning|-|Bernard_Manning
+	/sr-ec/Историја_Срба_пре_Немањића|-|Историја_Срба_пре_Немањића
+	/zh-cn/Wikipedia:首页|-|Wikipedia:首页
+	/zh-hk/Wikipedia:foo|-|Wikipedia:foo
+	/zh/Wikipedia:首页|-|Wikipedia:首页
+	/wiki/Q5651758|-|Q5651758
+	/wiki/Gerrit/git-review|-|Gerrit/git-review
+	/|?search=afdfsdfsd|-
+	/api/rest_v1/page/mobile-sections-lead/Horseshoe%20crab|-|Horseshoe_crab
+	/api/rest_v1/page/mobile-sections-lead/Special%3ACentralLogin%2Fcomplete|-|Special:CentralLogin/complete
+	 /wiki/Donaties|-|Donaties
+	EOF
+	for row in "${rows[@]}"; do
+		IFS="|" read -r t_path t_query t_want <<<"$row"
+		run -0 t_automata title "$t_path" "$t_query"
+		assert_equal "$output" "$t_want"
+	done
+	# The rules around them: title= first ('+' is '_', an empty value is
+	# skipped), page= after a /wiki/ path, escapes that are not escapes
+	# kept, bad UTF-8 as U+FFFD, illegal characters and code points above
+	# U+FFFF give "-", a full URL's path is used.
+	mapfile -t rows <<-'EOF'
+	/w/index.php|?title=A+b%2Bc&page=x|A_b+c
+	/w/index.php|?title=&title=Z|Z
+	/wiki/index.php|?page=P|P
+	/wiki/A%ZZ%4|-|A%ZZ%4
+	/wiki/A%C3|-|A�
+	/wiki/a<b|-|-
+	/wiki/%F0%9F%98%80|-|-
+	https://en.wikipedia.org//wiki//X?y=1|NULL|X
+	NULL|NULL|-
+	EOF
+	for row in "${rows[@]}"; do
+		IFS="|" read -r t_path t_query t_want <<<"$row"
+		run -0 t_automata title "$t_path" "$t_query"
+		assert_equal "$output" "$t_want"
+	done
+}
+
+@test "actorsig: --metrics derives titles from uri_path where page_title is missing" {
+	{
+		req 2024-12-01T00:00:01Z 10.0.0.1 "$UA" en.wikipedia.org ',"page_title":"A_b"'
+		echo '{"dt":"2024-12-01T00:00:02Z","ip":"10.0.0.1","user_agent":"'"$UA"'","accept_language":"en","uri_host":"en.wikipedia.org","is_pageview":true,"uri_path":"/wiki/A%20b"}'
+		echo '{"dt":"2024-12-01T00:00:03Z","ip":"10.0.0.1","user_agent":"'"$UA"'","accept_language":"en","uri_host":"en.wikipedia.org","is_pageview":true,"uri_path":"/w/index.php","uri_query":"?title=C"}'
+		echo '{"dt":"2024-12-01T00:00:04Z","ip":"10.0.0.1","user_agent":"'"$UA"'","accept_language":"en","uri_host":"en.wikipedia.org","is_pageview":true}'
+	} >"$BATS_TEST_TMPDIR/in"
+	# "A_b" given and "A b" derived are one title; C is another; the last
+	# record has neither.
+	run -0 bash -c 'actorsig -m "$0" | jq -c "[.pageview_count, .avg_distinct_pages_visited_count]"' "$BATS_TEST_TMPDIR/in"
+	assert_output '[4,2]'
+	run -0 bash -c 'actorsig -m --page-title .none --uri-path .none "$0" | jq -c "[.pageview_count, .avg_distinct_pages_visited_count, .rolled_up_hours]"' "$BATS_TEST_TMPDIR/in"
+	assert_output '[4,0,0]'
+}
+
 # ---- labels ----
 
 @test "actorsig: label rules, reasons and numeric edges (rollup arithmetic)" {

@@ -8,6 +8,7 @@
  *   t_automata spidercheck < UAS         every line's user agent through the fast
  *                                        path and the Oniguruma pattern alone:
  *                                        "N agree" or the first disagreement
+ *   t_automata title PATH QUERY          the page title derived from a path and query
  *   t_automata label COUNT FIRST LAST NOCOOKIES UALEN SUMDISTINCT HOURS ROLLED
  *                                        rate, label and reason of one rollup
  */
@@ -54,6 +55,9 @@ main(int argc, char **argv)
 		md5_hex(a, ha);
 		md5_hex(f, hf);
 		printf("%s %s %s\n", ok ? ha : "NULL", hf, b.p);
+	} else if (argc == 4 && strcmp(argv[1], "title") == 0) {
+		am_page_title(&b, arg(argv[2]), arg(argv[3]));
+		printf("%s\n", b.p);
 	} else if (argc >= 2 && strcmp(argv[1], "spider") == 0) {
 		char err[256];
 		struct am_spider *sp = am_spider_new(err, sizeof err);
@@ -99,7 +103,7 @@ main(int argc, char **argv)
 			printf("null");
 		printf(" %s|%s\n", label, reason);
 	} else {
-		fprintf(stderr, "usage: t_automata family|sig|spider|label ...\n");
+		fprintf(stderr, "usage: t_automata family|sig|spider|spidercheck|title|label ...\n");
 		return 2;
 	}
 	buf_free(&b);
