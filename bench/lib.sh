@@ -25,6 +25,8 @@ fi
 BENCH_GEN=$O/bench/genpings
 BENCH_TIMER=$O/bench/runstat
 BENCH_RESULTS=$BENCH_ROOT/bench/results
+BENCH_SECTION='' BENCH_REF='' BENCH_REFLABEL='' BENCH_BYTES=0
+BENCH_NOTES=()
 export LC_ALL=C
 
 # bench_die MESSAGE
@@ -106,7 +108,7 @@ bench_section() {
 bench_input() {
 	export F=$1
 	BENCH_BYTES=${2:-$(_bench_size "$F")}
-	BENCH_REF=
+	BENCH_REF='' BENCH_REFLABEL=''
 	BENCH_NOTES=()
 	cat "$F" >/dev/null
 	printf 'input: %s (%s MB on disk, %.1f MB of records)\n' "${F#"$BENCH_ROOT"/}" \
