@@ -56,6 +56,13 @@ static const char *fexpr[NF] = {
 	[F_PV] = ".is_pageview", [F_RD] = ".is_redirect_to_pageview",
 	[F_TITLE] = ".page_title", [F_PATH] = ".uri_path",
 };
+static const char *fopt[NF] = {
+	[F_IP] = "ip", [F_UA] = "user-agent", [F_AL] = "accept-language",
+	[F_HOST] = "uri-host", [F_QUERY] = "uri-query",
+	[F_XA] = "x-analytics", [F_AGENT] = "agent-type", [F_DT] = "dt",
+	[F_PV] = "is-pageview", [F_RD] = "is-redirect-to-pageview",
+	[F_TITLE] = "page-title", [F_PATH] = "uri-path",
+};
 static const char *fname[NF] = {
 	[F_IP] = "ip", [F_UA] = "user_agent", [F_AL] = "accept_language",
 	[F_HOST] = "uri_host", [F_QUERY] = "uri_query",
@@ -329,13 +336,7 @@ setup(void)
 		if ((i == F_TITLE || i == F_PATH) && !metrics)
 			continue;
 		if ((fidx[i] = fs_add(fs, fexpr[i], FS_FIRST, err, sizeof err)) == -1)
-			cli_usage("--%s %s: %s", i == F_RD ? "is-redirect-to-pageview" :
-			    i == F_PV ? "is-pageview" : i == F_AL ? "accept-language" :
-			    i == F_UA ? "user-agent" : i == F_HOST ? "uri-host" :
-			    i == F_QUERY ? "uri-query" : i == F_XA ? "x-analytics" :
-			    i == F_AGENT ? "agent-type" : i == F_TITLE ? "page-title" :
-			    i == F_PATH ? "uri-path" :
-			    fname[i], fexpr[i], err);
+			cli_usage("--%s %s: %s", fopt[i], fexpr[i], err);
 	}
 	if ((spider = am_spider_new(err, sizeof err)) == NULL)
 		cli_fatal("%s", err);
@@ -458,7 +459,7 @@ xanalytics(int *has_uuid, struct str *uuid, uint64_t *nocookies, const char **wh
 
 /* Evaluate the record's fields and compute its signatures. */
 static int
-compute(const struct line *ln, struct rec *r, const char **why)
+compute(struct rec *r, const char **why)
 {
 	static const int strs[] = { F_IP, F_UA, F_AL, F_HOST, F_QUERY };
 	static char whybuf[128];
@@ -513,7 +514,6 @@ compute(const struct line *ln, struct rec *r, const char **why)
 	    (struct str){ family.p, family.len }, sfx, lone, r->sig, &r->sig_ok,
 	    r->fam);
 	r->fam_ok = 1;
-	(void)ln;
 	return 0;
 }
 
@@ -533,7 +533,8 @@ put_sig(int ok, const unsigned char d[16])
 }
 
 /* The shard of a signature: that of its hex text as a JSON string, the
- * key pingdedup --shard would use on the annotated field. */
+ * key pingdedup --shard would use on the annotated field; a null
+ * signature shards as null, as pingdedup's missing keys do. */
 static int
 in_shard(const unsigned char d[16])
 {
@@ -541,6 +542,8 @@ in_shard(const unsigned char d[16])
 
 	if (!shard_n)
 		return 1;
+	if (d == NULL)
+		return shard_of(json_digest("null", 4, &scratch), shard_n) == shard_k;
 	hex[0] = '"';
 	md5_hex(d, hex + 1);
 	hex[33] = '"';
@@ -591,7 +594,7 @@ record(const struct line *ln)
 
 	if (fs_eval(fs, ln->p, ln->len) == -1)
 		return cli_bad(ln, fs_error(fs));
-	if (compute(ln, &r, &why) == -1)
+	if (compute(&r, &why) == -1)
 		return cli_bad(ln, why);
 	return metrics ? accumulate(ln, &r) : annotate(ln, &r);
 }
@@ -606,7 +609,7 @@ annotate(const struct line *ln, struct rec *r)
 		return cli_bad(ln, "not a JSON object");
 	if (!r->fam_ok)
 		stats.missing++;
-	if (shard_n && !(r->fam_ok && in_shard(r->fam))) {
+	if (!in_shard(r->fam_ok ? r->fam : NULL)) {
 		other_shards++;
 		return 0;
 	}

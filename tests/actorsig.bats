@@ -684,6 +684,11 @@ export -f brief
 	same "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/three"
 	run -0 bash -c 'for k in 1 2 3; do actorsig --shard $k/3 "$0" | jq -r .actor_signature_per_project_family | sort -u | wc -l; done' "$BATS_TEST_TMPDIR/in"
 	[ "$(paste -sd+ <<<"$output" | bc)" -eq "$(actorsig "$BATS_TEST_TMPDIR/in" | jq -r .actor_signature_per_project_family | sort -u | wc -l)" ]
+	# Annotated shards hold every record once, null signatures included.
+	{ echo '{"ip":"1.1.1.1"}'; cat "$BATS_TEST_TMPDIR/in"; } >"$BATS_TEST_TMPDIR/in2"
+	for k in 1 2 3; do actorsig --shard $k/3 "$BATS_TEST_TMPDIR/in2"; done | sort >"$BATS_TEST_TMPDIR/three"
+	actorsig "$BATS_TEST_TMPDIR/in2" | sort >"$BATS_TEST_TMPDIR/one"
+	same "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/three"
 	# The shard is pingdedup's shard of the signature field.
 	if command -v pingdedup >/dev/null; then
 		actorsig "$BATS_TEST_TMPDIR/in" | pingdedup -k .actor_signature_per_project_family --shard 2/3 --keep first | jq -r .actor_signature_per_project_family >"$BATS_TEST_TMPDIR/p"
