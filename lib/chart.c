@@ -291,7 +291,7 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 		if (s->name) {
 			if (i > 0)
 				buf_addc(out, '\n');
-			buf_adds(out, s->name);
+			add_fit(out, s->name, columns > 2 ? (size_t)columns - 1 : 1, 0);
 			buf_adds(out, ":\n");
 		}
 		for (size_t j = 0; j < s->n; j++) {
