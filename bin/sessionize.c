@@ -183,11 +183,20 @@ bucket_of(int64_t t)
 	return bucket ? ts_floor(t, bucket, origin) : t;
 }
 
-/* The earliest bucket start an acceptable event can still have. */
+/* The earliest bucket start an acceptable event can still have; cached,
+ * since the newest time changes far less often than events arrive. */
 static inline int64_t
 floor_now(void)
 {
-	return bucket_of(ssub(newest, lateness));
+	static int64_t fl, fl_newest;
+	static int have;
+
+	if (!have || fl_newest != newest) {
+		fl = bucket_of(ssub(newest, lateness));
+		fl_newest = newest;
+		have = 1;
+	}
+	return fl;
 }
 
 /* ------------------------------------------------------------ value sets */

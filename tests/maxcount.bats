@@ -252,6 +252,14 @@ EOF
 	[ "${stderr_lines[0]}" = "maxcount: $BATS_TEST_TMPDIR/in:3: group reappears after it ended (input not grouped; drop --sorted)" ]
 }
 
+@test "maxcount: the usage text is the man page's SYNOPSIS" {
+	run -0 maxcount -h
+	usage=${output#usage: }
+	synopsis=$(MANWIDTH=1000 mandoc -Tascii "$BATS_TEST_DIRNAME/../man/maxcount.1" | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')
+	[ "$synopsis" = "$usage" ]
+}
+
 # ---- the man page's examples ----
 
 @test "maxcount: EXAMPLES: sessionize's sessions per AS and day" {

@@ -242,6 +242,16 @@ EOF
 	[ -z "$output" ]
 }
 
+@test "sessionize: --bad=fail writes the sessions closed before the bad line, and saves no state" {
+	printf '%s\n' '{"k":"a","t":1000}' '{"k":"b","t":5000}' '{"k":"c","t":"noon"}' '{"k":"b","t":5001}' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr sessionize -k .k -t .t -E --bad=fail -s "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"key":"a","start":900,"end":1200,"duration":300,"buckets":1,"events":1,"open":false}
+EOF
+	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/in:3: bad time \"noon\": not an RFC 3339 time" ]
+	[ ! -e "$BATS_TEST_TMPDIR/st" ]
+}
+
 @test "sessionize: usage errors exit 2" {
 	run -2 --separate-stderr sessionize -t .t
 	[ "${stderr_lines[0]}" = "sessionize: -k is required (the entity whose sessions to find)" ]
@@ -443,6 +453,14 @@ split_check() {
 	ev a 2017-03-12T10:00:00Z b 2017-03-12T10:00:00Z a 2017-03-12T10:01:00Z >"$BATS_TEST_TMPDIR/in"
 	run -1 --separate-stderr sessionize -S -k .k -t .t "$BATS_TEST_TMPDIR/in"
 	[ "${stderr_lines[0]}" = "sessionize: $BATS_TEST_TMPDIR/in:3: key reappears after its group ended (input not grouped by key; drop --sorted)" ]
+}
+
+@test "sessionize: the usage text is the man page's SYNOPSIS" {
+	run -0 sessionize -h
+	usage=${output#usage: }
+	synopsis=$(MANWIDTH=1000 mandoc -Tascii "$BATS_TEST_DIRNAME/../man/sessionize.1" | col -b |
+	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | tr -s ' \t\n' '   ' | sed 's/^ //; s/ $//')
+	[ "$synopsis" = "$usage" ]
 }
 
 # ---- the man page's examples ----
