@@ -622,8 +622,9 @@ tab_add(struct series *s, const char *text, size_t len, struct cell c)
 	cell_add(&e->c, c);
 }
 
-/* A map key that is a JSON number ("3", "-1.5") becomes a number bucket;
- * anything else stays a string. */
+/* A map key that is a JSON number by RFC 8259 ("3", "-1.5") becomes a
+ * number bucket; anything else ("007", "x") stays a string, so that the
+ * output stays strict JSON (json_skip, like jq 1.6, accepts "007"). */
 static int
 key_is_number(const char *p, size_t n)
 {
@@ -741,16 +742,6 @@ check_values(size_t nv)
 	return NULL;
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
-
 /* One record; returns 0, or -1 when --bad=fail stops the run. */
 static int
 record(const struct line *ln)
@@ -811,7 +802,7 @@ record(const struct line *ln)
 		case M_TIME:
 			s->nobs++;
 			nvalues++;
-			cell_add(dense_at(&s->d, floor_div(tvals[k], twidth)), one);
+			cell_add(dense_at(&s->d, ts_floor(tvals[k], twidth, 0) / twidth), one);
 			break;
 		case M_COUNTS:
 			s->nobs++;

@@ -769,3 +769,12 @@ EOF
 	[ -z "$output" ]
 	[ "$stderr" = "histo: spill file in $BATS_TEST_TMPDIR/none: No such file or directory" ]
 }
+
+@test "histo: --time floors times before the epoch into their interval" {
+	run -0 histo -f .t -t 1d <<<'{"t":-1}
+{"t":-86401}'
+	expect <<'EOF'
+{"start":"1969-12-30T00:00:00Z","end":"1969-12-31T00:00:00Z","count":1}
+{"start":"1969-12-31T00:00:00Z","end":"1970-01-01T00:00:00Z","count":1}
+EOF
+}
