@@ -2,7 +2,7 @@
  * actorsig: Wikimedia actor signatures and automated-traffic labels
  * (actorsig(1), shared/reference/wikimedia-automata.md).
  *
- * Three modes over webrequest-like records:
+ * Two uses over webrequest-like records:
  *   annotate (default): splice actor_signature,
  *     actor_signature_per_project_family, project_family and, where the
  *     record has none, the refinery's spider agent_type before each

@@ -634,14 +634,15 @@ utf8_repair(struct buf *out, size_t from)
 	}
 	if (!bad)
 		return;
-	/* Rebuild: keep valid sequences, one U+FFFD per maximal invalid
-	 * prefix, as Java's decoder does. */
-	size_t len = n;
-	char *copy = xmalloc(len ? len : 1);
-	memcpy(copy, p, len);
-	out->len = from;
+	/* Rebuild after the text, keeping valid sequences and writing one
+	 * U+FFFD per maximal invalid prefix, as Java's decoder does; then move
+	 * the result back.  out only grows, so nothing is allocated per call
+	 * once it is large enough. */
+	size_t len = n, at = out->len;
+	buf_reserve(out, 3 * len);
 	for (i = 0; i < len;) {
-		unsigned char c = (unsigned char)copy[i];
+		const unsigned char *cp = (const unsigned char *)out->p + from;
+		unsigned char c = cp[i];
 		size_t l = c < 0x80 ? 1 : c >= 0xc2 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3 :
 		    c >= 0xf0 && c < 0xf5 ? 4 : 0;
 		size_t k = 1;
@@ -656,20 +657,22 @@ utf8_repair(struct buf *out, size_t from)
 			else if (c == 0xf4)
 				hi = 0x8f;
 			for (; k < l && i + k < len; k++) {
-				unsigned char d = (unsigned char)copy[i + k];
+				unsigned char d = cp[i + k];
 				if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xbf))
 					break;
 			}
 		}
 		if (l != 0 && k == l) {
-			buf_add(out, copy + i, l);
+			buf_add(out, out->p + from + i, l);
 			i += l;
 		} else {
 			buf_add(out, "\xef\xbf\xbd", 3);
 			i += l == 0 ? 1 : k;
 		}
 	}
-	free(copy);
+	memmove(out->p + from, out->p + at, out->len - at);
+	out->len = from + (out->len - at);
+	out->p[out->len] = '\0';
 }
 
 /* titleValidPattern: $wgLegalTitleChars, with code points above U+FFFF
@@ -762,24 +765,27 @@ am_page_title(struct buf *out, struct str path, struct str query)
 	else if (!index)
 		t = title_from_path(np);
 
-	/* Percent-decode ('+' was '_' for query values already), bytes to
-	 * a string as Java does, spaces to '_'.  t may point into out: copy. */
+	/* Percent-decode (a query value's '+' is '_', replaced before
+	 * decoding), bytes to a string as Java does, spaces to '_'.  A title
+	 * taken from the path lies in out beyond start: it is decoded in
+	 * place, the writes never passing the reads. */
 	size_t tl = t.n;
-	char *tc = xmalloc(tl ? tl : 1);
-	memcpy(tc, t.p, tl);
+	int inbuf = t.p >= out->p && t.p < out->p + out->len;
+	size_t toff = inbuf ? (size_t)(t.p - out->p) : 0;
 	int fromquery = t.p == title.p || t.p == page.p;
 	out->len = start;
+	buf_reserve(out, tl);	/* moves nothing when the title is in out */
 	for (size_t i = 0; i < tl; i++) {
-		char c = tc[i];
+		const char *src = inbuf ? out->p + toff : t.p;
+		char c = src[i];
 		int h1, h2;
-		if (c == '%' && i + 2 < tl && (h1 = hexval((unsigned char)tc[i + 1])) >= 0 &&
-		    (h2 = hexval((unsigned char)tc[i + 2])) >= 0) {
-			buf_addc(out, (char)(h1 << 4 | h2));
+		if (c == '%' && i + 2 < tl && (h1 = hexval((unsigned char)src[i + 1])) >= 0 &&
+		    (h2 = hexval((unsigned char)src[i + 2])) >= 0) {
+			out->p[out->len++] = (char)(h1 << 4 | h2);
 			i += 2;
 		} else
-			buf_addc(out, fromquery && c == '+' ? '_' : c);
+			out->p[out->len++] = fromquery && c == '+' ? '_' : c;
 	}
-	free(tc);
 	utf8_repair(out, start);
 	for (size_t i = start; i < out->len; i++)
 		if (out->p[i] == ' ')
