@@ -49,12 +49,15 @@
 #include "util.h"
 
 /*
- * Reads of a megabyte keep the system-call cost per byte negligible while
- * the data just read is still in the cache when memchr scans it.
+ * Reads and decompressed chunks of a megabyte keep the cost of system
+ * calls and thread hand-offs per byte negligible while the data just
+ * written is still in the cache when memchr scans it.  A line that runs
+ * over the end of a chunk is copied into the headroom in front of the
+ * next one when it is shorter than the headroom (the common case: one
+ * copy of half a line per megabyte), else assembled in a buffer.
  */
-#define READ_SIZE	((size_t)1 << 20)
-#define WINDOW_INIT	(2 * READ_SIZE)
-#define CHUNK_SIZE	READ_SIZE	/* one decompressed chunk */
+#define CHUNK_SIZE	((size_t)1 << 20)
+#define HEADROOM	((size_t)256 << 10)
 #define NCHUNK		4		/* chunks in flight between the threads */
 #define RAW_SIZE	((size_t)1 << 20)	/* compressed reads from pipes */
 #define UNMAP_STEP	((size_t)4 << 20)	/* drop mapped pages this often */
@@ -62,6 +65,7 @@
 /* A gzip stream being decompressed: owned by the producer thread. */
 struct gz {
 	int fd;
+	int wakefd;			/* readable when the reader stops, or -1 */
 	const char *name;
 	const unsigned char *map;	/* whole file when mapped, else NULL */
 	size_t mapsize;
@@ -82,25 +86,29 @@ struct gz {
 	struct libdeflate_decompressor *dd;
 #endif
 #endif
-	_Atomic uint64_t bytes;		/* compressed bytes read */
+	int gzip;			/* set up by gz_setup */
+	_Atomic uint64_t bytes;		/* bytes read (compressed for gzip) */
 	char err[256];
 };
 
 struct chunk {
-	char *p;
-	size_t n;
+	char *p;	/* HEADROOM bytes, then CHUNK_SIZE of data, then a spare */
+	size_t n;	/* data bytes at p + HEADROOM */
 	int rc;		/* 1 data, 0 end, -1 error (in gz.err) */
-	int full;
+	int full;	/* published and not yet released */
 };
 
-/* The producer thread and the ring it fills. */
+/* The producer thread and the ring it fills, in order; the reader takes
+ * chunks in the same order and gives them back in that order too. */
 struct pump {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct chunk c[NCHUNK];
-	int head, tail;		/* producer's and consumer's next chunk */
+	int head;		/* the producer's next chunk */
+	int take;		/* the reader's next chunk */
 	int done;		/* the producer has ended or must end */
+	int wake[2];		/* a pipe that tells a blocked producer to end */
 	struct gz g;
 };
 
@@ -112,14 +120,14 @@ struct input {
 	int fd;			/* current file, or -1 */
 	const char *name;
 	uint64_t lineno;
-	int eof;		/* current source exhausted */
-	int failed;		/* ... because of the error in err */
-	struct pump *pump;	/* gzip producer, or NULL for plain input */
+	int eof;		/* the producer has ended */
+	int failed;		/* ... with the error in err */
+	struct pump *pump;
+	struct chunk *cur;	/* the chunk lines are cut from */
+	size_t pos, end, scan;	/* unread cur->p[pos..end); no newline before scan */
+	struct buf longl;	/* a line longer than the headroom */
 
-	char *w;		/* the window; w[cap] is room for a NUL */
-	size_t cap, pos, end, scan;
-
-	uint64_t bytes;		/* plain bytes read */
+	uint64_t bytes;		/* bytes of files already closed */
 	char err[512];
 };
 
@@ -146,20 +154,39 @@ seterr(char *err, size_t len, const char *name, const char *what)
 	snprintf(err, len, "%s: %s", name, what);
 }
 
-/* read(2), retried when interrupted or when a non-blocking descriptor
- * (a shell may hand one down) has nothing yet. */
+/*
+ * read(2) for the producer, retried when interrupted or when a
+ * non-blocking descriptor (a shell may hand one down) has nothing yet.
+ * On a pipe or terminal it first waits for data or for the reader to
+ * stop (wakefd), since such a read may block forever; then it fails with
+ * ECANCELED.
+ */
 static ssize_t
-read_retry(int fd, void *p, size_t n)
+gz_read(struct gz *g, void *p, size_t n)
 {
 	for (;;) {
-		ssize_t r = read(fd, p, n);
-		if (r >= 0 || (errno != EINTR && errno != EAGAIN &&
-		    errno != EWOULDBLOCK))
-			return r;
-		if (errno != EINTR) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
-			poll(&pfd, 1, -1);
+		if (g->wakefd >= 0) {
+			struct pollfd pf[2] = {
+				{ .fd = g->fd, .events = POLLIN },
+				{ .fd = g->wakefd, .events = POLLIN },
+			};
+			if (poll(pf, 2, -1) < 0 && errno != EINTR)
+				return -1;
+			if (pf[1].revents != 0) {
+				errno = ECANCELED;
+				return -1;
+			}
 		}
+		ssize_t r = read(g->fd, p, n);
+		if (r >= 0)
+			return r;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			if (g->wakefd < 0) {
+				struct pollfd pf = { .fd = g->fd, .events = POLLIN };
+				poll(&pf, 1, -1);
+			}
+		} else if (errno != EINTR)
+			return -1;
 	}
 }
 
@@ -178,7 +205,7 @@ gz_need(struct gz *g, size_t want)
 		if (g->avail > 0 && g->next != g->raw)
 			memmove(g->raw, g->next, g->avail);
 		g->next = g->raw;
-		ssize_t r = read_retry(g->fd, g->raw + g->avail,
+		ssize_t r = gz_read(g, g->raw + g->avail,
 		    g->rawcap - g->avail);
 		if (r < 0) {
 			seterr(g->err, sizeof g->err, g->name, strerror(errno));
@@ -408,63 +435,17 @@ gz_fill(struct gz *g, char *dst, size_t room)
 	}
 }
 
-static void
-unlock(void *mu)
-{
-	pthread_mutex_unlock(mu);
-}
-
-static void *
-pump_run(void *arg)
-{
-	struct pump *pp = arg;
-
-	for (;;) {
-		pthread_mutex_lock(&pp->mu);
-		/* A cancel in the wait must not leave the mutex locked. */
-		pthread_cleanup_push(unlock, &pp->mu);
-		while (pp->c[pp->head].full && !pp->done)
-			pthread_cond_wait(&pp->cv, &pp->mu);
-		pthread_cleanup_pop(0);
-		int stop = pp->done;
-		pthread_mutex_unlock(&pp->mu);
-		if (stop)
-			return NULL;
-
-		struct chunk *c = &pp->c[pp->head];
-		ssize_t n = gz_fill(&pp->g, c->p, CHUNK_SIZE);
-
-		pthread_mutex_lock(&pp->mu);
-		c->n = n > 0 ? (size_t)n : 0;
-		c->rc = n > 0 ? 1 : (int)n;
-		c->full = 1;
-		if (n <= 0)
-			pp->done = 1;
-		pp->head = (pp->head + 1) % NCHUNK;
-		pthread_cond_broadcast(&pp->cv);
-		pthread_mutex_unlock(&pp->mu);
-		if (n <= 0)
-			return NULL;
-	}
-}
-
-/*
- * Start decompressing fd, whose first bytes (already read) are
- * head[0..n).  Returns NULL with err set when no thread can be started.
- */
-/* Set up g to decompress in->fd, whose first bytes (already read) are
+/* Set g up to decompress: its first bytes, already read, are
  * head[0..n).  A regular file is mapped rather than read: no copy. */
 static void
-gz_init(struct gz *g, struct input *in, const char *head, size_t n)
+gz_setup(struct gz *g, const char *head, size_t n)
 {
 	struct stat st;
 
-	g->fd = in->fd;
-	g->name = in->name;
-	if (fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	if (fstat(g->fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-		    in->fd, 0);
+		    g->fd, 0);
 		if (m != MAP_FAILED) {
 			madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 			g->map = m;
@@ -480,7 +461,6 @@ gz_init(struct gz *g, struct input *in, const char *head, size_t n)
 		memcpy(g->raw, head, n);
 		g->next = g->raw;
 		g->avail = n;
-		atomic_store(&g->bytes, (uint64_t)n);
 	}
 #ifdef HAVE_ISAL
 	g->isal = xmalloc(sizeof *g->isal);
@@ -492,6 +472,7 @@ gz_init(struct gz *g, struct input *in, const char *head, size_t n)
 		exit(TRAWL_EXIT_DATA);
 	}
 #endif
+	g->gzip = 1;
 }
 
 static void
@@ -506,100 +487,201 @@ gz_free(struct gz *g)
 	if (g->zinit)
 		inflateEnd(&g->z);
 #ifdef HAVE_LIBDEFLATE
-	libdeflate_free_decompressor(g->dd);
+	if (g->dd != NULL)
+		libdeflate_free_decompressor(g->dd);
 #endif
 #endif
 }
 
-/*
- * Start decompressing in->fd in a producer thread.  Returns NULL with
- * in->err set when no thread can be started.
- */
-static struct pump *
-pump_start(struct input *in, const char *head, size_t n)
-{
-	struct pump *pp = xcalloc(1, sizeof *pp);
+/* --- the producer thread -------------------------------------------- */
 
-	gz_init(&pp->g, in, head, n);
-	for (int i = 0; i < NCHUNK; i++)
-		pp->c[i].p = xmalloc(CHUNK_SIZE);
-	pthread_mutex_init(&pp->mu, NULL);
-	pthread_cond_init(&pp->cv, NULL);
-	int e = pthread_create(&pp->th, NULL, pump_run, pp);
-	if (e != 0) {
-		seterr(in->err, sizeof in->err, in->name, strerror(e));
-		pthread_mutex_destroy(&pp->mu);
-		pthread_cond_destroy(&pp->cv);
-		for (int i = 0; i < NCHUNK; i++)
-			free(pp->c[i].p);
-		gz_free(&pp->g);
-		free(pp);
+/* Wait for the chunk at the producer's index to be free; NULL when told
+ * to stop. */
+static struct chunk *
+pump_free_chunk(struct pump *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	while (pp->c[pp->head].full && !pp->done)
+		pthread_cond_wait(&pp->cv, &pp->mu);
+	int stop = pp->done;
+	pthread_mutex_unlock(&pp->mu);
+	return stop ? NULL : &pp->c[pp->head];
+}
+
+static void
+pump_publish(struct pump *pp, struct chunk *c, ssize_t n)
+{
+	pthread_mutex_lock(&pp->mu);
+	c->n = n > 0 ? (size_t)n : 0;
+	c->rc = n > 0 ? 1 : (int)n;
+	c->full = 1;
+	if (n <= 0)
+		pp->done = 1;
+	pp->head = (pp->head + 1) % NCHUNK;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* Read plain bytes into c's data area: as gz_fill. */
+static ssize_t
+plain_fill(struct gz *g, char *dst, size_t room)
+{
+	ssize_t r = gz_read(g, dst, room);
+
+	if (r < 0)
+		seterr(g->err, sizeof g->err, g->name, strerror(errno));
+	else
+		atomic_fetch_add(&g->bytes, (uint64_t)r);
+	return r;
+}
+
+static void *
+pump_run(void *arg)
+{
+	struct pump *pp = arg;
+	struct gz *g = &pp->g;
+	struct chunk *c = pump_free_chunk(pp);
+	char *data;
+	ssize_t n = 0, r;
+
+	if (c == NULL)
+		return NULL;
+	data = c->p + HEADROOM;
+	/* Sniff: a pipe may deliver one byte at a time, so wait for two
+	 * (or the end) before deciding whether this is gzip. */
+	do {
+		r = plain_fill(g, data + n, CHUNK_SIZE - (size_t)n);
+		if (r > 0)
+			n += r;
+	} while (r > 0 && n < 2);
+	if (r < 0) {
+		pump_publish(pp, c, -1);
 		return NULL;
 	}
-	return pp;
+	if (n >= 2 && (unsigned char)data[0] == 0x1f &&
+	    (unsigned char)data[1] == 0x8b) {
+		gz_setup(g, data, (size_t)n);
+		n = 0;
+	}
+	for (;;) {
+		if (n == 0)
+			n = g->gzip ? gz_fill(g, data, CHUNK_SIZE) :
+			    plain_fill(g, data, CHUNK_SIZE);
+		pump_publish(pp, c, n);
+		if (n <= 0 || (c = pump_free_chunk(pp)) == NULL)
+			return NULL;
+		data = c->p + HEADROOM;
+		n = 0;
+	}
 }
 
-/* Take the next chunk into dst (room >= CHUNK_SIZE): as gz_fill. */
-static ssize_t
-pump_take(struct input *in, char *dst)
+/* Take the next chunk the producer published (in order). */
+static struct chunk *
+pump_take(struct pump *pp)
 {
-	struct pump *pp = in->pump;
-	struct chunk *c = &pp->c[pp->tail];
+	struct chunk *c = &pp->c[pp->take];
 
 	pthread_mutex_lock(&pp->mu);
 	while (!c->full)
 		pthread_cond_wait(&pp->cv, &pp->mu);
 	pthread_mutex_unlock(&pp->mu);
+	pp->take = (pp->take + 1) % NCHUNK;
+	return c;
+}
 
-	ssize_t r = c->rc > 0 ? (ssize_t)c->n : c->rc;
-	if (c->rc > 0)
-		memcpy(dst, c->p, c->n);
-	else if (c->rc < 0)
-		snprintf(in->err, sizeof in->err, "%s", pp->g.err);
-
+/* Give the oldest taken chunk back to the producer. */
+static void
+pump_release(struct pump *pp, struct chunk *c)
+{
 	pthread_mutex_lock(&pp->mu);
 	c->full = 0;
-	pp->tail = (pp->tail + 1) % NCHUNK;
 	pthread_cond_broadcast(&pp->cv);
 	pthread_mutex_unlock(&pp->mu);
-	return r;
+}
+
+static void
+pump_free(struct input *in)
+{
+	struct pump *pp = in->pump;
+
+	pthread_mutex_destroy(&pp->mu);
+	pthread_cond_destroy(&pp->cv);
+	for (int i = 0; i < NCHUNK; i++)
+		free(pp->c[i].p);
+	if (pp->wake[0] >= 0) {
+		close(pp->wake[0]);
+		close(pp->wake[1]);
+	}
+	gz_free(&pp->g);
+	free(pp);
+	in->pump = NULL;
+}
+
+/* Start reading in->fd in a producer thread; -1 with in->err set when no
+ * thread can be started. */
+static int
+pump_start(struct input *in)
+{
+	struct pump *pp = xcalloc(1, sizeof *pp);
+	struct stat st;
+
+	pp->g.fd = in->fd;
+	pp->g.name = in->name;
+	pp->g.wakefd = -1;
+	pp->wake[0] = pp->wake[1] = -1;
+	if (fstat(in->fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode))) {
+		if (pipe(pp->wake) != 0) {
+			seterr(in->err, sizeof in->err, in->name, strerror(errno));
+			free(pp);
+			return -1;
+		}
+		fcntl(pp->wake[0], F_SETFD, FD_CLOEXEC);
+		fcntl(pp->wake[1], F_SETFD, FD_CLOEXEC);
+		pp->g.wakefd = pp->wake[0];
+	}
+	for (int i = 0; i < NCHUNK; i++)
+		pp->c[i].p = xmalloc(HEADROOM + CHUNK_SIZE + 1);
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->cv, NULL);
+	int e = pthread_create(&pp->th, NULL, pump_run, pp);
+	if (e != 0) {
+		seterr(in->err, sizeof in->err, in->name, strerror(e));
+		in->pump = pp;
+		pump_free(in);
+		return -1;
+	}
+	in->pump = pp;
+	return 0;
 }
 
 static void
 pump_stop(struct input *in)
 {
 	struct pump *pp = in->pump;
-	struct gz *g = &pp->g;
 
-	/*
-	 * Ask the producer to stop; it may be blocked reading a pipe that
-	 * never ends, so cancel it too (read is a cancellation point, and
-	 * the producer holds no lock there).
-	 */
+	/* Ask the producer to end: it may wait for a free chunk, or for
+	 * input on a pipe that never ends. */
 	pthread_mutex_lock(&pp->mu);
 	int finished = pp->done;
 	pp->done = 1;
 	pthread_cond_broadcast(&pp->cv);
 	pthread_mutex_unlock(&pp->mu);
-	if (!finished && g->map == NULL)
-		pthread_cancel(pp->th);
+	if (!finished && pp->wake[1] >= 0)
+		(void)write(pp->wake[1], "", 1);
 	pthread_join(pp->th, NULL);
-
-	in->bytes += atomic_load(&g->bytes);
-	pthread_mutex_destroy(&pp->mu);
-	pthread_cond_destroy(&pp->cv);
-	for (int i = 0; i < NCHUNK; i++)
-		free(pp->c[i].p);
-	gz_free(g);
-	free(pp);
-	in->pump = NULL;
+	in->bytes += atomic_load(&pp->g.bytes);
+	pump_free(in);
 }
 
-/* --- files --------------------------------------------------------- */
+/* --- lines ---------------------------------------------------------- */
 
 static void
 close_file(struct input *in)
 {
+	if (in->cur != NULL)
+		pump_release(in->pump, in->cur);
+	in->cur = NULL;
 	if (in->pump != NULL)
 		pump_stop(in);
 	if (in->fd > 0 || (in->fd == 0 && strcmp(in->name, "-") != 0))
@@ -608,64 +690,8 @@ close_file(struct input *in)
 	in->pos = in->end = in->scan = 0;
 }
 
-/* Room for at least want more bytes after end, moving the unfinished
- * line to the front first and doubling the window when that is not
- * enough. */
-static void
-make_room(struct input *in, size_t want)
-{
-	if (in->pos > 0) {
-		size_t tail = in->end - in->pos;
-		if (tail > 0)
-			memmove(in->w, in->w + in->pos, tail);
-		in->end = tail;
-		in->scan -= in->pos;
-		in->pos = 0;
-	}
-	if (in->cap - in->end >= want)
-		return;
-	size_t cap = in->cap ? in->cap : WINDOW_INIT;
-	while (cap - in->end < want) {
-		if (cap > SIZE_MAX / 2 - 1)
-			cap = SIZE_MAX - 1;	/* xrealloc fails: out of memory */
-		else
-			cap *= 2;
-	}
-	in->w = xrealloc(in->w, cap + 1);
-	in->cap = cap;
-}
-
-/* Fill the window from the current file; sets eof (and failed) at the
- * end. */
-static void
-fill(struct input *in)
-{
-	ssize_t r;
-
-	make_room(in, in->pump != NULL ? CHUNK_SIZE : READ_SIZE);
-	if (in->pump != NULL) {
-		r = pump_take(in, in->w + in->end);
-	} else {
-		size_t room = in->cap - in->end;
-		r = read_retry(in->fd, in->w + in->end, room);
-		if (r < 0)
-			seterr(in->err, sizeof in->err, in->name, strerror(errno));
-		else
-			in->bytes += (uint64_t)r;
-	}
-	if (r > 0) {
-		in->end += (size_t)r;
-	} else {
-		in->eof = 1;
-		in->failed = r < 0;
-	}
-}
-
-/*
- * Open the next operand and sniff its first bytes for the gzip magic.
- * Returns 1 when a file is open, 0 when there are none left, -1 when
- * this one could not be opened (err set).
- */
+/* Open the next operand and start its producer: 1, 0 when there are no
+ * more, -1 when it cannot be opened (err set). */
 static int
 open_next(struct input *in)
 {
@@ -674,6 +700,7 @@ open_next(struct input *in)
 	in->name = in->paths[in->next++];
 	in->lineno = 0;
 	in->eof = in->failed = 0;
+	in->cur = NULL;
 	in->pos = in->end = in->scan = 0;
 	if (strcmp(in->name, "-") == 0) {
 		in->fd = 0;
@@ -685,34 +712,18 @@ open_next(struct input *in)
 		}
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
-	/* A pipe may deliver one byte at a time: wait for two or the end. */
-	while (in->end < 2 && !in->eof)
-		fill(in);
-	if (in->failed) {
+	if (pump_start(in) < 0) {
 		close_file(in);
 		return -1;
-	}
-	if (in->end >= 2 && (unsigned char)in->w[0] == 0x1f &&
-	    (unsigned char)in->w[1] == 0x8b) {
-		/* The sniffed bytes are compressed input, not lines. */
-		in->bytes -= in->end;
-		in->pump = pump_start(in, in->w, in->end);
-		in->end = 0;
-		in->eof = 0;
-		if (in->pump == NULL) {
-			close_file(in);
-			return -1;
-		}
 	}
 	return 1;
 }
 
-/* Finish the line w[start..start+len) (w[start+len] is writable). */
+/* Finish the line s[0..len) (s[len] is writable): 1 when it is a record
+ * (filled into ln), 0 when it is blank. */
 static int
-cut(struct input *in, struct line *ln, size_t start, size_t len)
+cut(struct input *in, struct line *ln, char *s, size_t len)
 {
-	char *s = in->w + start;
-
 	in->lineno++;
 	if (len > 0 && s[len - 1] == '\r')
 		len--;
@@ -733,6 +744,72 @@ cut(struct input *in, struct line *ln, size_t start, size_t len)
 	return 1;
 }
 
+/* The producer's end (or error): note it and let go of its chunk. */
+static void
+at_end(struct input *in, struct chunk *c)
+{
+	in->eof = 1;
+	in->failed = c->rc < 0;
+	if (in->failed)
+		snprintf(in->err, sizeof in->err, "%s", in->pump->g.err);
+	pump_release(in->pump, c);
+}
+
+/*
+ * Move on to the next chunk, keeping the unfinished line of the current
+ * one.  A tail that fits the headroom is copied in front of the new data;
+ * a longer one is a long line, assembled in in->longl until its newline
+ * (or the end): then 1 is returned with the line in in->longl.
+ */
+static int
+advance(struct input *in)
+{
+	struct pump *pp = in->pump;
+	size_t tail = in->cur != NULL ? in->end - in->pos : 0;
+	struct chunk *c = pump_take(pp);
+
+	if (c->rc <= 0) {
+		at_end(in, c);
+		return 0;
+	}
+	if (tail <= HEADROOM) {
+		char *data = c->p + HEADROOM;
+		if (tail > 0)
+			memcpy(data - tail, in->cur->p + in->pos, tail);
+		if (in->cur != NULL)
+			pump_release(pp, in->cur);
+		in->cur = c;
+		in->pos = HEADROOM - tail;
+		in->scan = HEADROOM;
+		in->end = HEADROOM + c->n;
+		return 0;
+	}
+
+	buf_reset(&in->longl);
+	buf_add(&in->longl, in->cur->p + in->pos, tail);
+	pump_release(pp, in->cur);
+	in->cur = NULL;
+	for (;;) {
+		char *data = c->p + HEADROOM;
+		char *nl = memchr(data, '\n', c->n);
+		if (nl != NULL) {
+			buf_add(&in->longl, data, (size_t)(nl - data));
+			in->cur = c;
+			in->pos = in->scan = HEADROOM + (size_t)(nl - data) + 1;
+			in->end = HEADROOM + c->n;
+			return 1;
+		}
+		buf_add(&in->longl, data, c->n);
+		pump_release(pp, c);
+		c = pump_take(pp);
+		if (c->rc <= 0) {
+			at_end(in, c);
+			/* An unfinished line before an error is not a line. */
+			return !in->failed;
+		}
+	}
+}
+
 int
 in_next(struct input *in, struct line *ln)
 {
@@ -742,17 +819,22 @@ in_next(struct input *in, struct line *ln)
 			if (r <= 0)
 				return r;
 		}
-		char *nl = memchr(in->w + in->scan, '\n', in->end - in->scan);
-		if (nl != NULL) {
-			size_t start = in->pos, len = (size_t)(nl - in->w) - start;
-			in->pos = in->scan = (size_t)(nl - in->w) + 1;
-			if (cut(in, ln, start, len))
-				return 1;
-			continue;
+		if (in->cur != NULL) {
+			char *w = in->cur->p;
+			char *nl = memchr(w + in->scan, '\n', in->end - in->scan);
+			if (nl != NULL) {
+				char *s = w + in->pos;
+				in->pos = in->scan = (size_t)(nl - w) + 1;
+				if (cut(in, ln, s, (size_t)(nl - s)))
+					return 1;
+				continue;
+			}
+			in->scan = in->end;
 		}
-		in->scan = in->end;
 		if (!in->eof) {
-			fill(in);
+			if (advance(in) &&
+			    cut(in, ln, in->longl.p, in->longl.len))
+				return 1;
 			continue;
 		}
 		if (in->failed) {
@@ -760,10 +842,13 @@ in_next(struct input *in, struct line *ln)
 			close_file(in);
 			return -1;
 		}
-		if (in->pos < in->end) {
-			size_t start = in->pos, len = in->end - start;
-			in->pos = in->end;
-			if (cut(in, ln, start, len))
+		if (in->cur != NULL && in->pos < in->end) {
+			/* The last line, without its newline; the chunk has
+			 * a spare byte for the NUL. */
+			char *s = in->cur->p + in->pos;
+			size_t len = in->end - in->pos;
+			in->pos = in->scan = in->end;
+			if (cut(in, ln, s, len))
 				return 1;
 			continue;
 		}
@@ -794,6 +879,6 @@ in_close(struct input *in)
 		return;
 	if (in->fd >= 0)
 		close_file(in);
-	free(in->w);
+	buf_free(&in->longl);
 	free(in);
 }
