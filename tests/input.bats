@@ -298,3 +298,36 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 		[ "$stderr" = "t_cat: -:2: bad line" ]
 	done
 }
+
+@test "input: lines of every length across chunk boundaries, from a file, a pipe and gzip" {
+	# Short lines, lines around the 256 KB headroom, lines over 1 MB,
+	# CRLF and blank lines, and a last line without its newline.
+	awk 'BEGIN {
+		srand(7)
+		y = "y"
+		while (length(y) < 1200000)
+			y = y y
+		for (i = 0; i < 200; i++) {
+			r = rand()
+			if (r < 0.6) n = int(rand() * 200)
+			else if (r < 0.8) n = 262144 - 3 + int(rand() * 6)
+			else if (r < 0.95) n = int(rand() * 300000)
+			else n = 1048576 + int(rand() * 100000)
+			s = substr(y, 1, n)
+			if (rand() < 0.1) s = s "\r"
+			printf "%d%s\n", i, s
+			if (rand() < 0.05) printf " \t\r\n"
+		}
+		printf "last"
+	}' >in
+	awk '{ sub(/\r$/, "") } !/^[ \t\r]*$/' in >expected
+	t_cat -p in >got
+	same expected got
+	cat in | t_cat -p >got
+	same expected got
+	gzip -1 -c in >in.gz
+	t_cat -p in.gz >got
+	same expected got
+	cat in.gz | t_cat -p >got
+	same expected got
+}
