@@ -142,9 +142,9 @@ _bench_measure() {
 	rm -f "$errf"
 	warm=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 	runs=$BENCH_RUNS
-	if awk -v w="$warm" 'BEGIN { exit !(w > 10) }'; then
+	if awk -v w="$warm" 'BEGIN { exit !(w > 5) }'; then
 		runs=1
-	elif awk -v w="$warm" 'BEGIN { exit !(w > 2) }'; then
+	elif awk -v w="$warm" 'BEGIN { exit !(w > 1) }'; then
 		runs=$((runs < 3 ? runs : 3))
 	fi
 	res=$(F=$file "$BENCH_TIMER" "$runs" "$cmd") || bench_die "timer failed"
