@@ -41,6 +41,11 @@ le32(const unsigned char *p)
 #define I(x, y, z) ((y) ^ ((x) | ~(z)))
 #define STEP(f, a, b, c, d, k, s, i) \
 	((a) = (b) + rol((a) + f((b), (c), (d)) + X[(k)] + T[(i)], (s)))
+/* G as two additions: (x & z) and (y & ~z) never share a set bit, so
+ * their sum is their OR, and each can be added as soon as it is ready. */
+#define STEPG(a, b, c, d, k, s, i) \
+	((a) += X[(k)] + T[(i)] + ((c) & ~(d)), (a) += (b) & (d), \
+	    (a) = (b) + rol((a), (s)))
 
 static void
 block(uint32_t s[4], const unsigned char *p)
@@ -59,14 +64,14 @@ block(uint32_t s[4], const unsigned char *p)
 	STEP(F, a, b, c, d, 12, 7, 12); STEP(F, d, a, b, c, 13, 12, 13);
 	STEP(F, c, d, a, b, 14, 17, 14); STEP(F, b, c, d, a, 15, 22, 15);
 
-	STEP(G, a, b, c, d, 1, 5, 16);  STEP(G, d, a, b, c, 6, 9, 17);
-	STEP(G, c, d, a, b, 11, 14, 18); STEP(G, b, c, d, a, 0, 20, 19);
-	STEP(G, a, b, c, d, 5, 5, 20);  STEP(G, d, a, b, c, 10, 9, 21);
-	STEP(G, c, d, a, b, 15, 14, 22); STEP(G, b, c, d, a, 4, 20, 23);
-	STEP(G, a, b, c, d, 9, 5, 24);  STEP(G, d, a, b, c, 14, 9, 25);
-	STEP(G, c, d, a, b, 3, 14, 26); STEP(G, b, c, d, a, 8, 20, 27);
-	STEP(G, a, b, c, d, 13, 5, 28); STEP(G, d, a, b, c, 2, 9, 29);
-	STEP(G, c, d, a, b, 7, 14, 30); STEP(G, b, c, d, a, 12, 20, 31);
+	STEPG(a, b, c, d, 1, 5, 16);  STEPG(d, a, b, c, 6, 9, 17);
+	STEPG(c, d, a, b, 11, 14, 18); STEPG(b, c, d, a, 0, 20, 19);
+	STEPG(a, b, c, d, 5, 5, 20);  STEPG(d, a, b, c, 10, 9, 21);
+	STEPG(c, d, a, b, 15, 14, 22); STEPG(b, c, d, a, 4, 20, 23);
+	STEPG(a, b, c, d, 9, 5, 24);  STEPG(d, a, b, c, 14, 9, 25);
+	STEPG(c, d, a, b, 3, 14, 26); STEPG(b, c, d, a, 8, 20, 27);
+	STEPG(a, b, c, d, 13, 5, 28); STEPG(d, a, b, c, 2, 9, 29);
+	STEPG(c, d, a, b, 7, 14, 30); STEPG(b, c, d, a, 12, 20, 31);
 
 	STEP(H, a, b, c, d, 5, 4, 32);  STEP(H, d, a, b, c, 8, 11, 33);
 	STEP(H, c, d, a, b, 11, 16, 34); STEP(H, b, c, d, a, 14, 23, 35);
