@@ -1,23 +1,21 @@
 /*
  * input.c: lines from files and stdin, plain or gzip (see input.h).
  *
- * Lines are cut out of one window buffer in place: a read lands in the
- * window, memchr finds the newlines, and each newline (or trailing CR) is
- * overwritten with the NUL the caller is promised, so a line is never
- * copied.  Only the unfinished tail of the window is moved to its front
- * before the next read, and the window doubles when one line does not fit,
- * so memory is the larger of the window and about twice the longest line.
+ * A producer thread reads each file (and inflates it, for gzip) into a
+ * small ring of large chunks while the caller's thread cuts lines out of
+ * them in place: memchr finds the newlines, and each newline (or trailing
+ * CR) is overwritten with the NUL the caller is promised, so a line is
+ * never copied unless it crosses a chunk.  Reading from the page cache,
+ * inflating and the tool's own work on the lines thus overlap on two
+ * cores, and memory stays at the ring (5 MB) plus the longest line.
  *
- * gzip input is decompressed by a producer thread into a small ring of
- * chunks that the reading thread copies into the window, so inflating
- * overlaps the tool's own work on the other core.  Memory stays bounded
- * whatever the size of a member, so only streaming inflaters are used on
- * whole members: ISA-L's igzip where it is installed (about three times
- * zlib's speed), else zlib.  Without ISA-L, libdeflate (whole-member
- * only, but as fast) is tried first on each member of a mapped regular
- * file with one chunk of output room: small members (bgzip, concatenated
- * small files) go through it, and a member that does not fit costs one
- * wasted chunk before zlib streams it.
+ * A gzip member may be any size, so only streaming inflaters see whole
+ * members: ISA-L's igzip where it is installed (about three times zlib's
+ * speed), else zlib.  Without ISA-L, libdeflate (whole-member only, but
+ * as fast) is tried first on each member of a mapped regular file with
+ * one chunk of output room: small members (bgzip, concatenated small
+ * files) go through it, and a member that does not fit costs one wasted
+ * chunk before zlib streams it.
  *
  * Trailing bytes after the last gzip member are handled as gzip -d does:
  * zero padding is ignored, a byte that starts the gzip magic begins a
@@ -25,12 +23,12 @@
  * reported as trailing garbage once every line before it was returned.
  */
 #include <sys/mman.h>
-#include <poll.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -38,11 +36,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
 #ifdef HAVE_ISAL
 #include <isa-l/igzip_lib.h>
-#elif defined(HAVE_LIBDEFLATE)
+#else
+#ifdef HAVE_LIBDEFLATE
 #include <libdeflate.h>
+#endif
+#include <zlib.h>
 #endif
 
 #include "input.h"
@@ -62,7 +62,7 @@
 #define RAW_SIZE	((size_t)1 << 20)	/* compressed reads from pipes */
 #define UNMAP_STEP	((size_t)4 << 20)	/* drop mapped pages this often */
 
-/* A gzip stream being decompressed: owned by the producer thread. */
+/* What the producer reads, plain or gzip: owned by the producer thread. */
 struct gz {
 	int fd;
 	int wakefd;			/* readable when the reader stops, or -1 */
@@ -562,6 +562,16 @@ pump_run(void *arg)
 	    (unsigned char)data[1] == 0x8b) {
 		gz_setup(g, data, (size_t)n);
 		n = 0;
+	} else if (r == 0) {
+		/* All of it, already: a terminal would want a second ^D if
+		 * it were read again. */
+		if (n > 0) {
+			pump_publish(pp, c, n);
+			if ((c = pump_free_chunk(pp)) == NULL)
+				return NULL;
+		}
+		pump_publish(pp, c, 0);
+		return NULL;
 	}
 	for (;;) {
 		if (n == 0)
