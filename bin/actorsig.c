@@ -698,13 +698,23 @@ rollup(int64_t h)
 		return;
 	struct dtab *roll = dtab_new(sizeof(struct rrow));
 	int ins;
-	for (int i = 0; i < WINDOW; i++) {
+	/* Hour h first: with --active only its actors are rolled up, so the
+	 * older hours only add to rows that exist. */
+	int hi = (int)(((h / HOUR) % WINDOW + WINDOW) % WINDOW);
+	for (int j = 0; j < WINDOW; j++) {
+		int i = (hi - j + WINDOW) % WINDOW;
 		if (ring[i].v == NULL || ring[i].hour > h ||
 		    ring[i].hour < h - (WINDOW - 1) * HOUR)
 			continue;
-		for (size_t j = 0; j < ring[i].n; j++) {
-			const struct hrow *hr = &ring[i].v[j].r;
-			struct rrow *rr = dtab_put(roll, ring[i].v[j].k, &ins);
+		for (size_t m = 0; m < ring[i].n; m++) {
+			const struct hrow *hr = &ring[i].v[m].r;
+			struct rrow *rr;
+			if (active && j > 0) {
+				if ((rr = dtab_get(roll, ring[i].v[m].k)) == NULL)
+					continue;
+				ins = 0;
+			} else
+				rr = dtab_put(roll, ring[i].v[m].k, &ins);
 			if (ins) {
 				memcpy(rr->sig, hr->sig, 16);
 				rr->kind = hr->kind;
