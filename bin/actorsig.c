@@ -1013,7 +1013,8 @@ load_labels(void)
 			    (unsigned long long)ln.lineno);
 		labels_level = lv;
 		seen = 1;
-		if (ts_from_jval(h, unit, &ns, &why) == -1)
+		/* actorsig -m --epoch writes seconds whatever -u says. */
+		if (ts_from_jval(h, TS_S, &ns, &why) == -1)
 			cli_fatal("%s:%llu: hour: %s", ln.file,
 			    (unsigned long long)ln.lineno, why);
 		if (!(l->len == 11 && memcmp(l->text, "\"automated\"", 11) == 0))

@@ -634,6 +634,10 @@ export -f brief
 	actorsig -m --epoch "$BATS_TEST_TMPDIR/in" | gzip >"$BATS_TEST_TMPDIR/labels.gz"
 	run -0 bash -c 'actorsig -a "$0" -d automated "$1" | wc -l' "$BATS_TEST_TMPDIR/labels.gz" "$BATS_TEST_TMPDIR/in"
 	assert_output 4
+	# Records timed in milliseconds (-u ms) join labels in epoch seconds.
+	jq -c '.dt |= (fromdateiso8601 * 1000)' "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/in.ms"
+	run -0 bash -c 'actorsig -u ms -a "$0" -d automated "$1" | wc -l' "$BATS_TEST_TMPDIR/labels.gz" "$BATS_TEST_TMPDIR/in.ms"
+	assert_output 4
 }
 
 @test "actorsig: --apply at the domain level joins on actor_signature" {
