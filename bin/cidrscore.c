@@ -95,7 +95,7 @@ static int fip = -1, fscope = -1, fscore = -1;
 
 static struct iptable *table;
 static size_t nrows;
-static uint64_t *rowattr;	/* per row: where its attribute text starts in arena */
+static uint64_t *rowattr;	/* per row: where its attribute text starts in arena (shared) */
 static uint32_t *rowattrlen;
 static struct ip *rowlo, *rowhi;	/* aggregate modes only */
 static int *rowbits;
@@ -364,12 +364,14 @@ static void
 load_tables(void)
 {
 	struct fieldset *tfs = NULL;
+	struct dtab *interned;	/* attribute text digest -> offset in arena */
 	size_t cap = 0;
 	char err[1024];
 
 	if (mode == M_MERGE || mode == M_PREFIX)
 		return;
 	table = ipt_new();
+	interned = dtab_new(sizeof(uint64_t));
 	if (scopeexpr) {
 		scopes = dtab_new(sizeof(uint32_t));
 		tfs = fs_new();
@@ -400,9 +402,20 @@ load_tables(void)
 			if (row.attrslen > UINT32_MAX)
 				cli_fatal("%s:%llu: row too long", tables[t],
 				    (unsigned long long)row.line);
-			rowattr[nrows] = arena.len;
+			/*
+			 * Rows share attribute texts (412k ASN rows name 84k
+			 * ASNs): keeping each text once makes the arena a
+			 * quarter of the size, and annotating, which copies a
+			 * random row's text per record, misses the cache less.
+			 */
+			int ins;
+			uint64_t *off = dtab_put(interned, digest128(row.attrs, row.attrslen), &ins);
+			if (ins) {
+				*off = arena.len;
+				buf_add(&arena, row.attrs, row.attrslen);
+			}
+			rowattr[nrows] = *off;
 			rowattrlen[nrows] = (uint32_t)row.attrslen;
-			buf_add(&arena, row.attrs, row.attrslen);
 			if (mode == M_TABLE) {
 				rowlo[nrows] = row.lo;
 				rowhi[nrows] = row.hi;
@@ -416,6 +429,7 @@ load_tables(void)
 		iptr_close(r);
 	}
 	fs_free(tfs);
+	dtab_free(interned);
 	ipt_build(table, mode == M_TABLE || allflag ? IPT_ALL : 0);
 	if (mode == M_TABLE) {
 		naggs = aggcap = nrows;
