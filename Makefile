@@ -93,7 +93,8 @@ gen-programs: $(GENPROGS) $(O)/tests/genwebreq
 -include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d)
 
 BATS = bats
-check: all $(TESTPROGS) lint
+# tests/shards.bats runs the data generators of bench/ and examples/gen/.
+check: all $(TESTPROGS) $(BENCHPROGS) $(GENPROGS) lint
 	@scripts/deps check
 	TRAWL_BIN=$(abspath $(BINDIR)) TRAWL_TESTBIN=$(abspath $(O)/tests) $(BATS) tests
 	$(MAKE) check-san
@@ -106,7 +107,7 @@ check-san:
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BATS) tests
 
-$(O)/tests-built: $(TESTPROGS)
+$(O)/tests-built: $(TESTPROGS) $(BENCHPROGS) $(GENPROGS)
 	@touch $@
 
 lint:
