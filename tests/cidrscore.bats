@@ -337,6 +337,18 @@ table() {
 	[ "$(printf '%s\n' "$stderr" | jq .table_rows)" = 6 ]
 }
 
+@test "cidrscore: an IPv4-only MaxMind DB, as aggregate rows with their networks" {
+	# tiny4.mmdb (mkmmdb.py 4): the four IPv4 networks of tiny.mmdb
+	printf '{"ip":"%s","s":2}\n' 1.0.0.5 203.0.113.127 203.0.113.128 2001:db8::1 >"$BATS_TEST_TMPDIR/in"
+	run -0 cidrscore -t "$F/tiny4.mmdb" -s .s -m "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"cidr":"1.0.0.0/24","country_code":"AU","count":1,"sum":2,"min":2,"mean":2,"max":2}
+	{"cidr":"1.0.4.0/22","country_code":"AU","asn":38803,"count":0,"sum":0,"min":null,"mean":null,"max":null}
+	{"cidr":"8.8.8.0/24","country_code":"US","org":"Google LLC","anycast":true,"tags":["dns","public"],"weight":0.5,"count":0,"sum":0,"min":null,"mean":null,"max":null}
+	{"cidr":"203.0.113.0/25","country_code":"ZZ","org":"Doc \"Net\" é","count":1,"sum":2,"min":2,"mean":2,"max":2}
+	EOF
+}
+
 # ---- aggregates: the notebook in miniature ----
 # feedback.ndjson: coloradocyclist.com 198.2.128.0/20 (.128.0-.143.255) and
 # 198.2.182.0/24; acr.org 103.28.42.112 and 167.89.4.19/24; uhg.com
