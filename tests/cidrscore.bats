@@ -126,16 +126,17 @@ table() {
 	EOF
 }
 
-@test "cidrscore: IPv4-mapped, uncompressed and upper-case IPv6 spellings match the same rows" {
+@test "cidrscore: IPv4-mapped, uncompressed, upper-case and escaped spellings match the same rows" {
 	# asn-ipv4.csv:68 198.2.128.0-198.2.191.255 MailChimp; asn-ipv6.csv:48 2606:4700:4700::/48
 	printf '{"ip":"%s"}\n' '::FFFF:198.2.138.130' '0:0:0:0:0:ffff:c602:8a82' \
-	    '2606:4700:4700:0:0:0:0:1111' '2606:4700:4700::1111' >"$BATS_TEST_TMPDIR/in"
+	    '2606:4700:4700:0:0:0:0:1111' '2606:4700:4700::1111' '\u0031.1.1.1' >"$BATS_TEST_TMPDIR/in"
 	run -0 cidrscore -t "$IP/asn-ipv4.csv" -t "$IP/asn-ipv6.csv" "$BATS_TEST_TMPDIR/in"
 	expect <<-'EOF'
 	{"ip":"::FFFF:198.2.138.130","asn":14782,"org":"MailChimp"}
 	{"ip":"0:0:0:0:0:ffff:c602:8a82","asn":14782,"org":"MailChimp"}
 	{"ip":"2606:4700:4700:0:0:0:0:1111","asn":13335,"org":"Cloudflare, Inc."}
 	{"ip":"2606:4700:4700::1111","asn":13335,"org":"Cloudflare, Inc."}
+	{"ip":"\u0031.1.1.1","asn":13335,"org":"Cloudflare, Inc."}
 	EOF
 }
 
