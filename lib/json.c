@@ -14,6 +14,16 @@
  * data without a word: a NUL byte ends a number token early ("1\0x" reads
  * as 1, "\0" as 0), and strtod skips a leading form feed or vertical tab
  * inside a token.  Both are errors here.
+ *
+ * Speed.  The scanner reads one token after another, skipping string
+ * bodies 16 bytes at a time.  Telemetry has a token every 4 bytes or so
+ * and the walk costs about 12 cycles a token on real pings (branch
+ * misses: 2.6 on perfectly regular input), about 1 GB/s.  Two-stage
+ * designs after simdjson (SSE2 masks of 64-byte blocks, then a walk over
+ * the set bits, or bit-parallel grammar rules with a walk over brackets
+ * only) were measured and gave no gain on real pings with SSE2 alone:
+ * the classification costs 0.6-0.9 cycles a byte and the walk stays
+ * bound by mispredicted branches (figures in the commit adding this).
  */
 #define _GNU_SOURCE	/* strtod_l, newlocale, uselocale */
 #include <float.h>
