@@ -736,8 +736,11 @@ mmdb_attrs(struct ipt_reader *r, MMDB_entry_s *entry, struct span *out)
 		*out = *sp;
 		return 0;
 	}
-	if (MMDB_get_entry_data_list(entry, &list) != MMDB_SUCCESS)
+	if (MMDB_get_entry_data_list(entry, &list) != MMDB_SUCCESS) {
+		/* libmaxminddb hands back the partial list on a damaged record. */
+		MMDB_free_entry_data_list(list);
 		return -1;
+	}
 	buf_reset(&r->tmp);
 	e = list;
 	int st = put_mmdb(&r->tmp, &e);
