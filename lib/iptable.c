@@ -61,8 +61,11 @@ struct ipt_reader {
 	struct dtab *cache;	/* data offset -> span in arena */
 	struct buf arena;
 	uint64_t networks;
-	int extra_v4;		/* the last leaf also covered all of IPv4 */
-	struct span extra;	/* its attributes */
+	/* Rows still to return from the last leaf, which can stand for up to
+	 * three (see next_mmdb), with its attributes. */
+	struct { struct ip lo, hi; int bits; } pend[3];
+	int npend;
+	struct span pendattrs;
 };
 
 static int rfail(struct ipt_reader *r, char *err, size_t errlen, const char *fmt, ...)
@@ -761,19 +764,26 @@ mmdb_attrs(struct ipt_reader *r, MMDB_entry_s *entry, struct span *out)
 }
 
 static void
-mmdb_row(struct ipt_reader *r, struct ipt_row *row, struct ip net, unsigned bits,
+mmdb_row(struct ipt_reader *r, struct ipt_row *row, struct ip lo, struct ip hi, int bits,
     struct span sp)
 {
-	row->lo = net;
-	row->hi = ip_last(net, bits);
-	row->bits = (int)bits;
+	row->lo = lo;
+	row->hi = hi;
+	row->bits = bits;
 	row->attrs = r->arena.p + sp.off;
 	row->attrslen = sp.len;
 	row->line = ++r->networks;
 	if (r->flags & IPTR_OBJ) {
 		buf_reset(&r->obj);
-		buf_adds(&r->obj, "{\"cidr\":\"");
-		ip_put_prefix(&r->obj, net, bits);
+		if (bits >= 0) {
+			buf_adds(&r->obj, "{\"cidr\":\"");
+			ip_put_prefix(&r->obj, lo, (unsigned)bits);
+		} else {
+			buf_adds(&r->obj, "{\"start\":\"");
+			ip_put(&r->obj, lo);
+			buf_adds(&r->obj, "\",\"end\":\"");
+			ip_put(&r->obj, hi);
+		}
 		buf_addc(&r->obj, '"');
 		if (sp.len > 0)
 			buf_addc(&r->obj, ',');
@@ -794,9 +804,10 @@ next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 	static const struct ip sixtofour = { UINT64_C(0x2002) << 48, 0 };
 	struct span sp;
 
-	if (r->extra_v4) {
-		r->extra_v4 = 0;
-		mmdb_row(r, row, ip_from_v4(0), IP_V4_BITS, r->extra);
+	if (r->npend > 0) {
+		r->npend--;
+		mmdb_row(r, row, r->pend[r->npend].lo, r->pend[r->npend].hi,
+		    r->pend[r->npend].bits, r->pendattrs);
 		return 1;
 	}
 	while (r->nstack > 0) {
@@ -833,16 +844,41 @@ next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 		case MMDB_RECORD_TYPE_DATA:
 			if (mmdb_attrs(r, &m.entry, &sp) < 0)
 				goto damaged;
-			if (r->mmdb.metadata.ip_version != 4 && m.prefix.hi == 0 &&
-			    (m.prefix.lo >> 32) == 0 && m.depth >= IP_V4_BITS) {
-				/* ::a.b.c.d is where an IPv6 tree keeps IPv4. */
-				m.prefix.lo |= UINT64_C(0xffff00000000);
-			} else if (r->mmdb.metadata.ip_version != 4 && m.depth < IP_V4_BITS &&
-			    m.prefix.hi == 0 && m.prefix.lo == 0) {
-				r->extra_v4 = 1;
-				r->extra = sp;
+			if (r->mmdb.metadata.ip_version == 4 || m.depth >= IP_V4_BITS ||
+			    m.prefix.hi != 0 || m.prefix.lo != 0) {
+				if (r->mmdb.metadata.ip_version != 4 && m.prefix.hi == 0 &&
+				    (m.prefix.lo >> 32) == 0 && m.depth >= IP_V4_BITS)
+					/* ::a.b.c.d is where an IPv6 tree keeps IPv4. */
+					m.prefix.lo |= UINT64_C(0xffff00000000);
+				mmdb_row(r, row, m.prefix, ip_last(m.prefix, m.depth), m.depth, sp);
+				return 1;
 			}
-			mmdb_row(r, row, m.prefix, m.depth, sp);
+			/*
+			 * A leaf ::/N shorter than /96 holds ::/96, so all of
+			 * IPv4; from /80 down it also spans ::ffff:0:0/96, the
+			 * IPv4-mapped block, which is IPv4 here: its IPv6 row is
+			 * cut around that block so that no range mixes families.
+			 */
+			struct ip last = ip_last(m.prefix, m.depth);
+			static const struct ip below = { 0, UINT64_C(0xfffeffffffff) };
+			static const struct ip above = { 0, UINT64_C(0x1000000000000) };
+			r->pendattrs = sp;
+			r->npend = 0;
+			if (ip_cmp(last, mapped) < 0) {
+				mmdb_row(r, row, m.prefix, last, m.depth, sp);
+			} else {
+				mmdb_row(r, row, m.prefix, below, -1, sp);
+				if (ip_cmp(last, above) >= 0) {
+					r->pend[r->npend].lo = above;
+					r->pend[r->npend].hi = last;
+					r->pend[r->npend].bits = -1;
+					r->npend++;
+				}
+			}
+			r->pend[r->npend].lo = ip_from_v4(0);
+			r->pend[r->npend].hi = ip_last(ip_from_v4(0), IP_V4_BITS);
+			r->pend[r->npend].bits = IP_V4_BITS;
+			r->npend++;
 			return 1;
 		default:
 			goto damaged;

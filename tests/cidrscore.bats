@@ -350,6 +350,20 @@ table() {
 	EOF
 }
 
+@test "cidrscore: a MaxMind DB network spanning IPv4 is cut so that no range mixes families" {
+	# wide.mmdb (mkmmdb.py wide): ::/1 "low", 8000::/1 "high".  ::/1 holds
+	# ::/96 (all of IPv4 in an IPv6 tree) and the IPv4-mapped block.
+	printf '{"ip":"%s","s":1}\n' 1.2.3.4 ::1 ::ffff:1.2.3.4 ::1:0:0:1 2001:db8::1 9000::1 \
+	    >"$BATS_TEST_TMPDIR/in"
+	run -0 cidrscore -t "$F/wide.mmdb" -s .s "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"start":"::","end":"::fffe:ffff:ffff","half":"low","count":1,"sum":1,"min":1,"mean":1,"max":1}
+	{"cidr":"0.0.0.0/0","half":"low","count":2,"sum":2,"min":1,"mean":1,"max":1}
+	{"start":"::1:0:0:0","end":"7fff:ffff:ffff:ffff:ffff:ffff:ffff:ffff","half":"low","count":2,"sum":2,"min":1,"mean":1,"max":1}
+	{"cidr":"8000::/1","half":"high","count":1,"sum":1,"min":1,"mean":1,"max":1}
+	EOF
+}
+
 # ---- aggregates: the notebook in miniature ----
 # feedback.ndjson: coloradocyclist.com 198.2.128.0/20 (.128.0-.143.255) and
 # 198.2.182.0/24; acr.org 103.28.42.112 and 167.89.4.19/24; uhg.com
