@@ -341,6 +341,19 @@ export -f brief
 	["automated"]
 	["user"]
 	EOF
+	# Without --apply, --drop removes what the records already are (or
+	# what the spider test derives), and counts it.
+	run -0 --separate-stderr bash -c 'actorsig --stats -d automated -d spider | jq -c "[.user_agent, .agent_type]"' <<-EOF
+	{"user_agent":"curl/8"}
+	{"user_agent":"Mozilla/5.0 (X11; Linux x86_64)"}
+	{"user_agent":"Mozilla/5.0","agent_type":"automated"}
+	{"user_agent":"curl/8","agent_type":"user"}
+	EOF
+	expect <<-EOF
+	["Mozilla/5.0 (X11; Linux x86_64)","user"]
+	["curl/8","user"]
+	EOF
+	[[ $stderr == *'"written":2,'*'"dropped":2,'* ]]
 }
 
 # ---- page titles ----
