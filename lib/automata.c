@@ -292,7 +292,7 @@ am_signatures(struct str ip, struct str ua, struct str al,
 	int hostpos = k;
 	pre_bytes = ip.n + ualen + (size_t)half + al.n;
 	pre_units = units(ip.p, ip.n) + units(ua.p, ualen) + (size_t)half + units(al.p, al.n);
-	k++;			/* the host goes here */
+	pa[k++] = (struct piece){ NULL, 0 };	/* the host goes here */
 	if (sfx_half)
 		pa[k++] = (struct piece){ "?", 1 };
 	pa[k++] = (struct piece){ sfx.p, sfx.n };
