@@ -682,6 +682,20 @@ jv_type(jv v)
 	}
 }
 
+/*
+ * jq 1.6 writes the parts of a value nested deeper than 256 levels as
+ * "<stripped: exceeds max depth>", which is not JSON: such a value cannot
+ * be handed on.  A string holding those words is still fine.
+ */
+static int
+too_deep(const char *text)
+{
+	const char *m = strstr(text, "<stripped: exceeds max depth>");
+	const char *msg;
+	size_t where;
+	return m != NULL && json_validate(text, strlen(text), &msg, &where) != 0;
+}
+
 /* Run field f on the parsed input; 0, or -1 with fs->err set. */
 static int
 eval_jq(struct fieldset *fs, struct field *f, jv input)
@@ -694,6 +708,16 @@ eval_jq(struct fieldset *fs, struct field *f, jv input)
 	while (jv_is_valid(r = jq_next(f->jq))) {
 		struct jval v;
 		jv d = jv_dump_string(jv_copy(r), 0);
+		if (too_deep(jv_string_value(d))) {
+			jv_free(d);
+			jv_free(r);
+			buf_reset(&fs->err);
+			buf_adds(&fs->err, "a value nests deeper than jq can write "
+			    "(256 levels)");
+			rc = -1;
+			r = jv_invalid();
+			break;
+		}
 		v.type = jv_type(r);
 		v.num = v.type == J_NUMBER ? jv_number_value(r) : 0;
 		/* Offsets for now: text may move as it grows. */

@@ -426,6 +426,42 @@ json_skip(const char *p, size_t n)
 	return s ? (size_t)(s - p) : 0;
 }
 
+/*
+ * The end of the value at p, known to be valid JSON, without the nesting
+ * limit: values that libjq computed may nest deeper than its own parser
+ * accepts, and canonical forms and comparisons must still work on them.
+ */
+static const char *
+skip_valid(const char *p, const char *end)
+{
+	struct jscan_err e;
+	int esc;
+	size_t depth = 0;
+
+	if (*p == '"')
+		return jscan_string(p + 1, end, &esc, &e);
+	if (*p != '{' && *p != '[') {
+		while (p < end && !delim[(unsigned char)*p])
+			p++;
+		return p;
+	}
+	for (;;) {
+		switch (*p) {
+		case '"':
+			p = jscan_string(p + 1, end, &esc, &e);
+			continue;
+		case '{': case '[':
+			depth++;
+			break;
+		case '}': case ']':
+			if (--depth == 0)
+				return p + 1;
+			break;
+		}
+		p++;
+	}
+}
+
 /* ----- strings ----- */
 
 /* jq's UTF-8 tables (jv_unicode.c): sequence length by first byte, with
@@ -927,7 +963,7 @@ members_get(struct members *ms, const char *p, const char *end)
 		m->idx = ms->n++;
 		p = jscan_ws(jscan_ws(p, end) + 1, end);	/* past ':' */
 		m->v = p;
-		p = jscan_value(p, end, 0, &e);
+		p = skip_valid(p, end);
 		m->vlen = (size_t)(p - m->v);
 		p = jscan_ws(p, end);
 		if (*p == '}')
@@ -974,7 +1010,7 @@ canon(struct buf *out, const char *p, const char *end)
 		p = jscan_ws(p + 1, end);
 		if (*p != ']') {
 			for (;;) {
-				const char *q = jscan_value(p, end, 0, &e);
+				const char *q = skip_valid(p, end);
 				canon(out, p, q);
 				p = jscan_ws(q, end);
 				if (*p == ']')
@@ -1112,8 +1148,8 @@ cmp(const char *a, const char *aend, const char *b, const char *bend)
 			int adone = *a == ']', bdone = *b == ']';
 			if (adone || bdone)
 				return bdone - adone;
-			const char *na = jscan_value(a, aend, 0, &e);
-			const char *nb = jscan_value(b, bend, 0, &e);
+			const char *na = skip_valid(a, aend);
+			const char *nb = skip_valid(b, bend);
 			int r = cmp(a, na, b, nb);
 			if (r)
 				return r;

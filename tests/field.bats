@@ -350,3 +350,14 @@ null
 	TRAWL_NO_FASTPATH=1 run -0 t_field -f '.a[]?' .b '.c?' '.a[0]?' .a <in
 	[ "$output" = "$want" ]
 }
+
+@test "field: a libjq value nested deeper than jq can write is an error, not invalid JSON" {
+	echo '{"a":1}' >in
+	run -0 t_field 'reduce range(300) as $i (0; [.])' <in
+	[ "$output" = "1 error a value nests deeper than jq can write (256 levels)" ]
+	# Up to jq's limit the value is written and compared as usual.
+	run -0 t_field 'reduce range(250) as $i (0; [.]) | flatten' '"<stripped: exceeds max depth>"' <in
+	[ "$output" = $'1 0 array [0]\n1 1 string "<stripped: exceeds max depth>"' ]
+	python3 -c 'print("[" * 256 + "]" * 256); print("{\"a\":" * 128 + "1" + "}" * 128)' >deep
+	differ deep . '.[0]' .a
+}
