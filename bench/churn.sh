@@ -85,7 +85,7 @@ churn_rows_sessionize() {
 }
 
 churn_section() {
-	local s m f small quarter iso ivf
+	local s m f quarter iso ivf
 	f=$(churn_data sightings -n "$churn_events" -S "$BENCH_SEED")
 	quarter=$(churn_data sightings -n "$((churn_events / 4))" -S "$BENCH_SEED")
 	churn_small=$(churn_data sightings -n "$churn_sample" -S "$BENCH_SEED")
