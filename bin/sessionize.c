@@ -1376,7 +1376,8 @@ load_state(void)
 		if (!r.bad && (c != dn || memcmp(av, bv, c) != 0)) {
 			cli_error("%s: written with --%.*s %.*s, not %.*s"
 			    " (a state is read with the options that wrote it)",
-			    state_path, (int)a, an, (int)c, av, (int)dn, bv);
+			    state_path, (int)a, an, c ? (int)c : 6, c ? av : "(none)",
+			    dn ? (int)dn : 6, dn ? bv : "(none)");
 			goto refuse;
 		}
 	}

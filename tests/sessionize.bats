@@ -345,7 +345,7 @@ state_with_session() {
 	run -1 --separate-stderr sessionize -k .id -t .t -s "$BATS_TEST_TMPDIR/st" </dev/null
 	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --key .k, not .id (a state is read with the options that wrote it)" ]
 	run -1 --separate-stderr sessionize -k .k -t .t -c .x -s "$BATS_TEST_TMPDIR/st" </dev/null
-	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --carry , not x=.x (a state is read with the options that wrote it)" ]
+	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --carry (none), not x=.x (a state is read with the options that wrote it)" ]
 	cmp "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/st.orig"
 }
 
