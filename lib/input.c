@@ -126,6 +126,7 @@ struct input {
 	struct chunk *cur;	/* the chunk lines are cut from */
 	size_t pos, end, scan;	/* unread cur->p[pos..end); no newline before scan */
 	struct buf longl;	/* a line longer than the headroom */
+	char *ring[NCHUNK];	/* chunk memory, kept from file to file */
 
 	uint64_t bytes;		/* bytes of files already closed */
 	char err[512];
@@ -616,8 +617,6 @@ pump_free(struct input *in)
 
 	pthread_mutex_destroy(&pp->mu);
 	pthread_cond_destroy(&pp->cv);
-	for (int i = 0; i < NCHUNK; i++)
-		free(pp->c[i].p);
 	if (pp->wake[0] >= 0) {
 		close(pp->wake[0]);
 		close(pp->wake[1]);
@@ -650,8 +649,11 @@ pump_start(struct input *in)
 		fcntl(pp->wake[1], F_SETFD, FD_CLOEXEC);
 		pp->g.wakefd = pp->wake[0];
 	}
-	for (int i = 0; i < NCHUNK; i++)
-		pp->c[i].p = xmalloc(HEADROOM + CHUNK_SIZE + 1);
+	for (int i = 0; i < NCHUNK; i++) {
+		if (in->ring[i] == NULL)
+			in->ring[i] = xmalloc(HEADROOM + CHUNK_SIZE + 1);
+		pp->c[i].p = in->ring[i];
+	}
 	pthread_mutex_init(&pp->mu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
 	int e = pthread_create(&pp->th, NULL, pump_run, pp);
@@ -890,5 +892,7 @@ in_close(struct input *in)
 	if (in->fd >= 0)
 		close_file(in);
 	buf_free(&in->longl);
+	for (int i = 0; i < NCHUNK; i++)
+		free(in->ring[i]);
 	free(in);
 }
