@@ -665,6 +665,7 @@ jq_err_cb(void *data, jv msg)
 static void
 jq_discard_cb(void *data, jv msg)
 {
+	(void)data;
 	jv_free(msg);
 }
 

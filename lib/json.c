@@ -810,11 +810,12 @@ json_number(const char *text, size_t len)
 	return d;
 }
 
-/* Digits of a uint64 at the end of b[0..24); returns the first digit. */
+/* Digits of v written backwards from end (20 bytes of room); returns the
+ * first digit. */
 static char *
-u64_digits(char b[24], uint64_t v)
+u64_digits(char *end, uint64_t v)
 {
-	char *o = b + 24;
+	char *o = end;
 	do {
 		*--o = (char)('0' + v % 10);
 		v /= 10;
@@ -826,8 +827,8 @@ void
 json_put_u64(struct buf *out, uint64_t v)
 {
 	char b[24];
-	char *o = u64_digits(b, v);
-	buf_add(out, o, (size_t)(b + 24 - o));
+	char *o = u64_digits(b + sizeof b, v);
+	buf_add(out, o, (size_t)(b + sizeof b - o));
 }
 
 void
