@@ -257,6 +257,13 @@ histo_shards() {
 	done
 }
 
+@test "shards: cidrscore annotating --shard parts: the single run's records" {
+	sh0 "cidrscore -t '$DATA/ip-botnet/asn-ipv4.csv' botnet.ndjson | sort >single"
+	atleast single 10000
+	sh0 "parallel cidrscore -t '$DATA/ip-botnet/asn-ipv4.csv' --shard {}/3 botnet.ndjson ::: 1 2 3 | sort >union"
+	same single union
+}
+
 # --- sessionize --------------------------------------------------------
 
 @test "shards: sessionize --shard by key: the union of the shards, sorted, is the single run's" {
@@ -324,6 +331,21 @@ histo_shards() {
 		sh0 "parallel -j 2 actorsig $opts --shard {}/3 webrequest.ndjson ::: 1 2 3 | sort >union"
 		same single union
 	done
+}
+
+@test "shards: actorsig --shard keeps the actors pingdedup --shard -k on the signature puts there" {
+	sh0 'actorsig webrequest.ndjson >annotated'
+	atleast annotated 1000
+	for k in 1 2 3; do
+		sh0 "actorsig --shard $k/3 webrequest.ndjson | jq -r .actor_signature_per_project_family | sort -u >a.$k"
+		atleast a.$k 2
+		sh0 "pingdedup -c --shard $k/3 -k .actor_signature_per_project_family annotated | jq -r .key | sort >p.$k"
+		same a.$k p.$k
+	done
+	# The annotating shards together are the single run's records.
+	sh0 'sort annotated >single'
+	sh0 'parallel actorsig --shard {}/3 webrequest.ndjson ::: 1 2 3 | sort >union'
+	same single union
 }
 
 # --- the recipes of the man pages, as written --------------------------
