@@ -21,6 +21,7 @@
  * arguments and returns a new reference, except jv_copy; so a jv used
  * twice is jv_copy'd first.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,7 @@ struct child {
 
 struct node {
 	int depth;
+	int fffd;		/* some child's name holds U+FFFD */
 	int *fields;		/* fields whose path reaches this node */
 	int nfields;
 	struct child *kids;
@@ -303,6 +305,9 @@ trie_add(struct fieldset *fs, int fi)
 			c->nlen = st->nlen;
 			c->n = st->n;
 			c->node = next = node_new(d + 1);
+			if (!st->index && st->nlen >= 3 &&
+			    memmem(st->name, st->nlen, "\xEF\xBF\xBD", 3))
+				n->fffd = 1;
 			if (st->index)
 				n->indexes++;
 			else
@@ -362,12 +367,18 @@ has_high(const char *p, size_t n)
 	return 0;
 }
 
-/* The child of n named by the key body k[0..len) (escapes when esc). */
+/*
+ * The child of n named by the key body k[0..len) (escapes when esc).
+ * Without escapes the raw bytes are the decoded ones unless they are
+ * invalid UTF-8, which decodes to U+FFFD; names are valid UTF-8, so only
+ * a name holding U+FFFD can match such a key, and only then do keys with
+ * high bytes need decoding.
+ */
 static struct node *
 name_child(struct fieldset *fs, const struct node *n, const char *k,
     size_t len, int esc)
 {
-	if (esc || has_high(k, len)) {
+	if (esc || (n->fffd && has_high(k, len))) {
 		/* Compare decoded bytes, as jq does. */
 		buf_reset(&fs->kbuf);
 		jscan_decode(&fs->kbuf, k, len);
@@ -376,7 +387,8 @@ name_child(struct fieldset *fs, const struct node *n, const char *k,
 	}
 	for (int i = 0; i < n->nkids; i++) {
 		const struct child *c = &n->kids[i];
-		if (!c->index && c->nlen == len && memcmp(c->name, k, len) == 0)
+		if (!c->index && c->nlen == len && (len == 0 ||
+		    (c->name[0] == k[0] && memcmp(c->name, k, len) == 0)))
 			return c->node;
 	}
 	return NULL;

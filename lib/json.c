@@ -124,6 +124,38 @@ jscan_string(const char *p, const char *end, int *esc, struct jscan_err *e)
 		const __m128i q = _mm_set1_epi8('"');
 		const __m128i bs = _mm_set1_epi8('\\');
 		const __m128i c1f = _mm_set1_epi8(0x1f);
+#define SPECIAL(v) _mm_or_si128( \
+	    _mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)), \
+	    _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v))
+		/* Most strings end within 16 bytes; long ones (user agents,
+		 * URLs) then go 64 bytes a branch. */
+		if (end - p >= 16) {
+			unsigned bits = (unsigned)_mm_movemask_epi8(
+			    SPECIAL(_mm_loadu_si128((const __m128i *)(const void *)p)));
+			if (bits) {
+				p += __builtin_ctz(bits);
+				goto special;
+			}
+			p += 16;
+		}
+		while (end - p >= 64) {
+			__m128i m0 = SPECIAL(_mm_loadu_si128((const __m128i *)(const void *)p));
+			__m128i m1 = SPECIAL(_mm_loadu_si128((const __m128i *)(const void *)(p + 16)));
+			__m128i m2 = SPECIAL(_mm_loadu_si128((const __m128i *)(const void *)(p + 32)));
+			__m128i m3 = SPECIAL(_mm_loadu_si128((const __m128i *)(const void *)(p + 48)));
+			if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(m0, m1),
+			    _mm_or_si128(m2, m3))) == 0) {
+				p += 64;
+				continue;
+			}
+			uint64_t bits = (uint64_t)(unsigned)_mm_movemask_epi8(m0) |
+			    (uint64_t)(unsigned)_mm_movemask_epi8(m1) << 16 |
+			    (uint64_t)(unsigned)_mm_movemask_epi8(m2) << 32 |
+			    (uint64_t)(unsigned)_mm_movemask_epi8(m3) << 48;
+			p += __builtin_ctzll(bits);
+			goto special;
+		}
+#undef SPECIAL
 		while (end - p >= 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 			__m128i m = _mm_or_si128(
