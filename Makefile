@@ -33,6 +33,10 @@ ifdef SAN
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# The fuzz build (make fuzz): libFuzzer instruments the library too.
+ifdef FUZZ
+CFLAGS  += -fsanitize=fuzzer-no-link
+endif
 ifdef WERROR
 CFLAGS += -Werror
 endif
@@ -110,6 +114,28 @@ check-san:
 $(O)/tests-built: $(TESTPROGS) $(BENCHPROGS) $(GENPROGS)
 	@touch $@
 
+# libFuzzer harnesses (fuzz/*.c), one per parser, each run for
+# FUZZ_SECONDS on a corpus seeded from tests/fixtures and examples/data
+# (scripts/fuzz-seeds).  Corpora and crash inputs stay in build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS  = $(sort $(basename $(notdir $(wildcard fuzz/*.c))))
+FUZZ_FLAGS    = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1
+fuzz:
+	@scripts/deps fuzz
+	$(MAKE) O=build-fuzz BINDIR=build-fuzz/bin CC=clang SAN=1 FUZZ=1 $(FUZZ_TARGETS:%=build-fuzz/fuzz/%)
+	scripts/fuzz-seeds build-fuzz/corpus
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+		LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
+		build-fuzz/fuzz/$$t $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/crash-$$t- \
+			build-fuzz/corpus/$$t; \
+	done
+
+build-fuzz/fuzz/%: fuzz/%.c build-fuzz/libtrawl.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< build-fuzz/libtrawl.a $(LDLIBS)
+
 lint:
 	@scripts/deps check
 	mandoc -Tlint -Wwarning $(MANS)
@@ -134,7 +160,7 @@ uninstall:
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANPREFIX)/man7/%,$(wildcard man/*.7))
 
 clean:
-	rm -rf build build-san $(PROGS)
+	rm -rf build build-san build-fuzz $(PROGS)
 
-.PHONY: all check check-san lint bench demo gen-programs install uninstall clean
+.PHONY: all check check-san fuzz lint bench demo gen-programs install uninstall clean
 .DELETE_ON_ERROR:
