@@ -349,6 +349,45 @@ histo_shards() {
 	same single union
 }
 
+# --- grouped input, as a reducer receives it ---------------------------
+
+# shuffle EXPR IN OUT: IN's records grouped by EXPR as Hadoop's shuffle
+# delivers them to a reducer: the mapper's key, a tab and the record,
+# sorted by key (stably), with the key cut off again.
+shuffle() {
+	sh0 "paste <(jq -r '$1' $2) $2 | sort -s -t\$'\\t' -k1,1 | cut -f2- >$3"
+}
+
+@test "shards: pingdedup --sorted on input grouped by key: the single run's answer" {
+	shuffle .id pings.ndjson grouped
+	sh0 'pingdedup -c pings.ndjson >single'
+	atleast single 400
+	# Grouped by the key's text, the groups end in jq's order of strings.
+	sh0 'pingdedup --sorted -c grouped >sorted'
+	same single sorted
+	sh0 'pingdedup -r .meta.submissionDate pings.ndjson >single'
+	sh0 'pingdedup -s -r .meta.submissionDate grouped >sorted'
+	same single sorted
+	sh0 'pingdedup -K unique pings.ndjson | sort >single'
+	sh0 'pingdedup -s -K unique grouped | sort >sorted'
+	same single sorted
+}
+
+@test "shards: sessionize --sorted with --until the input's end, and maxcount --sorted: the single run's lines" {
+	shuffle .bot_id sightings.ndjson grouped
+	sh0 'sessionize -k .bot_id -t .time_seen sightings.ndjson | sort >single'
+	atleast single 150
+	# Without -u, "open" is judged at each group's end, not the input's.
+	end=$(jq -s 'map(.time_seen) | max | todate' sightings.ndjson)
+	sh0 "sessionize -S -u $end -k .bot_id -t .time_seen grouped | sort >sorted"
+	same single sorted
+	shuffle .asn sessions.ndjson grouped
+	sh0 'maxcount -g .asn --per day sessions.ndjson | sort >single'
+	atleast single 10
+	sh0 'maxcount -S -g .asn --per day grouped | sort >sorted'
+	same single sorted
+}
+
 # --- the recipes of the man pages, as written --------------------------
 
 @test "shards: trawl(7): pingdedup --shard jobs under parallel, then histo --merge" {
