@@ -77,6 +77,20 @@ atleast() {
 	same single one
 }
 
+@test "shards: more shards than keys: the empty shards merge to nothing, the rest to the single run" {
+	# 27 real pings, 11 ids, 16 shards: several shards have no key.
+	sh0 'parallel pingdedup -c --shard {}/16 real.ndjson ">" shard.{} ::: $(seq 16)'
+	sh0 'for k in $(seq 16); do [ -s shard.$k ] || echo $k; done | wc -l >empty'
+	[ "$(cat empty)" -ge 3 ]
+	sh0 'pingdedup -c real.ndjson >single'
+	sh0 'cat shard.* | pingdedup -c -M >merged'
+	same single merged
+	sh0 'pingdedup real.ndjson | histo -f .environment.system.cpu.speedMHz -w 100 >single'
+	atleast single 10
+	sh0 "parallel 'pingdedup --shard {}/16 real.ndjson | histo -f .environment.system.cpu.speedMHz -w 100' ::: \$(seq 16) | histo -m -w 100 >merged"
+	same single merged
+}
+
 @test "shards: pingdedup --keep first, unique, repeats, last: the shards' records are the single run's" {
 	# One parallel run for every mode, input and shard.
 	sh0 'parallel -j 2 pingdedup -K {1} --shard {3}/3 {2} ">" out.{1}.{2}.{3} ::: first unique repeats last ::: pings.ndjson real.ndjson ::: 1 2 3'
