@@ -15,19 +15,24 @@ LDFLAGS  ?=
 O        ?= build
 BINDIR   ?= bin
 
-# libdeflate inflates gzip faster than zlib; zlib stays the fallback.
-HAVE_LIBDEFLATE := $(shell test -e /usr/include/libdeflate.h && echo 1)
-ifeq ($(HAVE_LIBDEFLATE),1)
-CPPFLAGS += -DHAVE_LIBDEFLATE
-DEFLATE_LIB = -ldeflate
+# $(O)/config.mk installs the missing build packages (scripts/deps) and
+# records which optional inflate libraries are present: ISA-L's igzip
+# streams gzip at about three times zlib's speed in bounded memory,
+# libdeflate helps files of small members, zlib is always the fallback.
+# make remakes an included makefile first and then reads everything again,
+# so even the first build on a fresh machine sees what scripts/deps
+# installed.
+ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
+-include $(O)/config.mk
 endif
-# ISA-L's igzip streams gzip at about three times zlib's speed in bounded
-# memory (lib/input.c prefers it when present).
-HAVE_ISAL := $(shell test -e /usr/include/isa-l/igzip_lib.h && echo 1)
-ifeq ($(HAVE_ISAL),1)
-CPPFLAGS += -DHAVE_ISAL
-DEFLATE_LIB += -lisal
-endif
+$(O)/config.mk: scripts/deps
+	@mkdir -p $(@D)
+	@scripts/deps build
+	@{ if test -e /usr/include/libdeflate.h; then \
+		echo 'CPPFLAGS += -DHAVE_LIBDEFLATE'; echo 'DEFLATE_LIB += -ldeflate'; fi; \
+	   if test -e /usr/include/isa-l/igzip_lib.h; then \
+		echo 'CPPFLAGS += -DHAVE_ISAL'; echo 'DEFLATE_LIB += -lisal'; fi; } > $@.tmp
+	@mv $@.tmp $@
 
 ifdef SAN
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -49,19 +54,13 @@ LIBOBJ  = $(LIBSRC:lib/%.c=$(O)/lib/%.o)
 PROGS   = $(TOOLS:%=$(BINDIR)/%)
 MANS    = $(wildcard man/*.1 man/*.7)
 
-all: $(O)/.deps-build $(PROGS)
+all: $(PROGS)
 
-# Installs missing Debian packages once per build directory (scripts/deps).
-$(O)/.deps-build: scripts/deps
-	@mkdir -p $(O)
-	@scripts/deps build
-	@touch $@
-
-$(O)/lib/%.o: lib/%.c
+$(O)/lib/%.o: lib/%.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/tools/%.o: bin/%.c
+$(O)/tools/%.o: bin/%.c $(O)/config.mk
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
