@@ -1091,7 +1091,9 @@ finish(void)
 	o = xreallocarray(NULL, naggs ? naggs : 1, sizeof(*o));
 	for (size_t i = 0; i < naggs; i++) {
 		struct agg *g = &aggs[i];
-		if (g->count == 0 && !missesflag)
+		/* Under -M a zero-count row can only come from an -m part: the
+		 * user asked for misses there, so keep them. */
+		if (g->count == 0 && !missesflag && !mergeflag)
 			continue;
 		if (cutoffset && g->count > 0) {
 			if (!g->scored)

@@ -255,6 +255,15 @@ histo_shards() {
 	done
 }
 
+@test "shards: cidrscore --misses parts keep the rows no part matched through the merge" {
+	sh0 'cidrscore -t feedback.ndjson -g .domain -s .score -m model.ndjson >single'
+	# Rows no model IP falls in are there, or the test proves nothing.
+	run -0 grep -c '"count":0,' single
+	[ "$output" -gt 0 ]
+	sh0 'parallel cidrscore -t feedback.ndjson -g .domain -s .score -m --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore -M >merged'
+	same single merged
+}
+
 @test "shards: cidrscore --cutoff applied to the merge: the single run's bytes" {
 	sh0 'cidrscore -t feedback.ndjson -g .domain -s .score -c 0.3 model.ndjson >single'
 	atleast single 50
