@@ -349,3 +349,22 @@ kills() {
 @test "hostile: sessionize killed at random points never leaves a mixed state file" {
 	kills sessionize -k .k -t .t -s
 }
+
+@test "hostile: numbers jq reads but JSON does not write (+1, .5, 01, 1., nan, inf) are printed as jq prints them" {
+	printf '{"x":+1}\n{"x":.5}\n{"x":01}\n{"x":Infinity}\n{"x":-inf}\n{"x":nan}\n{"x":1.}\n{"x":-0}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .x --counts "$BATS_TEST_TMPDIR/in"
+	assert_output - <<-'EOF'
+	{"value":1,"count":3}
+	{"value":null,"count":1}
+	{"value":-1.7976931348623157e+308,"count":1}
+	{"value":-0,"count":1}
+	{"value":0.5,"count":1}
+	{"value":1.7976931348623157e+308,"count":1}
+	EOF
+	printf '{"x":+1,"start":1,"end":2}\n{"x":.5,"start":1,"end":2}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 maxcount -g .x -U s --epoch "$BATS_TEST_TMPDIR/in"
+	assert_output - <<-'EOF'
+	{"group":0.5,"period":null,"max":1,"at":1,"until":2,"intervals":1}
+	{"group":1,"period":null,"max":1,"at":1,"until":2,"intervals":1}
+	EOF
+}
