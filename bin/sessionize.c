@@ -1345,6 +1345,55 @@ save_state(void)
 }
 
 static int
+valid_json(const char *p, size_t n)
+{
+	return n > 0 && json_skip(p, n) == n;
+}
+
+/*
+ * A loaded session must be one this program could have saved: its texts
+ * JSON, its key the one its digest says, its counts and times coherent,
+ * and more than the gap away from the other sessions of its key.  A
+ * checksum catches damage; this catches a payload written wrongly.
+ */
+static int
+loaded_ok(const struct sess *s)
+{
+	const struct sess *p, *prev = NULL;
+	size_t i, j;
+	const struct vset *v;
+
+	for (i = 0; i <= ncols[COL_CARRY]; i++)
+		if (!valid_json(s->first.p + s->foff[i], s->foff[i + 1] - s->foff[i]))
+			return 0;
+	if (!digest_eq(json_digest(s->first.p, s->foff[1], &scratch), s->kd))
+		return 0;
+	if (s->events == 0 || s->buckets == 0 || s->buckets > s->events ||
+	    s->start > s->end || (bucket > 0 && s->start == s->end) ||
+	    s->ftime < s->start || s->ftime > s->end || s->fseq >= seq)
+		return 0;
+	for (i = 0; i < s->nocc; i++)
+		if (s->occ[i] < s->start || s->occ[i] > s->end ||
+		    (i > 0 && s->occ[i] <= s->occ[i - 1]))
+			return 0;
+	for (i = 0; i < nsets(); i++) {
+		v = &s->sets[i];
+		if (set_keeps_text(i))
+			for (j = 0; j < v->n; j++)
+				if (!valid_json(v->text.p + v->off[j], v->off[j + 1] - v->off[j]))
+					return 0;
+	}
+	for (p = *(struct sess **)dtab_get(keys, s->kd); p != NULL; prev = p, p = p->next)
+		if (p == s)
+			break;
+	if (prev != NULL && ssub(s->start, prev->end) <= gap)
+		return 0;
+	if (s->next != NULL && ssub(s->next->start, s->end) <= gap)
+		return 0;
+	return 1;
+}
+
+static int
 load_state(void)
 {
 	struct buf pl = { 0 }, mine = { 0 };
@@ -1430,13 +1479,16 @@ load_state(void)
 					vset_add(&s->sets[j], d, txt, a, set_keeps_text(j));
 			}
 		}
-		if (r.bad || s->foff[1] == 0 || json_skip(s->first.p, s->foff[1]) != s->foff[1]) {
-			r.bad = 1;
+		if (r.bad) {
 			sess_release(s);
 			break;
 		}
 		key_link(s);
 		heap_push(s);
+		if (!loaded_ok(s)) {
+			r.bad = 1;
+			break;
+		}
 	}
 	if (r.bad || r.off != r.n) {
 		cli_error("%s: malformed session data (damaged state file)", state_path);

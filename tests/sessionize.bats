@@ -326,6 +326,53 @@ state_with_session() {
 	[ "$(cat "$BATS_TEST_TMPDIR/junk")" = '{"k":"a"}' ]
 }
 
+# payload STATE: the payload bytes of a state file.
+payload() {
+	local header len
+	header=$(head -n 1 "$1")
+	len=${header##* }
+	tail -c +$((${#header} + 2)) "$1" | head -c "$len"
+}
+
+@test "sessionize: a state with a valid checksum but a cut or altered payload is refused or read safely" {
+	local len i opts=(-k .k -t .t -c .v -d .b -l .b)
+	printf '%s\n' '{"k":"a","t":1000,"v":1,"b":"x"}' '{"k":"b","t":1100,"v":[2],"b":"y"}' \
+	    '{"k":"a","t":1200,"v":3,"b":"z"}' | sessionize "${opts[@]}" -s "$BATS_TEST_TMPDIR/st"
+	payload "$BATS_TEST_TMPDIR/st" >"$BATS_TEST_TMPDIR/pl"
+	len=$(wc -c <"$BATS_TEST_TMPDIR/pl")
+	[ "$len" -gt 300 ]
+	# Written back whole, it is the same state.
+	"$TRAWL_TESTBIN/t_resave" "$BATS_TEST_TMPDIR/re" sessionize 1 <"$BATS_TEST_TMPDIR/pl"
+	cmp "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/re"
+	# Cut at every third byte: refused.  (Every byte, and under ASan, takes
+	# minutes; a stride of 3 still cuts inside every field.)
+	for ((i = 0; i < len; i += 3)); do
+		head -c "$i" "$BATS_TEST_TMPDIR/pl" | "$TRAWL_TESTBIN/t_resave" "$BATS_TEST_TMPDIR/cut" sessionize 1
+		if sessionize "${opts[@]}" -s "$BATS_TEST_TMPDIR/cut" </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"; then
+			echo "cut at $i: accepted"
+			return 1
+		fi
+		[ ! -s "$BATS_TEST_TMPDIR/out" ] &&
+		    [ "$(cat "$BATS_TEST_TMPDIR/err")" = "sessionize: $BATS_TEST_TMPDIR/cut: malformed session data (damaged state file)" ] ||
+		    { echo "cut at $i: $(cat "$BATS_TEST_TMPDIR/err")"; return 1; }
+	done
+	# One byte altered (every fifth): refused with a message, or read into
+	# valid output; never a crash.
+	for ((i = 1; i < len; i += 5)); do
+		perl -e 'local $/; my $p = <STDIN>; substr($p, $ARGV[0], 1) = chr(ord(substr($p, $ARGV[0], 1)) ^ 0x41);
+		    print $p' "$i" <"$BATS_TEST_TMPDIR/pl" | "$TRAWL_TESTBIN/t_resave" "$BATS_TEST_TMPDIR/alt" sessionize 1
+		rc=0
+		sessionize "${opts[@]}" -s "$BATS_TEST_TMPDIR/alt" -F </dev/null >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" || rc=$?
+		if [ "$rc" -eq 0 ]; then
+			[ ! -s "$BATS_TEST_TMPDIR/out" ] || jq -e . "$BATS_TEST_TMPDIR/out" >/dev/null ||
+			    { echo "byte $i: $(cat "$BATS_TEST_TMPDIR/out")"; return 1; }
+		else
+			[ "$rc" -eq 1 ] && [[ $(cat "$BATS_TEST_TMPDIR/err") == "sessionize: $BATS_TEST_TMPDIR/alt: "* ]] ||
+			    { echo "byte $i: status $rc: $(cat "$BATS_TEST_TMPDIR/err")"; return 1; }
+		fi
+	done
+}
+
 @test "sessionize: another tool's state file is refused" {
 	if ! command -v pingdedup >/dev/null; then
 		skip "pingdedup is not built"
