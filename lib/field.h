@@ -13,7 +13,7 @@
  * The fast path gives exactly what jq gives: null for a missing key (and
  * for any step below a null), the last of duplicate keys, an error for
  * indexing a non-object with a name or a non-array with a number
- * ("Cannot index string with \"b\""), nothing at all for such an error
+ * (jq's words: "Cannot index string with string \"b\""), nothing at all for such an error
  * under '?'.  Setting TRAWL_NO_FASTPATH=1 in the environment sends every
  * expression through libjq (the differential tests use it).
  */

@@ -45,8 +45,10 @@ struct jval {
 
 /*
  * Check that p[0..n) is exactly one JSON value with optional surrounding
- * whitespace, as jq 1.6's parser would accept it (RFC 8259 syntax; nesting
- * depth limited to 10000 as in jq: deeper is an error, never a crash).
+ * whitespace, as jq 1.6's parser would accept it (RFC 8259 syntax with
+ * jq's leniencies; nesting limited as jq 1.6's parser limits it, 256 levels
+ * with an object counting twice while a member's value is read: deeper is
+ * an error, never a crash).
  * Returns 0, or -1 with *msg (static text) and *where (byte offset).
  */
 int json_validate(const char *p, size_t n, const char **msg, size_t *where);
