@@ -368,3 +368,51 @@ kills() {
 	{"group":1,"period":null,"max":1,"at":1,"until":2,"intervals":1}
 	EOF
 }
+
+# damaged_states TOOL ARGS...: a small state file, then, at positions
+# spread over it, the file cut short and a bit flipped (the checksum
+# refuses them) and the payload cut, overwritten or bit-flipped behind a
+# correct checksum (t_restate; the tool's own reader must refuse or
+# accept it, never crash or misreport).  A refused file is left as it was.
+# (Loop variables are not named i: bats's run uses that name.)
+damaged_states() {
+	local tool=$1
+	shift
+	local d=$BATS_TEST_TMPDIR size pos op
+	printf '{"id":"a","k":"a","t":1489312800}\n{"id":"b","k":"b","t":1489312900}\n' >"$d/in"
+	"$tool" "$@" "$d/good" "$d/in" >/dev/null
+	size=$(wc -c <"$d/good")
+	for ((pos = 0; pos < size; pos += size / 60 + 1)); do
+		head -c "$pos" "$d/good" >"$d/st"
+		cp "$d/st" "$d/before"
+		run -1 --separate-stderr "$tool" "$@" "$d/st" "$d/in"
+		[[ $stderr == "$tool: $d/st: "* ]]
+		cmp "$d/st" "$d/before"
+		cp "$d/good" "$d/st"
+		printf "\\$(printf '%03o' $(($(od -An -tu1 -j "$pos" -N1 "$d/good") ^ (1 << (pos % 8)))))" |
+			dd of="$d/st" bs=1 seek="$pos" conv=notrunc 2>/dev/null
+		cp "$d/st" "$d/before"
+		run -1 --separate-stderr "$tool" "$@" "$d/st" "$d/in"
+		[[ $stderr == "$tool: $d/st: "* ]]
+		cmp "$d/st" "$d/before"
+	done
+	for ((pos = 0; pos < size * 8; pos += size / 8 + 1)); do
+		for op in "cut $((pos / 8))" "flip $pos" "set $((pos / 8)) 255"; do
+			cp "$d/good" "$d/st"
+			# shellcheck disable=SC2086
+			"$TRAWL_TESTBIN/t_restate" "$d/st" "$tool" 1 $op
+			run --separate-stderr "$tool" "$@" "$d/st" "$d/in"
+			[[ $status == 0 || $status == 1 ]]
+			[[ $stderr != *Sanitizer* && $stderr != *"runtime error"* ]]
+			[[ $status == 0 || $stderr == "$tool: $d/st: "* ]]
+		done
+	done
+}
+
+@test "hostile: pingdedup refuses a state file damaged anywhere and leaves it as it was" {
+	damaged_states pingdedup -S
+}
+
+@test "hostile: sessionize refuses a state file damaged anywhere and leaves it as it was" {
+	damaged_states sessionize -k .k -t .t -s
+}
