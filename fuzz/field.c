@@ -7,7 +7,8 @@
  * of jq's dump of it.  Then every expression below is evaluated on the
  * fast path and, in a fieldset built with TRAWL_NO_FASTPATH set, by libjq:
  * success or error, the number of values, their types, numbers and
- * canonical texts must all agree, with and without FS_FIRST.  Any
+ * canonical texts must all agree, with and without FS_FIRST, and a
+ * number's text must be one JSON can hold.  Any
  * disagreement aborts, so libFuzzer records the input.
  */
 #include <math.h>
@@ -104,6 +105,42 @@ comparable(const uint8_t *p, size_t n)
 	return 1;
 }
 
+/*
+ * Tools print a value's text as they get it, so a number's text must be
+ * JSON as RFC 8259 writes it (or jq's null for NaN), whatever lax form
+ * (+1, .5, 01, nan) the record held.
+ */
+static int
+printable_number(const char *p, size_t n)
+{
+	size_t i = n > 0 && p[0] == '-', d;
+	if (n == 4 && memcmp(p, "null", 4) == 0)
+		return 1;
+	if (i < n && p[i] == '0')
+		i++;
+	else if (i < n && p[i] >= '1' && p[i] <= '9')
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && p[i] == '.') {
+		for (d = ++i; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		i++;
+		if (i < n && (p[i] == '+' || p[i] == '-'))
+			i++;
+		for (d = i; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i == n;
+}
+
 /* Evaluate one pair of sets on the line; abort when they disagree. */
 static void
 compare(struct fieldset *f, struct fieldset *s, const char *what, int first,
@@ -126,9 +163,13 @@ compare(struct fieldset *f, struct fieldset *s, const char *what, int first,
 		size_t nf = fs_count(f, (int)i), ns = fs_count(s, (int)i);
 		if (nf != ns)
 			die(name, p, size);
-		for (size_t k = 0; k < nf; k++)
-			if (!same_value(fs_value(f, (int)i, k), fs_value(s, (int)i, k)))
+		for (size_t k = 0; k < nf; k++) {
+			const struct jval *x = fs_value(f, (int)i, k);
+			if (!same_value(x, fs_value(s, (int)i, k)))
 				die(name, p, size);
+			if (x->type == J_NUMBER && !printable_number(x->text, x->len))
+				die("a number's text is not JSON", p, size);
+		}
 	}
 }
 
