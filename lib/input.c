@@ -77,6 +77,7 @@ struct gz {
 	int in_eof;			/* no input beyond next[0..avail) */
 	int member;			/* inside a member (streaming) */
 	int failed;			/* err is set; report it next call */
+	int late;			/* the error came after the data ended */
 #ifdef HAVE_ISAL
 	struct inflate_state *isal;
 #else
@@ -122,6 +123,7 @@ struct input {
 	uint64_t lineno;
 	int eof;		/* the producer has ended */
 	int failed;		/* ... with the error in err */
+	int late;		/* ... after a clean end of the data */
 	struct pump *pump;
 	struct chunk *cur;	/* the chunk lines are cut from */
 	size_t pos, end, scan;	/* unread cur->p[pos..end); no newline before scan */
@@ -397,6 +399,7 @@ gz_fill(struct gz *g, char *dst, size_t room)
 					return 0;
 				seterr(g->err, sizeof g->err, g->name,
 				    "trailing garbage after gzip data ignored");
+				g->late = 1;
 				return -1;
 			}
 #if !defined(HAVE_ISAL) && defined(HAVE_LIBDEFLATE)
@@ -711,7 +714,7 @@ open_next(struct input *in)
 		return 0;
 	in->name = in->paths[in->next++];
 	in->lineno = 0;
-	in->eof = in->failed = 0;
+	in->eof = in->failed = in->late = 0;
 	in->cur = NULL;
 	in->pos = in->end = in->scan = 0;
 	if (strcmp(in->name, "-") == 0) {
@@ -762,6 +765,7 @@ at_end(struct input *in, struct chunk *c)
 {
 	in->eof = 1;
 	in->failed = c->rc < 0;
+	in->late = in->pump->g.late;
 	if (in->failed)
 		snprintf(in->err, sizeof in->err, "%s", in->pump->g.err);
 	pump_release(in->pump, c);
@@ -816,8 +820,9 @@ advance(struct input *in)
 		c = pump_take(pp);
 		if (c->rc <= 0) {
 			at_end(in, c);
-			/* An unfinished line before an error is not a line. */
-			return !in->failed;
+			/* An unfinished line before an error is not a line;
+			 * before trailing garbage it is the last line. */
+			return !in->failed || in->late;
 		}
 	}
 }
@@ -849,7 +854,7 @@ in_next(struct input *in, struct line *ln)
 				return 1;
 			continue;
 		}
-		if (in->failed) {
+		if (in->failed && !in->late) {
 			/* An unfinished line before an error is not a line. */
 			close_file(in);
 			return -1;
@@ -864,7 +869,10 @@ in_next(struct input *in, struct line *ln)
 				return 1;
 			continue;
 		}
+		int failed = in->failed;
 		close_file(in);
+		if (failed)
+			return -1;
 	}
 }
 

@@ -162,6 +162,20 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	[ "$stderr" = "t_cat: x.gz: trailing garbage after gzip data ignored" ]
 }
 
+@test "input: a last line without its newline is returned before trailing garbage" {
+	printf '{"a":1}\n{"a":2}' | gzip >tg.gz
+	printf 'garbage' >>tg.gz
+	run -1 --separate-stderr t_cat tg.gz
+	[ "$output" = $'tg.gz:1:{"a":1}\ntg.gz:2:{"a":2}' ]
+	[ "$stderr" = "t_cat: tg.gz: trailing garbage after gzip data ignored" ]
+	# A last line longer than the headroom takes the long-line path.
+	{ echo first; head -c 3000000 /dev/zero | tr '\0' x; } | gzip >long.gz
+	printf 'garbage' >>long.gz
+	run -1 --separate-stderr t_cat -c long.gz
+	[ "${output% * read}" = "2 lines 3000005 bytes" ]
+	[ "$stderr" = "t_cat: long.gz: trailing garbage after gzip data ignored" ]
+}
+
 @test "input: zero padding after gzip data is ignored (as gzip -d does)" {
 	printf 'a\n' | gzip >x.gz
 	head -c 1000 /dev/zero >>x.gz
