@@ -440,14 +440,17 @@ gz_fill(struct gz *g, char *dst, size_t room)
 }
 
 /* Set g up to decompress: its first bytes, already read, are
- * head[0..n).  A regular file is mapped rather than read: no copy. */
+ * head[0..n).  A regular file is mapped rather than read: no copy.  Only
+ * when it was read from its start: stdin may be a file a shell has read
+ * some of already ({ read hdr; tool; } < f). */
 static void
 gz_setup(struct gz *g, const char *head, size_t n)
 {
 	struct stat st;
 
 	if (fstat(g->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+	    st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX &&
+	    lseek(g->fd, 0, SEEK_CUR) == (off_t)n) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
 		    g->fd, 0);
 		if (m != MAP_FAILED) {

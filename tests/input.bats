@@ -80,6 +80,13 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	[ -z "$stderr" ]
 }
 
+@test "input: gzip on stdin from a file a shell has already read some of" {
+	{ printf 'header\n'; printf '{"a":1}\n{"a":2}\n' | gzip; } >off.bin
+	run -0 --separate-stderr sh -c "{ read -r hdr; \"\$1\" -p; } <off.bin" sh "$TRAWL_TESTBIN/t_cat"
+	[ "$output" = $'{"a":1}\n{"a":2}' ]
+	[ -z "$stderr" ]
+}
+
 @test "input: a truncated gzip stream returns its whole lines, then the error" {
 	printf '1\n2\n3\n' | gzip >x.gz
 	# Without its 8-byte trailer every line was decoded.
