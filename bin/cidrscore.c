@@ -721,8 +721,15 @@ score_dec(const struct jval *v, i128 *out)
 static void
 agg_add_sum(struct agg *g, i128 d, int exact, double num)
 {
-	if (!g->inexact && exact && !__builtin_add_overflow(g->sum, d, &g->sum))
+	i128 sum;
+
+	/* The builtin stores the wrapped result even when it overflows, so
+	 * add into a temporary: the exact sum must survive for the switch
+	 * to a double below. */
+	if (!g->inexact && exact && !__builtin_add_overflow(g->sum, d, &sum)) {
+		g->sum = sum;
 		return;
+	}
 	if (!g->inexact) {
 		g->dsum = agg_sum(g);
 		g->inexact = 1;

@@ -662,3 +662,14 @@ bad_table() {
 	{"cidr":"2001:db8::/32","g":"a","count":1,"sum":1,"min":1,"mean":1,"max":1}
 	EOF
 }
+
+@test "cidrscore: a sum past the exact range goes on as a double, never wraps (also through -M)" {
+	# 120 nanosecond timestamps: 120 * 1485817596984554752 = 178298111638146570240,
+	# beyond the exact decimal sum; as a double it prints 1.7829811163814658e+20.
+	for i in $(seq 1 120); do echo "{\"ip\":\"10.0.0.$i\",\"s\":1485817596984554752}"; done >"$BATS_TEST_TMPDIR/big"
+	run -0 cidrscore -p 8 -s .s "$BATS_TEST_TMPDIR/big"
+	assert_output '{"cidr":"10.0.0.0/8","count":120,"sum":1.7829811163814658e+20,"min":1.4858175969845548e+18,"mean":1.4858175969845548e+18,"max":1.4858175969845548e+18,"distinct":120}'
+	printf '{"ip":"10.0.0.1","s":1.5e20}\n{"ip":"10.0.0.2","s":1.5e20}\n{"ip":"10.0.0.3","s":-1.5e20}\n' >"$BATS_TEST_TMPDIR/mix"
+	run -0 bash -c "for k in 1 2 3; do cidrscore -p 8 -s .s --shard \$k/3 '$BATS_TEST_TMPDIR/mix'; done | cidrscore -M"
+	assert_output --partial '"count":3,"sum":1.5e+20,'
+}
