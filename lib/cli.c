@@ -494,6 +494,12 @@ cli_exit(void)
 		else
 			say("%llu bad line%s skipped", nb, s);
 	}
+	/* A misspelled field makes every record "missing": not an error, but
+	 * an empty result with no word would look like a clean one. */
+	if (stats.written == 0 && stats.missing > 0 && stats.read > stats.bad)
+		say("nothing written: %llu of %llu records lack a field the options name",
+		    (unsigned long long)(stats.missing < stats.read ? stats.missing : stats.read),
+		    (unsigned long long)stats.read);
 	if (stats_on)
 		print_stats();
 	buf_free(&outbuf);

@@ -141,3 +141,17 @@ stats_line() {
 		[ "$stderr" = "$tool: write error: No space left on device" ]
 	done
 }
+
+@test "common: when a misspelled field leaves nothing to write, a line on stderr says so, exit 0" {
+	printf '{"a":1}\n{"a":2}\n' >"$BATS_TEST_TMPDIR/in"
+	for cmd in "histo -f .stauts --counts" "sessionize -k .a -t .tme" "maxcount --start .begin" "cidrscore --prefix-len 24 --ip .addr"; do
+		echo "checking $cmd"
+		# shellcheck disable=SC2086
+		run -0 --separate-stderr $cmd "$BATS_TEST_TMPDIR/in"
+		[ -z "$output" ]
+		[ "$stderr" = "${cmd%% *}: nothing written: 2 of 2 records lack a field the options name" ]
+	done
+	# Records passed through are written: no such line.
+	run -0 --separate-stderr pingdedup -k .nope "$BATS_TEST_TMPDIR/in"
+	[ -z "$stderr" ]
+}
