@@ -302,7 +302,9 @@ member_inflate(struct gz *g, char *dst, size_t room)
 	st->avail_out = (uint32_t)out;
 	int r = isal_inflate(st);
 	size_t made = out - st->avail_out;
-	gz_consumed(g, in - st->avail_in);
+	/* On some corrupt streams ISA-L leaves avail_in wrapped past what it
+	 * was given (fuzz/iptable); the member is dead then, so all is used. */
+	gz_consumed(g, in - (st->avail_in <= in ? st->avail_in : 0));
 	switch (r) {
 	case ISAL_DECOMP_OK:
 		if (st->block_state == ISAL_BLOCK_FINISH)

@@ -426,3 +426,13 @@ damaged_states() {
 @test "hostile: sessionize refuses a state file damaged anywhere and leaves it as it was" {
 	damaged_states sessionize -k .k -t .t -s
 }
+
+# Replayed by make fuzz too (scripts/fuzz-seeds seeds fuzz/iptable with
+# tests/fixtures/hostile): clang's UBSan saw the pointer wrap, gcc's not.
+@test "hostile: a gzip stream on which ISA-L miscounts its input is corrupt, not a wild pointer (fuzz finding)" {
+	local f=$HOSTILE/isal-avail-wrap.gz
+	run -1 --separate-stderr histo -f .x --counts "$f"
+	[[ $stderr == "histo: $f: corrupt gzip input ("*")" ]]
+	run -1 --separate-stderr cidrscore -t "$f" <<<"$RECORD"
+	[[ $stderr == "cidrscore: $f: corrupt gzip input ("*")" ]]
+}
