@@ -1165,7 +1165,10 @@ cmp(const char *a, const char *aend, const char *b, const char *bend)
 	case J_NUMBER: {
 		double da = json_number(ta, (size_t)(a - ta));
 		double db = json_number(tb, (size_t)(b - tb));
-		/* jq's expression, NaN included. */
+		/* jq 1.6 sorts NaN below every number; NaNs compare
+		 * equal so that the order is one qsort can use. */
+		if (isnan(da) || isnan(db))
+			return (isnan(db) != 0) - (isnan(da) != 0);
 		return da < db ? -1 : da == db ? 0 : 1;
 	}
 	case J_STRING: {

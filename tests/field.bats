@@ -238,6 +238,14 @@ null
 	[ "$(grep -c true got)" -gt "$(wc -l <vals)" ]
 }
 
+@test "field: json_cmp sorts NaN below every number and equal to itself, as jq 1.6 sorts" {
+	printf '%s\n' nan 1 1 nan nan -1e400 -1e400 nan nan nan null nan '[nan]' '[0]' >pairs
+	run -0 t_field -C <pairs
+	[ "$output" = $'-1\n1\n-1\n1\n0\n-1\n-1' ]
+	run -0 jq -nc '[nan < 1, 1 < nan, nan < -infinite, ([1, nan, -infinite] | sort | map(isnan))]'
+	[ "$output" = '[true,false,true,[true,false,false]]' ]
+}
+
 @test "field: json_cmp orders as jq sorts" {
 	printf '%s\n' 'null' 'false' 'true' '-1' '0' '-0' '0.5' '79' '79.0' '1e400' \
 	    '""' '"5"' '"a"' '"ab"' '"b"' '"é"' '"\uffff"' '"\ud83d\ude00"' '"\udc00"' \
