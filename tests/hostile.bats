@@ -436,3 +436,8 @@ damaged_states() {
 	run -1 --separate-stderr cidrscore -t "$f" <<<"$RECORD"
 	[[ $stderr == "cidrscore: $f: corrupt gzip input ("*")" ]]
 }
+
+@test "hostile: a MaxMind DB with damaged metadata is refused (fuzz finding: libmaxminddb leaks, suppressed in lsan.supp)" {
+	run -1 --separate-stderr cidrscore -t "$HOSTILE/damaged-metadata.mmdb" <<<"$RECORD"
+	[ "$stderr" = "cidrscore: $HOSTILE/damaged-metadata.mmdb: The MaxMind DB file's data section contains bad data (unknown data type or corrupt data)" ]
+}
