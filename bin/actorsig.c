@@ -238,12 +238,8 @@ main(int argc, char *argv[])
 				cli_usage("--time-unit: expected s, ms, us or ns: %s",
 				    optarg);
 			break;
-		case ':':
-			cli_usage("option %s needs an argument", argv[optind - 1]);
 		default:
-			if (optopt)
-				cli_usage("unknown option: -%c", optopt);
-			cli_usage("unknown option: %s", argv[optind - 1]);
+			cli_getopt_error(c, argv);
 		}
 	}
 	argc -= optind;
@@ -255,13 +251,8 @@ main(int argc, char *argv[])
 
 	struct input *in = in_open(argv, argc);
 	struct line ln;
-	int r, stopped = 0;
-	while ((r = in_next(in, &ln)) != 0) {
-		if (r == -1) {
-			cli_input_error(in_error(in));
-			continue;
-		}
-		stats.read++;
+	int stopped = 0;
+	while (cli_next(in, &ln)) {
 		if (record(&ln) == -1) {
 			stopped = 1;
 			break;

@@ -215,12 +215,8 @@ main(int argc, char *argv[])
 			tables = xreallocarray(tables, ntables + 1, sizeof(*tables));
 			tables[ntables++] = optarg;
 			break;
-		case ':':
-			cli_usage("option %s needs an argument", argv[optind - 1]);
 		default:
-			if (optopt)
-				cli_usage("unknown option: -%c", optopt);
-			cli_usage("unknown option: %s", argv[optind - 1]);
+			cli_getopt_error(c, argv);
 		}
 	}
 	argc -= optind;
@@ -232,12 +228,7 @@ main(int argc, char *argv[])
 	struct input *in = in_open(argv, argc);
 	struct line ln;
 	int r, stopped = 0;
-	while ((r = in_next(in, &ln)) != 0) {
-		if (r == -1) {
-			cli_input_error(in_error(in));
-			continue;
-		}
-		stats.read++;
+	while (cli_next(in, &ln)) {
 		r = mode == M_ANNOTATE ? annotate(&ln) : mode == M_MERGE ?
 		    merge_record(&ln) : aggregate(&ln);
 		if (r == -1) {

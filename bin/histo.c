@@ -1810,10 +1810,8 @@ main(int argc, char *argv[])
 		case O_STATS:
 			cli_set_stats(1);
 			break;
-		case ':':
-			cli_usage("option %s needs a value", argv[optind - 1]);
 		default:
-			cli_usage("unknown option %s", argv[optind - 1]);
+			cli_getopt_error(ch, argv);
 		}
 	}
 	argc -= optind;
@@ -1876,13 +1874,8 @@ main(int argc, char *argv[])
 
 	struct input *in = in_open(argv, argc);
 	struct line ln;
-	int r, failed = 0;
-	while ((r = in_next(in, &ln)) != 0) {
-		if (r < 0) {
-			cli_input_error(in_error(in));
-			continue;
-		}
-		stats.read++;
+	int failed = 0;
+	while (cli_next(in, &ln)) {
 		if (merge) {
 			const char *msg = merge_line(&ln);
 			if (msg != NULL && cli_bad(&ln, msg) < 0) {

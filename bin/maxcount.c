@@ -522,12 +522,7 @@ main(int argc, char *argv[])
 		done_groups = dtab_new(0);
 
 	in = in_open(argv, argc);
-	while ((r = in_next(in, &ln)) != 0) {
-		if (r < 0) {
-			cli_input_error(in_error(in));
-			continue;
-		}
-		stats.read++;
+	while ((r = cli_next(in, &ln)) != 0) {
 		if (fs_eval(fs, ln.p, ln.len) < 0) {
 			if (cli_bad(&ln, fs_error(fs)) < 0)
 				break;

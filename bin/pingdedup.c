@@ -213,12 +213,8 @@ main(int argc, char *argv[])
 		case 's':
 			sortedflag = 1;
 			break;
-		case ':':
-			cli_usage("option %s needs an argument", argv[optind - 1]);
 		default:
-			if (optopt)
-				cli_usage("unknown option: -%c", optopt);
-			cli_usage("unknown option: %s", argv[optind - 1]);
+			cli_getopt_error(c, argv);
 		}
 	}
 	argc -= optind;
@@ -230,13 +226,8 @@ main(int argc, char *argv[])
 
 	struct input *in = in_open(argv, argc);
 	struct line ln;
-	int r, stopped = 0;
-	while ((r = in_next(in, &ln)) != 0) {
-		if (r == -1) {
-			cli_input_error(in_error(in));
-			continue;
-		}
-		stats.read++;
+	int stopped = 0;
+	while (cli_next(in, &ln)) {
 		if ((mergeflag ? merge_record(&ln) : record(&ln)) == -1) {
 			stopped = 1;
 			break;

@@ -511,3 +511,25 @@ cli_exit(void)
 	nextras = 0;
 	return status;
 }
+
+int
+cli_next(struct input *in, struct line *ln)
+{
+	int r;
+
+	while ((r = in_next(in, ln)) == -1)
+		cli_input_error(in_error(in));
+	if (r == 1)
+		stats.read++;
+	return r;
+}
+
+void
+cli_getopt_error(int c, char **argv)
+{
+	if (c == ':')
+		cli_usage("option %s needs an argument", argv[optind - 1]);
+	if (optopt)
+		cli_usage("unknown option: -%c", optopt);
+	cli_usage("unknown option: %s", argv[optind - 1]);
+}

@@ -62,6 +62,17 @@ int cli_bad(const struct line *ln, const char *msg);
  * printed and exit status 1; the caller goes on with the next file. */
 void cli_input_error(const char *msg);
 
+/*
+ * The next record of in for a tool's main loop: in_next, with input-level
+ * errors reported through cli_input_error and records counted in
+ * stats.read.  1 for a record, 0 at the end of all files.
+ */
+int cli_next(struct input *in, struct line *ln);
+
+/* getopt_long's ':' (missing argument) and '?' (unknown option) as a
+ * usage error, exit 2; opterr must be 0 and optstring start with ':'. */
+void cli_getopt_error(int c, char **argv) __attribute__((noreturn));
+
 /* Extra --stats counters, printed in the order first set. */
 void cli_stat(const char *name, uint64_t value);
 
