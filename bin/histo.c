@@ -721,6 +721,10 @@ check_values(size_t nv)
 		case M_SUMMARY:
 			if (v->type != J_NUMBER)
 				return bad_value("value is not a number", v);
+			/* jq reads nan; it has no place among the bins and
+			 * would make every sum NaN. */
+			if (isnan(v->num))
+				return "value is NaN";
 			break;
 		case M_TIME:
 			if (ts_from_jval(v, tunit, &tvals[k], &why) < 0) {
@@ -762,6 +766,8 @@ record(const struct line *ln)
 		}
 		if (wv->type != J_NUMBER)
 			return cli_bad(ln, bad_value("weight is not a number", wv));
+		if (isnan(wv->num))
+			return cli_bad(ln, "weight is NaN");
 		one = cell_of(wv);
 	}
 	nv = fs_count(fs, F);

@@ -3,6 +3,7 @@
  * runs and merged back in order (vstore.h).
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,10 @@ rec_cmp(const struct vcount *a, const struct vcount *b)
 {
 	if (a->id != b->id)
 		return a->id < b->id ? -1 : 1;
+	/* NaN first, as jq sorts it; vs_add keeps a single NaN. */
+	int an = isnan(a->v) != 0, bn = isnan(b->v) != 0;
+	if (an || bn)
+		return bn - an;
 	return (a->v > b->v) - (a->v < b->v);
 }
 
@@ -181,6 +186,8 @@ vs_add(struct vstore *vs, uint32_t id, double v, int64_t n, double x, char *err,
 
 	if (v == 0)
 		v = 0;	/* -0 and 0 are one value */
+	else if (isnan(v))
+		v = NAN;	/* and so are all NaNs, whatever their bits */
 	c = dtab_put(vs->tab, key(id, v), &ins);
 	if (ins) {
 		c->id = id;

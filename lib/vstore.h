@@ -22,7 +22,7 @@
 
 struct vcount {
 	uint32_t id;	/* the caller's group (histo: the series) */
-	double v;	/* -0 is stored as 0 */
+	double v;	/* -0 is stored as 0, every NaN as one NaN (before all numbers) */
 	int64_t n;	/* integer part of the count */
 	double x;	/* fractional or overflowed part */
 };

@@ -169,6 +169,40 @@ EOF
 	[ "$output" = '{"lo":1,"hi":2,"count":1}' ]
 }
 
+@test "histo: a NaN value (jq reads nan) or weight makes its record bad, for bins and summaries" {
+	run -1 --separate-stderr histo -f .x -n 2 <<<'{"x":1}
+{"x":nan}
+{"x":2}
+{"x":[NaN]}'
+	expect <<'EOF'
+{"lo":1,"hi":1.5,"count":1}
+{"lo":1.5,"hi":2,"count":1}
+EOF
+	[ "${stderr_lines[0]}" = 'histo: -:2: value is NaN' ]
+	[ "${stderr_lines[1]}" = 'histo: -:4: value is not a number: [NaN]' ]
+	[ "${stderr_lines[2]}" = 'histo: 2 bad lines skipped' ]
+	run -1 --separate-stderr histo -f .x --summary <<<'{"x":1}
+{"x":-nan}
+{"x":3}'
+	[ "$output" = '{"count":2,"sum":4,"min":1,"max":3,"mean":2,"p50":2,"p90":2.8,"p99":2.98}' ]
+	[ "${stderr_lines[0]}" = 'histo: -:2: value is NaN' ]
+	run -1 --separate-stderr histo -f .x -W .w --width 1 <<<'{"x":1,"w":nan}
+{"x":1,"w":2}'
+	[ "$output" = '{"lo":1,"hi":2,"sum":2}' ]
+	[ "${stderr_lines[0]}" = 'histo: -:1: weight is NaN' ]
+}
+
+@test "histo: the value store keeps every NaN as one value, before all numbers, across spilled runs" {
+	printf '0 3\n0 nan\n0 1\n0 -nan\n0 2\n1 nan\n0 nan\n' >in
+	run -0 "$TRAWL_TESTBIN/t_vstore" <in
+	[ "$output" = $'0 nan 3\n0 1 1\n0 2 1\n0 3 1\n1 nan 1\nruns 1' ]
+	awk 'BEGIN { for (i = 0; i < 3000; i++) print 0, (i % 100 == 0 ? (i % 200 ? "nan" : "-nan") : i % 1500) }' >many
+	run -0 "$TRAWL_TESTBIN/t_vstore" 1024 <many
+	[ "${lines[0]}" = '0 nan 30' ]
+	[ "${lines[-1]}" = 'runs 3' ]
+	[ "$(printf '%s\n' "${lines[@]}" | awk 'NR > 1 && $1 != "runs" { n += $3; if ($2 <= prev) bad++; prev = $2 } END { print n, bad + 0 }')" = '2970 0' ]
+}
+
 @test "histo: --bad=fail writes nothing: the histogram would be of part of the input" {
 	run -1 --separate-stderr histo -f .x --bad=fail <<<'{"x":1}
 {"x":"a"}
