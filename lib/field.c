@@ -621,9 +621,7 @@ eval_fast(struct fieldset *fs, const char *p, size_t n)
 	for (int i = 0; i < fs->n; i++)
 		if (fs->f[i].fast)
 			fs->f[i].st = F_NONE;
-	if (end - s >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
-		s += 3;
-	s = jscan_ws(s, end);
+	s = jscan_ws(json_skip_bom(s, end), end);
 	if (s == end) {
 		e.msg = "expected a JSON value";
 		e.at = s;

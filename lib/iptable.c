@@ -343,13 +343,9 @@ detect(struct ipt_reader *r, char *err, size_t errlen)
 		r->fmt = F_NDJSON;
 		return 1;
 	}
-	p = r->ln.p;
-	n = r->ln.len;
 	/* A UTF-8 byte order mark is not part of the first name. */
-	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
-		p += 3;
-		n -= 3;
-	}
+	p = json_skip_bom(r->ln.p, r->ln.p + r->ln.len);
+	n = r->ln.len - (size_t)(p - r->ln.p);
 	int tab = memchr(p, '\t', n) != NULL;
 	r->fmt = tab ? F_TSV : F_CSV;
 	if (split(r, p, n, tab ? '\t' : ',', !tab, &nf, &msg) < 0)

@@ -414,8 +414,8 @@ jscan_kind(const char *p, size_t n)
 	}
 }
 
-static const char *
-skip_bom(const char *p, const char *end)
+const char *
+json_skip_bom(const char *p, const char *end)
 {
 	if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		return p + 3;
@@ -428,7 +428,7 @@ json_validate(const char *p, size_t n, const char **msg, size_t *where)
 	const char *end = p + n, *s;
 	struct jscan_err e;
 
-	s = jscan_ws(skip_bom(p, end), end);
+	s = jscan_ws(json_skip_bom(p, end), end);
 	if (s == end) {
 		e.msg = "expected a JSON value";
 		e.at = s;
@@ -1090,7 +1090,7 @@ void
 json_canon(struct buf *out, const char *text, size_t len)
 {
 	const char *end = text + len;
-	canon(out, skip_bom(text, end), end);
+	canon(out, json_skip_bom(text, end), end);
 }
 
 struct digest
@@ -1232,7 +1232,7 @@ size_t
 json_object_end(const char *p, size_t n, int *empty)
 {
 	const char *end = p + n;
-	const char *s = jscan_ws(skip_bom(p, end), end);
+	const char *s = jscan_ws(json_skip_bom(p, end), end);
 	const char *e = end;
 
 	/* The line is known to be one valid value: an object starts with

@@ -53,6 +53,10 @@ struct jval {
  */
 int json_validate(const char *p, size_t n, const char **msg, size_t *where);
 
+/* p past a UTF-8 byte order mark at p[0..3) if there is one: a first line
+ * written by some Windows tools starts with one, and jq skips it. */
+const char *json_skip_bom(const char *p, const char *end);
+
 /* Length of the valid JSON value starting at p (no leading whitespace),
  * or 0 when p does not start one. */
 size_t json_skip(const char *p, size_t n);
