@@ -330,8 +330,9 @@ set_columns(struct ipt_reader *r, size_t nf, int bare, char *err, size_t errlen)
 static int
 detect(struct ipt_reader *r, char *err, size_t errlen)
 {
-	const char *p = r->ln.p;
-	size_t n = r->ln.len, nf;
+	/* A UTF-8 byte order mark is not part of the first line's text. */
+	const char *p = json_skip_bom(r->ln.p, r->ln.p + r->ln.len);
+	size_t n = r->ln.len - (size_t)(p - r->ln.p), nf;
 	const char *msg;
 	struct ip a;
 
@@ -343,7 +344,6 @@ detect(struct ipt_reader *r, char *err, size_t errlen)
 		r->fmt = F_NDJSON;
 		return 1;
 	}
-	/* A UTF-8 byte order mark is not part of the first name. */
 	p = json_skip_bom(r->ln.p, r->ln.p + r->ln.len);
 	n = r->ln.len - (size_t)(p - r->ln.p);
 	int tab = memchr(p, '\t', n) != NULL;
@@ -448,8 +448,8 @@ next_csv(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 static int
 next_ndjson(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 {
-	const char *p = r->ln.p, *msg;
-	size_t n = r->ln.len, where, pos = 0;
+	const char *p = json_skip_bom(r->ln.p, r->ln.p + r->ln.len), *msg;
+	size_t n = r->ln.len - (size_t)(p - r->ln.p), where, pos = 0;
 	struct jval k, v, cidr = { 0 }, start = { 0 }, end = { 0 };
 	int st;
 

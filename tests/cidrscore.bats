@@ -186,6 +186,19 @@ table() {
 	EOF
 }
 
+@test "cidrscore: a table that starts with a UTF-8 byte order mark, NDJSON or CSV" {
+	printf '\xef\xbb\xbf{"cidr":"10.0.0.0/8","asn":1}\n{"cidr":"11.0.0.0/8","asn":2}\n' >"$BATS_TEST_TMPDIR/t.ndjson"
+	printf '\xef\xbb\xbfcidr,asn\n10.0.0.0/8,1\n11.0.0.0/8,2\n' >"$BATS_TEST_TMPDIR/t.csv"
+	printf '{"ip":"10.1.2.3"}\n{"ip":"11.1.2.3"}\n' >"$BATS_TEST_TMPDIR/in"
+	for t in t.ndjson t.csv; do
+		run -0 cidrscore -A t -t "$BATS_TEST_TMPDIR/$t" "$BATS_TEST_TMPDIR/in"
+		expect <<-'EOF'
+		{"ip":"10.1.2.3","t":{"asn":1}}
+		{"ip":"11.1.2.3","t":{"asn":2}}
+		EOF
+	done
+}
+
 @test "cidrscore: a scope that no table row has matches nothing" {
 	printf '{"domain":"other.org","ip":"167.89.4.19"}\n{"ip":"167.89.4.19"}\n' >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr cidrscore -g .domain -t "$F/feedback.ndjson" --stats "$BATS_TEST_TMPDIR/in"
