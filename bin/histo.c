@@ -668,7 +668,7 @@ map_check(const struct jval *v)
 	if (v->type != J_OBJECT)
 		return "--maps value is not an object";
 	while ((r = jmember_next(v->text, v->len, &pos, &k, &m)) > 0)
-		if (m.type != J_NUMBER)
+		if (m.type != J_NUMBER || isnan(m.num))
 			return "--maps value holds a count that is not a number";
 	return r < 0 ? "--maps value is not an object" : NULL;
 }

@@ -4,36 +4,19 @@
 #include <stddef.h>
 
 #include "jmember.h"
+#include "jscan.h"
 
+/* The index of the first byte of p[i..n) that is not jq's whitespace. */
 static size_t
-skip_ws(const char *p, size_t n, size_t i)
+ws(const char *p, size_t n, size_t i)
 {
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
-		i++;
-	return i;
+	return (size_t)(jscan_ws(p + i, p + n) - p);
 }
 
 enum jtype
 jmember_type(const char *p, size_t n)
 {
-	if (n == 0)
-		return J_NULL;
-	switch (p[0]) {
-	case 'n':
-		return J_NULL;
-	case 'f':
-		return J_FALSE;
-	case 't':
-		return J_TRUE;
-	case '"':
-		return J_STRING;
-	case '[':
-		return J_ARRAY;
-	case '{':
-		return J_OBJECT;
-	default:
-		return J_NUMBER;
-	}
+	return n == 0 ? J_NULL : jscan_kind(p, n);
 }
 
 static void
@@ -52,14 +35,14 @@ jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
 	size_t i = *pos, len;
 
 	if (i == 0) {
-		i = skip_ws(p, n, 0);
+		i = ws(p, n, 0);
 		if (i >= n || p[i] != '{')
 			return -1;
 		i++;
 	}
-	i = skip_ws(p, n, i);
+	i = ws(p, n, i);
 	if (i < n && p[i] == ',')
-		i = skip_ws(p, n, i + 1);
+		i = ws(p, n, i + 1);
 	if (i >= n || p[i] == '}') {
 		*pos = n;
 		return 0;
@@ -68,10 +51,10 @@ jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
 	if (len == 0)
 		return -1;
 	set_val(key, p + i, len);
-	i = skip_ws(p, n, i + len);
+	i = ws(p, n, i + len);
 	if (i >= n || p[i] != ':')
 		return -1;
-	i = skip_ws(p, n, i + 1);
+	i = ws(p, n, i + 1);
 	len = json_skip(p + i, n - i);
 	if (len == 0)
 		return -1;

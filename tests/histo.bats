@@ -192,6 +192,25 @@ EOF
 	[ "${stderr_lines[0]}" = 'histo: -:1: weight is NaN' ]
 }
 
+@test "histo: object members are typed as jq reads them, nan a number; a NaN --maps count is bad" {
+	printf '%s\n' '{ "a" :nan,"b":null,"c":-nan, "d":[1],"e":"x","f":true,"g":false,"h":{},"i":1}' '[1]' >in
+	run -0 "$TRAWL_TESTBIN/t_jmember" <in
+	[ "$output" = '"a" number nan
+"b" null null
+"c" number -nan
+"d" array [1]
+"e" string "x"
+"f" true true
+"g" false false
+"h" object {}
+"i" number 1
+not an object' ]
+	run -1 --separate-stderr histo --maps -f .m <<<'{"m":{"a":nan,"b":2}}
+{"m":{"a":1}}'
+	[ "$output" = '{"bucket":"a","count":1}' ]
+	[ "${stderr_lines[0]}" = 'histo: -:1: --maps value holds a count that is not a number: {"a":nan,"b":2}' ]
+}
+
 @test "histo: the value store keeps every NaN as one value, before all numbers, across spilled runs" {
 	printf '0 3\n0 nan\n0 1\n0 -nan\n0 2\n1 nan\n0 nan\n' >in
 	run -0 "$TRAWL_TESTBIN/t_vstore" <in
