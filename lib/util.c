@@ -75,7 +75,10 @@ buf_reserve(struct buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;
-	size_t cap = b->cap ? b->cap : 256;
+	/* A first allocation fits what is asked (many small buffers, such as
+	 * one per open session, must not cost 256 bytes each); growth
+	 * doubles, so a reused buffer settles after a few records. */
+	size_t cap = b->cap ? b->cap : (need + 15) & ~(size_t)15;
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	b->p = xrealloc(b->p, cap);
