@@ -116,15 +116,20 @@ $(O)/tests-built: $(TESTPROGS) $(BENCHPROGS) $(GENPROGS)
 # libFuzzer harnesses (fuzz/*.c), one per parser, each run for
 # FUZZ_SECONDS on a corpus seeded from tests/fixtures and examples/data
 # (scripts/fuzz-seeds).  Corpora and crash inputs stay in build-fuzz/.
+# FUZZ_RUNS=N with FUZZ_SEED=S runs a fixed number of inputs from a fixed
+# seed instead: the same inputs on every machine, which is what CI wants
+# (a landing must not fail on whatever a faster machine reached first).
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?= 0
 FUZZ_TARGETS  = $(sort $(basename $(notdir $(wildcard fuzz/*.c))))
-FUZZ_FLAGS    = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1
+FUZZ_LIMIT    = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS))
+FUZZ_FLAGS    = $(FUZZ_LIMIT) -seed=$(FUZZ_SEED) -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1
 fuzz:
 	@scripts/deps fuzz
 	$(MAKE) O=build-fuzz BINDIR=build-fuzz/bin CC=clang SAN=1 FUZZ=1 $(FUZZ_TARGETS:%=build-fuzz/fuzz/%)
 	scripts/fuzz-seeds build-fuzz/corpus
 	@set -e; for t in $(FUZZ_TARGETS); do \
-		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		echo "fuzz: $$t ($(FUZZ_LIMIT))"; \
 		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
 		LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 		build-fuzz/fuzz/$$t $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/crash-$$t- \
