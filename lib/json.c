@@ -831,15 +831,17 @@ json_number(const char *text, size_t len)
 
 	/* Everything else (exponents, long mantissas, nan, inf, "+1", ".5")
 	 * through the C library, which rounds correctly as jq's strtod does. */
+	static _Thread_local struct buf big;	/* reused: no malloc per call */
 	char small[64], *z = small;
-	if (len >= sizeof small)
-		z = xmalloc(len + 1);
-	memcpy(z, text, len);
-	z[len] = '\0';
-	double d = strtod_l(z, NULL, c_locale());
-	if (z != small)
-		free(z);
-	return d;
+	if (len >= sizeof small) {
+		buf_reset(&big);
+		buf_add(&big, text, len);
+		z = big.p;
+	} else {
+		memcpy(z, text, len);
+		z[len] = '\0';
+	}
+	return strtod_l(z, NULL, c_locale());
 }
 
 /* Digits of v written backwards from end (20 bytes of room); returns the
@@ -952,7 +954,7 @@ struct members {
 	struct buf keys;
 };
 
-static const char *keys_base;	/* for qsort's comparator only */
+static _Thread_local const char *keys_base;	/* for qsort's comparator only */
 
 static int
 member_cmp(const void *a, const void *b)
@@ -1016,11 +1018,35 @@ members_get(struct members *ms, const char *p, const char *end)
 	ms->n = w;
 }
 
-static void
-members_free(struct members *ms)
+/*
+ * Member lists for the objects being canonicalised or compared, one per
+ * object open on the recursion's path (two per level for a comparison),
+ * kept for the life of the thread so that keys and sort comparators do
+ * not allocate per call once the pool has grown to the data's depth.
+ */
+static _Thread_local struct members **mpool;
+static _Thread_local size_t mpool_n, mpool_cap, mpool_used;
+
+static struct members *
+members_take(void)
 {
-	free(ms->m);
-	buf_free(&ms->keys);
+	if (mpool_used == mpool_n) {
+		if (mpool_n == mpool_cap) {
+			mpool_cap = mpool_cap ? 2 * mpool_cap : 8;
+			mpool = xreallocarray(mpool, mpool_cap, sizeof *mpool);
+		}
+		mpool[mpool_n++] = xcalloc(1, sizeof **mpool);
+	}
+	struct members *ms = mpool[mpool_used++];
+	buf_reset(&ms->keys);
+	return ms;
+}
+
+/* Give back the most recently taken lists, n of them. */
+static void
+members_give(size_t n)
+{
+	mpool_used -= n;
 }
 
 /* ----- canonical text ----- */
@@ -1056,22 +1082,22 @@ canon(struct buf *out, const char *p, const char *end)
 		return;
 	}
 	case '{': {
-		struct members ms = { 0 };
-		members_get(&ms, p, end);
+		struct members *ms = members_take();
+		members_get(ms, p, end);
 		buf_addc(out, '{');
-		for (size_t i = 0; i < ms.n; i++) {
+		for (size_t i = 0; i < ms->n; i++) {
 			if (i)
 				buf_addc(out, ',');
 			buf_addc(out, '"');
 			size_t from = out->len;
-			buf_add(out, ms.keys.p + ms.m[i].koff, ms.m[i].klen);
+			buf_add(out, ms->keys.p + ms->m[i].koff, ms->m[i].klen);
 			canon_escape(out, from);
 			buf_addc(out, '"');
 			buf_addc(out, ':');
-			canon(out, ms.m[i].v, ms.m[i].v + ms.m[i].vlen);
+			canon(out, ms->m[i].v, ms->m[i].v + ms->m[i].vlen);
 		}
 		buf_addc(out, '}');
-		members_free(&ms);
+		members_give(1);
 		return;
 	}
 	default: {
@@ -1198,22 +1224,21 @@ cmp(const char *a, const char *aend, const char *b, const char *bend)
 		}
 	}
 	case J_OBJECT: {
-		struct members ma = { 0 }, mb = { 0 };
-		members_get(&ma, a, aend);
-		members_get(&mb, b, bend);
+		struct members *ma = members_take(), *mb = members_take();
+		members_get(ma, a, aend);
+		members_get(mb, b, bend);
 		int r = 0;
 		/* First the sorted key lists, compared as arrays of strings. */
-		size_t n = ma.n < mb.n ? ma.n : mb.n;
+		size_t n = ma->n < mb->n ? ma->n : mb->n;
 		for (size_t i = 0; i < n && r == 0; i++)
-			r = bytes_cmp(ma.keys.p + ma.m[i].koff, ma.m[i].klen,
-			    mb.keys.p + mb.m[i].koff, mb.m[i].klen);
+			r = bytes_cmp(ma->keys.p + ma->m[i].koff, ma->m[i].klen,
+			    mb->keys.p + mb->m[i].koff, mb->m[i].klen);
 		if (r == 0)
-			r = ma.n < mb.n ? -1 : ma.n > mb.n;
+			r = ma->n < mb->n ? -1 : ma->n > mb->n;
 		for (size_t i = 0; i < n && r == 0; i++)
-			r = cmp(ma.m[i].v, ma.m[i].v + ma.m[i].vlen,
-			    mb.m[i].v, mb.m[i].v + mb.m[i].vlen);
-		members_free(&ma);
-		members_free(&mb);
+			r = cmp(ma->m[i].v, ma->m[i].v + ma->m[i].vlen,
+			    mb->m[i].v, mb->m[i].v + mb->m[i].vlen);
+		members_give(2);
 		return r;
 	}
 	}

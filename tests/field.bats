@@ -246,6 +246,18 @@ null
 	[ "$output" = '[true,false,true,[true,false,false]]' ]
 }
 
+@test "field: keys and comparisons of objects and long numbers do not allocate per call" {
+	long=$(printf '1%.0s' {1..70})
+	run -0 "$TRAWL_TESTBIN/t_noalloc" '"abc"' '{"b":1,"a":2}' \
+	    '[1,{"a":{"b":{"c":[{"d":1,"d":2}]}}}]' "$long" "{\"x\":$long.5}"
+	[ "$output" != sanitizer ] || skip "a sanitizer owns malloc"
+	[ "$output" = "\"abc\" 0
+{\"b\":1,\"a\":2} 0
+[1,{\"a\":{\"b\":{\"c\":[{\"d\":1,\"d\":2}]}}}] 0
+$long 0
+{\"x\":$long.5} 0" ]
+}
+
 @test "field: json_cmp orders as jq sorts" {
 	printf '%s\n' 'null' 'false' 'true' '-1' '0' '-0' '0.5' '79' '79.0' '1e400' \
 	    '""' '"5"' '"a"' '"ab"' '"b"' '"é"' '"\uffff"' '"\ud83d\ude00"' '"\udc00"' \
