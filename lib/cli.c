@@ -296,6 +296,9 @@ cli_bad(const struct line *ln, const char *msg)
 			if (bad_fd < 0)
 				cli_fatal("%s: %s", bad_path, strerror(errno));
 		}
+		/* The line as read, ended by a newline alone: the input
+		 * layer has dropped a CRLF's CR (trawl(7)), and a tool that
+		 * reads the file back ignores it anyway. */
 		buf_add(&bad_buf, ln->p, ln->len);
 		buf_addc(&bad_buf, '\n');
 		if (bad_buf.len >= BAD_BLOCK)

@@ -70,6 +70,14 @@ t_cat: 12 bad lines skipped (2 not shown)"
 	same expected bad.ndjson
 }
 
+@test "cli: --bad=FILE writes a CRLF line without its CR, a last line with a newline" {
+	printf 'good\r\n!bad one\r\n!bad\ttwo \r\n!last' >p
+	run -0 --separate-stderr t_cat --bad=bad.ndjson p
+	[ "$output" = 'p:1:good' ]
+	printf '!bad one\n!bad\ttwo \n!last\n' >expected
+	same expected bad.ndjson
+}
+
 @test "cli: --bad=FILE is not created when no line is bad" {
 	printf 'a\n' >p
 	run -0 --separate-stderr t_cat --bad=bad.ndjson p
