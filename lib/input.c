@@ -78,6 +78,7 @@ struct gz {
 	int member;			/* inside a member (streaming) */
 	int failed;			/* err is set; report it next call */
 	int late;			/* the error came after the data ended */
+	int oom;			/* out of memory: the reader's thread exits */
 #ifdef HAVE_ISAL
 	struct inflate_state *isal;
 #else
@@ -281,11 +282,12 @@ gz_corrupt(struct gz *g, const char *what, size_t made)
 }
 
 #ifdef HAVE_ISAL
-static void
+static int
 member_start(struct gz *g)
 {
 	isal_inflate_reset(g->isal);
 	g->isal->crc_flag = ISAL_GZIP;
+	return 0;
 }
 
 /* Inflate some of the current member: bytes made, or as gz_fill. */
@@ -320,18 +322,19 @@ member_inflate(struct gz *g, char *dst, size_t room)
 	}
 }
 #else
-static void
+static int
 member_start(struct gz *g)
 {
 	if (!g->zinit) {
 		/* 15 + 16: a 32 KB window and the gzip wrapper. */
 		if (inflateInit2(&g->z, 15 + 16) != Z_OK) {
-			fprintf(stderr, "%s: out of memory\n", progname);
-			exit(TRAWL_EXIT_DATA);
+			g->oom = 1;
+			return -1;
 		}
 		g->zinit = 1;
 	} else
 		inflateReset(&g->z);
+	return 0;
 }
 
 static ssize_t
@@ -369,8 +372,8 @@ member_inflate(struct gz *g, char *dst, size_t room)
 		return gz_corrupt(g, BAD_DATA, made);
 	}
 	case Z_MEM_ERROR:
-		fprintf(stderr, "%s: out of memory\n", progname);
-		exit(TRAWL_EXIT_DATA);
+		g->oom = 1;
+		return -1;
 	default:
 		return gz_corrupt(g, BAD_DATA, made);
 	}
@@ -420,7 +423,8 @@ gz_fill(struct gz *g, char *dst, size_t room)
 				 * streams it and says what is wrong. */
 			}
 #endif
-			member_start(g);
+			if (member_start(g) < 0)
+				return -1;
 			g->member = 1;
 		}
 		if (g->avail == 0) {
@@ -441,11 +445,14 @@ gz_fill(struct gz *g, char *dst, size_t room)
 	}
 }
 
-/* Set g up to decompress: its first bytes, already read, are
- * head[0..n).  A regular file is mapped rather than read: no copy.  Only
- * when it was read from its start: stdin may be a file a shell has read
- * some of already ({ read hdr; tool; } < f). */
-static void
+/*
+ * Set g up to decompress: its first bytes, already read, are head[0..n).
+ * 0, or -1 out of memory (g->oom: the reader's thread says so and exits;
+ * the producer's must not).  A regular file is mapped rather than read:
+ * no copy.  Only when it was read from its start: stdin may be a file a
+ * shell has read some of already ({ read hdr; tool; } < f).
+ */
+static int
 gz_setup(struct gz *g, const char *head, size_t n)
 {
 	struct stat st;
@@ -466,22 +473,25 @@ gz_setup(struct gz *g, const char *head, size_t n)
 	}
 	if (g->map == NULL) {
 		g->rawcap = n > RAW_SIZE ? n : RAW_SIZE;
-		g->raw = xmalloc(g->rawcap);
+		if ((g->raw = malloc(g->rawcap)) == NULL)
+			goto oom;
 		memcpy(g->raw, head, n);
 		g->next = g->raw;
 		g->avail = n;
 	}
 #ifdef HAVE_ISAL
-	g->isal = xmalloc(sizeof *g->isal);
+	if ((g->isal = malloc(sizeof *g->isal)) == NULL)
+		goto oom;
 	isal_inflate_init(g->isal);
 #elif defined(HAVE_LIBDEFLATE)
-	g->dd = libdeflate_alloc_decompressor();
-	if (g->dd == NULL) {
-		fprintf(stderr, "%s: out of memory\n", progname);
-		exit(TRAWL_EXIT_DATA);
-	}
+	if ((g->dd = libdeflate_alloc_decompressor()) == NULL)
+		goto oom;
 #endif
 	g->gzip = 1;
+	return 0;
+oom:
+	g->oom = 1;
+	return -1;
 }
 
 static void
@@ -569,7 +579,10 @@ pump_run(void *arg)
 	}
 	if (n >= 2 && (unsigned char)data[0] == 0x1f &&
 	    (unsigned char)data[1] == 0x8b) {
-		gz_setup(g, data, (size_t)n);
+		if (gz_setup(g, data, (size_t)n) < 0) {
+			pump_publish(pp, c, -1);
+			return NULL;
+		}
 		n = 0;
 	} else if (r == 0) {
 		/* All of it, already: a terminal would want a second ^D if
@@ -768,6 +781,8 @@ cut(struct input *in, struct line *ln, char *s, size_t len)
 static void
 at_end(struct input *in, struct chunk *c)
 {
+	if (in->pump->g.oom)
+		xoom();
 	in->eof = 1;
 	in->failed = c->rc < 0;
 	in->late = in->pump->g.late;

@@ -8,8 +8,8 @@
 
 const char *progname = "trawl";
 
-static void
-out_of_memory(void)
+_Noreturn void
+xoom(void)
 {
 	/* No allocation here: the heap is what failed. */
 	fputs(progname, stderr);
@@ -22,7 +22,7 @@ xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (p == NULL)
-		out_of_memory();
+		xoom();
 	return p;
 }
 
@@ -31,7 +31,7 @@ xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 	if (p == NULL)
-		out_of_memory();
+		xoom();
 	return p;
 }
 
@@ -40,7 +40,7 @@ xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
 	if (p == NULL)
-		out_of_memory();
+		xoom();
 	return p;
 }
 
@@ -48,7 +48,7 @@ void *
 xreallocarray(void *p, size_t nmemb, size_t size)
 {
 	if (size != 0 && nmemb > SIZE_MAX / size)
-		out_of_memory();
+		xoom();
 	return xrealloc(p, nmemb * size);
 }
 
@@ -71,7 +71,7 @@ void
 buf_reserve(struct buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)
-		out_of_memory();
+		xoom();
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;

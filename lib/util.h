@@ -20,6 +20,9 @@
 /* The tool's name for messages; set once by cli_init(). */
 extern const char *progname;
 
+/* Say "PROG: out of memory" and exit 1: what the x* wrappers do. */
+_Noreturn void xoom(void);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
