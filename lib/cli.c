@@ -130,24 +130,12 @@ wait_writable(int fd)
 	poll(&pfd, 1, -1);
 }
 
-/* Write everything or die: EINTR and short writes are retried. */
+/* Write everything or die. */
 static void
-write_all(int fd, const char *p, size_t n, const char *what)
+put_all(int fd, const char *p, size_t n, const char *what)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				wait_writable(fd);
-				continue;
-			}
-			cli_fatal("%s: %s", what, strerror(errno));
-		}
-		p += w;
-		n -= (size_t)w;
-	}
+	if (write_all(fd, p, n) < 0)
+		cli_fatal("%s: %s", what, strerror(errno));
 }
 
 static void
@@ -180,7 +168,7 @@ writev_all(int fd, struct iovec *iov, int n, const char *what)
 void
 cli_help(void)
 {
-	write_all(STDOUT_FILENO, usage_text, strlen(usage_text), "write error");
+	put_all(STDOUT_FILENO, usage_text, strlen(usage_text), "write error");
 	exit(TRAWL_EXIT_OK);
 }
 
@@ -208,17 +196,9 @@ cli_fatal(const char *fmt, ...)
 	va_end(ap);
 	/* Bad lines already diverted still reach --bad=FILE if they can. */
 	if (bad_fd >= 0 && bad_buf.len > 0) {
-		const char *p = bad_buf.p;
 		size_t n = bad_buf.len;
-		ssize_t w;
-		bad_buf.len = 0;
-		while (n > 0 && ((w = write(bad_fd, p, n)) > 0 ||
-		    (w < 0 && errno == EINTR))) {
-			if (w > 0) {
-				p += w;
-				n -= (size_t)w;
-			}
-		}
+		bad_buf.len = 0;	/* a failure here must not come back */
+		(void)write_all(bad_fd, bad_buf.p, n);
 	}
 	exit(TRAWL_EXIT_DATA);
 }
@@ -264,7 +244,7 @@ bad_flush(void)
 {
 	if (bad_buf.len == 0)
 		return;
-	write_all(bad_fd, bad_buf.p, bad_buf.len, bad_path);
+	put_all(bad_fd, bad_buf.p, bad_buf.len, bad_path);
 	buf_reset(&bad_buf);
 }
 
@@ -415,7 +395,7 @@ cli_parse_double(const char *arg, double *v)
 void
 out_flush(void)
 {
-	write_all(STDOUT_FILENO, outbuf.p, outbuf.len, "write error");
+	put_all(STDOUT_FILENO, outbuf.p, outbuf.len, "write error");
 	buf_reset(&outbuf);
 }
 

@@ -166,22 +166,6 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 state_save(const char *path, const char *tool, unsigned version,
     const void *payload, size_t n, char *err, size_t errlen)

@@ -51,4 +51,9 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 static inline void buf_reset(struct buf *b) { b->len = 0; if (b->p) b->p[0] = '\0'; }
 void buf_free(struct buf *b);
 
+/* Write all of p[0..n) to fd: interrupted and short writes are retried,
+ * and a non-blocking descriptor (a shell may hand one down) is waited
+ * for.  0, or -1 with errno set. */
+int write_all(int fd, const void *p, size_t n);
+
 #endif
