@@ -596,13 +596,6 @@ title_from_path(struct str p)
 	return (struct str){ "-", 1 };
 }
 
-static int
-hexval(unsigned char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
-	    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * Java's new String(bytes, UTF-8) of p[from..): each malformed sequence
  * becomes U+FFFD.  Valid UTF-8 is the common case and is kept as it is.

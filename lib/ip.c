@@ -37,18 +37,6 @@ parse_v4(const char *s, size_t n, uint32_t *v)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void
 set_groups(struct ip *a, const uint16_t g[8])
 {
@@ -80,7 +68,7 @@ parse_v6(const char *s, size_t n, struct ip *a)
 		unsigned x = 0;
 		int h;
 
-		while (i < n && i - start < 5 && (h = hexval(s[i])) >= 0) {
+		while (i < n && i - start < 5 && (h = hexval((unsigned char)s[i])) >= 0) {
 			x = x << 4 | (unsigned)h;
 			i++;
 		}

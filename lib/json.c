@@ -55,17 +55,6 @@ fail(struct jscan_err *e, const char *msg, const char *at)
 	return NULL;
 }
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Four hex digits at p (p + 4 <= end checked by the caller), or -1. */
 static long
 hex4(const char *p)

@@ -51,6 +51,18 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 static inline void buf_reset(struct buf *b) { b->len = 0; if (b->p) b->p[0] = '\0'; }
 void buf_free(struct buf *b);
 
+/* The value of a hex digit, either case, or -1. */
+static inline int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /* Write all of p[0..n) to fd: interrupted and short writes are retried,
  * and a non-blocking descriptor (a shell may hand one down) is waited
  * for.  0, or -1 with errno set. */
