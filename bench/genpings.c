@@ -41,25 +41,21 @@
 
 /* splitmix64: small, fast and good enough to draw shapes from. */
 static uint64_t
-mix64(uint64_t *s)
+rnd64(uint64_t *s)
 {
-	uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return mix64(*s += UINT64_C(0x9e3779b97f4a7c15));
 }
 
 static uint64_t
 below(uint64_t *s, uint64_t n)
 {
-	return n == 0 ? 0 : mix64(s) % n;
+	return n == 0 ? 0 : rnd64(s) % n;
 }
 
 static double
 unit(uint64_t *s)
 {
-	return (double)(mix64(s) >> 11) / 9007199254740992.0;
+	return (double)(rnd64(s) >> 11) / 9007199254740992.0;
 }
 
 static uint64_t
@@ -67,7 +63,7 @@ seeded(uint64_t seed, uint64_t i, uint64_t salt)
 {
 	uint64_t s = seed * UINT64_C(0x2545f4914f6cdd1d) ^ i * UINT64_C(0x9e3779b97f4a7c15) ^ salt;
 
-	mix64(&s);
+	rnd64(&s);
 	return s;
 }
 
@@ -179,9 +175,9 @@ uuid(char out36[37], uint64_t hi, uint64_t lo)
 static void
 rand_uuid(char out36[37], uint64_t *s)
 {
-	uint64_t hi = mix64(s);
+	uint64_t hi = rnd64(s);
 
-	uuid(out36, hi, mix64(s));
+	uuid(out36, hi, rnd64(s));
 }
 
 /* -------------------------------------------------------- catalogues */

@@ -544,7 +544,7 @@ fix_range(void)
 static struct digest
 num_key(double v, double w)
 {
-	uint64_t a, b, z;
+	uint64_t a, b;
 	struct digest d;
 
 	if (v == 0)
@@ -553,10 +553,7 @@ num_key(double v, double w)
 		w = 0;
 	memcpy(&a, &v, sizeof a);
 	memcpy(&b, &w, sizeof b);
-	z = a ^ UINT64_C(0x9e3779b97f4a7c15);
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	d.lo = z ^ (z >> 31);
+	d.lo = mix64(a ^ UINT64_C(0x9e3779b97f4a7c15));
 	d.hi = b ^ UINT64_C(0x5851f42d4c957f2d);
 	return d;
 }

@@ -23,6 +23,16 @@ struct digest {
  * which the table uses to mark empty slots, is returned as {1, 0}. */
 struct digest digest128(const void *p, size_t n);
 
+/* splitmix64's finaliser: a bijection of 64 bits that spreads every input
+ * bit over the output, for digests of numbers that are not text. */
+static inline uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
 static inline int
 digest_eq(struct digest a, struct digest b)
 {

@@ -54,10 +54,7 @@ key(uint32_t id, double v)
 	struct digest d;
 
 	memcpy(&z, &v, sizeof z);
-	z ^= UINT64_C(0x9e3779b97f4a7c15);
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	d.lo = z ^ (z >> 31);
+	d.lo = mix64(z ^ UINT64_C(0x9e3779b97f4a7c15));
 	d.hi = (uint64_t)id | UINT64_C(0x8000000000000000);
 	return d;
 }
