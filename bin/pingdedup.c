@@ -998,23 +998,6 @@ finish(void)
 
 /* ---- --state: the sorted digests of every key seen, 16 bytes each ---- */
 
-static void
-put64le(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t
-get64le(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int
 cmp_digest(const void *a, const void *b)
 {
@@ -1046,7 +1029,7 @@ load_state(void)
 	const unsigned char *p = (const unsigned char *)payload.p;
 	struct digest prev = { 0, 0 };
 	for (size_t i = 0; i < payload.len; i += 16) {
-		struct digest d = { get64le(p + i), get64le(p + i + 8) };
+		struct digest d = { load_le64(p + i), load_le64(p + i + 8) };
 		int ins;
 
 		/* Saved strictly ascending: anything else is not ours. */
@@ -1079,8 +1062,8 @@ save_state(void)
 	for (size_t i = 0; i < m; i++) {
 		if (i > 0 && digest_eq(all[i], all[i - 1]))
 			continue;
-		put64le(payload + 16 * n, all[i].lo);
-		put64le(payload + 16 * n + 8, all[i].hi);
+		store_le64(payload + 16 * n, all[i].lo);
+		store_le64(payload + 16 * n + 8, all[i].hi);
 		n++;
 	}
 	if (state_save(statepath, "pingdedup", STATE_VERSION, payload, 16 * n,

@@ -22,16 +22,6 @@ fmix64(uint64_t k)
 	return k;
 }
 
-/* Little-endian loads whatever the host, so digests (and so shards) are the
- * same on every machine. */
-static inline uint64_t
-load64le(const unsigned char *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	    (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-	    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
-
 struct digest
 digest128(const void *key, size_t len)
 {
@@ -42,8 +32,8 @@ digest128(const void *key, size_t len)
 	size_t nblocks = len / 16;
 
 	for (size_t i = 0; i < nblocks; i++) {
-		k1 = load64le(data + i * 16);
-		k2 = load64le(data + i * 16 + 8);
+		k1 = load_le64(data + i * 16);
+		k2 = load_le64(data + i * 16 + 8);
 		k1 *= c1; k1 = rotl64(k1, 31); k1 *= c2; h1 ^= k1;
 		h1 = rotl64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
 		k2 *= c2; k2 = rotl64(k2, 33); k2 *= c1; h2 ^= k2;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "md5.h"
+#include "util.h"
 
 static const uint32_t T[64] = {
 	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a,
@@ -27,13 +28,6 @@ rol(uint32_t x, int n)
 	return (x << n) | (x >> (32 - n));
 }
 
-/* Words are little-endian whatever the host's byte order. */
-static inline uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 #define F(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
 #define H(x, y, z) ((x) ^ (y) ^ (z))
@@ -52,7 +46,7 @@ block(uint32_t s[4], const unsigned char *p)
 	uint32_t X[16], a = s[0], b = s[1], c = s[2], d = s[3];
 
 	for (int i = 0; i < 16; i++)
-		X[i] = le32(p + 4 * i);
+		X[i] = load_le32(p + 4 * i);
 
 	STEP(F, a, b, c, d, 0, 7, 0);   STEP(F, d, a, b, c, 1, 12, 1);
 	STEP(F, c, d, a, b, 2, 17, 2);  STEP(F, b, c, d, a, 3, 22, 3);
@@ -138,15 +132,10 @@ md5_final(struct md5 *c, unsigned char out[16])
 
 	/* Pad to 56 mod 64, then the bit length as a little-endian 64-bit word. */
 	md5_update(c, pad, have < 56 ? 56 - have : 120 - have);
-	for (int i = 0; i < 8; i++)
-		lenle[i] = (unsigned char)(bits >> (8 * i));
+	store_le64(lenle, bits);
 	md5_update(c, lenle, 8);
-	for (int i = 0; i < 4; i++) {
-		out[4 * i] = (unsigned char)c->s[i];
-		out[4 * i + 1] = (unsigned char)(c->s[i] >> 8);
-		out[4 * i + 2] = (unsigned char)(c->s[i] >> 16);
-		out[4 * i + 3] = (unsigned char)(c->s[i] >> 24);
-	}
+	for (int i = 0; i < 4; i++)
+		store_le32(out + 4 * i, c->s[i]);
 }
 
 void
