@@ -918,7 +918,10 @@ json_put_double(struct buf *out, double v)
 	}
 	char b[40];
 	locale_t old = uselocale(c_locale());
-	for (int prec = 15; prec <= 17; prec++) {
+	/* Fifteen digits are never too many for a normal double, and start
+	 * the search there; a subnormal one has fewer digits to give, so its
+	 * shortest form is searched from one. */
+	for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
 		int n = snprintf(b, sizeof b, "%.*g", prec, v);
 		if (prec == 17 || strtod_l(b, NULL, c_locale()) == v) {
 			buf_add(out, b, (size_t)n);

@@ -300,9 +300,12 @@ $long 0
 	while read -r a b; do
 		[ "$(jq -n "$a == $b")" = true ] || { echo "$a -> $b" >&2; return 1; }
 	done
-	# Shortest form: no more digits than it takes.
+	# Shortest form: no more digits than it takes, subnormals included.
 	[ "${lines[6]}" = 0.30000000000000004 ]
 	[ "${lines[9]}" = 123.456 ]
+	[ "${lines[11]}" = 5e-324 ]
+	run -0 t_field -d <<<'1e-320'
+	[ "$output" = 1e-320 ]
 }
 
 @test "field: numbers ignore the locale" {
