@@ -88,12 +88,12 @@ $(O)/bench/%: bench/%.c $(O)/libtrawl.a
 GENPROGS = $(patsubst examples/gen/%.c,$(O)/gen/%,$(wildcard examples/gen/*.c))
 $(O)/gen/%: examples/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -MMD -MP -o $@ $<
 
 # genwebreq also serves actorsig's tests, so it lives in tests/.
 gen-programs: $(GENPROGS) $(O)/tests/genwebreq
 
--include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d)
+-include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d) $(GENPROGS:=.d)
 
 BATS = bats
 # tests/shards.bats runs the data generators of bench/ and examples/gen/.

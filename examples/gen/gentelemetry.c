@@ -16,15 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/hash.h"
+
 static uint64_t rng_state;
 
 static uint64_t
 rng(void)
 {
-	uint64_t z = (rng_state += UINT64_C(0x9e3779b97f4a7c15));
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return mix64(rng_state += UINT64_C(0x9e3779b97f4a7c15));
 }
 
 /* Uniform in [0, n). */
