@@ -186,9 +186,7 @@ main(int argc, char *argv[])
 		}
 		switch (c) {
 		case 1:
-			if (cli_parse_shard(optarg, &shard_k, &shard_n) == -1)
-				cli_usage("--shard: expected k/n with 1 <= k <= n: %s",
-				    optarg);
+			cli_option_shard(optarg, &shard_k, &shard_n);
 			break;
 		case 2:
 			cli_set_stats(1);
@@ -200,8 +198,7 @@ main(int argc, char *argv[])
 			applypath = optarg;
 			break;
 		case 'b':
-			if (cli_set_bad(optarg) == -1)
-				cli_usage("--bad: expected warn, fail, skip or a file name");
+			cli_option_bad(optarg);
 			break;
 		case 'd':
 			if (strcmp(optarg, "automated") == 0)

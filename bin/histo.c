@@ -1807,8 +1807,7 @@ main(int argc, char *argv[])
 			have_max = 1;
 			break;
 		case O_BAD:
-			if (cli_set_bad(optarg) < 0)
-				cli_usage("--bad: needs warn, fail, skip or a file name");
+			cli_option_bad(optarg);
 			break;
 		case O_STATS:
 			cli_set_stats(1);

@@ -452,8 +452,7 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "Ee:g:ho:p:Ss:tU:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
-			if (cli_set_bad(optarg) < 0)
-				cli_usage("--bad needs warn, fail, skip or a file name");
+			cli_option_bad(optarg);
 			break;
 		case 'E':
 			epoch_out = 1;
@@ -466,8 +465,7 @@ main(int argc, char *argv[])
 			group_expr[ngroup_expr++] = optarg;
 			break;
 		case 'H':
-			if (cli_parse_shard(optarg, &shard_k, &shard_n) < 0)
-				cli_usage("--shard needs K/N with 1 <= K <= N: %s", optarg);
+			cli_option_shard(optarg, &shard_k, &shard_n);
 			break;
 		case 'h':
 			cli_help();

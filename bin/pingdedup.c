@@ -159,16 +159,13 @@ main(int argc, char *argv[])
 	    NULL)) != -1) {
 		switch (c) {
 		case 1:
-			if (cli_parse_shard(optarg, &shard_k, &shard_n) == -1)
-				cli_usage("--shard: expected k/n with 1 <= k <= n: %s",
-				    optarg);
+			cli_option_shard(optarg, &shard_k, &shard_n);
 			break;
 		case 2:
 			cli_set_stats(1);
 			break;
 		case 'b':
-			if (cli_set_bad(optarg) == -1)
-				cli_usage("--bad: expected warn, fail, skip or a file name");
+			cli_option_bad(optarg);
 			break;
 		case 'c':
 			countflag = 1;

@@ -864,8 +864,7 @@ main(int argc, char *argv[])
 	while ((c = getopt_long(argc, argv, "b:c:d:EFg:hk:L:l:o:Ss:t:U:u:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
-			if (cli_set_bad(optarg) < 0)
-				cli_usage("--bad needs warn, fail, skip or a file name");
+			cli_option_bad(optarg);
 			break;
 		case 'b':
 			bucket = parse_dur("--bucket", optarg);
@@ -886,8 +885,7 @@ main(int argc, char *argv[])
 			gap = parse_dur("--gap", optarg);
 			break;
 		case 'H':
-			if (cli_parse_shard(optarg, &shard_k, &shard_n) < 0)
-				cli_usage("--shard needs K/N with 1 <= K <= N: %s", optarg);
+			cli_option_shard(optarg, &shard_k, &shard_n);
 			break;
 		case 'h':
 			cli_help();

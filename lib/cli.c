@@ -516,3 +516,17 @@ cli_getopt_error(int c, char **argv)
 		cli_usage("unknown option: -%c", optopt);
 	cli_usage("unknown option: %s", argv[optind - 1]);
 }
+
+void
+cli_option_shard(const char *arg, unsigned *k, unsigned *n)
+{
+	if (cli_parse_shard(arg, k, n) == -1)
+		cli_usage("--shard: expected k/n with 1 <= k <= n: %s", arg);
+}
+
+void
+cli_option_bad(const char *arg)
+{
+	if (cli_set_bad(arg) == -1)
+		cli_usage("--bad: expected warn, fail, skip or a file name");
+}

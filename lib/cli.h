@@ -76,6 +76,11 @@ void cli_getopt_error(int c, char **argv) __attribute__((noreturn));
 /* Extra --stats counters, printed in the order first set. */
 void cli_stat(const char *name, uint64_t value);
 
+/* The options every tool shares, parsed with one wording for their usage
+ * errors: --shard K/N and --bad=MODE (exit 2 when malformed). */
+void cli_option_shard(const char *arg, unsigned *k, unsigned *n);
+void cli_option_bad(const char *arg);
+
 /* --shard K/N: 0, or -1 when malformed (1 <= K <= N required). */
 int cli_parse_shard(const char *arg, unsigned *k, unsigned *n);
 /* A non-negative integer option value; 0 or -1. */

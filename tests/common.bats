@@ -155,3 +155,16 @@ stats_line() {
 	run -0 --separate-stderr pingdedup -k .nope "$BATS_TEST_TMPDIR/in"
 	[ -z "$stderr" ]
 }
+
+@test "common: a malformed --shard or an empty --bad is a usage error in the same words everywhere" {
+	for tool in $(tools); do
+		echo "checking $tool"
+		# histo aggregates and has no key to shard by.
+		if [ "$tool" != histo ]; then
+			run -2 --separate-stderr "$tool" --shard 4/3 </dev/null
+			[ "${stderr_lines[0]}" = "$tool: --shard: expected k/n with 1 <= k <= n: 4/3" ]
+		fi
+		run -2 --separate-stderr "$tool" --bad= </dev/null
+		[ "${stderr_lines[0]}" = "$tool: --bad: expected warn, fail, skip or a file name" ]
+	done
+}

@@ -195,7 +195,7 @@ EOF
 	run -2 --separate-stderr maxcount -g '.['
 	[[ ${stderr_lines[0]} == "maxcount: -g .[: "* ]]
 	run -2 --separate-stderr maxcount --shard 0/4
-	[ "${stderr_lines[0]}" = "maxcount: --shard needs K/N with 1 <= K <= N: 0/4" ]
+	[ "${stderr_lines[0]}" = "maxcount: --shard: expected k/n with 1 <= k <= n: 0/4" ]
 }
 
 # random_intervals SEED N: seeded integer intervals in 3 groups, one in 7

@@ -266,7 +266,7 @@ EOF
 	run -2 --separate-stderr sessionize -k '.[' /dev/null
 	[[ ${stderr_lines[0]} == "sessionize: -k .[: "* ]]
 	run -2 --separate-stderr sessionize -k .k --shard 3/2
-	[ "${stderr_lines[0]}" = "sessionize: --shard needs K/N with 1 <= K <= N: 3/2" ]
+	[ "${stderr_lines[0]}" = "sessionize: --shard: expected k/n with 1 <= k <= n: 3/2" ]
 	run -2 --separate-stderr sessionize -k .k -U h
 	[ "${stderr_lines[0]}" = "sessionize: --time-unit needs s, ms, us or ns: h" ]
 }
