@@ -193,6 +193,7 @@ EOF
 }
 
 @test "histo: object members are typed as jq reads them, nan a number; a NaN --maps count is bad" {
+	cd "$BATS_TEST_TMPDIR"
 	printf '%s\n' '{ "a" :nan,"b":null,"c":-nan, "d":[1],"e":"x","f":true,"g":false,"h":{},"i":1}' '[1]' >in
 	run -0 "$TRAWL_TESTBIN/t_jmember" <in
 	[ "$output" = '"a" number nan
@@ -212,6 +213,7 @@ not an object' ]
 }
 
 @test "histo: the value store keeps every NaN as one value, before all numbers, across spilled runs" {
+	cd "$BATS_TEST_TMPDIR"
 	printf '0 3\n0 nan\n0 1\n0 -nan\n0 2\n1 nan\n0 nan\n' >in
 	run -0 "$TRAWL_TESTBIN/t_vstore" <in
 	[ "$output" = $'0 nan 3\n0 1 1\n0 2 1\n0 3 1\n1 nan 1\nruns 1' ]
