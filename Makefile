@@ -19,6 +19,7 @@ BINDIR   ?= bin
 # records which optional inflate libraries are present: ISA-L's igzip
 # streams gzip at about three times zlib's speed in bounded memory,
 # libdeflate helps files of small members, zlib is always the fallback.
+# libzstd (zstd input) is always needed.
 # make remakes an included makefile first and then reads everything again,
 # so even the first build on a fresh machine sees what scripts/deps
 # installed.
@@ -46,7 +47,7 @@ ifdef WERROR
 CFLAGS += -Werror
 endif
 
-LDLIBS = -ljq -lonig -lmaxminddb $(DEFLATE_LIB) -lz -lpthread -lm
+LDLIBS = -ljq -lonig -lmaxminddb $(DEFLATE_LIB) -lzstd -lz -lpthread -lm
 
 TOOLS   = $(sort $(basename $(notdir $(wildcard bin/*.c))))
 LIBSRC  = $(sort $(wildcard lib/*.c))

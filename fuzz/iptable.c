@@ -4,7 +4,7 @@
  *
  * The reader takes a path, so each input is written to an anonymous
  * memory file and read through /proc/self/fd: as NDJSON, CSV, TSV,
- * headerless CSV/TSV, gzip of any of those, or a MaxMind DB, whichever
+ * headerless CSV/TSV, gzip or zstd of any of those, or a MaxMind DB, whichever
  * the bytes are.  Every row must be one family with lo <= hi; a CIDR
  * row's range must be its prefix.  The rows read before an error are
  * built into a table, and each range's ends must find a row holding them.

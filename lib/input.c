@@ -1,7 +1,7 @@
 /*
- * input.c: lines from files and stdin, plain or gzip (see input.h).
+ * input.c: lines from files and stdin, plain, gzip or zstd (see input.h).
  *
- * A producer thread reads each file (and inflates it, for gzip) into a
+ * A producer thread reads each file (and decompresses it) into a
  * small ring of large chunks while the caller's thread cuts lines out of
  * them in place: memchr finds the newlines, and each newline (or trailing
  * CR) is overwritten with the NUL the caller is promised, so a line is
@@ -21,6 +21,11 @@
  * zero padding is ignored, a byte that starts the gzip magic begins a
  * member (which is then truncated or corrupt), and anything else is
  * reported as trailing garbage once every line before it was returned.
+ *
+ * zstd goes through libzstd's streaming decoder, which also steps over
+ * skippable frames; the frames of a file are judged as gzip's members are
+ * (truncation, damage, zero padding and trailing garbage alike), so the
+ * messages differ only in the format's name.
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -45,6 +50,9 @@
 #include <zlib.h>
 #endif
 
+#include <zstd.h>
+#include <zstd_errors.h>
+
 #include "input.h"
 #include "util.h"
 
@@ -62,7 +70,10 @@
 #define RAW_SIZE	((size_t)1 << 20)	/* compressed reads from pipes */
 #define UNMAP_STEP	((size_t)4 << 20)	/* drop mapped pages this often */
 
-/* What the producer reads, plain or gzip: owned by the producer thread. */
+enum codec { C_PLAIN, C_GZIP, C_ZSTD };
+
+/* What the producer reads, plain or compressed: owned by the producer
+ * thread. */
 struct gz {
 	int fd;
 	int wakefd;			/* readable when the reader stops, or -1 */
@@ -75,7 +86,7 @@ struct gz {
 	const unsigned char *next;	/* unconsumed input */
 	size_t avail;
 	int in_eof;			/* no input beyond next[0..avail) */
-	int member;			/* inside a member (streaming) */
+	int member;			/* inside a gzip member or zstd frame */
 	int failed;			/* err is set; report it next call */
 	int late;			/* the error came after the data ended */
 	int oom;			/* out of memory: the reader's thread exits */
@@ -88,8 +99,9 @@ struct gz {
 	struct libdeflate_decompressor *dd;
 #endif
 #endif
-	int gzip;			/* set up by gz_setup */
-	_Atomic uint64_t bytes;		/* bytes read (compressed for gzip) */
+	ZSTD_DStream *zs;
+	enum codec codec;		/* set up by gz_setup */
+	_Atomic uint64_t bytes;		/* bytes read (compressed when so) */
 	char err[256];
 };
 
@@ -269,13 +281,46 @@ gz_rest_is_zero(struct gz *g, int *zero)
 #define BAD_DATA	"invalid deflate data"
 #define BAD_CHECK	"checksum mismatch"
 
+static const char *
+codec_name(const struct gz *g)
+{
+	return g->codec == C_ZSTD ? "zstd" : "gzip";
+}
+
+/* "truncated gzip input", or the message for what follows the last
+ * member or frame (given its format), as gz_fill returns them. */
+static ssize_t
+gz_damage(struct gz *g, const char *what)
+{
+	char msg[64];
+
+	snprintf(msg, sizeof msg, what, codec_name(g));
+	seterr(g->err, sizeof g->err, g->name, msg);
+	return -1;
+}
+
+/* After the last member or frame: zero padding is the end, anything else
+ * is trailing garbage, reported after the lines (as gz_fill). */
+static ssize_t
+gz_after_last(struct gz *g)
+{
+	int zero;
+
+	if (gz_rest_is_zero(g, &zero) < 0)
+		return -1;
+	if (zero)
+		return 0;
+	g->late = 1;
+	return gz_damage(g, "trailing garbage after %s data ignored");
+}
+
 /* Report damage after the bytes made before it: as gz_fill. */
 static ssize_t
 gz_corrupt(struct gz *g, const char *what, size_t made)
 {
 	char msg[64];
 
-	snprintf(msg, sizeof msg, "corrupt gzip input (%s)", what);
+	snprintf(msg, sizeof msg, "corrupt %s input (%s)", codec_name(g), what);
 	seterr(g->err, sizeof g->err, g->name, msg);
 	g->failed = 1;
 	return made > 0 ? (ssize_t)made : -1;
@@ -396,17 +441,8 @@ gz_fill(struct gz *g, char *dst, size_t room)
 			if (g->avail == 0)
 				return 0;
 			if (g->next[0] != 0x1f ||
-			    (g->avail >= 2 && g->next[1] != 0x8b)) {
-				int zero;
-				if (gz_rest_is_zero(g, &zero) < 0)
-					return -1;
-				if (zero)
-					return 0;
-				seterr(g->err, sizeof g->err, g->name,
-				    "trailing garbage after gzip data ignored");
-				g->late = 1;
-				return -1;
-			}
+			    (g->avail >= 2 && g->next[1] != 0x8b))
+				return gz_after_last(g);
 #if !defined(HAVE_ISAL) && defined(HAVE_LIBDEFLATE)
 			if (g->map != NULL) {
 				size_t in_used = 0, out_used = 0;
@@ -430,11 +466,8 @@ gz_fill(struct gz *g, char *dst, size_t room)
 		if (g->avail == 0) {
 			if (gz_need(g, 1) < 0)
 				return -1;
-			if (g->avail == 0) {
-				seterr(g->err, sizeof g->err, g->name,
-				    "truncated gzip input");
-				return -1;
-			}
+			if (g->avail == 0)
+				return gz_damage(g, "truncated %s input");
 		}
 		size_t before = g->avail;
 		ssize_t made = member_inflate(g, dst, room);
@@ -442,6 +475,91 @@ gz_fill(struct gz *g, char *dst, size_t room)
 			return made;
 		if (g->member && g->avail == before && before > 0)
 			return gz_corrupt(g, BAD_DATA, 0);	/* stuck */
+	}
+}
+
+/* --- zstd ------------------------------------------------------------ */
+
+#define ZSTD_MAGIC	0xFD2FB528u	/* little-endian on disk: 28 b5 2f fd */
+#define SKIP_MAGIC	0x184D2A50u	/* skippable frames: 50..5f 2a 4d 18 */
+#define SKIP_MASK	0xFFFFFFF0u
+
+/* 1 when the n (<= 4) bytes at p may begin a frame, zstd's or skippable. */
+static int
+zstd_frame_prefix(const unsigned char *p, size_t n)
+{
+	static const unsigned char zmagic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+	static const unsigned char skip[4] = { 0x50, 0x2a, 0x4d, 0x18 };
+	int z = 1, k = 1;
+
+	for (size_t i = 0; i < n && i < 4; i++) {
+		z &= p[i] == zmagic[i];
+		k &= i == 0 ? (p[0] & 0xf0) == skip[0] : p[i] == skip[i];
+	}
+	return z || k;
+}
+
+static ssize_t
+zstd_corrupt(struct gz *g, size_t code, size_t made)
+{
+	switch (ZSTD_getErrorCode(code)) {
+	case ZSTD_error_memory_allocation:
+		g->oom = 1;
+		return -1;
+	case ZSTD_error_checksum_wrong:
+		return gz_corrupt(g, BAD_CHECK, made);
+	case ZSTD_error_prefix_unknown:
+	case ZSTD_error_version_unsupported:
+	case ZSTD_error_frameParameter_unsupported:
+	case ZSTD_error_frameParameter_windowTooLarge:
+		return gz_corrupt(g, BAD_HEADER, made);
+	case ZSTD_error_dictionary_wrong:
+		return gz_corrupt(g, "needs a dictionary", made);
+	default:
+		return gz_corrupt(g, "invalid block data", made);
+	}
+}
+
+/* As gz_fill, for zstd frames. */
+static ssize_t
+zstd_fill(struct gz *g, char *dst, size_t room)
+{
+	if (g->failed)
+		return -1;
+	for (;;) {
+		if (!g->member) {
+			if (gz_need(g, 4) < 0)
+				return -1;
+			if (g->avail == 0)
+				return 0;
+			if (!zstd_frame_prefix(g->next, g->avail))
+				return gz_after_last(g);
+			if (g->avail < 4)
+				return gz_damage(g, "truncated %s input");
+			g->member = 1;
+		}
+		ZSTD_inBuffer zin = { g->next, g->avail, 0 };
+		ZSTD_outBuffer zout = { dst, room, 0 };
+		/* Called with no new input too: the decoder may hold output
+		 * that did not fit the last time. */
+		size_t r = ZSTD_decompressStream(g->zs, &zout, &zin);
+		gz_consumed(g, zin.pos);
+		if (ZSTD_isError(r))
+			return zstd_corrupt(g, r, zout.pos);
+		if (r == 0)
+			g->member = 0;
+		if (zout.pos > 0)
+			return (ssize_t)zout.pos;
+		if (!g->member)
+			continue;
+		if (g->avail == 0) {
+			if (g->in_eof)
+				return gz_damage(g, "truncated %s input");
+			if (gz_need(g, 1) < 0)
+				return -1;
+		} else if (zin.pos == 0) {
+			return gz_corrupt(g, "invalid block data", 0);	/* stuck */
+		}
 	}
 }
 
@@ -453,7 +571,7 @@ gz_fill(struct gz *g, char *dst, size_t room)
  * shell has read some of already ({ read hdr; tool; } < f).
  */
 static int
-gz_setup(struct gz *g, const char *head, size_t n)
+gz_setup(struct gz *g, enum codec codec, const char *head, size_t n)
 {
 	struct stat st;
 
@@ -479,6 +597,16 @@ gz_setup(struct gz *g, const char *head, size_t n)
 		g->next = g->raw;
 		g->avail = n;
 	}
+	g->codec = codec;
+	if (codec == C_ZSTD) {
+		if ((g->zs = ZSTD_createDStream()) == NULL)
+			goto oom;
+		/* Frames made with zstd --long (windows up to 2 GB) are read
+		 * too, as zstd -d --memory=2GB would: memory is then what
+		 * the file's own frames declare. */
+		ZSTD_DCtx_setParameter(g->zs, ZSTD_d_windowLogMax, 31);
+		return 0;
+	}
 #ifdef HAVE_ISAL
 	if ((g->isal = malloc(sizeof *g->isal)) == NULL)
 		goto oom;
@@ -487,7 +615,6 @@ gz_setup(struct gz *g, const char *head, size_t n)
 	if ((g->dd = libdeflate_alloc_decompressor()) == NULL)
 		goto oom;
 #endif
-	g->gzip = 1;
 	return 0;
 oom:
 	g->oom = 1;
@@ -500,6 +627,7 @@ gz_free(struct gz *g)
 	free(g->raw);
 	if (g->map != NULL)
 		munmap((void *)g->map, g->mapsize);
+	ZSTD_freeDStream(g->zs);
 #ifdef HAVE_ISAL
 	free(g->isal);
 #else
@@ -554,6 +682,14 @@ plain_fill(struct gz *g, char *dst, size_t room)
 	return r;
 }
 
+/* 1 when the n bytes at p may begin gzip's magic number. */
+static int
+gzip_prefix(const char *p, size_t n)
+{
+	return (n < 1 || (unsigned char)p[0] == 0x1f) &&
+	    (n < 2 || (unsigned char)p[1] == 0x8b);
+}
+
 static void *
 pump_run(void *arg)
 {
@@ -566,20 +702,25 @@ pump_run(void *arg)
 	if (c == NULL)
 		return NULL;
 	data = c->p + HEADROOM;
-	/* Sniff: a pipe may deliver one byte at a time, so wait for two
-	 * (or the end) before deciding whether this is gzip. */
+	/* Sniff: a pipe may deliver one byte at a time, so read on while
+	 * what came may still begin a magic number (or until the end). */
+	enum codec codec = C_PLAIN;
 	do {
 		r = plain_fill(g, data + n, CHUNK_SIZE - (size_t)n);
 		if (r > 0)
 			n += r;
-	} while (r > 0 && n < 2);
+	} while (r > 0 && n < 4 && (gzip_prefix(data, (size_t)n) ||
+	    zstd_frame_prefix((unsigned char *)data, (size_t)n)));
 	if (r < 0) {
 		pump_publish(pp, c, -1);
 		return NULL;
 	}
-	if (n >= 2 && (unsigned char)data[0] == 0x1f &&
-	    (unsigned char)data[1] == 0x8b) {
-		if (gz_setup(g, data, (size_t)n) < 0) {
+	if (n >= 2 && gzip_prefix(data, 2))
+		codec = C_GZIP;
+	else if (n >= 4 && zstd_frame_prefix((unsigned char *)data, 4))
+		codec = C_ZSTD;
+	if (codec != C_PLAIN) {
+		if (gz_setup(g, codec, data, (size_t)n) < 0) {
 			pump_publish(pp, c, -1);
 			return NULL;
 		}
@@ -597,7 +738,8 @@ pump_run(void *arg)
 	}
 	for (;;) {
 		if (n == 0)
-			n = g->gzip ? gz_fill(g, data, CHUNK_SIZE) :
+			n = g->codec == C_GZIP ? gz_fill(g, data, CHUNK_SIZE) :
+			    g->codec == C_ZSTD ? zstd_fill(g, data, CHUNK_SIZE) :
 			    plain_fill(g, data, CHUNK_SIZE);
 		pump_publish(pp, c, n);
 		if (n <= 0 || (c = pump_free_chunk(pp)) == NULL)

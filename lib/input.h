@@ -1,8 +1,9 @@
 /*
- * input.h: records (lines) from files and stdin, plain or gzip.
+ * input.h: records (lines) from files and stdin, plain, gzip or zstd.
  *
- * gzip is recognised by its magic bytes, not the file name, and may have
- * several members.  Lines have no length limit but memory; a trailing CR
+ * gzip and zstd are recognised by their magic bytes, not the file name;
+ * a gzip file may have several members, a zstd file several frames
+ * (skippable ones are skipped).  Lines have no length limit but memory; a trailing CR
  * is dropped; blank lines (nothing but spaces, tabs, CR) are skipped but
  * counted, so line numbers match the file's.  The last line may lack its
  * newline.  Reads are large and the line buffer is reused: no allocation
@@ -28,8 +29,8 @@ struct input *in_open(char *const *paths, int n);
 
 /*
  * The next non-blank line of the input: 1, or 0 at the end of all files,
- * or -1 when the current file cannot be opened or read or its gzip stream
- * is truncated or corrupt; in_error() then holds "FILE: reason" (e.g.
+ * or -1 when the current file cannot be opened or read or its gzip or
+ * zstd stream is truncated or corrupt; in_error() then holds "FILE: reason" (e.g.
  * "nope: No such file or directory", "x.gz: truncated gzip input") and the
  * next call goes on with the next file.  Lines decoded before such an error
  * have all been returned.
@@ -37,7 +38,7 @@ struct input *in_open(char *const *paths, int n);
 int in_next(struct input *in, struct line *ln);
 const char *in_error(const struct input *in);
 
-/* Bytes read from the files so far (compressed size for gzip). */
+/* Bytes read from the files so far (the compressed size when compressed). */
 uint64_t in_bytes(const struct input *in);
 
 void in_close(struct input *in);

@@ -183,6 +183,33 @@ hostile_lines() {
 	done
 }
 
+@test "hostile: truncated and corrupt zstd is an error naming the file, exit 1; frames concatenated are one input" {
+	local d=$BATS_TEST_TMPDIR
+	for _ in {1..200}; do echo "$RECORD"; done >"$d/in"
+	zstd -q -c "$d/in" >"$d/in.zst"
+	local size
+	size=$(wc -c <"$d/in.zst")
+	head -c $((size / 2)) "$d/in.zst" >"$d/cut.zst"
+	{ head -c $((size - 4)) "$d/in.zst"; printf '\0\0\0\0'; } >"$d/sum.zst"
+	{ zstd -q -c "$d/in"; : | zstd -q -c; zstd -q -c "$d/in"; } >"$d/two.zst"
+	cat "$d/in" "$d/in" >"$d/two"
+	for tool in $(tools); do
+		args=$(args_for "$tool")
+		echo "checking $tool"
+		# shellcheck disable=SC2086
+		run -1 --separate-stderr "$tool" $args "$d/cut.zst"
+		[[ $stderr == *"$tool: $d/cut.zst: truncated zstd input"* ]]
+		# shellcheck disable=SC2086
+		run -1 --separate-stderr "$tool" $args "$d/sum.zst"
+		[[ $stderr == *"$tool: $d/sum.zst: corrupt zstd input (checksum mismatch)"* ]]
+		# shellcheck disable=SC2086
+		"$tool" $args "$d/two" >"$d/plain.out"
+		# shellcheck disable=SC2086
+		"$tool" $args "$d/two.zst" >"$d/zstd.out"
+		same "$d/plain.out" "$d/zstd.out"
+	done
+}
+
 @test "hostile: an empty gzip stream is empty input; gzip members concatenated are one input" {
 	local d=$BATS_TEST_TMPDIR
 	gzip -c </dev/null >"$d/empty.gz"

@@ -303,10 +303,11 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	[ "$output" = "4 lines 4 bytes $((4 + $(stat -c %s p.gz))) read" ]
 }
 
-@test "input: stopping early does not wait for the end of a pipe, plain or gzip" {
+@test "input: stopping early does not wait for the end of a pipe, plain, gzip or zstd" {
 	printf 'a\n!x\n' >bad
 	gzip -c bad >bad.gz
-	for f in bad bad.gz; do
+	zstd -q -c bad >bad.zst
+	for f in bad bad.gz bad.zst; do
 		rm -f fifo
 		mkfifo fifo
 		# $w keeps a writer on the FIFO, so its reader never sees the
@@ -320,7 +321,7 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	done
 }
 
-@test "input: lines of every length across chunk boundaries, from a file, a pipe and gzip" {
+@test "input: lines of every length across chunk boundaries, from a file, a pipe, gzip and zstd" {
 	# Short lines, lines around the 256 KB headroom, lines over 1 MB,
 	# CRLF and blank lines, and a last line without its newline.
 	awk 'BEGIN {
@@ -350,5 +351,125 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	t_cat -p in.gz >got
 	same expected got
 	cat in.gz | t_cat -p >got
+	same expected got
+	zstd -q -1 -c in >in.zst
+	t_cat -p in.zst >got
+	same expected got
+	cat in.zst | t_cat -p >got
+	same expected got
+}
+
+# --- zstd ----------------------------------------------------------------
+
+@test "input: zstd is decompressed, recognised by its magic bytes, from a file and a pipe" {
+	printf '{"a":1}\n{"a":2}\n' | zstd -q -c >data.ndjson
+	run -0 --separate-stderr t_cat data.ndjson
+	[ "$output" = $'data.ndjson:1:{"a":1}\ndata.ndjson:2:{"a":2}' ]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr bash -c 'cat data.ndjson | "$0"' "$TRAWL_TESTBIN/t_cat"
+	[ "$output" = $'-:1:{"a":1}\n-:2:{"a":2}' ]
+	[ -z "$stderr" ]
+}
+
+@test "input: several zstd frames (concatenated .zst files), an empty one and skippable ones are read whole" {
+	printf 'a\nb\n' | zstd -q -c >1.zst
+	printf 'c\n' | zstd -q -c >2.zst
+	: | zstd -q -c >empty.zst
+	# A skippable frame: magic 0x184D2A5?, a 4-byte length, that many bytes.
+	printf '\123\052\115\030\005\000\000\000hello' >skip
+	cat skip 1.zst empty.zst skip 2.zst 1.zst skip >all.zst
+	run -0 --separate-stderr t_cat all.zst
+	[ "$output" = $'all.zst:1:a\nall.zst:2:b\nall.zst:3:c\nall.zst:4:a\nall.zst:5:b' ]
+	[ -z "$stderr" ]
+	run -0 --separate-stderr t_cat <all.zst
+	[ "$output" = $'-:1:a\n-:2:b\n-:3:c\n-:4:a\n-:5:b' ]
+	run -0 --separate-stderr t_cat empty.zst skip
+	[ -z "$output" ] && [ -z "$stderr" ]
+}
+
+@test "input: a line may span zstd frames; large frames from a file and a pipe; bytes read are compressed" {
+	printf 'ab' | zstd -q -c >1.zst
+	printf 'c\nd' | zstd -q -c >2.zst
+	cat 1.zst 2.zst >all.zst
+	run -0 t_cat all.zst
+	[ "$output" = $'all.zst:1:abc\nall.zst:2:d' ]
+	seq 1 2000000 >big
+	{ zstd -q -c big; seq 5 | zstd -q -c --no-check; zstd -q -c -19 --long=27 big; } >big.zst
+	{ cat big; seq 5; cat big; } >expected
+	t_cat -p big.zst >got
+	same expected got
+	cat big.zst | t_cat -p >got
+	same expected got
+	run -0 t_cat -c big.zst
+	[ "$output" = "4000005 lines $(($(stat -c %s expected) - 4000005)) bytes $(stat -c %s big.zst) read" ]
+}
+
+@test "input: a truncated zstd stream returns its whole lines, then the error, and the next file is read" {
+	seq 1 200000 >all
+	zstd -q -c all >x.zst
+	head -c 50000 x.zst >cut.zst
+	printf 'x\n' >p
+	run -1 --separate-stderr t_cat -p cut.zst p
+	[ "$stderr" = "t_cat: cut.zst: truncated zstd input" ]
+	[ "${lines[-1]}" = x ]
+	t_cat -p cut.zst >got || true
+	n=$(wc -l <got)
+	[ "$n" -gt 1000 ] && [ "$n" -lt 200000 ]
+	head -n "$n" all >expected
+	same expected got
+	# Cut inside the magic number of a second frame.
+	{ printf 'a\n' | zstd -q -c; printf '\050\265'; } >lone.zst
+	run -1 --separate-stderr t_cat lone.zst
+	[ "$output" = "lone.zst:1:a" ]
+	[ "$stderr" = "t_cat: lone.zst: truncated zstd input" ]
+}
+
+@test "input: a corrupt zstd stream is an error naming the file: checksum, block data, header" {
+	seq 1 200000 | zstd -q -c >x.zst
+	size=$(stat -c %s x.zst)
+	# The frame's last 4 bytes are its checksum.
+	{ head -c $((size - 4)) x.zst; printf '\0\0\0\0'; } >sum.zst
+	run -1 --separate-stderr t_cat -c sum.zst
+	[ "$stderr" = "t_cat: sum.zst: corrupt zstd input (checksum mismatch)" ]
+	# The lines of the blocks before the last came out.
+	[ "${output%% *}" -gt 100000 ]
+	# A block header of the reserved type 3, after a 6-byte frame header.
+	printf '1\n2\n' | zstd -q -c >s.zst
+	{ head -c 6 s.zst; printf '\377\377\377'; tail -c +10 s.zst; } >blk.zst
+	printf 'a\n' >p
+	run -1 --separate-stderr t_cat blk.zst p
+	[ "$output" = "p:1:a" ]
+	[ "$stderr" = "t_cat: blk.zst: corrupt zstd input (invalid block data)" ]
+	# A frame header with its reserved bit set.
+	printf '\050\265\057\375\010\000\000' >hdr.zst
+	run -1 --separate-stderr t_cat hdr.zst
+	[ "$output" = "" ]
+	[ "$stderr" = "t_cat: hdr.zst: corrupt zstd input (bad header)" ]
+}
+
+@test "input: after zstd data, zero padding is ignored and anything else is trailing garbage" {
+	printf 'a\n' | zstd -q -c >x.zst
+	cp x.zst z.zst
+	head -c 1000 /dev/zero >>z.zst
+	run -0 --separate-stderr t_cat z.zst
+	[ "$output" = "z.zst:1:a" ]
+	[ -z "$stderr" ]
+	printf 'a\nb' | zstd -q -c >g.zst
+	printf 'garbage\n' >>g.zst
+	run -1 --separate-stderr t_cat g.zst
+	[ "$output" = $'g.zst:1:a\ng.zst:2:b' ]
+	[ "$stderr" = "t_cat: g.zst: trailing garbage after zstd data ignored" ]
+	# gzip data after zstd data is not read as gzip.
+	{ cat x.zst; printf 'b\n' | gzip; } >mixed
+	run -1 --separate-stderr t_cat mixed
+	[ "$output" = "mixed:1:a" ]
+	[ "$stderr" = "t_cat: mixed: trailing garbage after zstd data ignored" ]
+}
+
+@test "input: a plain line that starts like a magic number is plain" {
+	printf '(\265\n' >p
+	printf '\037x\n' >q
+	t_cat -p p q >got
+	printf '(\265\n\037x\n' >expected
 	same expected got
 }
