@@ -23,6 +23,9 @@ BINDIR   ?= bin
 # make remakes an included makefile first and then reads everything again,
 # so even the first build on a fresh machine sees what scripts/deps
 # installed.
+# The config rule below comes first in this file: without this, a bare
+# `make` would only remake the config.
+.DEFAULT_GOAL := all
 ifeq ($(filter clean uninstall,$(MAKECMDGOALS)),)
 -include $(O)/config.mk
 endif
