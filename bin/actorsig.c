@@ -549,7 +549,7 @@ hour_of(int64_t *sec, int64_t *hour, const char **why)
 
 	if (v == NULL)
 		return 0;
-	if (ts_from_jval(v, unit, &ns, &w) == -1) {
+	if (ts_from_jval(v, unit, NULL, &ns, &w) == -1) {
 		snprintf(whybuf, sizeof whybuf, "dt: %s", w);
 		*why = whybuf;
 		return -1;
@@ -1002,7 +1002,7 @@ load_labels(void)
 		labels_level = lv;
 		seen = 1;
 		/* actorsig -m --epoch writes seconds whatever -u says. */
-		if (ts_from_jval(h, TS_S, &ns, &why) == -1)
+		if (ts_from_jval(h, TS_S, NULL, &ns, &why) == -1)
 			cli_fatal("%s:%llu: hour: %s", ln.file,
 			    (unsigned long long)ln.lineno, why);
 		if (!(l->len == 11 && memcmp(l->text, "\"automated\"", 11) == 0))

@@ -724,7 +724,7 @@ check_values(size_t nv)
 				return "value is NaN";
 			break;
 		case M_TIME:
-			if (ts_from_jval(v, tunit, &tvals[k], &why) < 0) {
+			if (ts_from_jval(v, tunit, NULL, &tvals[k], &why) < 0) {
 				snprintf(badmsg, sizeof badmsg, "%s: %.*s", why,
 				    v->len > 60 ? 60 : (int)v->len, v->text);
 				return badmsg;
@@ -1034,8 +1034,8 @@ merge_line(const struct line *ln)
 		break;
 	case K_TIME: {
 		int64_t t0, t1, w;
-		if (ts_from_jval(&m.start, TS_S, &t0, &why) < 0 ||
-		    ts_from_jval(&m.end, TS_S, &t1, &why) < 0)
+		if (ts_from_jval(&m.start, TS_S, NULL, &t0, &why) < 0 ||
+		    ts_from_jval(&m.end, TS_S, NULL, &t1, &why) < 0)
 			return why;
 		if (m.start.type == J_NUMBER)
 			epoch = 1;

@@ -537,12 +537,12 @@ main(int argc, char *argv[])
 		d = json_digest(gkey.p, gkey.len, &scratch);
 		if (shard_n && shard_of(d, shard_n) != shard_k)
 			continue;
-		if (ts_from_jval(sv, unit, &ts, &why) < 0) {
+		if (ts_from_jval(sv, unit, NULL, &ts, &why) < 0) {
 			if (bad_time(&ln, "start", sv, why) < 0)
 				break;
 			continue;
 		}
-		if (ts_from_jval(ev, unit, &te, &why) < 0) {
+		if (ts_from_jval(ev, unit, NULL, &te, &why) < 0) {
 			if (bad_time(&ln, "end", ev, why) < 0)
 				break;
 			continue;

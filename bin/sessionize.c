@@ -967,7 +967,7 @@ main(int argc, char *argv[])
 			continue;
 		}
 		kd = json_digest(kv->text, kv->len, &scratch);
-		if (ts_from_jval(tv, unit, &t, &why) < 0) {
+		if (ts_from_jval(tv, unit, NULL, &t, &why) < 0) {
 			if (shard_n && shard_of(kd, shard_n) != shard_k)
 				continue;
 			buf_reset(&scratch);

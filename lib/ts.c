@@ -21,11 +21,25 @@
  *     them ("1h30m", not "1h 30m"), or a bare number of seconds alone.
  *     NUMBER is digits with an optional fraction ("1.5"); units are ns, us,
  *     ms, s, m, h, d (86400 s) and w (7 d).
+ *   - A --time-format is compiled into steps once; reading a time with it
+ *     walks the steps over the text, allocating nothing.  Its language is
+ *     strptime's with the C locale's names, as glibc reads it (leading
+ *     spaces before numbers, no leading zeros needed), less what depends on
+ *     the locale or TZ (%Z other than UTC, %E and %O) or needs weeks of
+ *     the year (%U, %W, %V, %G), plus %f for fractions as in Python.
+ *   - A time without a year is in 1970: a fixed year keeps the output the
+ *     same whenever it is run (the current year would not), and the
+ *     distance between two such times is right within a year.  An
+ *     expression can supply the year: -t '"2015 " + .time' with
+ *     --time-format '%Y %b %e %T'.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ts.h"
+#include "util.h"
 
 #define SEC_PER_DAY INT64_C(86400)
 
@@ -35,22 +49,28 @@ static const char E_CLOCK[] = "no such time of day";
 static const char E_RANGE[] = "time out of range (1677-09-21 to 2262-04-11)";
 static const char E_TYPE[] = "time is not a number or a string";
 static const char E_NUMBER[] = "not a number";
+static const char E_NOYEAR[] = "no such date (the time format has no year: 1970 is taken)";
+
+static const char *const unit_names[] = { [TS_S] = "s", [TS_MS] = "ms", [TS_US] = "us",
+	[TS_NS] = "ns" };
 
 int
 ts_unit_parse(const char *s, enum ts_unit *unit)
 {
-	static const struct {
-		const char *name;
-		enum ts_unit unit;
-	} units[] = { { "s", TS_S }, { "ms", TS_MS }, { "us", TS_US }, { "ns", TS_NS } };
 	size_t i;
 
-	for (i = 0; i < LEN(units); i++)
-		if (strcmp(s, units[i].name) == 0) {
-			*unit = units[i].unit;
+	for (i = 0; i < LEN(unit_names); i++)
+		if (strcmp(s, unit_names[i]) == 0) {
+			*unit = (enum ts_unit)i;
 			return 0;
 		}
 	return -1;
+}
+
+const char *
+ts_unit_name(enum ts_unit unit)
+{
+	return unit_names[unit];
 }
 
 /* ------------------------------------------------------------ calendar */
@@ -346,8 +366,480 @@ clock:
 	return -1;
 }
 
+/* -------------------------------------------------------- time formats */
+
+enum fop {
+	FO_LIT, FO_SPACE, FO_YEAR, FO_YEAR2, FO_MONTH, FO_MONTHNAME, FO_DAY,
+	FO_YDAY, FO_HOUR, FO_HOUR12, FO_AMPM, FO_MINUTE, FO_SECOND, FO_FRAC,
+	FO_OFFSET, FO_ZONENAME, FO_EPOCH, FO_WDAYNAME, FO_WDAY1, FO_WDAY0
+};
+
+/* Why a text does not match, by the step it failed at. */
+static const char *const fop_why[] = {
+	[FO_LIT] = "does not match the time format",
+	[FO_SPACE] = "does not match the time format",
+	[FO_YEAR] = "does not match the time format at %Y (a year)",
+	[FO_YEAR2] = "does not match the time format at %y (a 2-digit year)",
+	[FO_MONTH] = "does not match the time format at %m (a month number)",
+	[FO_MONTHNAME] = "does not match the time format at %b (a month name)",
+	[FO_DAY] = "does not match the time format at %d (a day of the month)",
+	[FO_YDAY] = "does not match the time format at %j (a day of the year)",
+	[FO_HOUR] = "does not match the time format at %H (an hour)",
+	[FO_HOUR12] = "does not match the time format at %I (an hour 1-12)",
+	[FO_AMPM] = "does not match the time format at %p (AM or PM)",
+	[FO_MINUTE] = "does not match the time format at %M (minutes)",
+	[FO_SECOND] = "does not match the time format at %S (seconds)",
+	[FO_FRAC] = "does not match the time format at %f (digits of a fraction)",
+	[FO_OFFSET] = "does not match the time format at %z (an offset: Z, +hh, +hhmm, +hh:mm)",
+	[FO_ZONENAME] = "does not match the time format at %Z (UTC, GMT, UT or Z)",
+	[FO_EPOCH] = "does not match the time format at %s (seconds since the epoch)",
+	[FO_WDAYNAME] = "does not match the time format at %a (a weekday name)",
+	[FO_WDAY1] = "does not match the time format at %u (a weekday 1-7)",
+	[FO_WDAY0] = "does not match the time format at %w (a weekday 0-6)",
+};
+static const char E_TRAILING[] = "does not match the time format (text after its end)";
+
+/* The parts of a time a format sets; each at most once. */
+enum {
+	FF_YEAR = 1, FF_MONTH = 2, FF_DAY = 4, FF_YDAY = 8, FF_HOUR = 16, FF_AMPM = 32,
+	FF_MINUTE = 64, FF_SECOND = 128, FF_FRAC = 256, FF_ZONE = 512, FF_EPOCH = 1024,
+	FF_WDAY = 2048, FF_HOUR12 = 4096
+};
+
+struct fstep {
+	unsigned char op;
+	char c;			/* FO_LIT */
+};
+
+struct ts_format {
+	struct fstep *step;
+	size_t n, cap;
+	unsigned fields;
+};
+
+static const char *const month_names[12] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december"
+};
+static const char *const wday_names[7] = {
+	"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"
+};
+
+static int
+is_space(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static void
+fmt_add(struct ts_format *f, enum fop op, char c)
+{
+	/* Runs of white space match as one: any white space, or none. */
+	if (op == FO_SPACE && f->n > 0 && f->step[f->n - 1].op == FO_SPACE)
+		return;
+	if (f->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 16;
+		f->step = xreallocarray(f->step, f->cap, sizeof *f->step);
+	}
+	f->step[f->n].op = (unsigned char)op;
+	f->step[f->n].c = c;
+	f->n++;
+}
+
+static int
+fmt_compile(struct ts_format *f, const char *fmt, char *err, size_t errlen)
+{
+	/* The conversions, the part each sets, and the C locale's spelling
+	 * of those that stand for others. */
+	static const struct {
+		char conv;
+		unsigned char op;
+		unsigned field;
+		const char *expand;
+	} convs[] = {
+		{ 'Y', FO_YEAR, FF_YEAR, NULL }, { 'y', FO_YEAR2, FF_YEAR, NULL },
+		{ 'm', FO_MONTH, FF_MONTH, NULL }, { 'b', FO_MONTHNAME, FF_MONTH, NULL },
+		{ 'B', FO_MONTHNAME, FF_MONTH, NULL }, { 'h', FO_MONTHNAME, FF_MONTH, NULL },
+		{ 'd', FO_DAY, FF_DAY, NULL }, { 'e', FO_DAY, FF_DAY, NULL },
+		{ 'j', FO_YDAY, FF_YDAY, NULL }, { 'H', FO_HOUR, FF_HOUR, NULL },
+		{ 'I', FO_HOUR12, FF_HOUR | FF_HOUR12, NULL }, { 'p', FO_AMPM, FF_AMPM, NULL },
+		{ 'M', FO_MINUTE, FF_MINUTE, NULL }, { 'S', FO_SECOND, FF_SECOND, NULL },
+		{ 'f', FO_FRAC, FF_FRAC, NULL }, { 'z', FO_OFFSET, FF_ZONE, NULL },
+		{ 'Z', FO_ZONENAME, FF_ZONE, NULL }, { 's', FO_EPOCH, FF_EPOCH, NULL },
+		{ 'a', FO_WDAYNAME, FF_WDAY, NULL }, { 'A', FO_WDAYNAME, FF_WDAY, NULL },
+		{ 'u', FO_WDAY1, FF_WDAY, NULL }, { 'w', FO_WDAY0, FF_WDAY, NULL },
+		{ 'T', 0, 0, "%H:%M:%S" }, { 'R', 0, 0, "%H:%M" }, { 'F', 0, 0, "%Y-%m-%d" },
+		{ 'D', 0, 0, "%m/%d/%y" }, { 'c', 0, 0, "%a %b %e %H:%M:%S %Y" },
+		{ 'x', 0, 0, "%m/%d/%y" }, { 'X', 0, 0, "%H:%M:%S" },
+		{ 'r', 0, 0, "%I:%M:%S %p" },
+	};
+	const char *p;
+	size_t i;
+
+	for (p = fmt; *p != '\0'; p++) {
+		if (is_space((unsigned char)*p)) {
+			fmt_add(f, FO_SPACE, 0);
+			continue;
+		}
+		if (*p != '%') {
+			fmt_add(f, FO_LIT, *p);
+			continue;
+		}
+		p++;
+		if (*p == '\0') {
+			snprintf(err, errlen, "a time format cannot end with a lone %%");
+			return -1;
+		}
+		if (*p == '%') {
+			fmt_add(f, FO_LIT, '%');
+			continue;
+		}
+		if (*p == 'n' || *p == 't') {
+			fmt_add(f, FO_SPACE, 0);
+			continue;
+		}
+		for (i = 0; i < LEN(convs) && convs[i].conv != *p; i++)
+			;
+		if (i == LEN(convs)) {
+			if (strchr("UWVGgCEO", *p) != NULL)
+				snprintf(err, errlen, "%%%c is not supported in a time format "
+				    "(weeks of the year, centuries and locale modifiers are not)", *p);
+			else
+				snprintf(err, errlen, "%%%c is not a time format conversion", *p);
+			return -1;
+		}
+		if (convs[i].expand != NULL) {
+			if (fmt_compile(f, convs[i].expand, err, errlen) < 0)
+				return -1;
+			continue;
+		}
+		if (f->fields & convs[i].field) {
+			snprintf(err, errlen, "the time format sets a part twice (at %%%c)", *p);
+			return -1;
+		}
+		f->fields |= convs[i].field;
+		fmt_add(f, (enum fop)convs[i].op, 0);
+	}
+	return 0;
+}
+
+struct ts_format *
+ts_format_new(const char *fmt, char *err, size_t errlen)
+{
+	struct ts_format *f = xcalloc(1, sizeof *f);
+	unsigned date = FF_YEAR | FF_MONTH | FF_DAY | FF_YDAY | FF_HOUR | FF_AMPM |
+	    FF_MINUTE | FF_SECOND | FF_ZONE;
+
+	if (fmt_compile(f, fmt, err, errlen) < 0)
+		goto fail;
+	if (f->n == 0) {
+		snprintf(err, errlen, "the time format is empty");
+		goto fail;
+	}
+	if ((f->fields & FF_EPOCH) && (f->fields & date)) {
+		snprintf(err, errlen, "%%s is a whole time: only %%f (and weekdays) go with it");
+		goto fail;
+	}
+	if ((f->fields & FF_YDAY) && (f->fields & (FF_MONTH | FF_DAY))) {
+		snprintf(err, errlen, "%%j is the day of the year: it does not go with a "
+		    "month or a day of the month");
+		goto fail;
+	}
+	if ((f->fields & FF_AMPM) && !(f->fields & FF_HOUR12)) {
+		snprintf(err, errlen, "%%p (AM or PM) goes with %%I, the hour 1-12");
+		goto fail;
+	}
+	return f;
+fail:
+	ts_format_free(f);
+	return NULL;
+}
+
+void
+ts_format_free(struct ts_format *f)
+{
+	if (f == NULL)
+		return;
+	free(f->step);
+	free(f);
+}
+
+/* A number of 1 to maxd digits after optional spaces, as strptime reads
+ * one; -1 when there is none. */
+static int64_t
+fmt_number(const char **pp, const char *end, int maxd)
+{
+	const char *p = *pp;
+	int64_t v = 0;
+	int nd = 0;
+
+	while (p < end && *p == ' ')
+		p++;
+	for (; p < end && nd < maxd && *p >= '0' && *p <= '9'; p++, nd++)
+		v = v * 10 + (*p - '0');
+	if (nd == 0)
+		return -1;
+	*pp = p;
+	return v;
+}
+
+/* The index of the name of names[] that the text starts with, in any
+ * case, in full or its first three letters (the longer first); -1. */
+static int
+fmt_name(const char **pp, const char *end, const char *const *names, int nnames)
+{
+	const char *p = *pp;
+	int i, full;
+
+	for (full = 1; full >= 0; full--)
+		for (i = 0; i < nnames; i++) {
+			size_t n = full ? strlen(names[i]) : 3, k;
+
+			if ((size_t)(end - p) < n)
+				continue;
+			for (k = 0; k < n && (p[k] | 0x20) == names[i][k]; k++)
+				;
+			if (k == n) {
+				*pp = p + n;
+				return i;
+			}
+		}
+	return -1;
+}
+
+/* Z, +hh, +hhmm or +hh:mm as seconds east of UTC; -1 when not an
+ * offset, -2 when out of range. */
+static int
+fmt_offset(const char **pp, const char *end, int *off)
+{
+	const char *p = *pp;
+	int sign, oh, om = 0;
+
+	if (p < end && (*p == 'Z' || *p == 'z')) {
+		*off = 0;
+		*pp = p + 1;
+		return 0;
+	}
+	if (p >= end || (*p != '+' && *p != '-'))
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if ((oh = digits(&p, end, 2)) < 0)
+		return -1;
+	if (p < end && *p == ':') {
+		p++;
+		if ((om = digits(&p, end, 2)) < 0)
+			return -1;
+	} else if (end - p >= 2 && p[0] >= '0' && p[0] <= '9') {
+		if ((om = digits(&p, end, 2)) < 0)
+			return -1;
+	}
+	if (oh > 23 || om > 59)
+		return -2;
+	*off = sign * (oh * 3600 + om * 60);
+	*pp = p;
+	return 0;
+}
+
+int
+ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
+    const char **why)
+{
+	const char *p = s, *end = s + n, *q;
+	int64_t year = 1970, v, days, secs, epoch = 0, frac = 0;
+	int mon = 1, day = 1, yday = 0, hour = 0, min = 0, sec = 0, pm = 0, off = 0;
+	int neg = 0, r;
+	size_t i, nd;
+
+	for (i = 0; i < f->n; i++) {
+		const struct fstep *st = &f->step[i];
+
+		switch ((enum fop)st->op) {
+		case FO_LIT:
+			if (p >= end || *p != st->c)
+				goto nomatch;
+			p++;
+			break;
+		case FO_SPACE:
+			while (p < end && is_space((unsigned char)*p))
+				p++;
+			break;
+		case FO_YEAR:
+			if ((year = fmt_number(&p, end, 4)) < 0)
+				goto nomatch;
+			break;
+		case FO_YEAR2:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			year = v < 69 ? 2000 + v : 1900 + v;
+			break;
+		case FO_MONTH:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			if (v < 1 || v > 12)
+				goto date;
+			mon = (int)v;
+			break;
+		case FO_MONTHNAME:
+			if ((r = fmt_name(&p, end, month_names, 12)) < 0)
+				goto nomatch;
+			mon = r + 1;
+			break;
+		case FO_DAY:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			if (v < 1)
+				goto date;
+			day = (int)v;
+			break;
+		case FO_YDAY:
+			if ((v = fmt_number(&p, end, 3)) < 0)
+				goto nomatch;
+			if (v < 1 || v > 366)
+				goto date;
+			yday = (int)v;
+			break;
+		case FO_HOUR:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			if (v > 23)
+				goto clock;
+			hour = (int)v;
+			break;
+		case FO_HOUR12:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			if (v < 1 || v > 12)
+				goto clock;
+			hour = (int)v % 12;
+			break;
+		case FO_AMPM:
+			while (p < end && *p == ' ')
+				p++;
+			if (end - p < 2 || (p[1] | 0x20) != 'm' ||
+			    ((p[0] | 0x20) != 'a' && (p[0] | 0x20) != 'p'))
+				goto nomatch;
+			pm = (p[0] | 0x20) == 'p';
+			p += 2;
+			break;
+		case FO_MINUTE:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			if (v > 59)
+				goto clock;
+			min = (int)v;
+			break;
+		case FO_SECOND:
+			if ((v = fmt_number(&p, end, 2)) < 0)
+				goto nomatch;
+			if (v > 60)
+				goto clock;
+			sec = (int)v;
+			break;
+		case FO_FRAC:
+			for (nd = 0; p < end && *p >= '0' && *p <= '9'; p++, nd++)
+				if (nd < 9)
+					frac = frac * 10 + (*p - '0');
+			if (nd == 0)
+				goto nomatch;
+			for (; nd < 9; nd++)
+				frac *= 10;
+			break;
+		case FO_OFFSET:
+			while (p < end && *p == ' ')
+				p++;
+			if ((r = fmt_offset(&p, end, &off)) == -2)
+				goto clock;
+			if (r < 0)
+				goto nomatch;
+			break;
+		case FO_ZONENAME:
+			q = p;
+			if (end - q >= 3 && (q[0] | 0x20) == 'u' && (q[1] | 0x20) == 't' &&
+			    (q[2] | 0x20) == 'c')
+				p += 3;
+			else if (end - q >= 3 && (q[0] | 0x20) == 'g' && (q[1] | 0x20) == 'm' &&
+			    (q[2] | 0x20) == 't')
+				p += 3;
+			else if (end - q >= 2 && (q[0] | 0x20) == 'u' && (q[1] | 0x20) == 't')
+				p += 2;
+			else if (q < end && (q[0] | 0x20) == 'z')
+				p += 1;
+			else
+				goto nomatch;
+			break;
+		case FO_EPOCH:
+			while (p < end && *p == ' ')
+				p++;
+			neg = p < end && *p == '-';
+			q = p + neg;
+			for (p = q, v = 0; p < end && *p >= '0' && *p <= '9'; p++) {
+				if (v > (INT64_MAX - 9) / 10)
+					goto range;
+				v = v * 10 + (*p - '0');
+			}
+			if (p == q)
+				goto nomatch;
+			epoch = v;
+			break;
+		case FO_WDAYNAME:
+			if (fmt_name(&p, end, wday_names, 7) < 0)
+				goto nomatch;
+			break;
+		case FO_WDAY1:
+		case FO_WDAY0:
+			if ((v = fmt_number(&p, end, 1)) < 0)
+				goto nomatch;
+			if (st->op == FO_WDAY1 ? v < 1 || v > 7 : v > 6)
+				goto date;
+			break;
+		}
+		continue;
+nomatch:
+		*why = fop_why[st->op];
+		return -1;
+	}
+	if (p != end) {
+		*why = E_TRAILING;
+		return -1;
+	}
+	if (f->fields & FF_EPOCH) {
+		/* -1.5 is 1.5 s before the epoch, not -1 s plus 0.5. */
+		if (secs_to_ns(neg ? -epoch : epoch, 0, ns) < 0)
+			goto range;
+		if (neg ? __builtin_sub_overflow(*ns, frac, ns) :
+		    __builtin_add_overflow(*ns, frac, ns))
+			goto range;
+		return 0;
+	}
+	if (f->fields & FF_HOUR12)
+		hour += pm ? 12 : 0;
+	if (f->fields & FF_YDAY) {
+		if (yday > 365 + is_leap(year))
+			goto date;
+		days = days_from_civil(year, 1, 1) + yday - 1;
+	} else {
+		if (day > days_in_month(year, mon))
+			goto date;
+		days = days_from_civil(year, mon, day);
+	}
+	secs = days * SEC_PER_DAY + hour * 3600 + min * 60 + sec - off;
+	if (secs_to_ns(secs, frac, ns) < 0)
+		goto range;
+	return 0;
+date:
+	*why = !(f->fields & FF_YEAR) && mon == 2 && day == 29 ? E_NOYEAR : E_DATE;
+	return -1;
+clock:
+	*why = E_CLOCK;
+	return -1;
+range:
+	*why = E_RANGE;
+	return -1;
+}
+
 /*
- * The content of a JSON string literal, for ts_parse.  A time is short and
+ * The content of a JSON string literal, for ts_parse and
+ * ts_parse_format.  A time is short and
  * ASCII, so an escaped one is decoded into tmp; an escape that stands for
  * anything but ASCII cannot be part of a time, and leaves the text as it is
  * for ts_parse to refuse.
@@ -394,9 +886,10 @@ string_content(const char *text, size_t len, char *tmp, size_t tmpsize, const ch
 }
 
 int
-ts_from_jval(const struct jval *v, enum ts_unit unit, int64_t *ns, const char **why)
+ts_from_jval(const struct jval *v, enum ts_unit unit, const struct ts_format *fmt,
+    int64_t *ns, const char **why)
 {
-	char tmp[64];
+	char tmp[128];
 	const char *s;
 	size_t n;
 
@@ -409,10 +902,53 @@ ts_from_jval(const struct jval *v, enum ts_unit unit, int64_t *ns, const char **
 			return -1;
 		}
 		n = string_content(v->text, v->len, tmp, sizeof(tmp), &s);
+		if (fmt != NULL)
+			return ts_parse_format(fmt, s, n, ns, why);
 		return ts_parse(s, n, ns, why);
 	default:
 		*why = E_TYPE;
 		return -1;
+	}
+}
+
+int
+ts_unit_fitting(const char *num, size_t n, enum ts_unit unit, enum ts_unit *fit)
+{
+	const char *why;
+	int64_t ns;
+	int u;
+
+	if (number_to_ns(num, n, unit, &ns, &why) == 0)
+		return -1;
+	for (u = (int)unit + 1; u <= TS_NS; u++)
+		if (number_to_ns(num, n, (enum ts_unit)u, &ns, &why) == 0) {
+			*fit = (enum ts_unit)u;
+			return 0;
+		}
+	return -1;
+}
+
+void
+ts_bad_message(struct buf *out, const char *what, const struct jval *v,
+    enum ts_unit unit, const char *why)
+{
+	enum ts_unit fit;
+	const char *why2;
+	int64_t ns;
+
+	buf_addf(out, "bad %s ", what);
+	buf_add(out, v->text, v->len > 80 ? 80 : v->len);
+	if (v->len > 80)
+		buf_adds(out, "...");
+	buf_adds(out, ": ");
+	buf_adds(out, why);
+	/* Epoch milliseconds read as seconds are the usual cause: name the
+	 * unit that reads the number, and what it then is. */
+	if (v->type == J_NUMBER && why == E_RANGE &&
+	    ts_unit_fitting(v->text, v->len, unit, &fit) == 0 &&
+	    number_to_ns(v->text, v->len, fit, &ns, &why2) == 0) {
+		buf_addf(out, "; --time-unit %s reads it as ", unit_names[fit]);
+		ts_put_rfc3339(out, ns);
 	}
 }
 
@@ -575,6 +1111,217 @@ void
 dur_put_seconds(struct buf *out, int64_t ns)
 {
 	put_seconds(out, ns);
+}
+
+/* ------------------------------------------------------------- periods */
+
+#define DAY_NS (SEC_PER_DAY * NS_PER_SEC)
+#define MONDAY_NS (4 * DAY_NS)	/* 1970-01-05, the first Monday */
+
+static int period_start_exact(const struct period *p, int64_t k, int64_t *start);
+
+static const char E_CALENDAR_ORIGIN[] =
+    "hour, day, week, month and year start where the UTC calendar does; "
+    "an origin is for durations (1h, 1d, 1w)";
+
+int
+period_parse(const char *s, struct period *p, const char **why)
+{
+	static const struct {
+		const char *name;
+		enum period_kind kind;
+		int64_t width, origin;
+	} names[] = {
+		{ "hour", PERIOD_FIXED, 3600 * NS_PER_SEC, 0 },
+		{ "day", PERIOD_FIXED, DAY_NS, 0 },
+		{ "week", PERIOD_FIXED, 7 * DAY_NS, MONDAY_NS },
+		{ "month", PERIOD_MONTH, 0, 0 },
+		{ "year", PERIOD_YEAR, 0, 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < LEN(names); i++)
+		if (strcmp(s, names[i].name) == 0) {
+			p->kind = names[i].kind;
+			p->width = names[i].width;
+			p->origin = names[i].origin;
+			p->calendar = 1;
+			return 0;
+		}
+	if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')) {
+		*why = "not a period: a duration (90s, 5m, 1h30m, 1d, 1w) or hour, day, "
+		    "week, month, year";
+		return -1;
+	}
+	if (dur_parse(s, &p->width, why) < 0)
+		return -1;
+	p->kind = PERIOD_FIXED;
+	p->origin = 0;
+	p->calendar = 0;
+	return 0;
+}
+
+int
+period_set_origin(struct period *p, int64_t origin, const char **why)
+{
+	if (p->calendar) {
+		*why = E_CALENDAR_ORIGIN;
+		return -1;
+	}
+	p->origin = origin;
+	return 0;
+}
+
+/* The UTC date of t. */
+static void
+civil_of(int64_t t, int64_t *y, int *m, int *d)
+{
+	int64_t days = t / DAY_NS;
+
+	if (t % DAY_NS < 0)
+		days--;
+	civil_from_days(days, y, m, d);
+}
+
+/* Midnight UTC starting y-m-01 (m may run past 12): 0, or -1 out of range. */
+static int
+month_start(int64_t y, int64_t m, int64_t *t)
+{
+	y += (m - 1) / 12 - ((m - 1) % 12 < 0);
+	m = ((m - 1) % 12 + 12) % 12 + 1;
+	/* Well outside 1677 to 2262, the day count itself would overflow. */
+	if (y < 1600 || y > 2300)
+		return -1;
+	return secs_to_ns(days_from_civil(y, (int)m, 1) * SEC_PER_DAY, 0, t);
+}
+
+int64_t
+period_floor(const struct period *p, int64_t t)
+{
+	int64_t y, start;
+	int m, d;
+
+	if (p->kind == PERIOD_FIXED)
+		return ts_floor(t, p->width, p->origin);
+	civil_of(t, &y, &m, &d);
+	if (month_start(y, p->kind == PERIOD_YEAR ? 1 : m, &start) < 0)
+		return INT64_MIN;	/* the month or year began before 1677-09-21 */
+	return start;
+}
+
+int
+period_next(const struct period *p, int64_t start, int64_t *next)
+{
+	int64_t y, k;
+	int m, d;
+
+	if (p->kind == PERIOD_FIXED) {
+		if (p->width <= 0) {
+			*next = start;
+			return 0;
+		}
+		/* From the index: a start clamped to the earliest time is not
+		 * a width before the next start. */
+		k = period_index(p, start);
+		return k == INT64_MAX ? -1 : period_start_exact(p, k + 1, next);
+	}
+	civil_of(start, &y, &m, &d);
+	if (p->kind == PERIOD_YEAR)
+		return month_start(y + 1, 1, next);
+	return month_start(y, m + 1, next);
+}
+
+int64_t
+period_index(const struct period *p, int64_t t)
+{
+	int64_t y, q, r, o;
+	int m, d;
+
+	switch (p->kind) {
+	case PERIOD_FIXED:
+		if (p->width <= 0)
+			return t;
+		/* floor((t - origin) / width) without computing t - origin. */
+		q = t / p->width;
+		r = t % p->width;
+		if (r < 0) {
+			r += p->width;
+			q--;
+		}
+		o = p->origin % p->width;
+		if (o < 0)
+			o += p->width;
+		return r < o ? q - 1 : q;
+	case PERIOD_MONTH:
+		civil_of(t, &y, &m, &d);
+		return (y - 1970) * 12 + m - 1;
+	case PERIOD_YEAR:
+		civil_of(t, &y, &m, &d);
+		return y - 1970;
+	}
+	return 0;
+}
+
+int
+period_start(const struct period *p, int64_t k, int64_t *start)
+{
+	int64_t next;
+
+	if (period_start_exact(p, k, start) == 0)
+		return 0;
+	/* The first period may begin before the earliest time: clamped, as
+	 * period_floor clamps it. */
+	if (k < INT64_MAX && period_start_exact(p, k + 1, &next) == 0 && next < 0 &&
+	    next > INT64_MIN) {
+		*start = INT64_MIN;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+period_start_exact(const struct period *p, int64_t k, int64_t *start)
+{
+	int64_t o, t;
+
+	switch (p->kind) {
+	case PERIOD_FIXED:
+		if (p->width <= 0) {
+			*start = k;
+			return 0;
+		}
+		o = p->origin % p->width;
+		if (o < 0)
+			o += p->width;
+		if (__builtin_mul_overflow(k, p->width, &t) || __builtin_add_overflow(t, o, &t))
+			return -1;
+		*start = t;
+		return 0;
+	case PERIOD_MONTH:
+		if (k < -4000 || k > 4000)
+			return -1;
+		return month_start(1970, k + 1, start);
+	case PERIOD_YEAR:
+		if (k < -400 || k > 400)
+			return -1;
+		return month_start(1970 + k, 1, start);
+	}
+	return -1;
+}
+
+void
+period_put(struct buf *out, const struct period *p)
+{
+	if (p->kind == PERIOD_MONTH) {
+		buf_adds(out, "month");
+	} else if (p->kind == PERIOD_YEAR) {
+		buf_adds(out, "year");
+	} else if (p->calendar) {
+		buf_adds(out, p->width == DAY_NS ? "day" : p->width == 7 * DAY_NS ? "week" : "hour");
+	} else {
+		put_seconds(out, p->width);
+		buf_addc(out, 's');
+	}
 }
 
 /* ------------------------------------------------------------ buckets */
