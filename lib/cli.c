@@ -38,6 +38,10 @@
 
 struct cli_stats stats;
 struct buf outbuf;
+static size_t rec_start;		/* where the record being built begins */
+static enum out_format out_format;
+static struct tabular *out_table;	/* --output tsv|csv */
+static struct buf rowsrc;		/* the record a row is made of */
 
 enum bad_mode { BAD_WARN, BAD_FAIL, BAD_SKIP, BAD_FILE };
 
@@ -397,15 +401,51 @@ out_flush(void)
 {
 	put_all(STDOUT_FILENO, outbuf.p, outbuf.len, "write error");
 	buf_reset(&outbuf);
+	rec_start = 0;
 }
 
 void
 out_end(void)
 {
-	buf_addc(&outbuf, '\n');
+	const char *why;
+
+	if (out_table != NULL) {
+		/* The row replaces the record it is made of. */
+		buf_reset(&rowsrc);
+		buf_add(&rowsrc, outbuf.p + rec_start, outbuf.len - rec_start);
+		outbuf.len = rec_start;
+		if (tabular_row(out_table, &outbuf, rowsrc.p, rowsrc.len, &why) < 0)
+			cli_fatal("--output %s: %s", out_format == OUT_CSV ? "csv" : "tsv", why);
+	} else {
+		buf_addc(&outbuf, '\n');
+	}
 	stats.written++;
 	if (outbuf.len >= OUT_BLOCK)
 		out_flush();
+	rec_start = outbuf.len;
+}
+
+int
+cli_set_output(const char *name)
+{
+	if (name == NULL || out_format_parse(name, &out_format) < 0)
+		return -1;
+	tabular_free(out_table);
+	out_table = out_format == OUT_NDJSON ? NULL : tabular_new(out_format);
+	return 0;
+}
+
+enum out_format
+cli_output(void)
+{
+	return out_format;
+}
+
+void
+cli_output_column(const char *name)
+{
+	if (out_table != NULL)
+		tabular_column(out_table, name, strlen(name));
 }
 
 void
@@ -422,6 +462,7 @@ out_line(const char *p, size_t n)
 		};
 		writev_all(STDOUT_FILENO, iov, 3, "write error");
 		buf_reset(&outbuf);
+		rec_start = 0;
 		return;
 	}
 	buf_reserve(&outbuf, n + 1);
@@ -431,6 +472,7 @@ out_line(const char *p, size_t n)
 	outbuf.p[outbuf.len] = '\0';
 	if (outbuf.len >= OUT_BLOCK)
 		out_flush();
+	rec_start = outbuf.len;
 }
 
 static void
@@ -487,6 +529,9 @@ cli_exit(void)
 		print_stats();
 	buf_free(&outbuf);
 	buf_free(&bad_buf);
+	buf_free(&rowsrc);
+	tabular_free(out_table);
+	out_table = NULL;
 	for (size_t i = 0; i < nextras; i++)
 		free(extras[i].name);
 	free(extras);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "input.h"
+#include "tabular.h"
 #include "util.h"
 
 /* Counters every tool keeps; --stats prints them, then the tool's extras. */
@@ -99,6 +100,18 @@ extern struct buf outbuf;
 void out_end(void);			/* finish a record: newline, count, flush if large */
 void out_line(const char *p, size_t n);	/* p[0..n) plus newline as one record */
 void out_flush(void);
+
+/*
+ * --output ndjson|tsv|csv: 0, or -1 for another name.  Under tsv and csv,
+ * out_end writes each record built in outbuf as a row (tabular.h); lines
+ * written with out_line pass as they are, so a tool that passes records
+ * through refuses --output (cli_output says what was asked).
+ */
+int cli_set_output(const char *name);
+enum out_format cli_output(void);
+/* The next column of the table's header, for a tool whose records differ
+ * in their members; before the first record. */
+void cli_output_column(const char *name);
 
 /*
  * Finish: flush and close stdout (errors are fatal), print the bad-line
