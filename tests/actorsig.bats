@@ -13,13 +13,6 @@ UA='Mozilla/5.0 (Windows NT 6.1) AppleWebKit/537.36 (KHTML like Gecko) Chrome/37
 t_md5() { "$TRAWL_TESTBIN/t_md5" "$@"; }
 t_automata() { "$TRAWL_TESTBIN/t_automata" "$@"; }
 
-# expect: compare $output with the heredoc on stdin, byte for byte.
-expect() {
-	cat >"$BATS_TEST_TMPDIR/expected"
-	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
-	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
-}
-
 # req DT [IP [UA [HOST [EXTRA]]]]: one pageview record; EXTRA is spliced
 # in as more members (with its leading comma).
 req() {

@@ -9,13 +9,6 @@ load helper
 F=$FIXTURES/cidrscore
 IP=$DATA/ip
 
-# expect: compare $output with the heredoc on stdin, byte for byte.
-expect() {
-	cat >"$BATS_TEST_TMPDIR/expected"
-	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
-	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
-}
-
 # examples: a directory with the files the man page's examples name.
 examples() {
 	mkdir -p "$BATS_TEST_TMPDIR/ex"

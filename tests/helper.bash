@@ -23,3 +23,10 @@ same() {
 		return 1
 	fi
 }
+
+# expect: compare $output with the heredoc on stdin, byte for byte.
+expect() {
+	cat >"$BATS_TEST_TMPDIR/expected"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
+	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
+}

@@ -25,13 +25,6 @@ A=$F/aurora.ndjson
 SSL=$F/ssl.ndjson
 X=99999999-0000-4000-8000-00000000000x
 
-# expect: compare $output with the heredoc on stdin, byte for byte.
-expect() {
-	cat >"$BATS_TEST_TMPDIR/expected"
-	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
-	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
-}
-
 # n CHAR COUNT: COUNT copies of CHAR.
 n() {
 	local i s=

@@ -17,13 +17,6 @@ lines() {
 	done
 }
 
-# expect NAME: compare $output with the heredoc on stdin, byte for byte.
-expect() {
-	cat >"$BATS_TEST_TMPDIR/expected"
-	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
-	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
-}
-
 # ---- the --keep rules on the Aurora miniature ----
 # aurora.ndjson: 9 pings of one client; ids p1 (lines 1,3,5,9), p2 (2,7),
 # p3 (4), p4 (6), p5 (8); submission days 20170301..20170303.

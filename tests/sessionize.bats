@@ -11,13 +11,6 @@ F=$FIXTURES/sessionize
 GEN=$FIXTURES/sessionize/gen.awk
 REF=$BATS_TEST_DIRNAME/../bench/sessions.awk
 
-# expect: compare $output with the heredoc on stdin, byte for byte.
-expect() {
-	cat >"$BATS_TEST_TMPDIR/expected"
-	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
-	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
-}
-
 # ev KEY TIME...: one {"k":KEY,"t":TIME} line per pair.
 ev() {
 	while [ $# -gt 0 ]; do
