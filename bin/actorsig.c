@@ -176,7 +176,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 
-	cli_init(argv[0], usage_text);
+	cli_init_usage(argv[0], usage_text);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":Aa:b:d:ehL:lmu:", longopts,
 	    NULL)) != -1) {

@@ -145,7 +145,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 
-	cli_init(argv[0], usage_text);
+	cli_init_usage(argv[0], usage_text);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":aA:b:c:g:hIi:Mmp:s:t:", longopts,
 	    NULL)) != -1) {

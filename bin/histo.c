@@ -1713,7 +1713,7 @@ main(int argc, char *argv[])
 	const char *why;
 	char err[512];
 
-	cli_init(argv[0], usage_text);
+	cli_init_usage(argv[0], usage_text);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":BCMSW:b:cef:hk:lmn:o:T:t:u:w:x:y:",
 	    longopts, NULL)) != -1) {

@@ -448,7 +448,7 @@ main(int argc, char *argv[])
 	size_t i;
 	int64_t ts, te;
 
-	cli_init(argv[0], usage_text);
+	cli_init_usage(argv[0], usage_text);
 	while ((c = getopt_long(argc, argv, "Ee:g:ho:p:Ss:tU:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':

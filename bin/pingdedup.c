@@ -153,7 +153,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 
-	cli_init(argv[0], usage_text);
+	cli_init_usage(argv[0], usage_text);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":b:chK:k:Mm:o:r:S:s", longopts,
 	    NULL)) != -1) {

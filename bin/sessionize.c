@@ -860,7 +860,7 @@ main(int argc, char *argv[])
 	size_t i;
 	int64_t t;
 
-	cli_init(argv[0], usage_text);
+	cli_init_usage(argv[0], usage_text);
 	while ((c = getopt_long(argc, argv, "b:c:d:EFg:hk:L:l:o:Ss:t:U:u:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':

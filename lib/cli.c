@@ -1,6 +1,6 @@
 /*
- * cli.c: the runtime the six tools share (see cli.h): messages, exit
- * status, --bad, --stats, option value parsing and buffered output.
+ * cli.c: the runtime the six tools share (see cli.h): options, messages,
+ * exit status, --bad, --stats and buffered output.
  *
  * Output goes through one buffer written with write(2) in large blocks;
  * stdio's stdout is left alone so that nothing is buffered twice.  A line
@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "util.h"
+#include "version.h"
 
 #define OUT_BLOCK	((size_t)1 << 20)	/* flush outbuf at this size */
 #define PIPE_SIZE	(1 << 20)
@@ -37,6 +38,7 @@
 #define BAD_BLOCK	((size_t)64 << 10)	/* --bad=FILE buffer */
 
 struct cli_stats stats;
+struct cli_shared cli;
 struct buf outbuf;
 static size_t rec_start;		/* where the record being built begins */
 static enum out_format out_format;
@@ -46,6 +48,8 @@ static struct buf rowsrc;		/* the record a row is made of */
 enum bad_mode { BAD_WARN, BAD_FAIL, BAD_SKIP, BAD_FILE };
 
 static const char *usage_text = "";
+static const struct cli_tool *tool;
+static const struct cli_option *current;	/* the option being handled */
 static int status;
 static enum bad_mode bad_mode;
 static const char *bad_path;
@@ -108,8 +112,8 @@ enlarge_pipe(int fd)
 		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
 }
 
-void
-cli_init(const char *argv0, const char *usage)
+static void
+start(const char *argv0, const char *usage)
 {
 	const char *slash = argv0 != NULL ? strrchr(argv0, '/') : NULL;
 
@@ -122,6 +126,19 @@ cli_init(const char *argv0, const char *usage)
 	enlarge_pipe(STDOUT_FILENO);
 	enlarge_pipe(STDIN_FILENO);
 	buf_reserve(&outbuf, OUT_BLOCK + 4096);
+}
+
+void
+cli_init(const char *argv0, const struct cli_tool *t)
+{
+	tool = t;
+	start(argv0, t->synopsis);
+}
+
+void
+cli_init_usage(const char *argv0, const char *usage)
+{
+	start(argv0, usage);
 }
 
 /* A non-blocking descriptor (a shell may hand one down) is waited for
@@ -167,13 +184,6 @@ writev_all(int fd, struct iovec *iov, int n, const char *what)
 			iov->iov_len -= done;
 		}
 	}
-}
-
-void
-cli_help(void)
-{
-	put_all(STDOUT_FILENO, usage_text, strlen(usage_text), "write error");
-	exit(TRAWL_EXIT_OK);
 }
 
 void
@@ -574,4 +584,354 @@ cli_option_bad(const char *arg)
 {
 	if (cli_set_bad(arg) == -1)
 		cli_usage("--bad: expected warn, fail, skip or a file name");
+}
+
+/* ------------------------------------------------------------ options */
+
+/*
+ * The shared options.  A new one is a line here, a case in
+ * shared_option, its bit and its value in cli.h; a tool takes it by its
+ * bit (or every tool, through CLI_COMMON).
+ */
+#define HELP	(1u << 30)
+#define VERSION	(1u << 31)
+static const struct cli_option shared_options[] = {
+	{ CLI_BAD, "bad", 0, "MODE",
+	    "bad lines: warn (the default), fail, skip, or a file to append them to" },
+	{ CLI_EPOCH, "epoch", 0, NULL, "write times as seconds since the epoch, not RFC 3339" },
+	{ (int)HELP, "help", 'h', NULL, "print this help and exit" },
+	{ CLI_MERGE, "merge", 0, NULL, "merge partial outputs of this tool into the whole" },
+	{ CLI_ORIGIN, "origin", 0, "TIME", "align periods to TIME (default: the epoch)" },
+	{ CLI_OUTPUT, "output", 'o', "FORMAT", "write ndjson (the default), tsv or csv" },
+	{ CLI_SHARD, "shard", 0, "K/N", "keep only the keys in shard K of N" },
+	{ CLI_SORTED, "sorted", 0, NULL, "the input is grouped by key: hold one group at a time" },
+	{ CLI_STATE, "state", 0, "FILE", "read the state of earlier runs from FILE, save it there" },
+	{ CLI_STATS, "stats", 0, NULL, "write counters as one JSON line to stderr at the end" },
+	{ CLI_TIME_FORMAT, "time-format", 0, "FMT", "read time strings by the strptime format FMT" },
+	{ CLI_TIME_UNIT, "time-unit", 'u', "UNIT", "the unit of numeric times: s (the default), ms, us or ns" },
+	{ (int)VERSION, "version", 0, NULL, "print the version and exit" },
+};
+
+static int
+takes(const struct cli_option *o)
+{
+	unsigned bit = (unsigned)o->id;
+
+	return bit == HELP || bit == VERSION || (tool->shared & bit) != 0;
+}
+
+static int
+shared(const struct cli_option *o)
+{
+	return o >= shared_options && o < shared_options + LEN(shared_options);
+}
+
+static const struct cli_option *
+find_long(const char *name, size_t len)
+{
+	const struct cli_option *o;
+
+	for (o = tool->options; o != NULL && o->name != NULL; o++)
+		if (strncmp(o->name, name, len) == 0 && o->name[len] == '\0')
+			return o;
+	for (o = shared_options; o < shared_options + LEN(shared_options); o++)
+		if (takes(o) && strncmp(o->name, name, len) == 0 &&
+		    o->name[len] == '\0')
+			return o;
+	return NULL;
+}
+
+static const struct cli_option *
+find_letter(int c)
+{
+	const struct cli_option *o;
+
+	for (o = tool->options; o != NULL && o->name != NULL; o++)
+		if (o->letter == c)
+			return o;
+	for (o = shared_options; o < shared_options + LEN(shared_options); o++)
+		if (takes(o) && o->letter == c)
+			return o;
+	return NULL;
+}
+
+static void
+shared_option(unsigned bit, const char *arg)
+{
+	static const char *const outputs[] = { "ndjson", "tsv", "csv", NULL };
+
+	switch (bit) {
+	case HELP:
+		cli_help();
+	case VERSION:
+		buf_addf(&outbuf, "%s (trawl) %s\n", progname, TRAWL_VERSION);
+		out_flush();
+		exit(TRAWL_EXIT_OK);
+	case CLI_BAD:
+		if (cli_set_bad(arg) < 0)
+			cli_usage("--bad: expected warn, fail, skip or a file name");
+		break;
+	case CLI_EPOCH:
+		cli.epoch = 1;
+		break;
+	case CLI_MERGE:
+		cli.merge = 1;
+		break;
+	case CLI_ORIGIN:
+		cli.origin = cli_arg_time(arg);
+		break;
+	case CLI_OUTPUT:
+		cli.output = (enum cli_output)cli_arg_choice(arg, outputs);
+		break;
+	case CLI_SHARD:
+		if (cli_parse_shard(arg, &cli.shard_k, &cli.shard_n) < 0)
+			cli_arg_error("expected k/n with 1 <= k <= n", arg);
+		break;
+	case CLI_SORTED:
+		cli.sorted = 1;
+		break;
+	case CLI_STATE:
+		if (*arg == '\0')
+			cli_usage("--state: expected a file name");
+		cli.state = arg;
+		break;
+	case CLI_STATS:
+		stats_on = 1;
+		break;
+	case CLI_TIME_FORMAT:
+		cli.time_format = arg;
+		break;
+	case CLI_TIME_UNIT:
+		if (ts_unit_parse(arg, &cli.time_unit) < 0)
+			cli_arg_error("expected s, ms, us or ns", arg);
+		break;
+	}
+	cli.given |= bit;
+}
+
+static void
+handle(const struct cli_option *o, const char *arg)
+{
+	current = o;
+	if (shared(o))
+		shared_option((unsigned)o->id, arg);
+	else
+		tool->option(o->id, arg);
+	current = NULL;
+}
+
+/* The argument of o: the rest of this word, or the next word. */
+static const char *
+argument(const struct cli_option *o, const char *rest, int argc, char *argv[],
+    int *i)
+{
+	if (*rest != '\0')
+		return rest;
+	if (*i + 1 >= argc)
+		cli_usage("--%s: missing argument (%s)", o->name, o->arg);
+	return argv[++*i];
+}
+
+int
+cli_parse(int argc, char *argv[])
+{
+	char **operands = xcalloc((size_t)argc + 1, sizeof *operands);
+	int n = 0, only_operands = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct cli_option *o;
+
+		if (only_operands || a[0] != '-' || a[1] == '\0') {
+			operands[n++] = argv[i];
+		} else if (strcmp(a, "--") == 0) {
+			only_operands = 1;
+		} else if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+
+			if ((o = find_long(name, len)) == NULL)
+				cli_usage("unknown option: --%.*s", (int)len, name);
+			if (o->arg != NULL)
+				handle(o, eq != NULL ? eq + 1 :
+				    argument(o, "", argc, argv, &i));
+			else if (eq != NULL)
+				cli_usage("--%s: takes no argument: %s", o->name, eq + 1);
+			else
+				handle(o, NULL);
+		} else {
+			/* Letters together: flags, then at most one that
+			 * takes the rest of the word (or the next word). */
+			for (const char *p = a + 1; *p != '\0'; p++) {
+				if ((o = find_letter((unsigned char)*p)) == NULL) {
+					if (*p > ' ' && *p < 0x7f)
+						cli_usage("unknown option: -%c", *p);
+					cli_usage("unknown option in %s", a);
+				}
+				if (o->arg != NULL) {
+					handle(o, argument(o, p + 1, argc, argv, &i));
+					break;
+				}
+				handle(o, NULL);
+			}
+		}
+	}
+	memcpy(argv, operands, (size_t)n * sizeof *operands);
+	argv[n] = NULL;
+	free(operands);
+	return n;
+}
+
+/* "  -k, --key=EXPR" or "      --stats" */
+static void
+help_left(struct buf *b, const struct cli_option *o)
+{
+	if (o->letter != 0)
+		buf_addf(b, "  -%c, --%s", o->letter, o->name);
+	else
+		buf_addf(b, "      --%s", o->name);
+	if (o->arg != NULL)
+		buf_addf(b, "=%s", o->arg);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	const struct cli_option *x = *(const struct cli_option *const *)a;
+	const struct cli_option *y = *(const struct cli_option *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+void
+cli_help(void)
+{
+	const struct cli_option **all, *o;
+	struct buf left = { 0 };
+	size_t n = 0, width = 0;
+
+	if (tool == NULL) {
+		put_all(STDOUT_FILENO, usage_text, strlen(usage_text), "write error");
+		exit(TRAWL_EXIT_OK);
+	}
+	/* Every option on its own line, sorted by long name as in the man
+	 * page, the help texts in one column. */
+	all = xcalloc(LEN(shared_options) + 1, sizeof *all);
+	for (o = tool->options; o != NULL && o->name != NULL; o++) {
+		all = xreallocarray(all, n + LEN(shared_options) + 1, sizeof *all);
+		all[n++] = o;
+	}
+	for (o = shared_options; o < shared_options + LEN(shared_options); o++)
+		if (takes(o))
+			all[n++] = o;
+	qsort(all, n, sizeof *all, by_name);
+	for (size_t i = 0; i < n; i++) {
+		buf_reset(&left);
+		help_left(&left, all[i]);
+		if (left.len > width)
+			width = left.len;
+	}
+	buf_adds(&outbuf, usage_text);
+	buf_addc(&outbuf, '\n');
+	for (size_t i = 0; i < n; i++) {
+		size_t start = outbuf.len;
+
+		help_left(&outbuf, all[i]);
+		buf_addf(&outbuf, "%*s%s\n", (int)(width + 2 - (outbuf.len - start)),
+		    "", all[i]->help);
+	}
+	free(all);
+	buf_free(&left);
+	out_flush();
+	exit(TRAWL_EXIT_OK);
+}
+
+void
+cli_arg_error(const char *what, const char *arg)
+{
+	if (current == NULL)
+		cli_usage("%s: %s", what, arg);
+	cli_usage("--%s: %s: %s", current->name, what, arg);
+}
+
+uint64_t
+cli_arg_u64(const char *arg, uint64_t min, uint64_t max)
+{
+	uint64_t v;
+	char what[96];
+
+	if (cli_parse_u64(arg, &v) == 0 && v >= min && v <= max)
+		return v;
+	if (max != UINT64_MAX)
+		snprintf(what, sizeof what, "expected an integer from %llu to %llu",
+		    (unsigned long long)min, (unsigned long long)max);
+	else if (min <= 1)
+		snprintf(what, sizeof what, "expected a %s integer",
+		    min == 0 ? "non-negative" : "positive");
+	else
+		snprintf(what, sizeof what, "expected an integer of at least %llu",
+		    (unsigned long long)min);
+	cli_arg_error(what, arg);
+}
+
+double
+cli_arg_number(const char *arg)
+{
+	double v;
+
+	if (cli_parse_double(arg, &v) < 0)
+		cli_arg_error("expected a number", arg);
+	return v;
+}
+
+int64_t
+cli_arg_duration(const char *arg)
+{
+	int64_t v;
+	const char *why;
+
+	if (dur_parse(arg, &v, &why) < 0)
+		cli_arg_error(why, arg);
+	return v;
+}
+
+int64_t
+cli_arg_period(const char *arg)
+{
+	int64_t v;
+
+	if (strcmp(arg, "day") == 0)
+		return 86400 * NS_PER_SEC;
+	if ((v = cli_arg_duration(arg)) == 0)
+		cli_arg_error("a period must be longer than 0", arg);
+	return v;
+}
+
+int64_t
+cli_arg_time(const char *arg)
+{
+	int64_t v;
+	const char *why;
+
+	if (ts_parse(arg, strlen(arg), &v, &why) < 0)
+		cli_arg_error(why, arg);
+	return v;
+}
+
+int
+cli_arg_choice(const char *arg, const char *const *names)
+{
+	struct buf what = { 0 };
+	size_t n;
+
+	for (n = 0; names[n] != NULL; n++)
+		if (strcmp(arg, names[n]) == 0)
+			return (int)n;
+	buf_adds(&what, "expected ");
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			buf_adds(&what, i + 1 < n ? ", " : " or ");
+		buf_adds(&what, names[i]);
+	}
+	cli_arg_error(what.p, arg);	/* exits: what is not freed */
 }

@@ -1,6 +1,6 @@
 /*
- * cli.h: the runtime every tool shares: messages, bad-record handling,
- * --stats, option helpers and buffered output.
+ * cli.h: the runtime every tool shares: options, messages, bad-record
+ * handling, --stats and buffered output.
  *
  * Unlike the rest of lib/, this module prints and exits on the tool's
  * behalf, so that all six tools keep the same manners (trawl(7)):
@@ -17,6 +17,7 @@
 
 #include "input.h"
 #include "tabular.h"
+#include "ts.h"
 #include "util.h"
 
 /* Counters every tool keeps; --stats prints them, then the tool's extras. */
@@ -29,22 +30,110 @@ struct cli_stats {
 extern struct cli_stats stats;
 
 /*
- * Set progname, the usage text printed by cli_usage (the man page's
- * SYNOPSIS, "usage: pingdedup [-k expr] ...\n"), the C numeric locale,
- * SIGPIPE's default action, and stdout's buffer (and the pipe size, where
- * the system allows).
+ * Options.  A tool declares its own options in a table and names the
+ * shared ones it takes (CLI_* bits); cli_parse reads the command line by
+ * both, GNU style: "-k EXPR", "-kEXPR", "--key=EXPR", "--key EXPR",
+ * flags together ("-Bh"), options and operands in any order, "--" ending
+ * the options.  Long names are matched whole, never abbreviated, so that a
+ * new option never makes an old command line ambiguous.  trawl(7) has the
+ * vocabulary: a letter or a long name means one thing in every tool.
  */
-void cli_init(const char *argv0, const char *usage);
+struct cli_option {
+	int id;			/* what the tool's handler is called with */
+	const char *name;	/* the long name, without "--" */
+	int letter;		/* the short letter, or 0 */
+	const char *arg;	/* the argument's name ("EXPR"), NULL for a flag */
+	const char *help;	/* one line for --help */
+};
 
-/* Print the usage text to stdout and exit 0 (-h, --help). */
+/*
+ * The shared options, parsed here into cli_shared.  -h/--help and
+ * --version are always there; CLI_COMMON is what every tool takes.
+ */
+enum {
+	CLI_BAD		= 1 << 0,	/* --bad=MODE */
+	CLI_STATS	= 1 << 1,	/* --stats */
+	CLI_SHARD	= 1 << 2,	/* --shard=K/N */
+	CLI_STATE	= 1 << 3,	/* --state=FILE */
+	CLI_MERGE	= 1 << 4,	/* --merge */
+	CLI_SORTED	= 1 << 5,	/* --sorted */
+	CLI_TIME_UNIT	= 1 << 6,	/* -u, --time-unit=UNIT */
+	CLI_TIME_FORMAT	= 1 << 7,	/* --time-format=FMT */
+	CLI_ORIGIN	= 1 << 8,	/* --origin=TIME */
+	CLI_EPOCH	= 1 << 9,	/* --epoch */
+	CLI_OUTPUT	= 1 << 10,	/* -o, --output=FORMAT */
+};
+#define CLI_COMMON (CLI_BAD | CLI_STATS)
+
+enum cli_output { CLI_NDJSON, CLI_TSV, CLI_CSV };
+
+/* The values of the shared options (their defaults until given). */
+struct cli_shared {
+	unsigned given;		/* CLI_* bits of the options given */
+	unsigned shard_k, shard_n;	/* --shard; shard_n 0 when not given */
+	const char *state;	/* --state, or NULL */
+	int merge, sorted, epoch;
+	enum ts_unit time_unit;	/* TS_S unless given */
+	const char *time_format;	/* NULL unless given */
+	int64_t origin;		/* nanoseconds; 0, the epoch, unless given */
+	enum cli_output output;	/* CLI_NDJSON unless given */
+};
+extern struct cli_shared cli;
+
+struct cli_tool {
+	/* "usage: TOOL ...\n" and any further "       TOOL ...\n" lines: the
+	 * man page's SYNOPSIS, printed by --help and after usage errors. */
+	const char *synopsis;
+	const struct cli_option *options;	/* ended by an all-zero entry */
+	unsigned shared;			/* CLI_* bits */
+	/* Called with each own option's id and argument (NULL for a flag),
+	 * in command-line order. */
+	void (*option)(int id, const char *arg);
+};
+
+/*
+ * Set progname and the tool's options, and stdout's buffer (and the pipe
+ * sizes, where the system allows).  The numeric locale stays C (nothing
+ * calls setlocale) and SIGPIPE keeps its default action.
+ */
+void cli_init(const char *argv0, const struct cli_tool *tool);
+
+/*
+ * Read the options of argv[1..argc): shared ones into cli, the tool's own
+ * through its handler.  --help and --version print and exit 0; a usage
+ * error exits 2.  Returns the number of operands n, moved in order to
+ * argv[0..n) (the program's name is in progname), as "argc -= optind;
+ * argv += optind" leaves them after getopt.
+ */
+int cli_parse(int argc, char *argv[]);
+
+/*
+ * Option values, for the handler: each parses arg as the option being
+ * handled and, when it is malformed, is a usage error naming that option,
+ * what was expected and arg ("--bins: expected an integer from 1 to 100:
+ * x"), exit 2.
+ */
+uint64_t cli_arg_u64(const char *arg, uint64_t min, uint64_t max);
+double cli_arg_number(const char *arg);		/* finite, decimal */
+int64_t cli_arg_duration(const char *arg);	/* ns, >= 0 */
+int64_t cli_arg_period(const char *arg);	/* ns, > 0; "day" too */
+int64_t cli_arg_time(const char *arg);		/* ns since the epoch */
+/* The index of arg in names (ended by NULL). */
+int cli_arg_choice(const char *arg, const char *const *names);
+/* The usage error "--OPTION: what: arg" for the option being handled. */
+void cli_arg_error(const char *what, const char *arg) __attribute__((noreturn));
+
+/* Print the --help text to stdout and exit 0. */
 void cli_help(void) __attribute__((noreturn));
-/* "PROG: message" then the usage text on stderr, exit 2. */
+/* "PROG: message" then the synopsis on stderr, exit 2. */
 void cli_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* "PROG: message" on stderr, exit 1 (for errors after input started). */
 void cli_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* "PROG: message" on stderr; the exit status becomes 1. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Until every tool has its option table: cli_init with a usage text. */
+void cli_init_usage(const char *argv0, const char *usage);
 /* --bad=warn|fail|skip|FILE; 0, or -1 for an empty argument. */
 int cli_set_bad(const char *arg);
 /* --stats */

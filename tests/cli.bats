@@ -96,12 +96,21 @@ t_cat: 12 bad lines skipped (2 not shown)"
 @test "cli: --bad with an empty argument is a usage error, exit 2" {
 	run -2 --separate-stderr t_cat --bad= /dev/null
 	[ -z "$output" ]
-	[ "$stderr" = $'t_cat: --bad needs warn, fail, skip or a file\nusage: t_cat [-cps] [-b mode] [file ...]' ]
+	[ "$stderr" = $'t_cat: --bad: expected warn, fail, skip or a file name\nusage: t_cat [-cp] [--bad=mode] [--stats] [file ...]' ]
 }
 
-@test "cli: -h prints the usage on stdout, exit 0" {
+@test "cli: -h prints the synopsis and every option, sorted by long name, on stdout, exit 0" {
 	run -0 --separate-stderr t_cat -h
-	[ "$output" = "usage: t_cat [-cps] [-b mode] [file ...]" ]
+	expect <<-'EOF'
+	usage: t_cat [-cp] [--bad=mode] [--stats] [file ...]
+
+	      --bad=MODE  bad lines: warn (the default), fail, skip, or a file to append them to
+	  -c, --count     only count the lines and bytes
+	  -h, --help      print this help and exit
+	  -p, --pass      pass the lines through unchanged
+	      --stats     write counters as one JSON line to stderr at the end
+	      --version   print the version and exit
+	EOF
 	[ -z "$stderr" ]
 }
 

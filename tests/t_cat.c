@@ -5,7 +5,6 @@
  * with '!' is bad (handled by --bad); -p passes lines through unchanged
  * (out_line), -c only counts lines and bytes (to measure the reader).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,46 +12,36 @@
 #include "cli.h"
 #include "input.h"
 
-static const char usage[] =
-    "usage: t_cat [-cps] [-b mode] [file ...]\n";
+enum { O_COUNT, O_PASS };
+static const struct cli_option options[] = {
+	{ O_COUNT, "count", 'c', NULL, "only count the lines and bytes" },
+	{ O_PASS, "pass", 'p', NULL, "pass the lines through unchanged" },
+	{ 0 }
+};
+static int count, pass;
+
+static void
+option(int id, const char *arg)
+{
+	(void)arg;
+	if (id == O_COUNT)
+		count = 1;
+	else
+		pass = 1;
+}
+
+static const struct cli_tool tool = {
+	"usage: t_cat [-cp] [--bad=mode] [--stats] [file ...]\n",
+	options,
+	CLI_COMMON,
+	option,
+};
 
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "bad", required_argument, NULL, 'b' },
-		{ "count", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "pass", no_argument, NULL, 'p' },
-		{ "stats", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int count = 0, pass = 0, ch;
-
-	cli_init(argv[0], usage);
-	while ((ch = getopt_long(argc, argv, "b:chps", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'b':
-			if (cli_set_bad(optarg) < 0)
-				cli_usage("--bad needs warn, fail, skip or a file");
-			break;
-		case 'c':
-			count = 1;
-			break;
-		case 'h':
-			cli_help();
-		case 'p':
-			pass = 1;
-			break;
-		case 's':
-			cli_set_stats(1);
-			break;
-		default:
-			cli_usage(NULL);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 
 	struct input *in = in_open(argv, argc);
 	struct line ln;

@@ -13,7 +13,7 @@ static const char usage[] = "usage: t_cli shard|u64|double arg\n";
 int
 main(int argc, char *argv[])
 {
-	cli_init(argv[0], usage);
+	cli_init_usage(argv[0], usage);
 	if (argc != 3)
 		cli_usage(NULL);
 	const char *what = argv[1], *arg = argv[2];

@@ -19,7 +19,7 @@ main(int argc, char *argv[])
 	uint64_t v;
 	size_t n;
 
-	cli_init(argv[0], "usage: t_resave file tool version < payload\n");
+	cli_init_usage(argv[0], "usage: t_resave file tool version < payload\n");
 	if (argc != 4 || cli_parse_u64(argv[3], &v) < 0 || v > 0xffffffffu)
 		cli_usage("bad arguments");
 	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)

@@ -26,7 +26,7 @@ main(int argc, char *argv[])
 	uint64_t v, n, b = 0;
 	struct buf p = { 0 };
 
-	cli_init(argv[0], usage);
+	cli_init_usage(argv[0], usage);
 	if (argc < 6 || cli_parse_u64(argv[3], &v) < 0 || v > 0xffffffffu ||
 	    cli_parse_u64(argv[5], &n) < 0 ||
 	    (strcmp(argv[4], "set") == 0 && (argc != 7 || cli_parse_u64(argv[6], &b) < 0 || b > 255)))

@@ -20,7 +20,7 @@ main(int argc, char *argv[])
 	char err[512];
 	uint64_t v;
 
-	cli_init(argv[0], usage);
+	cli_init_usage(argv[0], usage);
 	if (argc < 5 || cli_parse_u64(argv[4], &v) < 0 || v > 0xffffffffu)
 		cli_usage(NULL);
 	if (strcmp(argv[1], "save") == 0 && argc == 6) {
