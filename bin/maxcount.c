@@ -17,7 +17,6 @@
  * start earlier), so memory is 16 bytes per interval (8 for an interval of
  * length 0) plus the groups' printed forms; --sorted input holds one group.
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +30,23 @@
 #include "../lib/ts.h"
 #include "../lib/util.h"
 
-static const char usage_text[] =
-    "usage: maxcount [-EhSt] [-e expr] [-g expr] [-o time] [-p dur | day]"
-    " [-s expr] [-U unit] [--bad action] [--shard k/n] [--stats] [file ...]\n";
+enum { O_END, O_GROUP, O_PER, O_START, O_TIMELINE };
+static const struct cli_option options[] = {
+	{ O_END, "end", 0, "EXPR", "the end of the interval (default .end)" },
+	{ O_GROUP, "group", 'g', "EXPR", "the group; repeatable (default: one group)" },
+	{ O_PER, "per", 'p', "PERIOD", "one answer per period (default: one for the whole input)" },
+	{ O_START, "start", 0, "EXPR", "the start of the interval (default .start)" },
+	{ O_TIMELINE, "timeline", 0, NULL, "write the count of active intervals over time" },
+	{ 0 }
+};
+static void option(int id, const char *arg);
+static const struct cli_tool tool = {
+	"usage: maxcount [-g expr] [-p period] [option ...] [file ...]\n"
+	"       maxcount --timeline [-g expr] [option ...] [file ...]\n",
+	options,
+	CLI_COMMON | CLI_SHARD | CLI_SORTED | CLI_TIME_UNIT | CLI_ORIGIN | CLI_EPOCH,
+	option,
+};
 
 struct i64v {
 	int64_t *p;
@@ -51,10 +64,8 @@ struct group {
 static const char *start_expr = ".start", *end_expr = ".end";
 static const char **group_expr;
 static size_t ngroup_expr;
-static int64_t per, origin;
-static int timeline, epoch_out, sorted_in;
-static enum ts_unit unit = TS_S;
-static unsigned shard_k, shard_n;
+static int64_t per;
+static int timeline;
 
 static struct fieldset *fs;
 static int sfield, efield, *gfield;
@@ -161,15 +172,15 @@ write_period(const struct group *g, int64_t p, int64_t max, int64_t at,
 	put_head(g);
 	buf_adds(&outbuf, ",\"period\":");
 	if (per)
-		ts_put(&outbuf, p, epoch_out);
+		ts_put(&outbuf, p, cli.epoch);
 	else
 		buf_adds(&outbuf, "null");
 	buf_adds(&outbuf, ",\"max\":");
 	json_put_i64(&outbuf, max);
 	buf_adds(&outbuf, ",\"at\":");
-	ts_put(&outbuf, at, epoch_out);
+	ts_put(&outbuf, at, cli.epoch);
 	buf_adds(&outbuf, ",\"until\":");
-	ts_put(&outbuf, until, epoch_out);
+	ts_put(&outbuf, until, cli.epoch);
 	buf_adds(&outbuf, ",\"intervals\":");
 	json_put_i64(&outbuf, m);
 	buf_addc(&outbuf, '}');
@@ -181,9 +192,9 @@ write_stretch(const struct group *g, int64_t from, int64_t until, int64_t count)
 {
 	put_head(g);
 	buf_adds(&outbuf, ",\"from\":");
-	ts_put(&outbuf, from, epoch_out);
+	ts_put(&outbuf, from, cli.epoch);
 	buf_adds(&outbuf, ",\"until\":");
-	ts_put(&outbuf, until, epoch_out);
+	ts_put(&outbuf, until, cli.epoch);
 	buf_adds(&outbuf, ",\"count\":");
 	json_put_i64(&outbuf, count);
 	buf_addc(&outbuf, '}');
@@ -305,7 +316,7 @@ process_group(struct group *g)
 			continue;
 		}
 		if (per) {
-			pt = ts_floor(t, per, origin);
+			pt = ts_floor(t, per, cli.origin);
 			if (have_p && pt != pm.p) {
 				pm_end(g, &pm);
 				/* Periods the current stretch spans whole. */
@@ -421,22 +432,6 @@ bad_time(const struct line *ln, const char *what, const struct jval *v, const ch
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "bad", required_argument, NULL, 'B' },
-		{ "end", required_argument, NULL, 'e' },
-		{ "epoch", no_argument, NULL, 'E' },
-		{ "group", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "origin", required_argument, NULL, 'o' },
-		{ "per", required_argument, NULL, 'p' },
-		{ "shard", required_argument, NULL, 'H' },
-		{ "sorted", no_argument, NULL, 'S' },
-		{ "start", required_argument, NULL, 's' },
-		{ "stats", no_argument, NULL, 'T' },
-		{ "time-unit", required_argument, NULL, 'U' },
-		{ "timeline", no_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	char err[512];
 	struct input *in;
 	struct line ln;
@@ -444,65 +439,12 @@ main(int argc, char *argv[])
 	const char *why;
 	struct digest d;
 	struct group *g, **order;
-	int c, r, ins;
+	int r, ins;
 	size_t i;
 	int64_t ts, te;
 
-	cli_init_usage(argv[0], usage_text);
-	while ((c = getopt_long(argc, argv, "Ee:g:ho:p:Ss:tU:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'B':
-			cli_option_bad(optarg);
-			break;
-		case 'E':
-			epoch_out = 1;
-			break;
-		case 'e':
-			end_expr = optarg;
-			break;
-		case 'g':
-			group_expr = xreallocarray(group_expr, ngroup_expr + 1, sizeof(*group_expr));
-			group_expr[ngroup_expr++] = optarg;
-			break;
-		case 'H':
-			cli_option_shard(optarg, &shard_k, &shard_n);
-			break;
-		case 'h':
-			cli_help();
-		case 'o':
-			if (ts_parse(optarg, strlen(optarg), &origin, &why) < 0)
-				cli_usage("--origin %s: %s", optarg, why);
-			break;
-		case 'p':
-			if (strcmp(optarg, "day") == 0)
-				per = 86400 * NS_PER_SEC;
-			else if (dur_parse(optarg, &per, &why) < 0)
-				cli_usage("--per %s: %s", optarg, why);
-			else if (per == 0)
-				cli_usage("--per %s: a period must be longer than 0", optarg);
-			break;
-		case 'S':
-			sorted_in = 1;
-			break;
-		case 's':
-			start_expr = optarg;
-			break;
-		case 'T':
-			cli_set_stats(1);
-			break;
-		case 't':
-			timeline = 1;
-			break;
-		case 'U':
-			if (ts_unit_parse(optarg, &unit) < 0)
-				cli_usage("--time-unit needs s, ms, us or ns: %s", optarg);
-			break;
-		default:
-			cli_usage("unknown option");
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 	if (timeline && per)
 		cli_usage("--timeline writes the whole step function: drop --per");
 
@@ -514,9 +456,9 @@ main(int argc, char *argv[])
 	gfield = xcalloc(ngroup_expr + 1, sizeof(*gfield));
 	for (i = 0; i < ngroup_expr; i++)
 		if ((gfield[i] = fs_add(fs, group_expr[i], FS_FIRST, err, sizeof(err))) < 0)
-			cli_usage("-g %s: %s", group_expr[i], err);
+			cli_usage("--group %s: %s", group_expr[i], err);
 	gtab = dtab_new(sizeof(uint64_t));
-	if (sorted_in)
+	if (cli.sorted)
 		done_groups = dtab_new(0);
 
 	in = in_open(argv, argc);
@@ -535,14 +477,14 @@ main(int argc, char *argv[])
 		if (group_text())
 			stats.missing++;
 		d = json_digest(gkey.p, gkey.len, &scratch);
-		if (shard_n && shard_of(d, shard_n) != shard_k)
+		if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k)
 			continue;
-		if (ts_from_jval(sv, unit, NULL, &ts, &why) < 0) {
+		if (ts_from_jval(sv, cli.time_unit, NULL, &ts, &why) < 0) {
 			if (bad_time(&ln, "start", sv, why) < 0)
 				break;
 			continue;
 		}
-		if (ts_from_jval(ev, unit, NULL, &te, &why) < 0) {
+		if (ts_from_jval(ev, cli.time_unit, NULL, &te, &why) < 0) {
 			if (bad_time(&ln, "end", ev, why) < 0)
 				break;
 			continue;
@@ -557,7 +499,7 @@ main(int argc, char *argv[])
 				break;
 			continue;
 		}
-		if (sorted_in && (!have_cur_group || !digest_eq(d, cur_group))) {
+		if (cli.sorted && (!have_cur_group || !digest_eq(d, cur_group))) {
 			if (dtab_get(done_groups, d) != NULL) {
 				if (cli_bad(&ln, "group reappears after it ended"
 				    " (input not grouped; drop --sorted)") < 0)
@@ -587,7 +529,7 @@ main(int argc, char *argv[])
 	/* Under --bad=fail nothing after the groups already written is
 	 * decided: a maximum needs all of its group's intervals. */
 	if (r == 0) {
-		if (sorted_in) {
+		if (cli.sorted) {
 			if (have_cur_group)
 				process_group(&groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1]);
 		} else {
@@ -620,4 +562,28 @@ main(int argc, char *argv[])
 	buf_free(&scratch);
 	fs_free(fs);
 	return cli_exit();
+}
+
+static void
+option(int id, const char *arg)
+{
+	switch (id) {
+	case O_END:
+		end_expr = arg;
+		break;
+	case O_GROUP:
+		group_expr = xreallocarray(group_expr, ngroup_expr + 1,
+		    sizeof(*group_expr));
+		group_expr[ngroup_expr++] = arg;
+		break;
+	case O_PER:
+		per = cli_arg_period(arg);
+		break;
+	case O_START:
+		start_expr = arg;
+		break;
+	case O_TIMELINE:
+		timeline = 1;
+		break;
+	}
 }

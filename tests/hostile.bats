@@ -399,7 +399,7 @@ kills() {
 	{"value":1.7976931348623157e+308,"count":1}
 	EOF
 	printf '{"x":+1,"start":1,"end":2}\n{"x":.5,"start":1,"end":2}\n' >"$BATS_TEST_TMPDIR/in"
-	run -0 maxcount -g .x -U s --epoch "$BATS_TEST_TMPDIR/in"
+	run -0 maxcount -g .x -u s --epoch "$BATS_TEST_TMPDIR/in"
 	assert_output - <<-'EOF'
 	{"group":0.5,"period":null,"max":1,"at":1,"until":2,"intervals":1}
 	{"group":1,"period":null,"max":1,"at":1,"until":2,"intervals":1}

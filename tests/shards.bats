@@ -407,7 +407,7 @@ shuffle() {
 	shuffle .asn sessions.ndjson grouped
 	sh0 'maxcount -g .asn --per day sessions.ndjson | sort >single'
 	atleast single 10
-	sh0 'maxcount -S -g .asn --per day grouped | sort >sorted'
+	sh0 'maxcount --sorted -g .asn --per day grouped | sort >sorted'
 	same single sorted
 }
 
