@@ -540,6 +540,8 @@ cli_exit(void)
 	buf_free(&outbuf);
 	buf_free(&bad_buf);
 	buf_free(&rowsrc);
+	ts_format_free(cli.time_format);
+	cli.time_format = NULL;
 	tabular_free(out_table);
 	out_table = NULL;
 	for (size_t i = 0; i < nextras; i++)
@@ -658,7 +660,7 @@ find_letter(int c)
 static void
 shared_option(unsigned bit, const char *arg)
 {
-	static const char *const outputs[] = { "ndjson", "tsv", "csv", NULL };
+	char err[256];
 
 	switch (bit) {
 	case HELP:
@@ -681,7 +683,8 @@ shared_option(unsigned bit, const char *arg)
 		cli.origin = cli_arg_time(arg);
 		break;
 	case CLI_OUTPUT:
-		cli.output = (enum cli_output)cli_arg_choice(arg, outputs);
+		if (cli_set_output(arg) < 0)
+			cli_arg_error("expected ndjson, tsv or csv", arg);
 		break;
 	case CLI_SHARD:
 		if (cli_parse_shard(arg, &cli.shard_k, &cli.shard_n) < 0)
@@ -699,7 +702,9 @@ shared_option(unsigned bit, const char *arg)
 		stats_on = 1;
 		break;
 	case CLI_TIME_FORMAT:
-		cli.time_format = arg;
+		ts_format_free(cli.time_format);
+		if ((cli.time_format = ts_format_new(arg, err, sizeof err)) == NULL)
+			cli_usage("--time-format: %s", err);
 		break;
 	case CLI_TIME_UNIT:
 		if (ts_unit_parse(arg, &cli.time_unit) < 0)
@@ -895,16 +900,26 @@ cli_arg_duration(const char *arg)
 	return v;
 }
 
-int64_t
+struct period
 cli_arg_period(const char *arg)
 {
-	int64_t v;
+	struct period p;
+	const char *why;
 
-	if (strcmp(arg, "day") == 0)
-		return 86400 * NS_PER_SEC;
-	if ((v = cli_arg_duration(arg)) == 0)
+	if (period_parse(arg, &p, &why) < 0)
+		cli_arg_error(why, arg);
+	if (p.kind == PERIOD_FIXED && p.width == 0)
 		cli_arg_error("a period must be longer than 0", arg);
-	return v;
+	return p;
+}
+
+void
+cli_period_origin(struct period *p)
+{
+	const char *why;
+
+	if ((cli.given & CLI_ORIGIN) && period_set_origin(p, cli.origin, &why) < 0)
+		cli_usage("--origin: %s", why);
 }
 
 int64_t

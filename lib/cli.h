@@ -61,11 +61,9 @@ enum {
 	CLI_TIME_FORMAT	= 1 << 7,	/* --time-format=FMT */
 	CLI_ORIGIN	= 1 << 8,	/* --origin=TIME */
 	CLI_EPOCH	= 1 << 9,	/* --epoch */
-	CLI_OUTPUT	= 1 << 10,	/* -o, --output=FORMAT */
+	CLI_OUTPUT	= 1 << 10,	/* -o, --output=FORMAT: cli_output() */
 };
 #define CLI_COMMON (CLI_BAD | CLI_STATS)
-
-enum cli_output { CLI_NDJSON, CLI_TSV, CLI_CSV };
 
 /* The values of the shared options (their defaults until given). */
 struct cli_shared {
@@ -74,9 +72,8 @@ struct cli_shared {
 	const char *state;	/* --state, or NULL */
 	int merge, sorted, epoch;
 	enum ts_unit time_unit;	/* TS_S unless given */
-	const char *time_format;	/* NULL unless given */
+	struct ts_format *time_format;	/* compiled; NULL unless given */
 	int64_t origin;		/* nanoseconds; 0, the epoch, unless given */
-	enum cli_output output;	/* CLI_NDJSON unless given */
 };
 extern struct cli_shared cli;
 
@@ -116,12 +113,16 @@ int cli_parse(int argc, char *argv[]);
 uint64_t cli_arg_u64(const char *arg, uint64_t min, uint64_t max);
 double cli_arg_number(const char *arg);		/* finite, decimal */
 int64_t cli_arg_duration(const char *arg);	/* ns, >= 0 */
-int64_t cli_arg_period(const char *arg);	/* ns, > 0; "day" too */
+struct period cli_arg_period(const char *arg);	/* longer than 0 */
 int64_t cli_arg_time(const char *arg);		/* ns since the epoch */
 /* The index of arg in names (ended by NULL). */
 int cli_arg_choice(const char *arg, const char *const *names);
 /* The usage error "--OPTION: what: arg" for the option being handled. */
 void cli_arg_error(const char *what, const char *arg) __attribute__((noreturn));
+
+/* Periods of a duration start at --origin when it was given (a usage
+ * error for a calendar period, which starts where the calendar does). */
+void cli_period_origin(struct period *p);
 
 /* Print the --help text to stdout and exit 0. */
 void cli_help(void) __attribute__((noreturn));

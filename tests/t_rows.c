@@ -22,7 +22,7 @@ main(int argc, char *argv[])
 	struct input *in;
 	struct line ln;
 
-	cli_init(argv[0], usage);
+	cli_init_usage(argv[0], usage);
 	if (argc < 2)
 		cli_usage(NULL);
 	if (cli_set_output(argv[1]) < 0)
