@@ -64,7 +64,8 @@ struct group {
 static const char *start_expr = ".start", *end_expr = ".end";
 static const char **group_expr;
 static size_t ngroup_expr;
-static int64_t per;
+static struct period per;
+static int have_per;
 static int timeline;
 
 static struct fieldset *fs;
@@ -171,7 +172,7 @@ write_period(const struct group *g, int64_t p, int64_t max, int64_t at,
 {
 	put_head(g);
 	buf_adds(&outbuf, ",\"period\":");
-	if (per)
+	if (have_per)
 		ts_put(&outbuf, p, cli.epoch);
 	else
 		buf_adds(&outbuf, "null");
@@ -203,14 +204,14 @@ write_stretch(const struct group *g, int64_t from, int64_t until, int64_t count)
 
 /* ------------------------------------------------------------ the sweep */
 
-static inline int64_t
-sadd(int64_t a, int64_t b)
+/* The start of the period after the one that starts at p; past the last
+ * period that can be represented, the end of time. */
+static int64_t
+period_after(int64_t p)
 {
-	int64_t r;
+	int64_t next;
 
-	if (__builtin_add_overflow(a, b, &r))
-		return INT64_MAX;
-	return r;
+	return period_next(&per, p, &next) < 0 ? INT64_MAX : next;
 }
 
 /* The maximum of one period, tracked over the instants of the sweep. */
@@ -259,7 +260,7 @@ static void
 pm_end(const struct group *g, struct pmax *pm)
 {
 	if (pm->running)
-		pm->until = per ? sadd(pm->p, per) : pm->at;
+		pm->until = have_per ? period_after(pm->p) : pm->at;
 	if (pm->m > 0 && pm->best > 0)
 		write_period(g, pm->p, pm->best, pm->at, pm->until, pm->m);
 }
@@ -315,14 +316,14 @@ process_group(struct group *g)
 			cur = va;
 			continue;
 		}
-		if (per) {
-			pt = ts_floor(t, per, cli.origin);
+		if (have_per) {
+			pt = period_floor(&per, t);
 			if (have_p && pt != pm.p) {
 				pm_end(g, &pm);
 				/* Periods the current stretch spans whole. */
 				if (cur > 0)
-					for (q = sadd(pm.p, per); q < pt; q = sadd(q, per))
-						write_period(g, q, cur, q, sadd(q, per), cur);
+					for (q = period_after(pm.p); q < pt; q = period_after(q))
+						write_period(g, q, cur, q, period_after(q), cur);
 				have_p = 0;
 			}
 			if (!have_p) {
@@ -422,10 +423,7 @@ static int
 bad_time(const struct line *ln, const char *what, const struct jval *v, const char *why)
 {
 	buf_reset(&scratch);
-	buf_addf(&scratch, "bad %s ", what);
-	buf_add(&scratch, v->text, v->len);
-	buf_adds(&scratch, ": ");
-	buf_adds(&scratch, why);
+	ts_bad_message(&scratch, what, v, cli.time_unit, why);
 	return cli_bad(ln, scratch.p);
 }
 
@@ -445,7 +443,9 @@ main(int argc, char *argv[])
 
 	cli_init(argv[0], &tool);
 	argc = cli_parse(argc, argv);
-	if (timeline && per)
+	if (have_per)
+		cli_period_origin(&per);
+	if (timeline && have_per)
 		cli_usage("--timeline writes the whole step function: drop --per");
 
 	fs = fs_new();
@@ -479,12 +479,12 @@ main(int argc, char *argv[])
 		d = json_digest(gkey.p, gkey.len, &scratch);
 		if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k)
 			continue;
-		if (ts_from_jval(sv, cli.time_unit, NULL, &ts, &why) < 0) {
+		if (ts_from_jval(sv, cli.time_unit, cli.time_format, &ts, &why) < 0) {
 			if (bad_time(&ln, "start", sv, why) < 0)
 				break;
 			continue;
 		}
-		if (ts_from_jval(ev, cli.time_unit, NULL, &te, &why) < 0) {
+		if (ts_from_jval(ev, cli.time_unit, cli.time_format, &te, &why) < 0) {
 			if (bad_time(&ln, "end", ev, why) < 0)
 				break;
 			continue;
@@ -578,6 +578,7 @@ option(int id, const char *arg)
 		break;
 	case O_PER:
 		per = cli_arg_period(arg);
+		have_per = 1;
 		break;
 	case O_START:
 		start_expr = arg;

@@ -181,11 +181,32 @@ EOF
 EOF
 }
 
+@test "maxcount: calendar months as periods, an interval across three of them" {
+	printf '%s\n' '{"start":"2017-01-30T00:00:00Z","end":"2017-03-02T00:00:00Z"}' '{"start":"2017-02-10T00:00:00Z","end":"2017-02-11T00:00:00Z"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 maxcount -p month "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"group":null,"period":"2017-01-01T00:00:00Z","max":1,"at":"2017-01-30T00:00:00Z","until":"2017-02-01T00:00:00Z","intervals":1}
+{"group":null,"period":"2017-02-01T00:00:00Z","max":2,"at":"2017-02-10T00:00:00Z","until":"2017-02-11T00:00:00Z","intervals":2}
+{"group":null,"period":"2017-03-01T00:00:00Z","max":1,"at":"2017-03-01T00:00:00Z","until":"2017-03-02T00:00:00Z","intervals":1}
+EOF
+}
+
+@test "maxcount: epoch milliseconds read as seconds are bad, and the message names --time-unit ms" {
+	printf '%s\n' '{"start":1489312800000,"end":1489312900000}' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr maxcount "$BATS_TEST_TMPDIR/in"
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "maxcount: $BATS_TEST_TMPDIR/in:1: bad start 1489312800000: time out of range (1677-09-21 to 2262-04-11); --time-unit ms reads it as 2017-03-12T10:00:00Z" ]
+	run -0 maxcount -u ms "$BATS_TEST_TMPDIR/in"
+	[ "$output" = '{"group":null,"period":null,"max":1,"at":"2017-03-12T10:00:00Z","until":"2017-03-12T10:01:40Z","intervals":1}' ]
+}
+
 @test "maxcount: usage errors exit 2" {
 	run -2 --separate-stderr maxcount --per 0
 	[ "${stderr_lines[0]}" = "maxcount: --per: a period must be longer than 0: 0" ]
 	run -2 --separate-stderr maxcount --per fortnight
-	[ "${stderr_lines[0]}" = "maxcount: --per: not a duration (e.g. 300, 90s, 5m, 1h30m, 1d): fortnight" ]
+	[ "${stderr_lines[0]}" = "maxcount: --per: not a period: a duration (90s, 5m, 1h30m, 1d, 1w) or hour, day, week, month, year: fortnight" ]
+	run -2 --separate-stderr maxcount --per month --origin 2017-01-15
+	[ "${stderr_lines[0]}" = "maxcount: --origin: hour, day, week, month and year start where the UTC calendar does; an origin is for durations (1h, 1d, 1w)" ]
 	run -2 --separate-stderr maxcount -g '.['
 	[[ ${stderr_lines[0]} == "maxcount: --group .[: "* ]]
 	run -2 --separate-stderr maxcount --shard 0/4
