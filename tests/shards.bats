@@ -324,7 +324,7 @@ histo_shards() {
 # --- maxcount ----------------------------------------------------------
 
 @test "shards: maxcount --shard by group: the single run's lines, and its order once sorted by group and period" {
-	for opts in '-g .asn --per day' '-g .asn -p 6h' '-g .asn -t'; do
+	for opts in '-g .asn --per day' '-g .asn -p 6h' '-g .asn --timeline'; do
 		echo "$opts"
 		sh0 "maxcount $opts sessions.ndjson >single"
 		atleast single 10
