@@ -71,6 +71,9 @@ static const char *fname[NF] = {
 	[F_TITLE] = "page_title", [F_PATH] = "uri_path",
 };
 
+/* "--ip", ...: the options' names for messages (cli_field keeps them). */
+static char optname[NF][32];
+
 enum level { L_DOMAIN, L_FAMILY };
 
 static int metrics, active, lenient, epoch, dropauto, dropspider;
@@ -323,8 +326,8 @@ setup(void)
 			continue;
 		if ((i == F_TITLE || i == F_PATH) && !metrics)
 			continue;
-		if ((fidx[i] = fs_add(fs, fexpr[i], FS_FIRST, err, sizeof err)) == -1)
-			cli_usage("--%s %s: %s", fopt[i], fexpr[i], err);
+		snprintf(optname[i], sizeof optname[i], "--%s", fopt[i]);
+		fidx[i] = cli_field(fs, optname[i], fexpr[i], FS_FIRST);
 	}
 	if ((spider = am_spider_new(err, sizeof err)) == NULL)
 		cli_fatal("%s", err);
@@ -489,6 +492,13 @@ compute(struct rec *r, const char **why)
 		al = (struct str){ "", 0 };
 	r->sig_ok = r->fam_ok = 0;
 	if (r->v[F_IP].p == NULL || r->v[F_UA].p == NULL || al.p == NULL) {
+		/* Which fields the signature lacked, for "nothing written". */
+		if (r->v[F_IP].p == NULL)
+			cli_note_missing(fs, fidx[F_IP]);
+		if (r->v[F_UA].p == NULL)
+			cli_note_missing(fs, fidx[F_UA]);
+		if (al.p == NULL)
+			cli_note_missing(fs, fidx[F_AL]);
 		null_sigs++;
 		return 0;
 	}
@@ -877,7 +887,7 @@ accumulate(const struct line *ln, struct rec *r)
 	if ((h = hour_of(&sec, &hour, &why)) == -1)
 		return cli_bad(ln, why);
 	if (h == 0) {
-		stats.missing++;
+		cli_missing(fs, fidx[F_DT]);
 		return 0;
 	}
 	/* Every dated record moves the clock, counted or not, so that each

@@ -279,8 +279,6 @@ main(int argc, char *argv[])
 static void
 setup(void)
 {
-	char err[512];
-
 	if (mergeflag) {
 		if (ntables || plen4 >= 0 || scoreexpr || scopeexpr || allflag ||
 		    asname || missesflag || shard_n || strcmp(ipexpr, ".ip") != 0)
@@ -313,12 +311,11 @@ setup(void)
 	if (mode == M_MERGE)
 		return;
 	fs = fs_new();
-	if ((fip = fs_add(fs, ipexpr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("--ip %s: %s", ipexpr, err);
-	if (scopeexpr && (fscope = fs_add(fs, scopeexpr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("--scope %s: %s", scopeexpr, err);
-	if (scoreexpr && (fscore = fs_add(fs, scoreexpr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("--score %s: %s", scoreexpr, err);
+	fip = cli_field(fs, "--ip", ipexpr, FS_FIRST);
+	if (scopeexpr)
+		fscope = cli_field(fs, "--scope", scopeexpr, FS_FIRST);
+	if (scoreexpr)
+		fscore = cli_field(fs, "--score", scoreexpr, FS_FIRST);
 	if (mode == M_ANNOTATE && (asname || allflag)) {
 		const char *name = asname ? asname : "matches";
 		buf_addc(&asprefix, ',');
@@ -443,7 +440,7 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	*verdict = 0;
 	v = fs_first(fs, fip);
 	if (v == NULL) {
-		stats.missing++;
+		cli_missing(fs, fip);
 		if (shard_n && shard_of(null_digest, shard_n) != shard_k) {
 			other_shards++;
 			return -2;
@@ -484,7 +481,7 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	if (scopeexpr) {
 		const struct jval *g = fs_first(fs, fscope);
 		if (g == NULL) {
-			stats.missing++;
+			cli_missing(fs, fscope);
 			return 0;
 		}
 		if (sv)
@@ -824,7 +821,7 @@ aggregate(const struct line *ln)
 	if (scoreexpr) {
 		score = fs_first(fs, fscore);
 		if (score == NULL) {
-			stats.missing++;
+			cli_missing(fs, fscore);
 			return 0;
 		}
 		if (score->type != J_NUMBER) {

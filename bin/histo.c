@@ -756,11 +756,9 @@ record(const struct line *ln)
 	if (fs_eval(fs, ln->p, ln->len) < 0)
 		return cli_bad(ln, fs_error(fs));
 	if (W >= 0) {
-		wv = fs_first(fs, W);
-		if (wv == NULL) {
-			stats.missing++;
+		if (cli_missing(fs, W))
 			return 0;
-		}
+		wv = fs_first(fs, W);
 		if (wv->type != J_NUMBER)
 			return cli_bad(ln, bad_value("weight is not a number", wv));
 		if (isnan(wv->num))
@@ -780,12 +778,16 @@ record(const struct line *ln)
 	} else {
 		s = &ser[0];
 	}
+	/* Missing counts observations (a null among values, or a record
+	 * with none); the note is per record that gave no observation. */
+	size_t nnull = 0;
 	if (nv == 0)
 		stats.missing++;
 	for (size_t k = 0; k < nv; k++) {
 		const struct jval *v = fs_value(fs, F, k);
 		if (v->type == J_NULL) {
 			stats.missing++;
+			nnull++;
 			continue;
 		}
 		switch (mode) {
@@ -817,6 +819,8 @@ record(const struct line *ln)
 			break;
 		}
 	}
+	if (nnull == nv)
+		cli_note_missing(fs, F);
 	return 0;
 }
 
@@ -1711,7 +1715,6 @@ main(int argc, char *argv[])
 	};
 	int ch, nmodes = 0, have_f = 0, have_tu = 0, have_top = 0;
 	const char *why;
-	char err[512];
 
 	cli_init_usage(argv[0], usage_text);
 	opterr = 0;
@@ -1862,12 +1865,11 @@ main(int argc, char *argv[])
 	sertab = dtab_new(sizeof(uint32_t));
 	if (!merge) {
 		fs = fs_new();
-		if ((F = fs_add(fs, fexpr, 0, err, sizeof err)) < 0)
-			cli_usage("-f %s: %s", fexpr, err);
-		if (byexpr && (B = fs_add(fs, byexpr, FS_FIRST, err, sizeof err)) < 0)
-			cli_usage("--by %s: %s", byexpr, err);
-		if (wexpr && (W = fs_add(fs, wexpr, FS_FIRST, err, sizeof err)) < 0)
-			cli_usage("--weight %s: %s", wexpr, err);
+		F = cli_field(fs, "-f", fexpr, 0);
+		if (byexpr)
+			B = cli_field(fs, "--by", byexpr, FS_FIRST);
+		if (wexpr)
+			W = cli_field(fs, "--weight", wexpr, FS_FIRST);
 		have_by = byexpr != NULL;
 		if (!have_by)
 			series_new("null", 4);

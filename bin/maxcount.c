@@ -389,6 +389,7 @@ group_text(void)
 			buf_add(&gkey, v->text, v->len);
 		} else {
 			buf_adds(&gkey, "null");
+			cli_note_missing(fs, gfield[i]);
 			missing = 1;
 		}
 	}
@@ -430,7 +431,6 @@ bad_time(const struct line *ln, const char *what, const struct jval *v, const ch
 int
 main(int argc, char *argv[])
 {
-	char err[512];
 	struct input *in;
 	struct line ln;
 	const struct jval *sv, *ev;
@@ -449,14 +449,11 @@ main(int argc, char *argv[])
 		cli_usage("--timeline writes the whole step function: drop --per");
 
 	fs = fs_new();
-	if ((sfield = fs_add(fs, start_expr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("--start %s: %s", start_expr, err);
-	if ((efield = fs_add(fs, end_expr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("--end %s: %s", end_expr, err);
+	sfield = cli_field(fs, "--start", start_expr, FS_FIRST);
+	efield = cli_field(fs, "--end", end_expr, FS_FIRST);
 	gfield = xcalloc(ngroup_expr + 1, sizeof(*gfield));
 	for (i = 0; i < ngroup_expr; i++)
-		if ((gfield[i] = fs_add(fs, group_expr[i], FS_FIRST, err, sizeof(err))) < 0)
-			cli_usage("--group %s: %s", group_expr[i], err);
+		gfield[i] = cli_field(fs, "--group", group_expr[i], FS_FIRST);
 	gtab = dtab_new(sizeof(uint64_t));
 	if (cli.sorted)
 		done_groups = dtab_new(0);
@@ -468,12 +465,10 @@ main(int argc, char *argv[])
 				break;
 			continue;
 		}
+		if (cli_missing(fs, sfield, efield))
+			continue;
 		sv = fs_first(fs, sfield);
 		ev = fs_first(fs, efield);
-		if (sv == NULL || ev == NULL) {
-			stats.missing++;
-			continue;
-		}
 		if (group_text())
 			stats.missing++;
 		d = json_digest(gkey.p, gkey.len, &scratch);

@@ -337,14 +337,11 @@ setup(void)
 			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err, sizeof err);
 		}
 	} else {
-		if ((fkey = fs_add(fs, keyexpr, FS_FIRST, err, sizeof err)) == -1)
-			cli_usage("-k %s: %s", keyexpr, err);
-		if (orderexpr &&
-		    (forder = fs_add(fs, orderexpr, FS_FIRST, err, sizeof err)) == -1)
-			cli_usage("--order-by %s: %s", orderexpr, err);
-		if (reportexpr &&
-		    (freport = fs_add(fs, reportexpr, FS_FIRST, err, sizeof err)) == -1)
-			cli_usage("--report-by %s: %s", reportexpr, err);
+		fkey = cli_field(fs, "-k", keyexpr, FS_FIRST);
+		if (orderexpr)
+			forder = cli_field(fs, "--order-by", orderexpr, FS_FIRST);
+		if (reportexpr)
+			freport = cli_field(fs, "--report-by", reportexpr, FS_FIRST);
 	}
 
 	size_t vsize = 0;
@@ -797,7 +794,7 @@ record(const struct line *ln)
 		return 0;
 	}
 	if (kv == NULL) {
-		stats.missing++;
+		cli_missing(fs, fkey);
 		if (mode == M_COUNT || mode == M_REPORT)
 			return 0;
 		if (mode == M_FIRST || mode == M_REPEATS || sortedflag)

@@ -937,10 +937,8 @@ main(int argc, char *argv[])
 		cli_usage("--sorted and --state do not go together");
 
 	fs = fs_new();
-	if ((kfield = fs_add(fs, key_expr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("-k %s: %s", key_expr, err);
-	if ((tfield = fs_add(fs, time_expr, FS_FIRST, err, sizeof(err))) < 0)
-		cli_usage("-t %s: %s", time_expr, err);
+	kfield = cli_field(fs, "-k", key_expr, FS_FIRST);
+	tfield = cli_field(fs, "-t", time_expr, FS_FIRST);
 	for (k = 0; k < NCOLKINDS; k++)
 		for (i = 0; i < ncols[k]; i++)
 			if ((cols[k][i].field = fs_add(fs, cols[k][i].expr,
@@ -960,12 +958,10 @@ main(int argc, char *argv[])
 				break;
 			continue;
 		}
+		if (cli_missing(fs, kfield, tfield))
+			continue;
 		kv = fs_first(fs, kfield);
 		tv = fs_first(fs, tfield);
-		if (kv == NULL || tv == NULL) {
-			stats.missing++;
-			continue;
-		}
 		kd = json_digest(kv->text, kv->len, &scratch);
 		if (ts_from_jval(tv, unit, NULL, &t, &why) < 0) {
 			if (shard_n && shard_of(kd, shard_n) != shard_k)

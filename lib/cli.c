@@ -531,10 +531,18 @@ cli_exit(void)
 	}
 	/* A misspelled field makes every record "missing": not an error, but
 	 * an empty result with no word would look like a clean one. */
-	if (stats.written == 0 && stats.missing > 0 && stats.read > stats.bad)
-		say("nothing written: %llu of %llu records lack a field the options name",
-		    (unsigned long long)(stats.missing < stats.read ? stats.missing : stats.read),
-		    (unsigned long long)stats.read);
+	if (stats.written == 0 && stats.missing > 0 && stats.read > stats.bad) {
+		struct buf m = { 0 };
+
+		if (cli_missing_report(&m, stats.read) > 0)
+			say("nothing written: %s", m.p);
+		else
+			say("nothing written: %llu of %llu records lack a field the options name",
+			    (unsigned long long)(stats.missing < stats.read ? stats.missing :
+			    stats.read), (unsigned long long)stats.read);
+		buf_free(&m);
+	}
+	cli_missing_free();
 	if (stats_on)
 		print_stats();
 	buf_free(&outbuf);

@@ -180,6 +180,27 @@ int cli_parse_u64(const char *arg, uint64_t *v);
 int cli_parse_double(const char *arg, double *v);
 
 /*
+ * Field expressions named for messages.  cli_field compiles expr as the
+ * next field of fs (fs_add), a usage error "OPT EXPR: why" when it does not
+ * compile, and remembers which option gave it.  cli_missing(fs, f, ...)
+ * checks the given fields of the record just evaluated: when any has no
+ * value (nothing, or null), it notes which and how, counts the record in
+ * stats.missing and returns 1.  A tool that counts missing records its own
+ * way notes a field with cli_note_missing.  When nothing is written,
+ * cli_exit names each noted expression, telling "null" (the field is
+ * missing) from "no value" (filtered out, e.g. by select).
+ */
+struct fieldset;
+int cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags);
+int cli_missing_(const struct fieldset *fs, ...);
+#define cli_missing(fs, ...) cli_missing_((fs), __VA_ARGS__, -1)
+void cli_note_missing(const struct fieldset *fs, int field);
+/* For cli_exit: the clauses of the "nothing written" line appended to b;
+ * returns how many (0: no expression was noted). */
+int cli_missing_report(struct buf *b, uint64_t records);
+void cli_missing_free(void);
+
+/*
  * Output.  Tools build records in outbuf (json_put_* and buf_* work on it)
  * and call out_end() after each; out_line() copies a whole passed-through
  * line.  Data are written in large blocks; a write error (disk full, a

@@ -142,18 +142,39 @@ stats_line() {
 	done
 }
 
-@test "common: when a misspelled field leaves nothing to write, a line on stderr says so, exit 0" {
+@test "common: when a misspelled field leaves nothing to write, a line on stderr names it, exit 0" {
 	printf '{"a":1}\n{"a":2}\n' >"$BATS_TEST_TMPDIR/in"
-	for cmd in "histo -f .stauts --counts" "sessionize -k .a -t .tme" "maxcount --start .begin" "cidrscore --prefix-len 24 --ip .addr"; do
+	lacks() { echo "$1: null in 2 of 2 records (the field is missing)"; }
+	for cmd in "histo --counts -f .stauts" "sessionize -k .a -t .tme" "cidrscore --prefix-len 24 --ip .addr"; do
 		echo "checking $cmd"
 		# shellcheck disable=SC2086
 		run -0 --separate-stderr $cmd "$BATS_TEST_TMPDIR/in"
 		[ -z "$output" ]
-		[ "$stderr" = "${cmd%% *}: nothing written: 2 of 2 records lack a field the options name" ]
+		# The last two words are the option and its expression.
+		last2=$(awk '{ print $(NF-1), $NF }' <<<"$cmd")
+		[ "$stderr" = "${cmd%% *}: nothing written: $(lacks "$last2")" ]
 	done
+	# Every expression that lacked its field is named, in the order of the options.
+	run -0 --separate-stderr maxcount --start .begin "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "maxcount: nothing written: $(lacks "--start .begin"); $(lacks "--end .end")" ]
+	printf '{"ip":"10.0.0.1","user_agent":"x","accept_language":"en","a":1}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr actorsig --metrics --dt .when "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "actorsig: nothing written: --dt .when: null in 1 of 1 records (the field is missing)" ]
 	# Records passed through are written: no such line.
 	run -0 --separate-stderr pingdedup -k .nope "$BATS_TEST_TMPDIR/in"
 	[ -z "$stderr" ]
+}
+
+@test "common: \"nothing written\" tells records filtered out from records that lack the field" {
+	printf '{"a":1}\n{"a":1}\n{"b":2}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr histo --counts -f '.a | select(. > 5)' "$BATS_TEST_TMPDIR/in"
+	[ -z "$output" ]
+	[ "$stderr" = "histo: nothing written: -f '.a | select(. > 5)': no value in 3 of 3 records (filtered out)" ]
+	run -0 --separate-stderr histo --counts -f '.a | select(. != 1)' "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "histo: nothing written: -f '.a | select(. != 1)': null in 1 (the field is missing) and no value in 2 (filtered out) of 3 records" ]
+	# An expression is quoted as a shell needs it typed again.
+	run -0 --separate-stderr sessionize -k 'select(.b)' -t ".\"it's\"" "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "sessionize: nothing written: -k 'select(.b)': no value in 2 of 3 records (filtered out); -t '.\"it'\\''s\"': null in 3 of 3 records (the field is missing)" ]
 }
 
 @test "common: a malformed --shard or an empty --bad is a usage error in the same words everywhere" {
