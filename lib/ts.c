@@ -376,7 +376,7 @@ enum fop {
 
 /* Why a text does not match, by the step it failed at. */
 static const char *const fop_why[] = {
-	[FO_LIT] = "does not match the time format",
+	[FO_LIT] = "does not match the time format",	/* see ts_format.lits */
 	[FO_SPACE] = "does not match the time format",
 	[FO_YEAR] = "does not match the time format at %Y (a year)",
 	[FO_YEAR2] = "does not match the time format at %y (a 2-digit year)",
@@ -409,12 +409,14 @@ enum {
 struct fstep {
 	unsigned char op;
 	char c;			/* FO_LIT */
+	size_t why;		/* FO_LIT: its message in ts_format.lits */
 };
 
 struct ts_format {
 	struct fstep *step;
 	size_t n, cap;
 	unsigned fields;
+	struct buf lits;	/* "does not match the time format at \"/\"", ... */
 };
 
 static const char *const month_names[12] = {
@@ -443,6 +445,16 @@ fmt_add(struct ts_format *f, enum fop op, char c)
 	}
 	f->step[f->n].op = (unsigned char)op;
 	f->step[f->n].c = c;
+	if (op == FO_LIT) {
+		/* Saying which literal did not match locates the mismatch. */
+		f->step[f->n].why = f->lits.len;
+		buf_adds(&f->lits, "does not match the time format at ");
+		if ((unsigned char)c < 0x20 || c == 0x7f)
+			buf_addf(&f->lits, "\\x%02x", (unsigned char)c);
+		else
+			buf_addf(&f->lits, "\"%c\"", c);
+		buf_addc(&f->lits, '\0');
+	}
 	f->n++;
 }
 
@@ -561,6 +573,7 @@ ts_format_free(struct ts_format *f)
 	if (f == NULL)
 		return;
 	free(f->step);
+	buf_free(&f->lits);
 	free(f);
 }
 
@@ -795,7 +808,7 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
 		}
 		continue;
 nomatch:
-		*why = fop_why[st->op];
+		*why = st->op == FO_LIT ? f->lits.p + st->why : fop_why[st->op];
 		return -1;
 	}
 	if (p != end) {

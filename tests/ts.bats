@@ -416,7 +416,7 @@ t_ts() { "$TRAWL_TESTBIN/t_ts" "$@"; }
 	run -1 t_ts format '%Y-%m-%d' '2017-03-12x' '2017/03/12' ' 2017-03-12x' ''
 	assert_output - <<-'EOF'
 	error: does not match the time format (text after its end)
-	error: does not match the time format
+	error: does not match the time format at "-"
 	error: does not match the time format (text after its end)
 	error: does not match the time format at %Y (a year)
 	EOF
@@ -482,7 +482,7 @@ t_ts() { "$TRAWL_TESTBIN/t_ts" "$@"; }
 	"2015-05-17T10:05:03Z" 1431857103
 	"2015-05-17T10:05:03Z" 1431857103
 	"2015-05-17T10:05:03Z" 1431857103
-	error: does not match the time format
+	error: does not match the time format at "/"
 	error: time is not a number or a string
 	EOF
 }
