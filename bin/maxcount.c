@@ -44,7 +44,8 @@ static const struct cli_tool tool = {
 	"usage: maxcount [-g expr] [-p period] [option ...] [file ...]\n"
 	"       maxcount --timeline [-g expr] [option ...] [file ...]\n",
 	options,
-	CLI_COMMON | CLI_SHARD | CLI_SORTED | CLI_TIME_UNIT | CLI_ORIGIN | CLI_EPOCH,
+	CLI_COMMON | CLI_SHARD | CLI_SORTED | CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_ORIGIN |
+	    CLI_EPOCH | CLI_OUTPUT,
 	option,
 };
 

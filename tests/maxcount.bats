@@ -200,6 +200,46 @@ EOF
 	[ "$output" = '{"group":null,"period":null,"max":1,"at":"2017-03-12T10:00:00Z","until":"2017-03-12T10:01:40Z","intervals":1}' ]
 }
 
+@test "maxcount: --time-format reads Apache's times, offsets applied; RFC 3339 then does not match" {
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"asn":1,"start":"17/May/2015:10:05:03 +0000","end":"17/May/2015:10:15:03 +0000"}
+{"asn":1,"start":"17/May/2015:12:10:00 +0200","end":"17/May/2015:10:20:00 +0000"}
+{"asn":2,"start":"17/May/2015:10:00:00 +0000","end":"18/May/2015:00:00:00 +0000"}
+{"asn":2,"start":"2015-05-17T10:00:00Z","end":"17/May/2015:11:00:00 +0000"}
+{"asn":2,"start":1431856800,"end":"17/May/2015:11:00:00 +0000"}
+EOF
+	run -1 --separate-stderr maxcount --time-format '%d/%b/%Y:%H:%M:%S %z' -g .asn "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"group":1,"period":null,"max":2,"at":"2015-05-17T10:10:00Z","until":"2015-05-17T10:15:03Z","intervals":2}
+{"group":2,"period":null,"max":2,"at":"2015-05-17T10:00:00Z","until":"2015-05-17T11:00:00Z","intervals":2}
+EOF
+	[ "$stderr" = "maxcount: $BATS_TEST_TMPDIR/in:4: bad start \"2015-05-17T10:00:00Z\": does not match the time format at \"/\"
+maxcount: 1 bad line skipped" ]
+	run -2 --separate-stderr maxcount --time-format '%d/%b/%Y:%H:%M:%S %Q' "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "maxcount: --time-format: %Q is not a time format conversion" ]
+}
+
+@test "maxcount: --output csv and tsv: a header, one row per record, array groups as JSON" {
+	iv a 2017-03-12T10:00:00Z 2017-03-12T11:00:00Z 'b,\"c' 2017-03-12T10:30:00Z 2017-03-12T12:00:00Z >"$BATS_TEST_TMPDIR/in"
+	run -0 maxcount -o csv -g .g -g '.g | length' -p day "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+"group","period","max","at","until","intervals"
+"[""a"",1]","2017-03-12T00:00:00Z",1,"2017-03-12T10:00:00Z","2017-03-12T11:00:00Z",1
+"[""b,\""c"",4]","2017-03-12T00:00:00Z",1,"2017-03-12T10:30:00Z","2017-03-12T12:00:00Z",1
+EOF
+	run -0 maxcount --output=tsv --epoch --timeline "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+group	from	until	count
+	1489312800	1489314600	1
+	1489314600	1489316400	2
+	1489316400	1489320000	1
+EOF
+	run -0 maxcount -o csv </dev/null
+	[ -z "$output" ]
+	run -2 --separate-stderr maxcount -o xml </dev/null
+	[ "${stderr_lines[0]}" = "maxcount: --output: expected ndjson, tsv or csv: xml" ]
+}
+
 @test "maxcount: usage errors exit 2" {
 	run -2 --separate-stderr maxcount --per 0
 	[ "${stderr_lines[0]}" = "maxcount: --per: a period must be longer than 0: 0" ]
