@@ -18,13 +18,13 @@
 # row's.  The "lines" column shows that the rows agree.
 #
 # What limits it, from the processor times of the parts (1 GB of projected
-# pings): pingdedup -c takes 1.8 s in one process and 1.45 s in each --shard
+# pings): pingdedup --count takes 1.8 s in one process and 1.45 s in each --shard
 # job, since finding every record's key is most of the work and every job
 # does it; the merge adds 0.4 s (334,000 keys).  So on one machine --shard
 # buys memory (each job holds its part of the keys), not time; it is the
 # form that spreads over hosts.  --pipepart halves the scan (0.95 s a job)
 # but adds the merge, parallel's start (0.1-0.2 s) and a pipe per block:
-# about 1.2x for pingdedup -c and 1.5x for histo -c on two idle cores, and
+# about 1.2x for pingdedup --count and 1.5x for histo -c on two idle cores, and
 # nearly 2x when the work per record is libjq's.  Records written by the
 # jobs (pingdedup --keep first) are copied once more through parallel's
 # temporary files.  On a machine whose cores are busy with other sessions,
@@ -60,10 +60,10 @@ parallel_rows() {
 
 	bench_section "parallel: pingdedup --count, one process vs 2 jobs"
 	bench_input "$f"
-	bench_ref "pingdedup -c (one process)" "$pd -c \"\$F\""
-	bench_row "2 x pingdedup -c --shard k/2 | pingdedup -c -M" \
+	bench_ref "pingdedup --count (one process)" "$pd --count \"\$F\""
+	bench_row "2 x pingdedup --count --shard k/2 | pingdedup --count --merge" \
 	    "$par $pd -c --shard {}/2 \"\$F\" ::: 1 2 | $pd -c -M"
-	bench_row "--pipepart 2 blocks: pingdedup -c | pingdedup -c -M" \
+	bench_row "--pipepart 2 blocks: pingdedup --count | pingdedup --count --merge" \
 	    "$par --pipepart -a \"\$F\" --block -1 $pd -c | $pd -c -M"
 	# The job number goes into a comment: parallel appends it otherwise.
 	bench_row "2 x wc -l (each job reads all: the --shard floor)" \

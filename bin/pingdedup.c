@@ -17,7 +17,6 @@
  * the end.  --sorted holds one group at a time instead.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,17 +69,32 @@ struct rgroup {
 	uint64_t lastkg;	/* --sorted: the last key group counted in distinct */
 };
 
-static const char usage_text[] =
-    "usage: pingdedup [-cMs] [-b action] [-K mode] [-k expr] [-m n] [-o expr]\n"
-    "                 [-r expr] [-S file] [--shard k/n] [--stats] [file ...]\n";
+enum { O_COUNT, O_KEEP, O_KEY, O_MIN_COUNT, O_ORDER_BY, O_REPORT_BY };
+static const struct cli_option options[] = {
+	{ O_COUNT, "count", 0, NULL, "write the number of records of each key instead" },
+	{ O_KEEP, "keep", 0, "MODE", "which records of a key: first (the default), last, unique, repeats" },
+	{ O_KEY, "key", 'k', "EXPR", "the key (default .id)" },
+	{ O_MIN_COUNT, "min-count", 0, "N", "with --count, only keys with at least N records" },
+	{ O_ORDER_BY, "order-by", 0, "EXPR", "keep the record with the least (first) or greatest (last) EXPR" },
+	{ O_REPORT_BY, "report-by", 0, "EXPR", "write records, distinct keys and first-seen records per group" },
+	{ 0 }
+};
+static void option(int id, const char *arg);
+static const struct cli_tool tool = {
+	"usage: pingdedup [-k expr] [--keep mode] [--order-by expr] [option ...] [file ...]\n"
+	"       pingdedup --count [-k expr] [--min-count n] [option ...] [file ...]\n"
+	"       pingdedup --report-by expr [-k expr] [option ...] [file ...]\n",
+	options,
+	CLI_COMMON | CLI_SHARD | CLI_STATE | CLI_SORTED | CLI_MERGE,
+	option,
+};
 
 static const char *keyexpr = ".id";
-static const char *orderexpr, *reportexpr, *statepath;
+static const char *orderexpr, *reportexpr;
 static enum keep keep = KEEP_FIRST;
 static enum mode mode;
-static int keepset, countflag, mergeflag, sortedflag, mincountset;
+static int keepset, countflag, mincountset;
 static uint64_t mincount = 1;
-static unsigned shard_k, shard_n;
 
 static struct fieldset *fs;
 static int fkey = -1, forder = -1, freport = -1, fcount = -1;
@@ -135,97 +149,18 @@ static void save_state(void);
 int
 main(int argc, char *argv[])
 {
-	int c;
-	static const struct option longopts[] = {
-		{ "bad", required_argument, NULL, 'b' },
-		{ "count", no_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "keep", required_argument, NULL, 'K' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "merge", no_argument, NULL, 'M' },
-		{ "min-count", required_argument, NULL, 'm' },
-		{ "order-by", required_argument, NULL, 'o' },
-		{ "report-by", required_argument, NULL, 'r' },
-		{ "shard", required_argument, NULL, 1 },
-		{ "sorted", no_argument, NULL, 's' },
-		{ "state", required_argument, NULL, 'S' },
-		{ "stats", no_argument, NULL, 2 },
-		{ NULL, 0, NULL, 0 }
-	};
-
-	cli_init_usage(argv[0], usage_text);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":b:chK:k:Mm:o:r:S:s", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 1:
-			cli_option_shard(optarg, &shard_k, &shard_n);
-			break;
-		case 2:
-			cli_set_stats(1);
-			break;
-		case 'b':
-			cli_option_bad(optarg);
-			break;
-		case 'c':
-			countflag = 1;
-			break;
-		case 'h':
-			cli_help();
-		case 'K':
-			keepset = 1;
-			if (strcmp(optarg, "first") == 0)
-				keep = KEEP_FIRST;
-			else if (strcmp(optarg, "last") == 0)
-				keep = KEEP_LAST;
-			else if (strcmp(optarg, "unique") == 0)
-				keep = KEEP_UNIQUE;
-			else if (strcmp(optarg, "repeats") == 0)
-				keep = KEEP_REPEATS;
-			else
-				cli_usage("--keep: expected first, last, unique or "
-				    "repeats: %s", optarg);
-			break;
-		case 'k':
-			keyexpr = optarg;
-			break;
-		case 'M':
-			mergeflag = 1;
-			break;
-		case 'm':
-			if (cli_parse_u64(optarg, &mincount) == -1)
-				cli_usage("--min-count: expected a non-negative integer: %s",
-				    optarg);
-			mincountset = 1;
-			break;
-		case 'o':
-			orderexpr = optarg;
-			break;
-		case 'r':
-			reportexpr = optarg;
-			break;
-		case 'S':
-			statepath = optarg;
-			break;
-		case 's':
-			sortedflag = 1;
-			break;
-		default:
-			cli_getopt_error(c, argv);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 
 	setup();
-	if (statepath)
+	if (cli.state)
 		load_state();
 
 	struct input *in = in_open(argv, argc);
 	struct line ln;
 	int stopped = 0;
 	while (cli_next(in, &ln)) {
-		if ((mergeflag ? merge_record(&ln) : record(&ln)) == -1) {
+		if ((cli.merge ? merge_record(&ln) : record(&ln)) == -1) {
 			stopped = 1;
 			break;
 		}
@@ -241,18 +176,18 @@ main(int argc, char *argv[])
 	if (!stopped) {
 		finish();
 		out_flush();
-		if (statepath)
+		if (cli.state)
 			save_state();
 	}
 
-	if (!(mergeflag && mode == M_REPORT))
+	if (!(cli.merge && mode == M_REPORT))
 		cli_stat("distinct", dtab_count(keys));
 	if (mode < M_COUNT)
 		cli_stat("dropped", stats.read - stats.bad - stats.written -
 		    other_shards);
-	if (shard_n)
+	if (cli.shard_n)
 		cli_stat("other_shards", other_shards);
-	if (statepath)
+	if (cli.state)
 		cli_stat("state_keys", state_loaded);
 	size_t kb = dtab_bytes(keys) + arena.cap + kentcap * sizeof *kents;
 	if (pairs)
@@ -262,7 +197,7 @@ main(int argc, char *argv[])
 	cli_stat("key_bytes", kb);
 	if (dtab_count(keys) > 0)
 		cli_stat("bytes_per_key", kb / dtab_count(keys));
-	if (mode >= M_LAST && mode <= M_ORDER && !sortedflag)
+	if (mode >= M_LAST && mode <= M_ORDER && !cli.sorted)
 		cli_stat("spool_bytes", spool.bytes);
 
 	dtab_free(pairs);
@@ -300,12 +235,12 @@ setup(void)
 		cli_usage("--order-by chooses a record; --count does not write records");
 	if (orderexpr && (keep == KEEP_UNIQUE || keep == KEEP_REPEATS))
 		cli_usage("--order-by goes with --keep first or last");
-	if (mergeflag && !countflag && !reportexpr)
+	if (cli.merge && !countflag && !reportexpr)
 		cli_usage("--merge needs --count or --report-by (the outputs to merge)");
-	if (mergeflag && (orderexpr || sortedflag || statepath || shard_n))
+	if (cli.merge && (orderexpr || cli.sorted || cli.state || cli.shard_n))
 		cli_usage("--merge adds up --count or --report-by outputs; "
 		    "--order-by, --sorted, --state and --shard apply to records");
-	if (statepath && (countflag || keep == KEEP_LAST))
+	if (cli.state && (countflag || keep == KEEP_LAST))
 		cli_usage("--state goes with --keep first, unique, repeats and "
 		    "--report-by");
 
@@ -325,7 +260,7 @@ setup(void)
 		mode = M_FIRST;
 
 	fs = fs_new();
-	if (mergeflag) {
+	if (cli.merge) {
 		/* The merged outputs are ours: read their fields, not the key. */
 		if (mode == M_COUNT) {
 			fkey = fs_add(fs, ".key", FS_FIRST, err, sizeof err);
@@ -337,7 +272,7 @@ setup(void)
 			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err, sizeof err);
 		}
 	} else {
-		fkey = cli_field(fs, "-k", keyexpr, FS_FIRST);
+		fkey = cli_field(fs, "--key", keyexpr, FS_FIRST);
 		if (orderexpr)
 			forder = cli_field(fs, "--order-by", orderexpr, FS_FIRST);
 		if (reportexpr)
@@ -361,14 +296,14 @@ setup(void)
 	case M_REPORT:
 		vsize = orderexpr ? sizeof(struct ordval) : 0;
 		gtab = dtab_new(sizeof(uint64_t));
-		if (!sortedflag && !mergeflag)
+		if (!cli.sorted && !cli.merge)
 			pairs = dtab_new(0);
 		break;
 	default:
 		break;
 	}
 	/* --sorted decides per group: the table only checks the grouping. */
-	keys = dtab_new(sortedflag ? 0 : vsize);
+	keys = dtab_new(cli.sorted ? 0 : vsize);
 	null_digest = json_digest("null", 4, &scratch);
 }
 
@@ -789,7 +724,7 @@ record(const struct line *ln)
 		return cli_bad(ln, fs_error(fs));
 	kv = fs_first(fs, fkey);
 	d = kv ? json_digest(kv->text, kv->len, &scratch) : null_digest;
-	if (shard_n && shard_of(d, shard_n) != shard_k) {
+	if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k) {
 		other_shards++;
 		return 0;
 	}
@@ -797,13 +732,13 @@ record(const struct line *ln)
 		cli_missing(fs, fkey);
 		if (mode == M_COUNT || mode == M_REPORT)
 			return 0;
-		if (mode == M_FIRST || mode == M_REPEATS || sortedflag)
+		if (mode == M_FIRST || mode == M_REPEATS || cli.sorted)
 			out_line(ln->p, ln->len);
 		else
 			spool_add((struct digest){ 0, 0 }, ln->p, ln->len);
 		return 0;
 	}
-	if (sortedflag)
+	if (cli.sorted)
 		return sorted_record(ln, kv, d);
 
 	switch (mode) {
@@ -937,7 +872,7 @@ cmp_group(const void *a, const void *b)
 static void
 finish(void)
 {
-	if (sortedflag) {
+	if (cli.sorted) {
 		group_end();
 		if (mode == M_COUNT)
 			return;
@@ -946,7 +881,7 @@ finish(void)
 	case M_LAST:
 	case M_UNIQUE:
 	case M_ORDER:
-		if (!sortedflag)
+		if (!cli.sorted)
 			spool_emit();
 		break;
 	case M_COUNT:
@@ -959,7 +894,7 @@ finish(void)
 				    kents[i].count);
 		break;
 	case M_REPORT:
-		if (!sortedflag && !mergeflag) {
+		if (!cli.sorted && !cli.merge) {
 			size_t pos = 0;
 			struct digest k;
 			void *v;
@@ -1009,7 +944,7 @@ load_state(void)
 {
 	struct buf payload = { 0 };
 	char err[512];
-	int r = state_load(statepath, "pingdedup", STATE_VERSION, &payload, err,
+	int r = state_load(cli.state, "pingdedup", STATE_VERSION, &payload, err,
 	    sizeof err);
 
 	if (r == -1)
@@ -1019,7 +954,7 @@ load_state(void)
 		return;
 	if (payload.len % 16 != 0)
 		cli_fatal("%s: damaged state file (not a whole number of keys)",
-		    statepath);
+		    cli.state);
 	const unsigned char *p = (const unsigned char *)payload.p;
 	struct digest prev = { 0, 0 };
 	for (size_t i = 0; i < payload.len; i += 16) {
@@ -1029,7 +964,7 @@ load_state(void)
 		/* Saved strictly ascending: anything else is not ours. */
 		if (i > 0 && cmp_digest(&prev, &d) >= 0)
 			cli_fatal("%s: damaged state file (keys out of order)",
-			    statepath);
+			    cli.state);
 		dtab_put(statekeys, d, &ins);
 		prev = d;
 	}
@@ -1060,9 +995,38 @@ save_state(void)
 		store_le64(payload + 16 * n + 8, all[i].hi);
 		n++;
 	}
-	if (state_save(statepath, "pingdedup", STATE_VERSION, payload, 16 * n,
+	if (state_save(cli.state, "pingdedup", STATE_VERSION, payload, 16 * n,
 	    err, sizeof err) == -1)
 		cli_error("%s", err);
 	free(payload);
 	free(all);
+}
+
+static void
+option(int id, const char *arg)
+{
+	static const char *const keeps[] = { "first", "last", "unique", "repeats", NULL };
+
+	switch (id) {
+	case O_COUNT:
+		countflag = 1;
+		break;
+	case O_KEEP:
+		keep = (enum keep)cli_arg_choice(arg, keeps);
+		keepset = 1;
+		break;
+	case O_KEY:
+		keyexpr = arg;
+		break;
+	case O_MIN_COUNT:
+		mincount = cli_arg_u64(arg, 0, UINT64_MAX);
+		mincountset = 1;
+		break;
+	case O_ORDER_BY:
+		orderexpr = arg;
+		break;
+	case O_REPORT_BY:
+		reportexpr = arg;
+		break;
+	}
 }

@@ -501,7 +501,7 @@ EOF
 
 @test "histo: --bars --log scales bars by the logarithm, from half a decade below the smallest count" {
 	need_pingdedup
-	run -0 bash -c "pingdedup -K unique '$A' | histo -f .environment.system.cpu.speedMHz --min 2000 --max 5000 -w 500 -C -l -B"
+	run -0 bash -c "pingdedup --keep unique '$A' | histo -f .environment.system.cpu.speedMHz --min 2000 --max 5000 -w 500 -C -l -B"
 	expect <<EOF
 (log scale)
 [2000, 2500) 3 $(n "$FULL" 65)
@@ -598,7 +598,7 @@ EOF
 	cd "$BATS_TEST_TMPDIR"
 	run -0 histo -f .meta.submissionDate -t 1d -b '"all pings"' "$A"
 	printf '%s\n' "$output" >all.ndjson
-	run -0 bash -c "pingdedup -o .meta.submissionDate '$A' |
+	run -0 bash -c "pingdedup --order-by .meta.submissionDate '$A' |
 	    histo -f .meta.submissionDate -t 1d -b '\"first copies\"' > first.ndjson"
 	run -0 histo -m -o daily.svg -T 'Pings per day' -y 'ping count' all.ndjson first.ndjson
 	expect <<'EOF'
@@ -619,7 +619,7 @@ EOF
 
 @test "histo: EXAMPLE top non-system add-ons of the pings sent once" {
 	need_pingdedup
-	run -0 bash -c "pingdedup -K unique '$A' |
+	run -0 bash -c "pingdedup --keep unique '$A' |
 	    histo -f '.environment.addons.activeAddons[] | select(.isSystem|not) | .name' -c -k 5"
 	expect <<'EOF'
 {"value":"Random Agent Spoofer","count":4}
@@ -632,7 +632,7 @@ EOF
 
 @test "histo: EXAMPLE session lengths clipped at 250 s as terminal bars" {
 	need_pingdedup
-	run -0 bash -c "pingdedup -K unique '$A' |
+	run -0 bash -c "pingdedup --keep unique '$A' |
 	    histo -f .payload.info.sessionLength --min 0 --max 250 -w 50 -C -B"
 	expect <<EOF
 [0, 50)    0

@@ -380,7 +380,7 @@ kills() {
 }
 
 @test "hostile: pingdedup killed at random points never leaves a mixed state file" {
-	kills pingdedup -S
+	kills pingdedup --state
 }
 
 @test "hostile: sessionize killed at random points never leaves a mixed state file" {
@@ -447,7 +447,7 @@ damaged_states() {
 }
 
 @test "hostile: pingdedup refuses a state file damaged anywhere and leaves it as it was" {
-	damaged_states pingdedup -S
+	damaged_states pingdedup --state
 }
 
 @test "hostile: sessionize refuses a state file damaged anywhere and leaves it as it was" {

@@ -7,7 +7,7 @@ load helper
 
 # The tools that read their options from a table in lib/cli.  (Until every
 # tool does: the list then becomes every bin/*.c.)
-tools() { echo maxcount; }
+tools() { echo maxcount pingdedup; }
 
 MAN=$BATS_TEST_DIRNAME/../man
 
@@ -32,6 +32,14 @@ man_options() {
 man_synopsis() {
 	mandoc -Tascii -O width=200 "$1" | col -bx |
 	    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d;/^$/d;s/^ *//'
+}
+
+# synopsis_forms TOOL: the synopsis lines of --help or of a usage error
+# (stdin) one line per form, as man_synopsis gives them.
+synopsis_forms() {
+	sed '/^$/,$d; s/^usage: //; s/^ *//' |
+	    awk -v tool="$1" 'index($0, tool " ") == 1 || $0 == tool { if (form != "") print form; form = $0; next }
+		{ form = form " " $0 } END { if (form != "") print form }'
 }
 
 @test "options: --help and -h print the synopsis, then every option on its own line, on stdout, exit 0" {
@@ -66,10 +74,10 @@ man_synopsis() {
 	for tool in $(tools); do
 		echo "checking $tool"
 		man_synopsis "$MAN/$tool.1" >"$BATS_TEST_TMPDIR/man"
-		"$tool" --help | sed '/^$/,$d; s/^usage: //; s/^ *//' >"$BATS_TEST_TMPDIR/help"
+		"$tool" --help | synopsis_forms "$tool" >"$BATS_TEST_TMPDIR/help"
 		same "$BATS_TEST_TMPDIR/man" "$BATS_TEST_TMPDIR/help"
 		run -2 --separate-stderr "$tool" --no-such-option
-		printf '%s\n' "$stderr" | sed '1d; s/^usage: //; s/^ *//' >"$BATS_TEST_TMPDIR/usage"
+		printf '%s\n' "$stderr" | sed 1d | synopsis_forms "$tool" >"$BATS_TEST_TMPDIR/usage"
 		same "$BATS_TEST_TMPDIR/man" "$BATS_TEST_TMPDIR/usage"
 	done
 }

@@ -24,7 +24,7 @@ lines() {
 @test "pingdedup: --keep first (the default) writes each id's first record at once" {
 	run -0 pingdedup "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 1 2 4 6 8 | expect
-	run -0 pingdedup -K first -k .id <"$F/aurora.ndjson"
+	run -0 pingdedup --keep first -k .id <"$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 1 2 4 6 8 | expect
 }
 
@@ -39,35 +39,35 @@ lines() {
 }
 
 @test "pingdedup: --keep repeats writes exactly what first drops" {
-	run -0 pingdedup -K repeats "$F/aurora.ndjson"
+	run -0 pingdedup --keep repeats "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 3 5 7 9 | expect
 }
 
 @test "pingdedup: --order-by keeps the earliest submission date (first) or the latest (last)" {
-	run -0 pingdedup -K first -o .meta.submissionDate "$F/aurora.ndjson"
+	run -0 pingdedup --keep first --order-by .meta.submissionDate "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 2 3 4 6 8 | expect
-	run -0 pingdedup -K last --order-by .meta.submissionDate "$F/aurora.ndjson"
+	run -0 pingdedup --keep last --order-by .meta.submissionDate "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 4 5 6 7 8 | expect
 }
 
 @test "pingdedup: --order-by ties go to the earlier record for first, the later for last" {
-	run -0 pingdedup -o .d "$F/ties.ndjson"
+	run -0 pingdedup --order-by .d "$F/ties.ndjson"
 	lines "$F/ties.ndjson" 2 4 | expect
-	run -0 pingdedup -K last -o .d "$F/ties.ndjson"
+	run -0 pingdedup --keep last --order-by .d "$F/ties.ndjson"
 	lines "$F/ties.ndjson" 5 6 | expect
 }
 
 @test "pingdedup: a missing order value orders as null, before numbers before strings" {
-	run -0 pingdedup -o .d "$F/nulls.ndjson"
+	run -0 pingdedup --order-by .d "$F/nulls.ndjson"
 	lines "$F/nulls.ndjson" 2 5 | expect
-	run -0 pingdedup -K last -o .d "$F/nulls.ndjson"
+	run -0 pingdedup --keep last --order-by .d "$F/nulls.ndjson"
 	lines "$F/nulls.ndjson" 1 4 | expect
 }
 
 # ---- the two cases ----
 
 @test "pingdedup: Aurora: records, distinct ids and first-seen pings per submission day" {
-	run -0 pingdedup -k .id -r .meta.submissionDate "$F/aurora.ndjson"
+	run -0 pingdedup -k .id --report-by .meta.submissionDate "$F/aurora.ndjson"
 	expect <<-'EOF'
 	{"group":"20170301","records":3,"distinct":3,"first_seen":2}
 	{"group":"20170302","records":3,"distinct":2,"first_seen":2}
@@ -76,7 +76,7 @@ lines() {
 }
 
 @test "pingdedup: Aurora: first seen on the day of the earliest copy (--report-by with --order-by)" {
-	run -0 pingdedup -r .meta.submissionDate -o .meta.submissionDate "$F/aurora.ndjson"
+	run -0 pingdedup --report-by .meta.submissionDate --order-by .meta.submissionDate "$F/aurora.ndjson"
 	expect <<-'EOF'
 	{"group":"20170301","records":3,"distinct":3,"first_seen":3}
 	{"group":"20170302","records":3,"distinct":2,"first_seen":1}
@@ -85,18 +85,18 @@ lines() {
 }
 
 @test "pingdedup: SSL spike: one client's records against distinct documentIds per day" {
-	run -0 pingdedup -k .meta.documentId -r .meta.submissionDate "$F/ssl.ndjson"
+	run -0 pingdedup -k .meta.documentId --report-by .meta.submissionDate "$F/ssl.ndjson"
 	expect <<-'EOF'
 	{"group":"20170311","records":10,"distinct":5,"first_seen":5}
 	{"group":"20170312","records":30,"distinct":10,"first_seen":5}
 	{"group":"20170313","records":6,"distinct":6,"first_seen":1}
 	EOF
-	run -0 pingdedup -k .meta.documentId -c -m 2 "$F/ssl.ndjson"
+	run -0 pingdedup -k .meta.documentId --count --min-count 2 "$F/ssl.ndjson"
 	[ "${#lines[@]}" -eq 10 ]
 }
 
 @test "pingdedup: --count writes one line per key, sorted as jq sorts; --min-count filters" {
-	run -0 pingdedup -c "$F/aurora.ndjson"
+	run -0 pingdedup --count "$F/aurora.ndjson"
 	expect <<-'EOF'
 	{"key":"p1","count":4}
 	{"key":"p2","count":2}
@@ -116,7 +116,7 @@ lines() {
 @test "pingdedup: keys are equal as jq's == says: 79.0 == 79, \"79\" != 79, member order, escapes" {
 	run -0 pingdedup "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 1 3 4 6 7 8 10 | expect
-	run -0 pingdedup -c "$F/keys.ndjson"
+	run -0 pingdedup --count "$F/keys.ndjson"
 	expect <<-'EOF'
 	{"key":79.0,"count":2}
 	{"key":"79","count":1}
@@ -127,23 +127,23 @@ lines() {
 }
 
 @test "pingdedup: records with a missing or null key pass through in place in every --keep mode" {
-	run -0 pingdedup -K last "$F/keys.ndjson"
+	run -0 pingdedup --keep last "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 2 3 5 6 7 9 10 | expect
-	run -0 pingdedup -K unique "$F/keys.ndjson"
+	run -0 pingdedup --keep unique "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 3 6 7 10 | expect
-	run -0 pingdedup -K repeats "$F/keys.ndjson"
+	run -0 pingdedup --keep repeats "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 2 5 6 7 9 | expect
-	run -0 pingdedup -K first -o .n "$F/keys.ndjson"
+	run -0 pingdedup --keep first --order-by .n "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 1 3 4 6 7 8 10 | expect
-	run -0 pingdedup -s "$F/keys.ndjson"
+	run -0 pingdedup --sorted "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 1 3 4 6 7 8 10 | expect
 }
 
 @test "pingdedup: --count and --report-by leave out missing keys and count them in --stats" {
-	run -0 --separate-stderr pingdedup -c --stats "$F/keys.ndjson"
+	run -0 --separate-stderr pingdedup --count --stats "$F/keys.ndjson"
 	[ "${#lines[@]}" -eq 5 ]
 	[[ $stderr == '{"tool":"pingdedup","read":10,"written":5,"bad":0,"missing":2,"distinct":5,'* ]]
-	run -0 pingdedup -r .n "$F/keys.ndjson"
+	run -0 pingdedup --report-by .n "$F/keys.ndjson"
 	[ "${#lines[@]}" -eq 8 ]
 	[[ $output != *'"group":6,'* ]]
 }
@@ -161,16 +161,16 @@ lines() {
 @test "pingdedup: real pings: eleven copies of one id give line 1, byte for byte" {
 	run -0 pingdedup "$PINGS/main-small-pipeline-schemas.ndjson"
 	head -n 1 "$PINGS/main-small-pipeline-schemas.ndjson" | expect
-	run -0 pingdedup -K last "$PINGS/main-small-pipeline-schemas.ndjson"
+	run -0 pingdedup --keep last "$PINGS/main-small-pipeline-schemas.ndjson"
 	tail -n 1 "$PINGS/main-small-pipeline-schemas.ndjson" | expect
 }
 
 @test "pingdedup: real pings: main-full lines 2 and 3 share an id" {
 	run -0 pingdedup "$PINGS/main-full-pipeline-schemas.ndjson"
 	lines "$PINGS/main-full-pipeline-schemas.ndjson" 1 2 | expect
-	run -0 pingdedup -K repeats "$PINGS/main-full-pipeline-schemas.ndjson"
+	run -0 pingdedup --keep repeats "$PINGS/main-full-pipeline-schemas.ndjson"
 	lines "$PINGS/main-full-pipeline-schemas.ndjson" 3 | expect
-	run -0 pingdedup -c "$PINGS/main-full-pipeline-schemas.ndjson"
+	run -0 pingdedup --count "$PINGS/main-full-pipeline-schemas.ndjson"
 	expect <<-'EOF'
 	{"key":"0fdac909-d2ec-454c-b625-261a3e5d5c9b","count":1}
 	{"key":"1822b5c3-619a-084a-ba04-b566e76b90cf","count":2}
@@ -178,7 +178,7 @@ lines() {
 }
 
 @test "pingdedup: real pings: main-small with main-full is 14 records of 2 ids" {
-	run -0 pingdedup -K unique "$PINGS/main-small-pipeline-schemas.ndjson" \
+	run -0 pingdedup --keep unique "$PINGS/main-small-pipeline-schemas.ndjson" \
 	    "$PINGS/main-full-pipeline-schemas.ndjson"
 	[ -z "$output" ]
 	run -0 pingdedup "$PINGS/main-small-pipeline-schemas.ndjson" \
@@ -188,21 +188,21 @@ lines() {
 }
 
 @test "pingdedup: real pings: the Heka records' ids equal their meta.documentId" {
-	run -0 pingdedup -c -k .id "$PINGS/main-heka-nightly54.ndjson" "$PINGS/crash-heka-gcp-ingestion.ndjson"
+	run -0 pingdedup --count -k .id "$PINGS/main-heka-nightly54.ndjson" "$PINGS/crash-heka-gcp-ingestion.ndjson"
 	by_id=$output
-	run -0 pingdedup -c -k .meta.documentId "$PINGS/main-heka-nightly54.ndjson" "$PINGS/crash-heka-gcp-ingestion.ndjson"
+	run -0 pingdedup --count -k .meta.documentId "$PINGS/main-heka-nightly54.ndjson" "$PINGS/crash-heka-gcp-ingestion.ndjson"
 	[ "$output" = "$by_id" ]
-	run -0 pingdedup -k .meta.documentId -r .meta.submissionDate "$PINGS/main-heka-nightly54.ndjson"
+	run -0 pingdedup -k .meta.documentId --report-by .meta.submissionDate "$PINGS/main-heka-nightly54.ndjson"
 	[ "$output" = '{"group":"20170130","records":2,"distinct":2,"first_seen":2}' ]
 }
 
 @test "pingdedup: real pings: sourceVersion 4.0 and 4 are one key, \"4\" another" {
-	run -0 pingdedup -c -k .meta.sourceVersion "$PINGS/main-heka-nightly54.ndjson" "$PINGS/crash-heka-gcp-ingestion.ndjson"
+	run -0 pingdedup --count -k .meta.sourceVersion "$PINGS/main-heka-nightly54.ndjson" "$PINGS/crash-heka-gcp-ingestion.ndjson"
 	expect <<-'EOF'
 	{"key":4.0,"count":2}
 	{"key":"4","count":1}
 	EOF
-	run -0 pingdedup -c -k .meta.sampleId "$PINGS/main-heka-nightly54.ndjson"
+	run -0 pingdedup --count -k .meta.sampleId "$PINGS/main-heka-nightly54.ndjson"
 	expect <<-'EOF'
 	{"key":57.0,"count":1}
 	{"key":79.0,"count":1}
@@ -221,25 +221,25 @@ lines() {
 
 @test "pingdedup: the union of --shard 1/3, 2/3, 3/3 is the unsharded output" {
 	for mode in first last unique repeats; do
-		pingdedup -K "$mode" "$F/ssl.ndjson" "$F/aurora.ndjson" "$F/keys.ndjson" | sort >"$BATS_TEST_TMPDIR/one"
+		pingdedup --keep "$mode" "$F/ssl.ndjson" "$F/aurora.ndjson" "$F/keys.ndjson" | sort >"$BATS_TEST_TMPDIR/one"
 		for k in 1 2 3; do
-			pingdedup -K "$mode" --shard "$k/3" "$F/ssl.ndjson" "$F/aurora.ndjson" "$F/keys.ndjson"
+			pingdedup --keep "$mode" --shard "$k/3" "$F/ssl.ndjson" "$F/aurora.ndjson" "$F/keys.ndjson"
 		done | sort >"$BATS_TEST_TMPDIR/union"
 		same "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/union"
 	done
 	# Each shard holds a part: not all in one.
-	run -0 pingdedup --shard 1/3 -c "$F/aurora.ndjson"
+	run -0 pingdedup --shard 1/3 --count "$F/aurora.ndjson"
 	[ "${#lines[@]}" -lt 5 ]
 }
 
 @test "pingdedup: --merge of sharded --count outputs is the single run, byte for byte" {
-	pingdedup -c "$F/aurora.ndjson" "$F/ssl.ndjson" "$F/keys.ndjson" >"$BATS_TEST_TMPDIR/one"
+	pingdedup --count "$F/aurora.ndjson" "$F/ssl.ndjson" "$F/keys.ndjson" >"$BATS_TEST_TMPDIR/one"
 	for k in 1 2 3; do
-		pingdedup -c --shard "$k/3" "$F/aurora.ndjson" "$F/ssl.ndjson" "$F/keys.ndjson" >"$BATS_TEST_TMPDIR/part$k"
+		pingdedup --count --shard "$k/3" "$F/aurora.ndjson" "$F/ssl.ndjson" "$F/keys.ndjson" >"$BATS_TEST_TMPDIR/part$k"
 	done
-	run -0 pingdedup -c -M "$BATS_TEST_TMPDIR"/part3 "$BATS_TEST_TMPDIR"/part1 "$BATS_TEST_TMPDIR"/part2
+	run -0 pingdedup --count --merge "$BATS_TEST_TMPDIR"/part3 "$BATS_TEST_TMPDIR"/part1 "$BATS_TEST_TMPDIR"/part2
 	same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
-	run -0 pingdedup -c -M -m 3 "$BATS_TEST_TMPDIR"/part*
+	run -0 pingdedup --count --merge --min-count 3 "$BATS_TEST_TMPDIR"/part*
 	expect <<-'EOF'
 	{"key":"d1","count":5}
 	{"key":"d10","count":4}
@@ -256,27 +256,27 @@ lines() {
 }
 
 @test "pingdedup: --merge of sharded --report-by outputs is the single run" {
-	for o in "" "-o .meta.submissionDate"; do
+	for o in "" "--order-by .meta.submissionDate"; do
 		# shellcheck disable=SC2086
-		pingdedup -r .meta.submissionDate $o "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/one"
+		pingdedup --report-by .meta.submissionDate $o "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/one"
 		for k in 1 2 3 4; do
 			# shellcheck disable=SC2086
-			pingdedup -r .meta.submissionDate $o --shard "$k/4" "$F/aurora.ndjson"
+			pingdedup --report-by .meta.submissionDate $o --shard "$k/4" "$F/aurora.ndjson"
 		done >"$BATS_TEST_TMPDIR/parts"
-		run -0 pingdedup -r .meta.submissionDate --merge "$BATS_TEST_TMPDIR/parts"
+		run -0 pingdedup --report-by .meta.submissionDate --merge "$BATS_TEST_TMPDIR/parts"
 		same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
 	done
 }
 
 @test "pingdedup: --merge refuses lines that are not its outputs" {
 	printf '{"key":"a","count":2}\n{"key":"b","count":-1}\n{"count":1}\n{"key":"a","count":1.5}\n{"key":"a","count":3}\n' >"$BATS_TEST_TMPDIR/in"
-	run -1 --separate-stderr pingdedup -c -M "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --count --merge "$BATS_TEST_TMPDIR/in"
 	[ "$output" = '{"key":"a","count":5}' ]
 	[ "${stderr_lines[0]}" = "pingdedup: $BATS_TEST_TMPDIR/in:2: not a --count output: \"count\" is not a non-negative integer" ]
 	[ "${stderr_lines[1]}" = "pingdedup: $BATS_TEST_TMPDIR/in:3: not a --count output: no \"key\"" ]
 	[ "${stderr_lines[3]}" = "pingdedup: 3 bad lines skipped" ]
 	printf '{"group":1,"records":2}\n' >"$BATS_TEST_TMPDIR/in"
-	run -1 --separate-stderr pingdedup -r .x -M "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --report-by .x --merge "$BATS_TEST_TMPDIR/in"
 	[ -z "$output" ]
 	[ "${stderr_lines[0]}" = "pingdedup: $BATS_TEST_TMPDIR/in:1: not a --report-by output: \"records\", \"distinct\" and \"first_seen\" must be non-negative integers" ]
 }
@@ -285,9 +285,9 @@ lines() {
 
 @test "pingdedup: --sorted gives the unsorted answers on grouped input" {
 	sort -t '"' -k 4,4 -s "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/grouped"
-	for args in "-K first" "-K last" "-K unique" "-K repeats" "-o .meta.submissionDate" \
-	    "-K last -o .meta.submissionDate" "-c" "-r .meta.submissionDate" \
-	    "-r .meta.submissionDate -o .meta.submissionDate"; do
+	for args in "--keep first" "--keep last" "--keep unique" "--keep repeats" "--order-by .meta.submissionDate" \
+	    "--keep last --order-by .meta.submissionDate" "--count" "--report-by .meta.submissionDate" \
+	    "--report-by .meta.submissionDate --order-by .meta.submissionDate"; do
 		# shellcheck disable=SC2086
 		pingdedup $args "$BATS_TEST_TMPDIR/grouped" >"$BATS_TEST_TMPDIR/want"
 		# shellcheck disable=SC2086
@@ -298,7 +298,7 @@ lines() {
 
 @test "pingdedup: --sorted --count writes keys in input order as their groups end" {
 	printf '{"id":"b"}\n{"id":"b"}\n{"id":"a"}\n' >"$BATS_TEST_TMPDIR/in"
-	run -0 pingdedup -s -c "$BATS_TEST_TMPDIR/in"
+	run -0 pingdedup --sorted --count "$BATS_TEST_TMPDIR/in"
 	expect <<-'EOF'
 	{"key":"b","count":2}
 	{"key":"a","count":1}
@@ -306,12 +306,12 @@ lines() {
 }
 
 @test "pingdedup: --sorted reports a key that reappears after its group ended as a bad line" {
-	run -1 --separate-stderr pingdedup -s "$F/aurora.ndjson"
+	run -1 --separate-stderr pingdedup --sorted "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 1 2 4 6 8 | expect
 	[ "${stderr_lines[0]}" = "pingdedup: $F/aurora.ndjson:3: key \"p1\" reappears after its group ended (--sorted needs the input grouped by key)" ]
 	[ "${stderr_lines[4]}" = "pingdedup: 4 bad lines skipped" ]
 	# The groups of p1 and p2 ended before the bad line: decided, written.
-	run -1 --separate-stderr pingdedup -s --bad=fail -K last "$F/aurora.ndjson"
+	run -1 --separate-stderr pingdedup --sorted --bad=fail --keep last "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 1 2 | expect
 	[ "$stderr" = "pingdedup: $F/aurora.ndjson:3: key \"p1\" reappears after its group ended (--sorted needs the input grouped by key)" ]
 }
@@ -322,7 +322,7 @@ lines() {
 	head -n 4 "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/day1"
 	tail -n 5 "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/day2"
 	st=$BATS_TEST_TMPDIR/seen.state
-	run -0 pingdedup -S "$st" "$BATS_TEST_TMPDIR/day1"
+	run -0 pingdedup --state "$st" "$BATS_TEST_TMPDIR/day1"
 	lines "$F/aurora.ndjson" 1 2 4 | expect
 	[ "$(head -c 24 "$st")" = "trawl-state pingdedup 1 " ]
 	run -0 pingdedup --state "$st" "$BATS_TEST_TMPDIR/day2"
@@ -331,7 +331,7 @@ lines() {
 	run -0 pingdedup "$F/aurora.ndjson"
 	lines "$F/aurora.ndjson" 1 2 4 6 8 | expect
 	# Day 2 again: every key is known now.
-	run -0 pingdedup -S "$st" "$BATS_TEST_TMPDIR/day2"
+	run -0 pingdedup --state "$st" "$BATS_TEST_TMPDIR/day2"
 	[ -z "$output" ]
 }
 
@@ -339,44 +339,44 @@ lines() {
 	head -n 4 "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/day1"
 	tail -n 5 "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/day2"
 	st=$BATS_TEST_TMPDIR/seen.state
-	pingdedup -S "$st" "$BATS_TEST_TMPDIR/day1" >/dev/null
+	pingdedup --state "$st" "$BATS_TEST_TMPDIR/day1" >/dev/null
 	cp "$st" "$BATS_TEST_TMPDIR/after1"
-	run -0 pingdedup -S "$st" -K repeats "$BATS_TEST_TMPDIR/day2"
+	run -0 pingdedup --state "$st" --keep repeats "$BATS_TEST_TMPDIR/day2"
 	lines "$F/aurora.ndjson" 5 7 9 | expect
 	cp "$BATS_TEST_TMPDIR/after1" "$st"
-	run -0 pingdedup -S "$st" -K unique "$BATS_TEST_TMPDIR/day2"
+	run -0 pingdedup --state "$st" --keep unique "$BATS_TEST_TMPDIR/day2"
 	lines "$F/aurora.ndjson" 6 8 | expect
 	cp "$BATS_TEST_TMPDIR/after1" "$st"
-	run -0 pingdedup -S "$st" -o .meta.submissionDate "$BATS_TEST_TMPDIR/day2"
+	run -0 pingdedup --state "$st" --order-by .meta.submissionDate "$BATS_TEST_TMPDIR/day2"
 	lines "$F/aurora.ndjson" 6 8 | expect
 	cp "$BATS_TEST_TMPDIR/after1" "$st"
-	run -0 pingdedup -S "$st" -r .meta.submissionDate "$BATS_TEST_TMPDIR/day2"
+	run -0 pingdedup --state "$st" --report-by .meta.submissionDate "$BATS_TEST_TMPDIR/day2"
 	expect <<-'EOF'
 	{"group":"20170302","records":2,"distinct":2,"first_seen":1}
 	{"group":"20170303","records":3,"distinct":3,"first_seen":1}
 	EOF
 	cp "$BATS_TEST_TMPDIR/after1" "$st"
-	run -0 pingdedup -S "$st" -r .meta.submissionDate -o .meta.submissionDate "$BATS_TEST_TMPDIR/day2"
+	run -0 pingdedup --state "$st" --report-by .meta.submissionDate --order-by .meta.submissionDate "$BATS_TEST_TMPDIR/day2"
 	expect <<-'EOF'
 	{"group":"20170302","records":2,"distinct":2,"first_seen":1}
 	{"group":"20170303","records":3,"distinct":3,"first_seen":1}
 	EOF
 	cp "$BATS_TEST_TMPDIR/after1" "$st"
 	sort -t '"' -k 4,4 -s "$BATS_TEST_TMPDIR/day2" >"$BATS_TEST_TMPDIR/day2.grouped"
-	run -0 pingdedup -S "$st" -s "$BATS_TEST_TMPDIR/day2.grouped"
+	run -0 pingdedup --state "$st" --sorted "$BATS_TEST_TMPDIR/day2.grouped"
 	lines "$F/aurora.ndjson" 6 8 | expect
 }
 
 @test "pingdedup: the state file is the same bytes whatever the input order" {
-	pingdedup -S "$BATS_TEST_TMPDIR/a" "$F/aurora.ndjson" >/dev/null
-	tac "$F/aurora.ndjson" | pingdedup -S "$BATS_TEST_TMPDIR/b" >/dev/null
+	pingdedup --state "$BATS_TEST_TMPDIR/a" "$F/aurora.ndjson" >/dev/null
+	tac "$F/aurora.ndjson" | pingdedup --state "$BATS_TEST_TMPDIR/b" >/dev/null
 	same "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
 }
 
 # refused STATEFILE: pingdedup refuses it, exit 1, and leaves it as it was.
 refused() {
 	cp "$1" "$BATS_TEST_TMPDIR/before"
-	run -1 --separate-stderr pingdedup -S "$1" "$F/aurora.ndjson"
+	run -1 --separate-stderr pingdedup --state "$1" "$F/aurora.ndjson"
 	[ -z "$output" ]
 	[[ $stderr == "pingdedup: $1: "* ]]
 	same "$BATS_TEST_TMPDIR/before" "$1"
@@ -384,7 +384,7 @@ refused() {
 
 @test "pingdedup: a damaged state file (truncated, bit-flipped, foreign) is refused and kept" {
 	st=$BATS_TEST_TMPDIR/seen.state
-	pingdedup -S "$st" "$F/aurora.ndjson" >/dev/null
+	pingdedup --state "$st" "$F/aurora.ndjson" >/dev/null
 	cp "$st" "$BATS_TEST_TMPDIR/good"
 	# Truncated.
 	head -c 60 "$BATS_TEST_TMPDIR/good" >"$st"
@@ -420,13 +420,13 @@ refused() {
 	[ "$stderr" = "pingdedup: $st: damaged state file (keys out of order)" ]
 	# The same two keys in order are a state pingdedup accepts.
 	"$TRAWL_TESTBIN/t_state" save "$st" pingdedup 1 AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBB
-	run -0 --separate-stderr pingdedup --stats -S "$st" "$F/aurora.ndjson"
+	run -0 --separate-stderr pingdedup --stats --state "$st" "$F/aurora.ndjson"
 	[[ $stderr == *'"state_keys":2,'* ]]
 }
 
 @test "pingdedup: the state is not saved when --bad=fail stops the run" {
 	printf '{"id":"a"}\nnot json\n{"id":"b"}\n' >"$BATS_TEST_TMPDIR/in"
-	run -1 --separate-stderr pingdedup -S "$BATS_TEST_TMPDIR/st" --bad=fail "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --state "$BATS_TEST_TMPDIR/st" --bad=fail "$BATS_TEST_TMPDIR/in"
 	[ "$output" = '{"id":"a"}' ]
 	[ ! -e "$BATS_TEST_TMPDIR/st" ]
 }
@@ -439,17 +439,17 @@ refused() {
 		for (i = 0; i < 30000; i++) printf "{\"id\":%d,\"n\":%d,\"pad\":\"%s\"}\n", i % 7000, i, pad }' \
 	    >"$BATS_TEST_TMPDIR/big"
 	mkdir "$BATS_TEST_TMPDIR/tmp"
-	TMPDIR=$BATS_TEST_TMPDIR/tmp pingdedup -K last "$BATS_TEST_TMPDIR/big" >"$BATS_TEST_TMPDIR/got"
+	TMPDIR=$BATS_TEST_TMPDIR/tmp pingdedup --keep last "$BATS_TEST_TMPDIR/big" >"$BATS_TEST_TMPDIR/got"
 	tail -n 7000 "$BATS_TEST_TMPDIR/big" >"$BATS_TEST_TMPDIR/want"
 	same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
 	[ -z "$(ls -A "$BATS_TEST_TMPDIR/tmp")" ]
 	printf '{"id":-1}\n' >>"$BATS_TEST_TMPDIR/big"
-	run -0 --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/tmp" pingdedup --stats -K unique "$BATS_TEST_TMPDIR/big"
+	run -0 --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/tmp" pingdedup --stats --keep unique "$BATS_TEST_TMPDIR/big"
 	[ "$output" = '{"id":-1}' ]
 	[[ $stderr == *'"spool_bytes":'* ]]
-	run -0 env TMPDIR="$BATS_TEST_TMPDIR/tmp" pingdedup -o .n -K last "$BATS_TEST_TMPDIR/big"
+	run -0 env TMPDIR="$BATS_TEST_TMPDIR/tmp" pingdedup --order-by .n --keep last "$BATS_TEST_TMPDIR/big"
 	[ "${#lines[@]}" -eq 7001 ]
-	run -1 --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/nope" pingdedup -K last "$BATS_TEST_TMPDIR/big"
+	run -1 --separate-stderr env TMPDIR="$BATS_TEST_TMPDIR/nope" pingdedup --keep last "$BATS_TEST_TMPDIR/big"
 	[[ $stderr == "pingdedup: $BATS_TEST_TMPDIR/nope/pingdedup."*": No such file or directory" ]]
 }
 
@@ -471,7 +471,7 @@ refused() {
 	run -1 --separate-stderr pingdedup -k .a.b "$BATS_TEST_TMPDIR/in"
 	[ "$output" = '{"a":{"b":1}}' ]
 	[ "${stderr_lines[0]}" = "pingdedup: $BATS_TEST_TMPDIR/in:2: Cannot index string with string \"b\"" ]
-	run -1 --separate-stderr pingdedup -o .a.b -k .a "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --order-by .a.b -k .a "$BATS_TEST_TMPDIR/in"
 	[ "${stderr_lines[0]}" = "pingdedup: $BATS_TEST_TMPDIR/in:2: Cannot index string with string \"b\"" ]
 }
 
@@ -479,23 +479,23 @@ refused() {
 	printf '{"id":"a"}\n[1,\n{"id":"b"}\n{"id":"a"}\n' >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr pingdedup --bad=skip "$BATS_TEST_TMPDIR/in"
 	[ "$output" = $'{"id":"a"}\n{"id":"b"}' ]
-	run -0 --separate-stderr pingdedup -b "$BATS_TEST_TMPDIR/bad" "$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr pingdedup --bad "$BATS_TEST_TMPDIR/bad" "$BATS_TEST_TMPDIR/in"
 	[ "$(cat "$BATS_TEST_TMPDIR/bad")" = '[1,' ]
-	run -1 --separate-stderr pingdedup -b fail "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --bad fail "$BATS_TEST_TMPDIR/in"
 	[ "$output" = '{"id":"a"}' ]
 	[[ $stderr == "pingdedup: $BATS_TEST_TMPDIR/in:2: "* ]]
 	# The modes that decide at the end have decided nothing yet.
-	run -1 --separate-stderr pingdedup -b fail -K last "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --bad fail --keep last "$BATS_TEST_TMPDIR/in"
 	[ -z "$output" ]
-	run -1 --separate-stderr pingdedup -b fail -c "$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr pingdedup --bad fail --count "$BATS_TEST_TMPDIR/in"
 	[ -z "$output" ]
 }
 
 @test "pingdedup: gzip input, a truncated gzip stream, a missing file" {
 	gzip -c "$F/aurora.ndjson" >"$BATS_TEST_TMPDIR/a.gz"
-	run -0 pingdedup -c "$BATS_TEST_TMPDIR/a.gz"
+	run -0 pingdedup --count "$BATS_TEST_TMPDIR/a.gz"
 	want=$output
-	run -0 pingdedup -c "$F/aurora.ndjson"
+	run -0 pingdedup --count "$F/aurora.ndjson"
 	[ "$output" = "$want" ]
 	head -c 100 "$BATS_TEST_TMPDIR/a.gz" >"$BATS_TEST_TMPDIR/t.gz"
 	run -1 --separate-stderr pingdedup "$BATS_TEST_TMPDIR/t.gz" "$F/ties.ndjson"
@@ -507,17 +507,17 @@ refused() {
 }
 
 @test "pingdedup: a write error is exit 1 and leaves the state unsaved" {
-	run -1 bash -c 'pingdedup -S "$1" "$2" >/dev/full' _ "$BATS_TEST_TMPDIR/st" "$F/aurora.ndjson"
+	run -1 bash -c 'pingdedup --state "$1" "$2" >/dev/full' _ "$BATS_TEST_TMPDIR/st" "$F/aurora.ndjson"
 	[ "$output" = "pingdedup: write error: No space left on device" ]
 	[ ! -e "$BATS_TEST_TMPDIR/st" ]
-	for args in "-K last" "-r .meta.submissionDate" "-c" "-o .meta.submissionDate"; do
+	for args in "--keep last" "--report-by .meta.submissionDate" "--count" "--order-by .meta.submissionDate"; do
 		run -1 bash -c "pingdedup $args \"\$1\" >/dev/full" _ "$F/aurora.ndjson"
 		[ "$output" = "pingdedup: write error: No space left on device" ]
 	done
 }
 
 @test "pingdedup: empty input writes nothing in every mode" {
-	for args in "" "-K last" "-K unique" "-K repeats" "-o .x" "-c" "-r .x" "-s" "-c -M" "-r .x -M"; do
+	for args in "" "--keep last" "--keep unique" "--keep repeats" "--order-by .x" "--count" "--report-by .x" "--sorted" "--count --merge" "--report-by .x --merge"; do
 		# shellcheck disable=SC2086
 		run -0 --separate-stderr pingdedup $args </dev/null
 		[ -z "$output" ] && [ -z "$stderr" ]
@@ -526,40 +526,44 @@ refused() {
 
 # ---- usage ----
 
-@test "pingdedup: -h prints the usage; unknown options and bad values exit 2" {
-	run -0 pingdedup -h
-	[ "${lines[0]}" = "usage: pingdedup [-cMs] [-b action] [-K mode] [-k expr] [-m n] [-o expr]" ]
+@test "pingdedup: unknown options and bad values exit 2" {
 	run -2 --separate-stderr pingdedup --frobnicate
 	[ "${stderr_lines[0]}" = "pingdedup: unknown option: --frobnicate" ]
-	[ "${stderr_lines[1]}" = "usage: pingdedup [-cMs] [-b action] [-K mode] [-k expr] [-m n] [-o expr]" ]
+	[ "${stderr_lines[1]}" = "usage: pingdedup [-k expr] [--keep mode] [--order-by expr] [option ...] [file ...]" ]
 	run -2 --separate-stderr pingdedup -z
 	[ "${stderr_lines[0]}" = "pingdedup: unknown option: -z" ]
 	run -2 --separate-stderr pingdedup -k
-	[ "${stderr_lines[0]}" = "pingdedup: option -k needs an argument" ]
+	[ "${stderr_lines[0]}" = "pingdedup: --key: missing argument (EXPR)" ]
 	for s in 0/3 4/3 3 x/3 1/0 "" 1/3x; do
 		run -2 --separate-stderr pingdedup --shard "$s" "$F/aurora.ndjson"
 		[ "${stderr_lines[0]}" = "pingdedup: --shard: expected k/n with 1 <= k <= n: $s" ]
 	done
-	run -2 --separate-stderr pingdedup -K middle
+	run -2 --separate-stderr pingdedup --keep middle
 	[ "${stderr_lines[0]}" = "pingdedup: --keep: expected first, last, unique or repeats: middle" ]
-	run -2 --separate-stderr pingdedup -c -m lots
+	run -2 --separate-stderr pingdedup --count --min-count lots
 	[ "${stderr_lines[0]}" = "pingdedup: --min-count: expected a non-negative integer: lots" ]
+	# The letters that meant other things before the toolkit had one
+	# vocabulary are unknown, never silently another option.
+	for letter in c K r S M m s b; do
+		run -2 --separate-stderr pingdedup "-$letter" x "$F/aurora.ndjson"
+		[ "${stderr_lines[0]}" = "pingdedup: unknown option: -$letter" ]
+	done
 }
 
 @test "pingdedup: an expression that does not compile is a usage error" {
 	run -2 --separate-stderr pingdedup -k '.id |' "$F/aurora.ndjson"
 	[ -z "$output" ]
-	[[ ${stderr_lines[0]} == "pingdedup: -k .id |: "* ]]
-	run -2 --separate-stderr pingdedup -o '][' "$F/aurora.ndjson"
+	[[ ${stderr_lines[0]} == "pingdedup: --key .id |: "* ]]
+	run -2 --separate-stderr pingdedup --order-by '][' "$F/aurora.ndjson"
 	[[ ${stderr_lines[0]} == "pingdedup: --order-by ][: "* ]]
-	run -2 --separate-stderr pingdedup -r '.a[' "$F/aurora.ndjson"
+	run -2 --separate-stderr pingdedup --report-by '.a[' "$F/aurora.ndjson"
 	[[ ${stderr_lines[0]} == "pingdedup: --report-by .a[: "* ]]
 }
 
 @test "pingdedup: options that do not go together are usage errors" {
-	for args in "-c -r .x" "-m 2" "-c -K last" "-r .x -K unique" "-c -o .x" \
-	    "-K unique -o .x" "-K repeats -o .x" "-M" "-M -c -s" "-M -c --shard 1/2" \
-	    "-M -r .x -o .y" "-M -c -S st" "-c -S st" "-K last -S st"; do
+	for args in "--count --report-by .x" "--min-count 2" "--count --keep last" "--report-by .x --keep unique" "--count --order-by .x" \
+	    "--keep unique --order-by .x" "--keep repeats --order-by .x" "--merge" "--merge --count --sorted" "--merge --count --shard 1/2" \
+	    "--merge --report-by .x --order-by .y" "--merge --count --state st" "--count --state st" "--keep last --state st"; do
 		# shellcheck disable=SC2086
 		run -2 --separate-stderr pingdedup $args "$F/aurora.ndjson"
 		[ -z "$output" ]
@@ -570,7 +574,7 @@ refused() {
 @test "pingdedup: --stats counts distinct keys, drops and key memory" {
 	run -0 --separate-stderr pingdedup --stats "$F/aurora.ndjson"
 	[[ $stderr =~ ^\{\"tool\":\"pingdedup\",\"read\":9,\"written\":5,\"bad\":0,\"missing\":0,\"distinct\":5,\"dropped\":4,\"key_bytes\":[0-9]+,\"bytes_per_key\":[0-9]+,\"peak_rss_kb\":[0-9]+\}$ ]]
-	run -0 --separate-stderr pingdedup --stats --shard 2/2 -S "$BATS_TEST_TMPDIR/st" "$F/aurora.ndjson"
+	run -0 --separate-stderr pingdedup --stats --shard 2/2 --state "$BATS_TEST_TMPDIR/st" "$F/aurora.ndjson"
 	[[ $stderr == *'"other_shards":'*'"state_keys":0,'* ]]
 }
 
@@ -578,17 +582,17 @@ refused() {
 
 @test "pingdedup: EXAMPLES: the Aurora and SSL commands" {
 	cd "$F"
-	run -0 pingdedup -k .id -r .meta.submissionDate aurora.ndjson
+	run -0 pingdedup -k .id --report-by .meta.submissionDate aurora.ndjson
 	[ "${#lines[@]}" -eq 3 ]
-	run -0 pingdedup -r .meta.submissionDate -o .meta.submissionDate aurora.ndjson
+	run -0 pingdedup --report-by .meta.submissionDate --order-by .meta.submissionDate aurora.ndjson
 	[ "${lines[0]}" = '{"group":"20170301","records":3,"distinct":3,"first_seen":3}' ]
-	run -0 pingdedup -K first -o .meta.submissionDate aurora.ndjson
+	run -0 pingdedup --keep first --order-by .meta.submissionDate aurora.ndjson
 	[ "${#lines[@]}" -eq 5 ]
-	run -0 pingdedup -K unique aurora.ndjson
+	run -0 pingdedup --keep unique aurora.ndjson
 	[ "${#lines[@]}" -eq 3 ]
-	run -0 pingdedup -k .meta.documentId -r .meta.submissionDate ssl.ndjson
+	run -0 pingdedup -k .meta.documentId --report-by .meta.submissionDate ssl.ndjson
 	[ "${lines[1]}" = '{"group":"20170312","records":30,"distinct":10,"first_seen":5}' ]
-	run -0 pingdedup -c -m 2 aurora.ndjson
+	run -0 pingdedup --count --min-count 2 aurora.ndjson
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -596,15 +600,15 @@ refused() {
 	cd "$BATS_TEST_TMPDIR"
 	head -n 4 "$F/aurora.ndjson" >day1.ndjson
 	tail -n 5 "$F/aurora.ndjson" >day2.ndjson
-	pingdedup -S seen.state day1.ndjson > day1.dedup
-	pingdedup -S seen.state day2.ndjson > day2.dedup
+	pingdedup --state seen.state day1.ndjson > day1.dedup
+	pingdedup --state seen.state day2.ndjson > day2.dedup
 	cat day1.dedup day2.dedup >both
 	pingdedup "$F/aurora.ndjson" >single
 	same single both
 	cp "$F/aurora.ndjson" aurora.ndjson
-	run -0 bash -c 'parallel -j 4 pingdedup -c --shard {}/4 aurora.ndjson ::: 1 2 3 4 |
-	    pingdedup -c -M'
-	[ "$output" = "$(pingdedup -c aurora.ndjson)" ]
+	run -0 bash -c 'parallel -j 4 pingdedup --count --shard {}/4 aurora.ndjson ::: 1 2 3 4 |
+	    pingdedup --count --merge'
+	[ "$output" = "$(pingdedup --count aurora.ndjson)" ]
 }
 
 @test "pingdedup: CAVEATS: a case-insensitive key through libjq" {
@@ -619,18 +623,18 @@ refused() {
 # ---- against jq and against libjq ----
 
 @test "pingdedup: --count and --report-by agree with jq's group_by" {
-	run -0 pingdedup -c "$F/aurora.ndjson" "$F/ssl.ndjson"
+	run -0 pingdedup --count "$F/aurora.ndjson" "$F/ssl.ndjson"
 	want=$(jq -c -s 'group_by(.id) | map({key: .[0].id, count: length}) | .[]' \
 	    "$F/aurora.ndjson" "$F/ssl.ndjson")
 	[ "$output" = "$want" ]
-	run -0 pingdedup -k .meta.documentId -r .meta.submissionDate "$F/ssl.ndjson"
+	run -0 pingdedup -k .meta.documentId --report-by .meta.submissionDate "$F/ssl.ndjson"
 	want=$(jq -c -s 'group_by(.meta.submissionDate) | map({group: .[0].meta.submissionDate,
 	    records: length, distinct: (map(.meta.documentId) | unique | length)}) | .[]' "$F/ssl.ndjson")
 	[ "$(printf '%s\n' "$output" | jq -c 'del(.first_seen)')" = "$want" ]
 }
 
 @test "pingdedup: the records chosen are the same with every expression run by libjq" {
-	for args in "" "-K last" "-K unique" "-K repeats" "-o .n" "-K last -o .n"; do
+	for args in "" "--keep last" "--keep unique" "--keep repeats" "--order-by .n" "--keep last --order-by .n"; do
 		for f in "$F/keys.ndjson" "$F/aurora.ndjson" "$PINGS/main-full-pipeline-schemas.ndjson" \
 		    "$PINGS/other-doctypes-pipeline-schemas.ndjson"; do
 			# shellcheck disable=SC2086

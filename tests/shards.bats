@@ -68,22 +68,22 @@ atleast() {
 # --- pingdedup ---------------------------------------------------------
 
 @test "shards: pingdedup --shard splits the keys: every shard has some, no key is in two" {
-	sh0 'parallel pingdedup -c --shard {}/3 pings.ndjson ">" shard.{} ::: 1 2 3'
+	sh0 'parallel pingdedup --count --shard {}/3 pings.ndjson ">" shard.{} ::: 1 2 3'
 	for k in 1 2 3; do atleast shard.$k 100; done
 	sh0 'cat shard.* | jq -r .key | sort | uniq -d >dups'
 	[ ! -s dups ]
-	sh0 'pingdedup -c pings.ndjson >single'
-	sh0 'pingdedup -c --shard 1/1 pings.ndjson >one'
+	sh0 'pingdedup --count pings.ndjson >single'
+	sh0 'pingdedup --count --shard 1/1 pings.ndjson >one'
 	same single one
 }
 
 @test "shards: more shards than keys: the empty shards merge to nothing, the rest to the single run" {
 	# 27 real pings, 11 ids, 16 shards: several shards have no key.
-	sh0 'parallel pingdedup -c --shard {}/16 real.ndjson ">" shard.{} ::: $(seq 16)'
+	sh0 'parallel pingdedup --count --shard {}/16 real.ndjson ">" shard.{} ::: $(seq 16)'
 	sh0 'for k in $(seq 16); do [ -s shard.$k ] || echo $k; done | wc -l >empty'
 	[ "$(cat empty)" -ge 3 ]
-	sh0 'pingdedup -c real.ndjson >single'
-	sh0 'cat shard.* | pingdedup -c -M >merged'
+	sh0 'pingdedup --count real.ndjson >single'
+	sh0 'cat shard.* | pingdedup --count --merge >merged'
 	same single merged
 	sh0 'pingdedup real.ndjson | histo -f .environment.system.cpu.speedMHz -w 100 >single'
 	atleast single 10
@@ -93,11 +93,11 @@ atleast() {
 
 @test "shards: pingdedup --keep first, unique, repeats, last: the shards' records are the single run's" {
 	# One parallel run for every mode, input and shard.
-	sh0 'parallel -j 2 pingdedup -K {1} --shard {3}/3 {2} ">" out.{1}.{2}.{3} ::: first unique repeats last ::: pings.ndjson real.ndjson ::: 1 2 3'
+	sh0 'parallel -j 2 pingdedup --keep {1} --shard {3}/3 {2} ">" out.{1}.{2}.{3} ::: first unique repeats last ::: pings.ndjson real.ndjson ::: 1 2 3'
 	for in in pings.ndjson real.ndjson; do
 		for mode in first unique repeats last; do
 			echo "$mode $in"
-			sh0 "pingdedup -K $mode $in | sort >single"
+			sh0 "pingdedup --keep $mode $in | sort >single"
 			atleast single 10
 			sh0 "sort out.$mode.$in.* >union"
 			same single union
@@ -106,9 +106,9 @@ atleast() {
 }
 
 @test "shards: pingdedup --keep first with --order-by, by document id: the single run's records" {
-	sh0 'pingdedup -k .meta.documentId -o .meta.Timestamp pings.ndjson | sort >single'
+	sh0 'pingdedup -k .meta.documentId --order-by .meta.Timestamp pings.ndjson | sort >single'
 	atleast single 400
-	sh0 'parallel pingdedup -k .meta.documentId -o .meta.Timestamp --shard {}/4 pings.ndjson ::: 1 2 3 4 | sort >union'
+	sh0 'parallel pingdedup -k .meta.documentId --order-by .meta.Timestamp --shard {}/4 pings.ndjson ::: 1 2 3 4 | sort >union'
 	same single union
 }
 
@@ -121,36 +121,36 @@ atleast() {
 		sh0 "cat out.*.$in | pingdedup --count --merge >merged"
 		same single merged
 		# The threshold is the merge's; --shard parts may take it too.
-		sh0 "pingdedup -c -m 2 $in >single"
+		sh0 "pingdedup --count --min-count 2 $in >single"
 		atleast single 2
-		sh0 "cat out.*.$in | pingdedup -c -M -m 2 >merged"
+		sh0 "cat out.*.$in | pingdedup --count --merge --min-count 2 >merged"
 		same single merged
 	done
-	sh0 "parallel pingdedup -c -m 2 --shard {}/3 pings.ndjson ::: 1 2 3 | pingdedup -c -M -m 2 >merged"
-	sh0 "pingdedup -c -m 2 pings.ndjson >single"
+	sh0 "parallel pingdedup --count --min-count 2 --shard {}/3 pings.ndjson ::: 1 2 3 | pingdedup --count --merge --min-count 2 >merged"
+	sh0 "pingdedup --count --min-count 2 pings.ndjson >single"
 	same single merged
 }
 
 @test "shards: pingdedup --count of --pipepart blocks, merged: the single run's bytes" {
 	# Blocks share keys: counts still add up, as long as --min-count is
 	# left to the merge.
-	sh0 'pingdedup -c -m 2 pings.ndjson >single'
+	sh0 'pingdedup --count --min-count 2 pings.ndjson >single'
 	atleast single 50
-	sh0 'parallel --pipepart -a pings.ndjson --block -3 -j 2 pingdedup -c | pingdedup -c -M -m 2 >merged'
+	sh0 'parallel --pipepart -a pings.ndjson --block -3 -j 2 pingdedup --count | pingdedup --count --merge --min-count 2 >merged'
 	same single merged
 }
 
 @test "shards: pingdedup --report-by from --shard parts, merged: the single run's bytes" {
 	for in in pings.ndjson real.ndjson; do
 		echo "$in"
-		sh0 "pingdedup -r .meta.submissionDate $in >single"
+		sh0 "pingdedup --report-by .meta.submissionDate $in >single"
 		atleast single 3
-		sh0 "parallel pingdedup -r .meta.submissionDate --shard {}/3 $in ::: 1 2 3 | pingdedup -r .meta.submissionDate -M >merged"
+		sh0 "parallel pingdedup --report-by .meta.submissionDate --shard {}/3 $in ::: 1 2 3 | pingdedup --report-by .meta.submissionDate --merge >merged"
 		same single merged
 	done
-	sh0 'pingdedup -k .meta.documentId -o .meta.Timestamp --report-by .meta.submissionDate pings.ndjson >single'
+	sh0 'pingdedup -k .meta.documentId --order-by .meta.Timestamp --report-by .meta.submissionDate pings.ndjson >single'
 	atleast single 6
-	sh0 'parallel pingdedup -k .meta.documentId -o .meta.Timestamp --report-by .meta.submissionDate --shard {}/4 pings.ndjson ::: 1 2 3 4 | pingdedup -r .x --merge >merged'
+	sh0 'parallel pingdedup -k .meta.documentId --order-by .meta.Timestamp --report-by .meta.submissionDate --shard {}/4 pings.ndjson ::: 1 2 3 4 | pingdedup --report-by .x --merge >merged'
 	same single merged
 }
 
@@ -238,8 +238,8 @@ histo_shards() {
 	atleast single 6
 	sh0 "parallel 'pingdedup --shard {}/3 pings.ndjson | histo -f .meta.submissionDate -t 1d' ::: 1 2 3 | histo -m >merged"
 	same single merged
-	sh0 'pingdedup -K unique pings.ndjson | histo -f .environment.system.os.name -c >single'
-	sh0 "parallel 'pingdedup -K unique --shard {}/3 pings.ndjson | histo -f .environment.system.os.name -c' ::: 1 2 3 | histo -m >merged"
+	sh0 'pingdedup --keep unique pings.ndjson | histo -f .environment.system.os.name -c >single'
+	sh0 "parallel 'pingdedup --keep unique --shard {}/3 pings.ndjson | histo -f .environment.system.os.name -c' ::: 1 2 3 | histo -m >merged"
 	same single merged
 }
 
@@ -363,7 +363,7 @@ histo_shards() {
 	for k in 1 2 3; do
 		sh0 "actorsig --shard $k/3 webrequest.ndjson | jq -r .actor_signature_per_project_family | sort -u >a.$k"
 		atleast a.$k 2
-		sh0 "pingdedup -c --shard $k/3 -k .actor_signature_per_project_family annotated | jq -r .key | sort >p.$k"
+		sh0 "pingdedup --count --shard $k/3 -k .actor_signature_per_project_family annotated | jq -r .key | sort >p.$k"
 		same a.$k p.$k
 	done
 	# The annotating shards together are the single run's records.
@@ -383,16 +383,16 @@ shuffle() {
 
 @test "shards: pingdedup --sorted on input grouped by key: the single run's answer" {
 	shuffle .id pings.ndjson grouped
-	sh0 'pingdedup -c pings.ndjson >single'
+	sh0 'pingdedup --count pings.ndjson >single'
 	atleast single 400
 	# Grouped by the key's text, the groups end in jq's order of strings.
-	sh0 'pingdedup --sorted -c grouped >sorted'
+	sh0 'pingdedup --sorted --count grouped >sorted'
 	same single sorted
-	sh0 'pingdedup -r .meta.submissionDate pings.ndjson >single'
-	sh0 'pingdedup -s -r .meta.submissionDate grouped >sorted'
+	sh0 'pingdedup --report-by .meta.submissionDate pings.ndjson >single'
+	sh0 'pingdedup --sorted --report-by .meta.submissionDate grouped >sorted'
 	same single sorted
-	sh0 'pingdedup -K unique pings.ndjson | sort >single'
-	sh0 'pingdedup -s -K unique grouped | sort >sorted'
+	sh0 'pingdedup --keep unique pings.ndjson | sort >single'
+	sh0 'pingdedup --sorted --keep unique grouped | sort >sorted'
 	same single sorted
 }
 
@@ -438,10 +438,10 @@ shuffle() {
 }
 
 @test "shards: pingdedup(1): four shards on local cores, merged" {
-	sh0 'pingdedup -c aurora.ndjson >single'
+	sh0 'pingdedup --count aurora.ndjson >single'
 	atleast single 100
-	sh0 'parallel -j 4 pingdedup -c --shard {}/4 aurora.ndjson ::: 1 2 3 4 |
-	    pingdedup -c -M >merged'
+	sh0 'parallel -j 4 pingdedup --count --shard {}/4 aurora.ndjson ::: 1 2 3 4 |
+	    pingdedup --count --merge >merged'
 	same single merged
 }
 
