@@ -43,7 +43,7 @@
 
 static const char usage_text[] =
     "usage: histo [-BCcehlMmS] [-b expr] [-f expr] [-k n] [-n bins] [-o file]\n"
-    "             [-T title] [-t dur] [-u unit] [-W expr] [-w width] [-x label]\n"
+    "             [-T title] [-t period] [-u unit] [-W expr] [-w width] [-x label]\n"
     "             [-y label] [--bad=mode] [--max x] [--min x] [--stats] [file ...]\n";
 
 /* A span of more bins or intervals than this is refused: it is nearly
@@ -118,12 +118,17 @@ static const char *svg_path;
 static const char *title, *xlabel, *ylabel;
 static const char *fexpr = ".", *byexpr, *wexpr;
 static uint64_t top;		/* 0: all */
+static int sort_value, have_sort;	/* --sort value (count is the default) */
 static uint64_t nbins;		/* --bins; 0 when --width */
 static double width;		/* --width; 0 when --bins */
 static int have_min, have_max;
 static double minv, maxv;
-static int64_t twidth;		/* --time */
+static struct period tper;	/* --time */
+static int have_tper;		/* --time given, or (--merge) found in the input */
+static int have_origin;
+static int64_t origin;		/* --origin */
 static enum ts_unit tunit = TS_S;
+static struct ts_format *tfmt;	/* --time-format */
 
 /* State. */
 static struct fieldset *fs;
@@ -690,7 +695,7 @@ map_add(struct series *s, const struct jval *v)
 
 /* ---------------------------------------------------------------- records */
 
-static char badmsg[160];
+static char badmsg[512];
 
 static const char *
 bad_value(const char *what, const struct jval *v)
@@ -723,15 +728,20 @@ check_values(size_t nv)
 			if (isnan(v->num))
 				return "value is NaN";
 			break;
-		case M_TIME:
-			if (ts_from_jval(v, tunit, NULL, &tvals[k], &why) < 0) {
-				snprintf(badmsg, sizeof badmsg, "%s: %.*s", why,
-				    v->len > 60 ? 60 : (int)v->len, v->text);
+		case M_TIME: {
+			int64_t next;
+
+			if (ts_from_jval(v, tunit, tfmt, &tvals[k], &why) < 0) {
+				buf_reset(&scratch);
+				ts_bad_message(&scratch, "time", v, tunit, why);
+				snprintf(badmsg, sizeof badmsg, "%s", scratch.p);
 				return badmsg;
 			}
-			if (tvals[k] > INT64_MAX - twidth)
+			/* The interval's end must be a time too. */
+			if (period_next(&tper, period_floor(&tper, tvals[k]), &next) < 0)
 				return bad_value("time too late for --time", v);
 			break;
+		}
 		case M_MAPS:
 			if ((why = map_check(v)) != NULL)
 				return bad_value(why, v);
@@ -807,7 +817,7 @@ record(const struct line *ln)
 		case M_TIME:
 			s->nobs++;
 			nvalues++;
-			cell_add(dense_at(&s->d, ts_floor(tvals[k], twidth, 0) / twidth), one);
+			cell_add(dense_at(&s->d, period_index(&tper, tvals[k])), one);
 			break;
 		case M_COUNTS:
 			s->nobs++;
@@ -899,6 +909,34 @@ mline_kind(const struct mline *m)
 	return -1;
 }
 
+/*
+ * --merge without --time: the periods of the first line, [t0, t1): a
+ * calendar month or year when it is one, else a duration from t0.  (A
+ * duration that happens to span a calendar month, 31d from a 1st, needs
+ * --time and --origin to be read back.)  0, or -1 when t1 - t0 overflows.
+ */
+static int
+infer_period(int64_t t0, int64_t t1)
+{
+	static const char *const cal[] = { "month", "year" };
+	struct period p;
+	const char *why;
+	int64_t next;
+
+	for (size_t i = 0; i < LEN(cal); i++) {
+		if (period_parse(cal[i], &p, &why) == 0 && period_floor(&p, t0) == t0 &&
+		    period_next(&p, t0, &next) == 0 && next == t1) {
+			tper = p;
+			return 0;
+		}
+	}
+	if (period_parse("0", &tper, &why) < 0 ||
+	    __builtin_sub_overflow(t1, t0, &tper.width))
+		return -1;
+	tper.origin = t0;
+	return 0;
+}
+
 /* The line's count or sum as a cell; NULL or why not. */
 static const char *
 mline_cell(const struct mline *m, struct cell *c)
@@ -952,6 +990,8 @@ merge_line(const struct line *ln)
 			    mode == M_TIME ? "--time" : "bins");
 			return badmsg;
 		}
+		if (have_sort && kind != K_COUNTS)
+			cli_fatal("--sort is for counts; the input is %s", kind_name[kind]);
 		merge_kind = kind;
 		if (mode != M_SUMMARY)
 			mode = kind == K_BINS ? M_BINS : kind == K_COUNTS ? M_COUNTS :
@@ -1037,26 +1077,24 @@ merge_line(const struct line *ln)
 		tab_add(s, m.bucket.text, m.bucket.len, c);
 		break;
 	case K_TIME: {
-		int64_t t0, t1, w;
+		int64_t t0, t1, next;
 		if (ts_from_jval(&m.start, TS_S, NULL, &t0, &why) < 0 ||
 		    ts_from_jval(&m.end, TS_S, NULL, &t1, &why) < 0)
 			return why;
 		if (m.start.type == J_NUMBER)
 			epoch = 1;
-		w = t1 - t0;
-		if (w <= 0)
+		if (t1 <= t0)
 			return "interval ends before it starts";
-		if (twidth == 0)
-			twidth = w;
-		if (w != twidth) {
-			snprintf(badmsg, sizeof badmsg,
-			    "interval of %lld ns among intervals of %lld ns (--time differs)",
-			    (long long)w, (long long)twidth);
-			return badmsg;
+		if (!have_tper) {
+			if (infer_period(t0, t1) < 0)
+				return "interval too long";
+			have_tper = 1;
 		}
-		if (t0 % w != 0)
-			return "interval does not start on a multiple of its length";
-		cell_add(dense_at(&s->d, t0 / w), c);
+		if (period_floor(&tper, t0) != t0 || period_next(&tper, t0, &next) < 0 ||
+		    next != t1)
+			return "interval is not one of the periods of --time or, without it, "
+			    "of the first line (--time or --origin differs)";
+		cell_add(dense_at(&s->d, period_index(&tper, t0)), c);
 		break;
 	}
 	case K_BINS:
@@ -1332,8 +1370,11 @@ rows_time(void)
 		for (int64_t k = k0; k <= k1; k++) {
 			struct row *r = row_new();
 			r->kind = CP_POINT;
-			r->t0 = k * twidth;
-			r->t1 = (k + 1) * twidth;
+			/* k is a period that holds data, or one between two
+			 * that do: its start and end are times. */
+			if (period_start(&tper, k, &r->t0) < 0 ||
+			    period_next(&tper, r->t0, &r->t1) < 0)
+				cli_fatal("--time: a period outside the range of times");
 			r->c = dense_get(&ser[i].d, k);
 		}
 		nrows[i] = nrowsall - rowoff[i];
@@ -1349,6 +1390,9 @@ rows_table(void)
 		qsort(a, m, sizeof *a, mode == M_COUNTS ? entry_cmp_count : entry_cmp_value);
 		if (mode == M_COUNTS && top > 0 && m > top)
 			m = (size_t)top;
+		/* --top chooses the most frequent; --sort value orders them. */
+		if (mode == M_COUNTS && sort_value)
+			qsort(a, m, sizeof *a, entry_cmp_value);
 		rowoff[i] = nrowsall;
 		for (size_t j = 0; j < m; j++) {
 			struct row *r = row_new();
@@ -1680,7 +1724,7 @@ opt_double(const char *name, const char *arg)
 	return v;
 }
 
-enum { O_MIN = 256, O_MAX, O_BAD, O_STATS };
+enum { O_MIN = 256, O_MAX, O_BAD, O_STATS, O_ORIGIN, O_TIME_FORMAT, O_OUTPUT, O_SORT };
 
 int
 main(int argc, char *argv[])
@@ -1711,6 +1755,10 @@ main(int argc, char *argv[])
 		{ "max", required_argument, NULL, O_MAX },
 		{ "bad", required_argument, NULL, O_BAD },
 		{ "stats", no_argument, NULL, O_STATS },
+		{ "origin", required_argument, NULL, O_ORIGIN },
+		{ "time-format", required_argument, NULL, O_TIME_FORMAT },
+		{ "output", required_argument, NULL, O_OUTPUT },
+		{ "sort", required_argument, NULL, O_SORT },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, nmodes = 0, have_f = 0, have_tu = 0, have_top = 0;
@@ -1778,10 +1826,11 @@ main(int argc, char *argv[])
 			title = optarg;
 			break;
 		case 't':
-			if (dur_parse(optarg, &twidth, &why) < 0)
+			if (period_parse(optarg, &tper, &why) < 0)
 				cli_usage("--time: %s: %s", why, optarg);
-			if (twidth <= 0)
-				cli_usage("--time: the interval must be longer than 0: %s", optarg);
+			if (tper.kind == PERIOD_FIXED && tper.width == 0)
+				cli_usage("--time: a period must be longer than 0: %s", optarg);
+			have_tper = 1;
 			mode = M_TIME;
 			nmodes++;
 			break;
@@ -1815,6 +1864,32 @@ main(int argc, char *argv[])
 		case O_STATS:
 			cli_set_stats(1);
 			break;
+		case O_ORIGIN:
+			if (ts_parse(optarg, strlen(optarg), &origin, &why) < 0)
+				cli_usage("--origin: %s: %s", why, optarg);
+			have_origin = 1;
+			break;
+		case O_TIME_FORMAT: {
+			char ferr[256];
+
+			ts_format_free(tfmt);
+			if ((tfmt = ts_format_new(optarg, ferr, sizeof ferr)) == NULL)
+				cli_usage("--time-format: %s", ferr);
+			break;
+		}
+		case O_OUTPUT:
+			if (cli_set_output(optarg) < 0)
+				cli_usage("--output: expected ndjson, tsv or csv: %s", optarg);
+			break;
+		case O_SORT:
+			if (strcmp(optarg, "count") == 0)
+				sort_value = 0;
+			else if (strcmp(optarg, "value") == 0)
+				sort_value = 1;
+			else
+				cli_usage("--sort: expected count or value: %s", optarg);
+			have_sort = 1;
+			break;
 		default:
 			cli_getopt_error(ch, argv);
 		}
@@ -1834,8 +1909,16 @@ main(int argc, char *argv[])
 		cli_usage("--clip needs --min or --max");
 	if (have_top && mode != M_COUNTS && !merge)
 		cli_usage("--top is for --counts");
-	if ((epoch || have_tu) && mode != M_TIME && !merge)
-		cli_usage("--epoch and --time-unit are for --time");
+	if ((epoch || have_tu || tfmt) && mode != M_TIME && !merge)
+		cli_usage("--epoch, --time-unit and --time-format are for --time");
+	if (have_origin && mode != M_TIME)
+		cli_usage("--origin is for --time");
+	if (have_origin && period_set_origin(&tper, origin, &why) < 0)
+		cli_usage("--origin: %s", why);
+	if (have_sort && mode != M_COUNTS && !merge)
+		cli_usage("--sort is for --counts");
+	if (cli_output() != OUT_NDJSON && (bflag || (svg_path && strcmp(svg_path, "-") == 0)))
+		cli_usage("--output writes records; --bars and --svg - draw a chart instead");
 	if (logy && !bflag && !svg_path)
 		cli_usage("--log is for --bars and --svg");
 	if (mode == M_SUMMARY && (bflag || svg_path))
@@ -1874,7 +1957,6 @@ main(int argc, char *argv[])
 		if (!have_by)
 			series_new("null", 4);
 	}
-	int64_t merge_twidth = twidth;
 
 	struct input *in = in_open(argv, argc);
 	struct line ln;
@@ -1886,8 +1968,6 @@ main(int argc, char *argv[])
 				failed = 1;
 				break;
 			}
-			if (merge_twidth > 0 && twidth != merge_twidth && msg == NULL)
-				cli_fatal("--merge: the input's intervals are not --time's");
 		} else if (record(&ln) < 0) {
 			failed = 1;
 			break;
@@ -1952,6 +2032,7 @@ main(int argc, char *argv[])
 	free(tvals);
 	free(pos_of);
 	vs_free(vals);
+	ts_format_free(tfmt);
 	buf_free(&arena);
 	buf_free(&scratch);
 	if (fs)

@@ -303,7 +303,201 @@ EOF
 	run -1 --separate-stderr histo -f .t -t 1d <<<'{"t":"yesterday"}
 {"t":"20170312"}'
 	[ "$output" = '{"start":"2017-03-12T00:00:00Z","end":"2017-03-13T00:00:00Z","count":1}' ]
-	[[ ${stderr_lines[0]} == 'histo: -:1: '*'"yesterday"' ]]
+	[ "${stderr_lines[0]}" = 'histo: -:1: bad time "yesterday": not an RFC 3339 time' ]
+}
+
+@test "histo: --time takes the calendar periods: day, ISO weeks from Monday, months, years" {
+	printf '%s\n' '{"t":"2017-03-12T10:00:00Z"}' '{"t":"2017-03-13T00:00:00Z"}' '{"t":"2017-04-30T23:59:59Z"}' \
+	    '{"t":"2016-02-29T12:00:00Z"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .t --time day <<<'{"t":"2017-03-12T10:00:00Z"}'
+	[ "$output" = '{"start":"2017-03-12T00:00:00Z","end":"2017-03-13T00:00:00Z","count":1}' ]
+	# 2017-03-12 is a Sunday: its ISO week began Monday 2017-03-06.
+	run -0 histo -f '.t | select(startswith("2017-03"))' --time week "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"start":"2017-03-06T00:00:00Z","end":"2017-03-13T00:00:00Z","count":1}
+{"start":"2017-03-13T00:00:00Z","end":"2017-03-20T00:00:00Z","count":1}
+EOF
+	# 1w counts seven days from the epoch, a Thursday.
+	run -0 histo -f '.t | select(startswith("2017-03"))' --time 1w "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"start":"2017-03-09T00:00:00Z","end":"2017-03-16T00:00:00Z","count":2}
+EOF
+	run -0 histo -f .t --time month "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 15 ]
+	[ "${lines[0]}" = '{"start":"2016-02-01T00:00:00Z","end":"2016-03-01T00:00:00Z","count":1}' ]
+	[ "${lines[13]}" = '{"start":"2017-03-01T00:00:00Z","end":"2017-04-01T00:00:00Z","count":2}' ]
+	[ "${lines[14]}" = '{"start":"2017-04-01T00:00:00Z","end":"2017-05-01T00:00:00Z","count":1}' ]
+	run -0 histo -f .t --time year --epoch "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"start":1451606400,"end":1483228800,"count":1}
+{"start":1483228800,"end":1514764800,"count":3}
+EOF
+}
+
+@test "histo: --origin aligns durations: weeks from a Monday, 90m from a quarter past" {
+	printf '%s\n' '{"t":"2017-03-12T10:00:00Z"}' '{"t":"2017-03-13T00:00:00Z"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .t --time 1w --origin 2017-03-06 "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"start":"2017-03-06T00:00:00Z","end":"2017-03-13T00:00:00Z","count":1}
+{"start":"2017-03-13T00:00:00Z","end":"2017-03-20T00:00:00Z","count":1}
+EOF
+	run -0 histo -f .t --time 90m --origin 2017-03-12T00:15:00Z <<<'{"t":"2017-03-12T10:00:00Z"}'
+	[ "$output" = '{"start":"2017-03-12T09:15:00Z","end":"2017-03-12T10:45:00Z","count":1}' ]
+}
+
+@test "histo: bad periods and origins are usage errors, exit 2" {
+	run -2 --separate-stderr histo -f .t --time fortnight </dev/null
+	[ "${stderr_lines[0]}" = "histo: --time: not a period: a duration (90s, 5m, 1h30m, 1d, 1w) or hour, day, week, month, year: fortnight" ]
+	run -2 --separate-stderr histo -f .t --time 0 </dev/null
+	[ "${stderr_lines[0]}" = "histo: --time: a period must be longer than 0: 0" ]
+	run -2 --separate-stderr histo -f .t --time 5x </dev/null
+	[ "${stderr_lines[0]}" = "histo: --time: unknown duration unit (ns, us, ms, s, m, h, d, w): 5x" ]
+	run -2 --separate-stderr histo -f .t --time month --origin 2017-03-06 </dev/null
+	[ "${stderr_lines[0]}" = "histo: --origin: hour, day, week, month and year start where the UTC calendar does; an origin is for durations (1h, 1d, 1w)" ]
+	run -2 --separate-stderr histo -f .t --time 1d --origin yesterday </dev/null
+	[ "${stderr_lines[0]}" = "histo: --origin: not an RFC 3339 time: yesterday" ]
+	run -2 --separate-stderr histo -f .t --origin 2017-03-06 </dev/null
+	[ "${stderr_lines[0]}" = "histo: --origin is for --time" ]
+}
+
+@test "histo: --time-format reads Apache's and syslog's times" {
+	run -0 histo -f .t --time hour --time-format '%d/%b/%Y:%H:%M:%S %z' <<<'{"t":"17/May/2015:10:05:03 +0000"}
+{"t":"17/May/2015:13:59:59 +0200"}'
+	expect <<'EOF'
+{"start":"2015-05-17T10:00:00Z","end":"2015-05-17T11:00:00Z","count":1}
+{"start":"2015-05-17T11:00:00Z","end":"2015-05-17T12:00:00Z","count":1}
+EOF
+	# Without a year, 1970; an expression can supply one.
+	run -0 histo -f .t --time day --time-format '%b %e %H:%M:%S' <<<'{"t":"May  7 10:05:03"}'
+	[ "$output" = '{"start":"1970-05-07T00:00:00Z","end":"1970-05-08T00:00:00Z","count":1}' ]
+	run -0 histo -f '"2015 " + .t' --time day --time-format '%Y %b %e %H:%M:%S' <<<'{"t":"May  7 10:05:03"}'
+	[ "$output" = '{"start":"2015-05-07T00:00:00Z","end":"2015-05-08T00:00:00Z","count":1}' ]
+	run -1 --separate-stderr histo -f .t --time day --time-format '%b %e %H:%M:%S' <<<'{"t":"Mai  7 10:05:03"}'
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = 'histo: -:1: bad time "Mai  7 10:05:03": does not match the time format at %b (a month name)' ]
+	run -2 --separate-stderr histo -f .t --time day --time-format '%Y-%V' </dev/null
+	[ "${stderr_lines[0]}" = "histo: --time-format: %V is not supported in a time format (weeks of the year, centuries and locale modifiers are not)" ]
+	run -2 --separate-stderr histo -f .t --counts --time-format '%Y' </dev/null
+	[ "${stderr_lines[0]}" = "histo: --epoch, --time-unit and --time-format are for --time" ]
+}
+
+@test "histo: epoch milliseconds read as seconds are bad, and the message names --time-unit ms" {
+	run -1 --separate-stderr histo -f .t --time day <<<'{"t":1489312800123}'
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "histo: -:1: bad time 1489312800123: time out of range (1677-09-21 to 2262-04-11); --time-unit ms reads it as 2017-03-12T10:00:00.123Z" ]
+}
+
+@test "histo: --merge reads month and week series back, from their first line or from --time" {
+	printf '%s\n' '{"t":"2017-01-30T00:00:00Z"}' '{"t":"2017-03-02T00:00:00Z"}' >"$BATS_TEST_TMPDIR/a"
+	printf '%s\n' '{"t":"2017-02-10T00:00:00Z"}' '{"t":"2017-03-31T00:00:00Z"}' >"$BATS_TEST_TMPDIR/b"
+	for s in a b; do histo -f .t --time month "$BATS_TEST_TMPDIR/$s"; done >"$BATS_TEST_TMPDIR/parts"
+	run -0 histo --merge "$BATS_TEST_TMPDIR/parts"
+	expect <<'EOF'
+{"start":"2017-01-01T00:00:00Z","end":"2017-02-01T00:00:00Z","count":1}
+{"start":"2017-02-01T00:00:00Z","end":"2017-03-01T00:00:00Z","count":1}
+{"start":"2017-03-01T00:00:00Z","end":"2017-04-01T00:00:00Z","count":2}
+EOF
+	cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | histo -f .t --time month >"$BATS_TEST_TMPDIR/one"
+	same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
+	run -0 histo --merge --time month "$BATS_TEST_TMPDIR/parts"
+	same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
+	for s in a b; do histo -f .t --time week "$BATS_TEST_TMPDIR/$s"; done >"$BATS_TEST_TMPDIR/parts"
+	run -0 histo --merge "$BATS_TEST_TMPDIR/parts"
+	cat "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b" | histo -f .t --time week >"$BATS_TEST_TMPDIR/one"
+	same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
+	# Weeks given as months do not fit.
+	run -1 --separate-stderr histo --merge --time month "$BATS_TEST_TMPDIR/parts"
+	[ "${stderr_lines[0]}" = "histo: $BATS_TEST_TMPDIR/parts:1: interval is not one of the periods of --time or, without it, of the first line (--time or --origin differs)" ]
+}
+
+@test "histo: --counts --sort value orders by value; count (the default) by count, then value" {
+	printf '%s\n' '{"v":"b"}' '{"v":"a"}' '{"v":"c"}' '{"v":"c"}' '{"v":2}' '{"v":"c"}' '{"v":"a"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .v --counts --sort value "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"value":2,"count":1}
+{"value":"a","count":2}
+{"value":"b","count":1}
+{"value":"c","count":3}
+EOF
+	run -0 histo -f .v --counts --sort count "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"value":"c","count":3}
+{"value":"a","count":2}
+{"value":2,"count":1}
+{"value":"b","count":1}
+EOF
+	histo -f .v --counts "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/default"
+	same "$BATS_TEST_TMPDIR/default" <(printf '%s\n' "$output")
+	# --top keeps the most frequent, --sort value then orders them.
+	run -0 histo -f .v --counts --top 2 --sort value "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"value":"a","count":2}
+{"value":"c","count":3}
+EOF
+	histo -f .v --counts "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/part"
+	run -0 histo --merge --sort value "$BATS_TEST_TMPDIR/part"
+	[ "${lines[0]}" = '{"value":2,"count":1}' ]
+	run -2 --separate-stderr histo -f .v --sort value "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "histo: --sort is for --counts" ]
+	run -2 --separate-stderr histo -f .v --counts --sort size "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "histo: --sort: expected count or value: size" ]
+}
+
+@test "histo: --output csv and tsv for counts, bins, time series and summaries" {
+	printf '%s\n' '{"v":"a,\"b\"","n":1}' '{"v":"a,\"b\"","n":2.5}' '{"v":{"x":[1, 2]},"n":7}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .v --counts --output csv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+"value","count"
+"a,""b""",2
+"{""x"":[1,2]}",1
+EOF
+	run -0 histo -f .v --counts --output tsv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+value	count
+a,"b"	2
+{"x":[1,2]}	1
+EOF
+	run -0 histo -f .n --bins 2 --by '.v | type' --output csv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+"by","lo","hi","count"
+"object",1,4,0
+"object",4,7,1
+"string",1,4,2
+"string",4,7,0
+EOF
+	run -0 histo -f .n --width 5 --min 2 --output tsv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+lo	hi	count
+	2	1
+2	7	1
+7	12	1
+EOF
+	run -0 histo -f .n --summary --output csv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+"count","sum","min","max","mean","p50","p90","p99"
+3,10.5,1,7,3.5,2.5,6.1,6.91
+EOF
+	run -0 histo -f .t --time day --output csv <<<'{"t":"2017-03-12T10:00:00Z"}'
+	expect <<'EOF'
+"start","end","count"
+"2017-03-12T00:00:00Z","2017-03-13T00:00:00Z",1
+EOF
+	run -0 histo -f .v --counts --output csv </dev/null
+	[ -z "$output" ]
+}
+
+@test "histo: --output with --bars or --svg - is a usage error; with --svg FILE it writes the records" {
+	run -2 --separate-stderr histo -f .n --bars --output csv </dev/null
+	[ "${stderr_lines[0]}" = "histo: --output writes records; --bars and --svg - draw a chart instead" ]
+	run -2 --separate-stderr histo -f .n --svg - --output tsv </dev/null
+	[ "${stderr_lines[0]}" = "histo: --output writes records; --bars and --svg - draw a chart instead" ]
+	cd "$BATS_TEST_TMPDIR"
+	run -0 histo -f .v --counts --svg chart.svg --output tsv <<<'{"v":1}'
+	expect <<'EOF'
+value	count
+1	1
+EOF
+	[ -s chart.svg ]
 }
 
 # ---- weights and maps ----
