@@ -55,6 +55,18 @@ const char *jscan_value(const char *p, const char *end, int wdepth,
 const char *jscan_string(const char *p, const char *end, int *esc,
     struct jscan_err *e);
 
+/* Bytes that end a literal or number token: whitespace, '"' and structure. */
+extern const unsigned char jscan_delim[256];
+
+/* The escape after a backslash (p is just after it): the position after
+ * it, or NULL with *e set. */
+const char *jscan_escape(const char *p, const char *end, struct jscan_err *e);
+
+/* The end of the longest -?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)? at p, or
+ * NULL when p does not start one: the number spelling read without
+ * strtod (a token is that number only if a delimiter or the end follows). */
+const char *jscan_plain_number(const char *p, const char *end);
+
 /* Validate a literal or number token at p; sets *type. */
 const char *jscan_token(const char *p, const char *end, enum jtype *type,
     struct jscan_err *e);

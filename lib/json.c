@@ -42,7 +42,7 @@
 /* ----- scanning ----- */
 
 /* Bytes that end a literal or number token: jq's whitespace and structure. */
-static const unsigned char delim[256] = {
+const unsigned char jscan_delim[256] = {
 	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1,
 	['['] = 1, [']'] = 1, ['{'] = 1, ['}'] = 1, [','] = 1, [':'] = 1,
 };
@@ -69,9 +69,8 @@ hex4(const char *p)
 	return v;
 }
 
-/* An escape after a backslash at p[-1]; returns the position after it. */
-static const char *
-scan_escape(const char *p, const char *end, struct jscan_err *e)
+const char *
+jscan_escape(const char *p, const char *end, struct jscan_err *e)
 {
 	if (p >= end)
 		return fail(e, "unfinished string", p);
@@ -174,7 +173,7 @@ special:
 			return p + 1;
 		case '\\':
 			*esc = 1;
-			p = scan_escape(p + 1, end, e);
+			p = jscan_escape(p + 1, end, e);
 			if (p == NULL)
 				return NULL;
 			break;
@@ -231,44 +230,52 @@ strtod_token(const char *p, size_t n)
 }
 
 const char *
-jscan_token(const char *p, const char *end, enum jtype *type,
-    struct jscan_err *e)
+jscan_plain_number(const char *p, const char *end)
 {
 	const char *s = p;
 
-	/* The common spelling first: -?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)? */
 	if (s < end && *s == '-')
 		s++;
-	if (s < end && (unsigned)(*s - '0') < 10) {
-		do
+	if (s >= end || (unsigned)(*s - '0') >= 10)
+		return NULL;
+	do
+		s++;
+	while (s < end && (unsigned)(*s - '0') < 10);
+	if (s < end && *s == '.' && s + 1 < end && (unsigned)(s[1] - '0') < 10) {
+		s += 2;
+		while (s < end && (unsigned)(*s - '0') < 10)
 			s++;
-		while (s < end && (unsigned)(*s - '0') < 10);
-		if (s < end && *s == '.' && s + 1 < end &&
-		    (unsigned)(s[1] - '0') < 10) {
-			s += 2;
-			while (s < end && (unsigned)(*s - '0') < 10)
-				s++;
-		}
-		if (s < end && (*s | 0x20) == 'e') {
-			const char *x = s + 1;
-			if (x < end && (*x == '+' || *x == '-'))
+	}
+	if (s < end && (*s | 0x20) == 'e') {
+		const char *x = s + 1;
+		if (x < end && (*x == '+' || *x == '-'))
+			x++;
+		if (x < end && (unsigned)(*x - '0') < 10) {
+			do
 				x++;
-			if (x < end && (unsigned)(*x - '0') < 10) {
-				do
-					x++;
-				while (x < end && (unsigned)(*x - '0') < 10);
-				s = x;
-			}
+			while (x < end && (unsigned)(*x - '0') < 10);
+			s = x;
 		}
-		if (s == end || delim[(unsigned char)*s]) {
-			*type = J_NUMBER;
-			return s;
-		}
+	}
+	return s;
+}
+
+const char *
+jscan_token(const char *p, const char *end, enum jtype *type,
+    struct jscan_err *e)
+{
+	const char *s;
+
+	/* The common spelling first: -?[0-9]+(.[0-9]+)?([eE][+-]?[0-9]+)? */
+	s = jscan_plain_number(p, end);
+	if (s != NULL && (s == end || jscan_delim[(unsigned char)*s])) {
+		*type = J_NUMBER;
+		return s;
 	}
 
 	/* Everything else: the whole token as jq cuts it. */
 	s = p;
-	while (s < end && !delim[(unsigned char)*s])
+	while (s < end && !jscan_delim[(unsigned char)*s])
 		s++;
 	size_t n = (size_t)(s - p);
 	if (n == 0)
@@ -462,7 +469,7 @@ skip_valid(const char *p, const char *end)
 	if (*p == '"')
 		return jscan_string(p + 1, end, &esc, &e);
 	if (*p != '{' && *p != '[') {
-		while (p < end && !delim[(unsigned char)*p])
+		while (p < end && !jscan_delim[(unsigned char)*p])
 			p++;
 		return p;
 	}
