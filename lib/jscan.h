@@ -78,4 +78,29 @@ enum jtype jscan_kind(const char *p, size_t n);
  * invalid UTF-8 replaced as jq replaces it. */
 void jscan_decode(struct buf *out, const char *p, size_t n);
 
+/*
+ * The block scanner's kernels (lib/simd.c), slowest first.  The scalar one
+ * is the functions above; the others classify 64-byte blocks with SIMD.
+ */
+enum jscan_kernel { JSCAN_SCALAR, JSCAN_AVX2, JSCAN_AVX512 };
+
+/* The kernels this machine runs, bit k for kernel k (scalar always). */
+unsigned jscan_kernels(void);
+
+/* The kernel this process uses: TRAWL_SIMD=0 (or scalar), avx2 or avx512
+ * when set, else the fastest; a kernel the machine lacks gives way to the
+ * best one below it.  Chosen at the first call. */
+enum jscan_kernel jscan_kernel(void);
+
+const char *jscan_kernel_name(enum jscan_kernel k);
+
+/*
+ * 1 when kernel k finds p[0..n) (no byte order mark) to be one JSON value
+ * that the scalar scanner accepts; 0 when it is not one, or when the
+ * kernel leaves the question to the scalar scanner (rare spellings, raw
+ * control bytes in strings, deep nesting), and always for JSCAN_SCALAR or
+ * a kernel the machine lacks.  Never 1 for a line json_validate refuses.
+ */
+int jscan_fast_validate(enum jscan_kernel k, const char *p, size_t n);
+
 #endif

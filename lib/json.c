@@ -15,15 +15,14 @@
  * as 1, "\0" as 0), and strtod skips a leading form feed or vertical tab
  * inside a token.  Both are errors here.
  *
- * Speed.  The scanner reads one token after another, skipping string
- * bodies 16 bytes at a time.  Telemetry has a token every 4 bytes or so
- * and the walk costs about 12 cycles a token on real pings (branch
- * misses: 2.6 on perfectly regular input), about 1 GB/s.  Two-stage
- * designs after simdjson (SSE2 masks of 64-byte blocks, then a walk over
- * the set bits, or bit-parallel grammar rules with a walk over brackets
- * only) were measured and gave no gain on real pings with SSE2 alone:
- * the classification costs 0.6-0.9 cycles a byte and the walk stays
- * bound by mispredicted branches (figures in the commit adding this).
+ * Speed.  This scalar scanner reads one token after another, skipping
+ * string bodies 16 bytes at a time: about 12 cycles a token on real pings
+ * (a token every 4 bytes or so), about 1 GB/s, bound by mispredicted
+ * branches; SSE2 two-stage designs measured in the first round gave no
+ * gain (commit a3eb04e).  json_validate first asks the AVX2 or AVX-512
+ * kernel of lib/simd.c, which validates 64-byte blocks with bit-parallel
+ * rules and leaves to this scanner what it cannot settle in bulk, and
+ * every invalid line, so that messages are this scanner's.
  */
 #define _GNU_SOURCE	/* strtod_l, newlocale, uselocale */
 #include <float.h>
@@ -423,8 +422,12 @@ json_validate(const char *p, size_t n, const char **msg, size_t *where)
 {
 	const char *end = p + n, *s;
 	struct jscan_err e;
+	enum jscan_kernel k = jscan_kernel();
 
-	s = jscan_ws(json_skip_bom(p, end), end);
+	s = json_skip_bom(p, end);
+	if (k != JSCAN_SCALAR && jscan_fast_validate(k, s, (size_t)(end - s)))
+		return 0;
+	s = jscan_ws(s, end);
 	if (s == end) {
 		e.msg = "expected a JSON value";
 		e.at = s;

@@ -1,0 +1,742 @@
+/*
+ * simd.c: the SIMD validating scan (AVX2, AVX-512) and the choice of
+ * kernel at run time; see lib/simd_kernel.h for the passes and jscan.h
+ * for the contract.
+ *
+ * The build is for plain x86-64: each kernel is compiled inside its own
+ * target region, and chosen once per process from CPUID and XGETBV (the
+ * OS must save the vector state too) unless TRAWL_SIMD says otherwise.
+ * Other machines, and TRAWL_SIMD=0, use the scalar scanner alone.
+ *
+ * A kernel only ever says "valid" for a line the scalar scanner accepts:
+ * whatever it cannot settle in bulk (a value that is not an object or an
+ * array, a raw control byte in a string, a bare token other than a plain
+ * number or true/false/null, nesting near jq's limit) it leaves to the
+ * scalar scanner, which also words every error.
+ *
+ * Speed (t_scan -b, one core, generated pings from the cache): the scalar
+ * scanner 0.65-0.95 GB/s; AVX2 1.6 GB/s, where moving 64-byte masks out of
+ * vector registers costs most; AVX-512 3.5 GB/s on projected and 4.5 GB/s
+ * on full pings, about 35 cycles a block: classifying (ten compares, all
+ * on one port), the lane-parallel rules, the bracket walk (a few cycles a
+ * bracket) and the rare tokens (true, false, null and decimals, one by
+ * one: a quarter of the time on projected pings).
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jscan.h"
+
+static const char *const kernel_names[] = {
+	[JSCAN_SCALAR] = "scalar", [JSCAN_AVX2] = "avx2", [JSCAN_AVX512] = "avx512",
+};
+
+const char *
+jscan_kernel_name(enum jscan_kernel k)
+{
+	return kernel_names[k];
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_KERNELS 1
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* ----- rare tokens, one by one ----- */
+
+/* The bits of mask, lowest first, as positions in the line. */
+#define EACH_BIT(mask, base, x) \
+	for (uint64_t m_ = (mask), x; m_ && ((x) = (base) + (uint64_t)__builtin_ctzll(m_), 1); \
+	    m_ &= m_ - 1)
+
+/* Escapes (the bytes after backslashes) in strings: as the scalar scanner
+ * reads them, \u surrogate pairs included. */
+static __attribute__((noinline)) uint64_t
+rare_escapes(const char *line, size_t n, size_t base, uint64_t mask)
+{
+	struct jscan_err e;
+
+	EACH_BIT(mask, base, x) {
+		if (x >= n || jscan_escape(line + x, line + n, &e) == NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Bare tokens holding a byte other than a digit (odd marks such bytes in
+ * the block at base; start and br are the block's token starts and bare
+ * bytes): true, false, null, and numbers as the scalar scanner's fast
+ * path reads them (a '-', a fraction, an exponent) are valid; anything
+ * else (nan, "+1", junk) is left to the scalar scanner.
+ */
+static __attribute__((noinline)) uint64_t
+rare_bare(const char *line, size_t n, size_t base, uint64_t odd,
+    uint64_t start, uint64_t br)
+{
+	const char *end = line + n;
+
+	while (odd) {
+		unsigned bit = (unsigned)__builtin_ctzll(odd);
+		/* The token's first byte: a start in this block, or earlier. */
+		uint64_t below = start & (((uint64_t)2 << bit) - 1);
+		const char *s = line + base;
+		if (below)
+			s += 63 - __builtin_clzll(below);
+		else
+			while (s > line && !jscan_delim[(unsigned char)s[-1]])
+				s--;
+		const char *e;
+		switch (*s) {
+		case 't':
+			e = s + 4;
+			if (e > end || memcmp(s, "true", 4) != 0)
+				return 1;
+			break;
+		case 'f':
+			e = s + 5;
+			if (e > end || memcmp(s, "false", 5) != 0)
+				return 1;
+			break;
+		case 'n':
+			e = s + 4;
+			if (e > end || memcmp(s, "null", 4) != 0)
+				return 1;
+			break;
+		default:
+			e = jscan_plain_number(s, end);
+			if (e == NULL)
+				return 1;
+		}
+		if (e < end && !jscan_delim[(unsigned char)*e])
+			return 1;
+		/* The rest of this token's odd bytes are checked. */
+		uint64_t after = ~br & ~(((uint64_t)2 << bit) - 1);
+		odd &= after ? ~((after & -after) - 1) : 0;
+	}
+	return 0;
+}
+
+/* A block's bytes by class: '{' or '[', '}' or ']', '}' alone, ...;
+ * delim is what ends a bare token (whitespace, '"' and structure). */
+struct masks {
+	uint64_t qt, bs, ws, ctrl, open, close, rbrace, colon, comma, dig, delim;
+};
+
+/* Chunks of 4 KB keep a chunk's masks and brackets in the L1 cache. */
+#define CHUNK_BLOCKS 64
+
+/*
+ * Pass 2 of both kernels: the bracket walk over n bracket bytes.
+ * stack[sp] is the open bracket byte of the innermost container, 0x80 at
+ * the top level; it goes to ctx[] after each bracket (bit 5: an object;
+ * bit 7: the top level).  A close that does not match sets *err.  The
+ * caller keeps sp within the stack between calls.
+ */
+static inline void
+walk_brackets(const unsigned char *b, size_t n, unsigned char *ctx,
+    unsigned char *stack, long *spp, unsigned *err)
+{
+	long sp = *spp;
+	unsigned e = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = b[i];
+		unsigned open = (c >> 1) & 1;
+		e |= (stack[sp] ^ c) & 0xA0 & (open - 1);
+		stack[sp + 1] = (unsigned char)c;
+		sp += 2 * (long)open - 1;
+		ctx[i] = stack[sp];
+	}
+	*spp = sp;
+	*err |= e;
+}
+
+/* The deepest nesting the walk lets through: with at most 64 brackets
+ * between checks, containers stay below 128, so jq's weighted limit of
+ * 256 (an object counting twice) is never reached on this path. */
+#define WALK_MAX_SP 60
+#define WALK_GUARD 72
+
+/* The value must be an object or an array (offset of its first byte),
+ * else n: the fast paths leave other values to the scalar scanner. */
+static size_t
+first_byte(const char *p, size_t n)
+{
+	size_t first = 0;
+	while (first < n && jscan_isws((unsigned char)p[first]))
+		first++;
+	if (first < n && p[first] != '{' && p[first] != '[')
+		first = n;
+	return first;
+}
+
+/* After the value's last bracket only whitespace may follow. */
+static int
+ws_after(const char *p, size_t n, size_t last)
+{
+	for (size_t i = last + 1; i < n; i++)
+		if (!jscan_isws((unsigned char)p[i]))
+			return 0;
+	return 1;
+}
+
+#define KN(name) name##_avx2
+#ifdef __clang__
+#pragma clang attribute push(__attribute__((target("avx,avx2,bmi,bmi2,pclmul,popcnt"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx,avx2,bmi,bmi2,pclmul,popcnt")
+#endif
+
+static inline uint64_t
+mask_avx2(__m256i lo, __m256i hi)
+{
+	return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+	    (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
+static inline void
+classify_avx2(const char *p, struct masks *m)
+{
+	const __m256i wst = _mm256_setr_epi8(' ', -127, -126, -125, -124, -123,
+	    -122, -121, -120, '\t', '\n', -117, -116, '\r', -114, -113,
+	    ' ', -127, -126, -125, -124, -123,
+	    -122, -121, -120, '\t', '\n', -117, -116, '\r', -114, -113);
+	__m256i v[2], r[10][2];
+
+	v[0] = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	v[1] = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+	for (int h = 0; h < 2; h++) {
+		__m256i x = v[h], d = _mm256_sub_epi8(x, _mm256_set1_epi8('0'));
+		__m256i x20 = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+		r[0][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('"'));
+		r[1][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\'));
+		r[2][h] = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(wst, x), x);
+		r[3][h] = _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1f)), x);
+		r[4][h] = _mm256_cmpeq_epi8(x20, _mm256_set1_epi8('{'));
+		r[5][h] = _mm256_cmpeq_epi8(x20, _mm256_set1_epi8('}'));
+		r[6][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('}'));
+		r[7][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(':'));
+		r[8][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(','));
+		r[9][h] = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+	}
+	m->qt = mask_avx2(r[0][0], r[0][1]);
+	m->bs = mask_avx2(r[1][0], r[1][1]);
+	m->ws = mask_avx2(r[2][0], r[2][1]);
+	m->ctrl = mask_avx2(r[3][0], r[3][1]);
+	m->open = mask_avx2(r[4][0], r[4][1]);
+	m->close = mask_avx2(r[5][0], r[5][1]);
+	m->rbrace = mask_avx2(r[6][0], r[6][1]);
+	m->colon = mask_avx2(r[7][0], r[7][1]);
+	m->comma = mask_avx2(r[8][0], r[8][1]);
+	m->dig = mask_avx2(r[9][0], r[9][1]);
+	m->delim = m->ws | m->qt | m->open | m->close | m->colon | m->comma;
+}
+
+/* The bracket bytes of a block, packed at out; their count. */
+static inline unsigned
+compress_avx2(const char *p, uint64_t brk, unsigned char *out)
+{
+	unsigned k = 0;
+	for (; brk; brk &= brk - 1)
+		out[k++] = (unsigned char)p[__builtin_ctzll(brk)];
+	return k;
+}
+
+/* For the 64 brackets from ctx (ctx[-1] is the one before): where the
+ * innermost container changes between object and not. */
+static inline uint64_t
+objflips_avx2(const unsigned char *ctx)
+{
+	__m256i d0 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)ctx),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx - 1)));
+	__m256i d1 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(ctx + 32)),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx + 31)));
+	return mask_avx2(_mm256_slli_epi16(d0, 2), _mm256_slli_epi16(d1, 2));
+}
+
+/* For the 64 brackets from ctx: those after which the top level is back. */
+static inline uint64_t
+rootbits_avx2(const unsigned char *ctx)
+{
+	return mask_avx2(_mm256_loadu_si256((const __m256i *)(const void *)ctx),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx + 32)));
+}
+
+#include "simd_kernel.h"
+
+#ifdef __clang__
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#undef KN
+
+/*
+ * The AVX-512 kernel: the same three passes as simd_kernel.h, but pass 1
+ * and pass 3 work on eight blocks at once, one block's 64-bit mask per
+ * lane of a zmm register: the classes of a chunk's blocks are stored
+ * first (pass 0), then loaded eight lanes at a time.  What the GPR kernel
+ * carries from block to block crosses lanes here: a 1-byte shift takes
+ * the lane before (valignq + vpshldq), the in-string prefix xor takes the
+ * parity of the lanes before, and additions carry across lanes by
+ * carry-lookahead on the eight lanes' generate and propagate bits.
+ */
+#ifdef __clang__
+#pragma clang attribute push(__attribute__((target("avx,avx2,bmi,bmi2,pclmul,popcnt,avx512f,avx512bw,avx512vl,avx512vbmi2,vpclmulqdq"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx,avx2,bmi,bmi2,pclmul,popcnt,avx512f,avx512bw,avx512vl,avx512vbmi2,vpclmulqdq")
+#endif
+
+/* vpternlogq immediates: the function of A, B and C. */
+#define TA 0xF0
+#define TB 0xCC
+#define TC 0xAA
+#define TL(a, b, c, f) _mm512_ternarylogic_epi64(a, b, c, (f) & 0xFF)
+
+/* The raw classes of a block, one row per class. */
+enum { R_QT, R_BS, R_WS, R_CT, R_OP, R_CL, R_RB, R_CO, R_CM, R_DG, NRAW };
+
+static inline void
+classify_avx512(const char *p, uint64_t (*raw)[CHUNK_BLOCKS], size_t i)
+{
+	const __m512i wst = _mm512_broadcast_i32x4(_mm_setr_epi8(' ', -127, -126,
+	    -125, -124, -123, -122, -121, -120, '\t', '\n', -117, -116, '\r',
+	    -114, -113));
+	__m512i x = _mm512_loadu_si512((const void *)p);
+	__m512i x20 = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+
+	raw[R_QT][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"'));
+	raw[R_BS][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
+	raw[R_WS][i] = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(wst, x), x);
+	raw[R_CT][i] = _mm512_cmple_epu8_mask(x, _mm512_set1_epi8(0x1f));
+	raw[R_OP][i] = _mm512_cmpeq_epi8_mask(x20, _mm512_set1_epi8('{'));
+	raw[R_CL][i] = _mm512_cmpeq_epi8_mask(x20, _mm512_set1_epi8('}'));
+	raw[R_RB][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('}'));
+	raw[R_CO][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(':'));
+	raw[R_CM][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(','));
+	raw[R_DG][i] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')),
+	    _mm512_set1_epi8(10));
+}
+
+static inline unsigned
+compress_avx512(const char *p, uint64_t brk, unsigned char *out)
+{
+	__m512i x = _mm512_loadu_si512((const void *)p);
+	_mm512_storeu_si512((void *)out, _mm512_maskz_compress_epi8(brk, x));
+	return (unsigned)__builtin_popcountll(brk);
+}
+
+/* For the 64 brackets from ctx (ctx[-1] is the one before): where the
+ * innermost container changes between object and not. */
+static inline uint64_t
+objflips_avx512(const unsigned char *ctx)
+{
+	__m512i d = _mm512_xor_si512(_mm512_loadu_si512((const void *)ctx),
+	    _mm512_loadu_si512((const void *)(ctx - 1)));
+	return _mm512_test_epi8_mask(d, _mm512_set1_epi8(0x20));
+}
+
+/* For the 64 brackets from ctx: those after which the top level is back. */
+static inline uint64_t
+rootbits_avx512(const unsigned char *ctx)
+{
+	return _mm512_movepi8_mask(_mm512_loadu_si512((const void *)ctx));
+}
+
+/* Each lane's x shifted up one byte, bit 63 of the lane before coming in
+ * (for lane 0, lane 7 of prev: the group before). */
+static inline __m512i
+follow8(__m512i x, __m512i prev)
+{
+	return _mm512_shldi_epi64(x, _mm512_alignr_epi64(x, prev, 7), 1);
+}
+
+/* Each lane's prefix xor (bit i: the xor of bits 0..i), the parity of
+ * the lanes before and *carry (all that came before) included. */
+static inline __m512i
+pxor8(__m512i x, unsigned *carry)
+{
+	const __m512i ones = _mm512_set1_epi64(-1);
+	__m512i lo = _mm512_clmulepi64_epi128(x, ones, 0x00);
+	__m512i hi = _mm512_clmulepi64_epi128(x, ones, 0x01);
+	__m512i px = _mm512_unpacklo_epi64(lo, hi);
+	unsigned par = _mm512_test_epi64_mask(px, _mm512_set1_epi64(INT64_MIN));
+	par ^= par << 1;
+	par ^= par << 2;
+	par ^= par << 4;
+	unsigned before = ((par << 1) ^ (*carry ? 0xFF : 0)) & 0xFF;
+	*carry ^= par >> 7 & 1;
+	return _mm512_mask_xor_epi64(px, (__mmask8)before, px, ones);
+}
+
+/* a + b over the eight lanes as one 512-bit number, *carry in and out. */
+static inline __m512i
+add8(__m512i a, __m512i b, unsigned *carry)
+{
+	__m512i s = _mm512_add_epi64(a, b);
+	unsigned g = _mm512_cmplt_epu64_mask(s, a);
+	unsigned pr = _mm512_cmpeq_epi64_mask(s, _mm512_set1_epi64(-1));
+	unsigned c = ((g | pr) + g + *carry) ^ pr;
+	*carry = c >> 8 & 1;
+	return _mm512_mask_add_epi64(s, (__mmask8)c, s, _mm512_set1_epi64(1));
+}
+
+/* fill() of simd_kernel.h on eight lanes. */
+static inline __m512i
+fill8(__m512i aft, __m512i w, unsigned *carry)
+{
+	__m512i s = add8(w, _mm512_and_si512(aft, w), carry);
+	return _mm512_or_si512(aft, _mm512_xor_si512(s, w));
+}
+
+static inline __m512i
+load8(const uint64_t *p)
+{
+	return _mm512_loadu_si512((const void *)p);
+}
+
+/* The escaped bytes of eight blocks, one after the other (a block's
+ * first byte may be escaped by the block before). */
+static __attribute__((noinline)) __m512i
+escapes8(const uint64_t *bs, unsigned *c_esc)
+{
+	uint64_t esc[8];
+	unsigned c = *c_esc;
+	for (int j = 0; j < 8; j++) {
+		const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+		uint64_t pot = bs[j] & ~(uint64_t)c;
+		uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
+		esc[j] = r ^ (bs[j] | c);
+		c = (unsigned)((r & bs[j]) >> 63);
+	}
+	*c_esc = c;
+	return _mm512_loadu_si512((const void *)esc);
+}
+
+static int
+validate_avx512(const char *p, size_t n)
+{
+	uint64_t raw[NRAW][CHUNK_BLOCKS];
+	uint64_t eo[CHUNK_BLOCKS], ea[CHUNK_BLOCKS], brk[CHUNK_BLOCKS];
+	uint64_t flips[CHUNK_BLOCKS];
+	uint64_t spill[3][8];
+	unsigned char dense[CHUNK_BLOCKS * 64 + 64];
+	unsigned char ctxmem[1 + CHUNK_BLOCKS * 64 + 64], *ctx = ctxmem + 1;
+	unsigned char stackmem[WALK_GUARD + WALK_MAX_SP + 64 + 2];
+	unsigned char *stack = stackmem + WALK_GUARD;
+	char tail[64];
+	long sp = 0;
+	unsigned werr = 0;
+	size_t last = 0;
+	int closed = 0;
+
+	if (first_byte(p, n) == n)
+		return 0;
+	memset(stackmem, 0x80, sizeof stackmem);
+	ctx[-1] = 0x80;
+	size_t full = n / 64, blocks = full + (n % 64 != 0);
+	if (n % 64) {
+		memset(tail, ' ', sizeof tail);
+		memcpy(tail, p + full * 64, n % 64);
+	}
+
+	/* What crosses from group to group (pass 1): lane 7 of the vectors,
+	 * bits of the rest. */
+	const __m512i zero = _mm512_setzero_si512();
+	__m512i v_br = zero, v_comma = zero, v_colon = zero, v_key = zero, v_end = zero;
+	__m512i v_open = _mm512_set_epi64(INT64_MIN, 0, 0, 0, 0, 0, 0, 0);	/* the line's start: like '[' */
+	unsigned c_esc = 0, c_in = 0, c_key = 0, filling = 0;
+	unsigned f_open = 0, f_comma = 0, f_colon = 0, f_key = 0, f_end = 0;
+	__m512i verr = zero;
+	uint64_t rerr = 0;
+	/* ... and pass 3. */
+	__m512i v_obj = zero;
+	unsigned c_obj = 0;
+
+	for (size_t b0 = 0; b0 < blocks; b0 += CHUNK_BLOCKS) {
+		size_t nb = blocks - b0 < CHUNK_BLOCKS ? blocks - b0 : CHUNK_BLOCKS;
+		size_t ng = (nb + 7) / 8, k = 0;
+
+		/* Pass 0: the classes.  Lanes past the line are whitespace. */
+		for (size_t i = 0; i < nb; i++) {
+			size_t b = b0 + i;
+			classify_avx512(b < full ? p + b * 64 : tail, raw, i);
+		}
+		for (size_t i = nb; i < ng * 8; i++) {
+			for (int r = 0; r < NRAW; r++)
+				raw[r][i] = 0;
+			raw[R_WS][i] = ~(uint64_t)0;
+		}
+
+		/* Pass 1, eight blocks at a time. */
+		for (size_t i0 = 0; i0 < ng * 8; i0 += 8) {
+			__m512i qt = load8(raw[R_QT] + i0), bs = load8(raw[R_BS] + i0);
+			__m512i rws = load8(raw[R_WS] + i0), rop = load8(raw[R_OP] + i0);
+			__m512i rcl = load8(raw[R_CL] + i0), rco = load8(raw[R_CO] + i0);
+			__m512i rcm = load8(raw[R_CM] + i0);
+
+			/* Escaped bytes, strings. */
+			__m512i esc = zero;
+			if (c_esc | _mm512_test_epi64_mask(bs, bs))
+				esc = escapes8(raw[R_BS] + i0, &c_esc);
+			__m512i q = _mm512_andnot_si512(esc, qt);
+			__m512i in = pxor8(q, &c_in);
+			__m512i qopen = _mm512_and_si512(q, in);
+			__m512i qclose = _mm512_andnot_si512(in, q);
+			__m512i open = _mm512_andnot_si512(in, rop);
+			__m512i close = _mm512_andnot_si512(in, rcl);
+			__m512i colon = _mm512_andnot_si512(in, rco);
+			__m512i comma = _mm512_andnot_si512(in, rcm);
+			__m512i ws = _mm512_andnot_si512(in, rws);
+			__m512i delim = _mm512_or_si512(TL(rws, qt, rop, TA | TB | TC),
+			    TL(rcl, rco, rcm, TA | TB | TC));
+			__m512i br = TL(in, delim, delim, ~(TA | TB));
+
+			/* Raw control bytes in strings, backslashes outside. */
+			verr = _mm512_or_si512(verr, TL(in, load8(raw[R_CT] + i0), bs,
+			    (TA & TB) | (~TA & TC)));
+			__m512i escin = _mm512_and_si512(esc, in);
+			if (_mm512_test_epi64_mask(escin, escin)) {
+				_mm512_storeu_si512((void *)spill[0], escin);
+				for (int j = 0; j < 8; j++)
+					if (spill[0][j])
+						rerr |= rare_escapes(p, n, (b0 + i0 + j) * 64, spill[0][j]);
+			}
+
+			/* Bare tokens: plain integers in bulk, the rest one by
+			 * one. */
+			__m512i brprev = follow8(br, v_br);
+			v_br = br;
+			__m512i start = _mm512_andnot_si512(brprev, br);
+			__m512i odd = _mm512_andnot_si512(load8(raw[R_DG] + i0), br);
+			if (_mm512_test_epi64_mask(odd, odd)) {
+				_mm512_storeu_si512((void *)spill[0], odd);
+				_mm512_storeu_si512((void *)spill[1], start);
+				_mm512_storeu_si512((void *)spill[2], br);
+				for (int j = 0; j < 8; j++)
+					if (spill[0][j])
+						rerr |= rare_bare(p, n, (b0 + i0 + j) * 64,
+						    spill[0][j], spill[1][j], spill[2][j]);
+			}
+
+			/* The class of the token before each position. */
+			__m512i popen = follow8(open, v_open);
+			__m512i pcomma = follow8(comma, v_comma);
+			__m512i pcolon = follow8(colon, v_colon);
+			v_open = open;
+			v_comma = comma;
+			v_colon = colon;
+			int fill = filling || _mm512_test_epi64_mask(ws, ws);
+			if (fill) {
+				popen = fill8(popen, ws, &f_open);
+				pcomma = fill8(pcomma, ws, &f_comma);
+				pcolon = fill8(pcolon, ws, &f_colon);
+			}
+			/* Keys: strings after '{' or ','; a key's closing quote
+			 * is where the run of "in" it opens ends. */
+			__m512i popcom = _mm512_or_si512(popen, pcomma);
+			__m512i sum = add8(in, _mm512_and_si512(qopen, popcom), &c_key);
+			__m512i keyclose = _mm512_andnot_si512(in, sum);
+			__m512i endv = TL(close, qclose, keyclose, TA | (TB & ~TC));
+			__m512i pkey = follow8(keyclose, v_key);
+			__m512i pend = TL(follow8(endv, v_end), brprev, br, TA | (TB & ~TC));
+			v_key = keyclose;
+			v_end = endv;
+			if (fill) {
+				pkey = fill8(pkey, ws, &f_key);
+				pend = fill8(pend, ws, &f_end);
+				filling = f_open | f_comma | f_colon | f_key | f_end;
+			}
+			__m512i pend_arr = _mm512_or_si512(pend, pkey);
+
+			/* A '}' or ']' checks its own context (the walk checks
+			 * that it matches); the rest waits for pass 3. */
+			__m512i rb = load8(raw[R_RB] + i0);
+			verr = TL(verr, TL(pkey, rb, colon, (TA & TB) | (~TA & TC)),
+			    TL(close, pend_arr, popen, TA & ~(TB | TC)), TA | TB | TC);
+			__m512i e_o = TL(TL(qopen, popcom, pcolon, TA & ~(TB | TC)),
+			    TL(start, open, pcolon, (TA | TB) & ~TC),
+			    _mm512_andnot_si512(pend, comma), TA | TB | TC);
+			__m512i e_a = _mm512_or_si512(
+			    _mm512_andnot_si512(popcom, TL(qopen, start, open, TA | TB | TC)),
+			    TL(comma, pend_arr, colon, (TA & ~TB) | TC));
+			__m512i bk = _mm512_or_si512(open, close);
+			_mm512_storeu_si512((void *)(eo + i0), e_o);
+			_mm512_storeu_si512((void *)(ea + i0), e_a);
+			_mm512_storeu_si512((void *)(brk + i0), bk);
+			size_t lim = nb - i0 < 8 ? nb - i0 : 8;
+			for (size_t j = 0; j < lim; j++) {
+				size_t b = b0 + i0 + j;
+				k += compress_avx512(b < full ? p + b * 64 : tail,
+				    brk[i0 + j], dense + k);
+			}
+		}
+		if (rerr || _mm512_test_epi64_mask(verr, verr))
+			return 0;
+
+		/* Pass 2: the walk, checking the depth every 64 brackets.
+		 * The top level comes back once: at the line's last bracket. */
+		if (closed && k)
+			return 0;
+		for (size_t i = 0; i < k; i += 64) {
+			size_t len = k - i < 64 ? k - i : 64;
+			walk_brackets(dense + i, len, ctx + i, stack, &sp, &werr);
+			if (sp < 0 || sp > WALK_MAX_SP || werr)
+				return 0;
+			uint64_t top = rootbits_avx512(ctx + i) & (~(uint64_t)0 >> (64 - len));
+			if (top) {
+				if (top != (uint64_t)1 << (len - 1) || i + len != k)
+					return 0;
+				closed = 1;
+			}
+		}
+		for (size_t j = nb; j-- > 0;)
+			if (brk[j]) {
+				last = (b0 + j) * 64 + 63 - (size_t)__builtin_clzll(brk[j]);
+				break;
+			}
+		memset(ctx + k, 0, 64);
+
+		/* Pass 3: object context as a mask (the byte at a bracket has
+		 * the context after it, a token's gap the one of the byte
+		 * before), eight blocks at a time. */
+		size_t off = 0;
+		for (size_t i = 0; i < nb; i++) {
+			flips[i] = _pdep_u64(objflips_avx512(ctx + off), brk[i]);
+			off += (unsigned)__builtin_popcountll(brk[i]);
+		}
+		for (size_t i = nb; i < ng * 8; i++)
+			flips[i] = 0;
+		__m512i cerr = zero;
+		for (size_t i0 = 0; i0 < ng * 8; i0 += 8) {
+			__m512i obj = pxor8(load8(flips + i0), &c_obj);
+			__m512i objp = follow8(obj, v_obj);
+			v_obj = obj;
+			cerr = _mm512_or_si512(cerr, TL(objp, load8(eo + i0), load8(ea + i0),
+			    (TA & TB) | (~TA & TC)));
+		}
+		if (_mm512_test_epi64_mask(cerr, cerr))
+			return 0;
+		if (k)
+			ctx[-1] = ctx[k - 1];
+	}
+	if (!closed || c_in != 0)
+		return 0;
+	return ws_after(p, n, last);
+}
+
+#ifdef __clang__
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+static uint64_t
+xgetbv0(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* What the CPU and the OS support, as a bit per kernel. */
+static unsigned
+cpu_kernels(void)
+{
+	unsigned a, b, c, d, k = 1u << JSCAN_SCALAR;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d))
+		return k;
+	int osxsave = c >> 27 & 1, avx = c >> 28 & 1, pclmul = c >> 1 & 1;
+	int popcnt = c >> 23 & 1;
+	if (!osxsave || !avx || !pclmul || !popcnt)
+		return k;
+	uint64_t xcr0 = xgetbv0();
+	if ((xcr0 & 0x6) != 0x6)	/* SSE and AVX state */
+		return k;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return k;
+	int avx2 = b >> 5 & 1, bmi1 = b >> 3 & 1, bmi2 = b >> 8 & 1;
+	if (!avx2 || !bmi1 || !bmi2)
+		return k;
+	k |= 1u << JSCAN_AVX2;
+	int f = b >> 16 & 1, bw = b >> 30 & 1, vl = b >> 31 & 1, vbmi2 = c >> 6 & 1;
+	int vpclmul = c >> 10 & 1;
+	if (f && bw && vl && vbmi2 && vpclmul && (xcr0 & 0xE0) == 0xE0)	/* opmask, ZMM state */
+		k |= 1u << JSCAN_AVX512;
+	return k;
+}
+#else
+static unsigned
+cpu_kernels(void)
+{
+	return 1u << JSCAN_SCALAR;
+}
+#endif
+
+unsigned
+jscan_kernels(void)
+{
+	static _Atomic unsigned cached;
+	unsigned k = atomic_load_explicit(&cached, memory_order_relaxed);
+	if (k == 0) {
+		k = cpu_kernels();
+		atomic_store_explicit(&cached, k, memory_order_relaxed);
+	}
+	return k;
+}
+
+/* The best kernel at or below want that this machine has. */
+static enum jscan_kernel
+best(unsigned have, enum jscan_kernel want)
+{
+	while (want > JSCAN_SCALAR && !(have >> want & 1))
+		want--;
+	return want;
+}
+
+enum jscan_kernel
+jscan_kernel(void)
+{
+	/* Set once, read by every thread: the same answer whoever asks. */
+	static _Atomic int chosen = -1;
+	int k = atomic_load_explicit(&chosen, memory_order_relaxed);
+	if (k >= 0)
+		return (enum jscan_kernel)k;
+	enum jscan_kernel want = JSCAN_AVX512;
+	const char *e = getenv("TRAWL_SIMD");
+	if (e != NULL && (strcmp(e, "0") == 0 || strcmp(e, "scalar") == 0))
+		want = JSCAN_SCALAR;
+	else if (e != NULL && strcmp(e, "avx2") == 0)
+		want = JSCAN_AVX2;
+	k = (int)best(jscan_kernels(), want);
+	atomic_store_explicit(&chosen, k, memory_order_relaxed);
+	return (enum jscan_kernel)k;
+}
+
+int
+jscan_fast_validate(enum jscan_kernel k, const char *p, size_t n)
+{
+#ifdef HAVE_KERNELS
+	if (!(jscan_kernels() >> k & 1))
+		return 0;
+	switch (k) {
+	case JSCAN_AVX2:
+		return validate_avx2(p, n);
+	case JSCAN_AVX512:
+		return validate_avx512(p, n);
+	default:
+		break;
+	}
+#else
+	(void)p;
+	(void)n;
+#endif
+	(void)k;
+	return 0;
+}

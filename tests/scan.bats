@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# lib/simd.c: the SIMD kernels of the validating scan against the scalar
+# scanner (through tests/t_scan.c, which calls each kernel directly), and
+# jq 1.6 as the judge of verdicts.  A kernel this machine lacks is skipped
+# with a message: the rest must pass on any x86-64 (and elsewhere, where
+# only the scalar scanner runs).
+
+load helper
+
+t_scan() { "$TRAWL_TESTBIN/t_scan" "$@"; }
+t_field() { "$TRAWL_TESTBIN/t_field" "$@"; }
+t_fieldgen() { "$TRAWL_TESTBIN/t_fieldgen" "$@"; }
+
+setup() { cd "$BATS_TEST_TMPDIR"; }
+
+# The SIMD kernels this machine runs, one a line (none on a CPU without
+# AVX2, or off x86-64).
+kernels() { t_scan -k | grep -v -x -e scalar -e 'chosen .*'; }
+
+need_simd() {
+	[ -n "$(kernels)" ] || skip "this machine has no SIMD kernel (no AVX2): only the scalar scanner runs"
+}
+
+@test "scan: TRAWL_SIMD chooses the kernel, as far as the CPU allows" {
+	run -0 env -u TRAWL_SIMD "$TRAWL_TESTBIN/t_scan" -k
+	[ "${lines[0]}" = scalar ]
+	best=${lines[-2]}
+	[ "${lines[-1]}" = "chosen $best" ]
+	for v in 0 scalar; do
+		TRAWL_SIMD=$v run -0 t_scan -k
+		[ "${lines[-1]}" = "chosen scalar" ]
+	done
+	TRAWL_SIMD=avx2 run -0 t_scan -k
+	if kernels | grep -qx avx2; then
+		[ "${lines[-1]}" = "chosen avx2" ]
+	else
+		[ "${lines[-1]}" = "chosen scalar" ]
+	fi
+	# A kernel the CPU lacks gives way to the best one it has.
+	TRAWL_SIMD=avx512 run -0 t_scan -k
+	[ "${lines[-1]}" = "chosen $best" ]
+	TRAWL_SIMD=sse9 run -0 t_scan -k
+	[ "${lines[-1]}" = "chosen $best" ]
+}
+
+@test "scan: every kernel takes the real pings in bulk, at every block alignment" {
+	need_simd
+	cat "$DATA"/pings/*.ndjson >pings
+	n=$(wc -l <pings)
+	run -0 t_scan -d -a <pings
+	expected=$(kernels | while read -r k; do echo "$k: $n checked, $n fast, 0 fallback"; done)
+	[ "$output" = "$expected" ]
+}
+
+@test "scan: no kernel takes a mutant the scalar scanner refuses, whatever the alignment, and the kernels agree" {
+	need_simd
+	cat "$DATA"/pings/main-small-pipeline-schemas.ndjson \
+	    "$DATA"/pings/other-doctypes-pipeline-schemas.ndjson \
+	    "$DATA"/pings/crash-heka-gcp-ingestion.ndjson >pings
+	t_scan -d -m 60 -s 1 <pings
+	t_fieldgen -n 1500 -s 3 >gen
+	t_scan -d -m 4 -s 2 <gen
+	# Both verdicts must be common, or the check means little.
+	run -0 t_scan -d -m 4 -s 2 <gen
+	fast=$(sed -n '1s/.* checked, \([0-9]*\) fast.*/\1/p' <<<"$output")
+	fallback=$(sed -n '1s/.* fast, \([0-9]*\) fallback/\1/p' <<<"$output")
+	[ "$fast" -gt 1000 ] && [ "$fallback" -gt 1000 ]
+}
+
+@test "scan: on texts of plain tokens the fast path gives exactly the scalar verdict" {
+	need_simd
+	run -0 t_scan -g 60000 -s 1
+	valid=$(sed -n 's/^60000 texts, \([0-9]*\) valid$/\1/p' <<<"$output")
+	[ "$valid" -gt 15000 ] && [ "$valid" -lt 45000 ]
+}
+
+@test "scan: verdicts are jq's and messages do not depend on the kernel" {
+	{
+		t_fieldgen -n 300 -s 5
+		cat "$DATA"/pings/main-small-pipeline-schemas.ndjson
+	} | t_scan -M 12 -s 9 >all
+	# The bytes trawl refuses on purpose where jq reads them (NUL, \v, \f
+	# and RS: lib/json.c) are left out.
+	LC_ALL=C grep -a -v -P '[\x00\x0b\x0c\x1e]' all >m
+	[ "$(wc -l <m)" -gt 3000 ]
+	jq -R -r 'try (fromjson | "ok") catch "error"' <m >jq.out
+	TRAWL_SIMD=0 t_field -v <m >scalar.out
+	cut -d' ' -f1 scalar.out >verdicts
+	same jq.out verdicts
+	grep -q '^ok' verdicts && grep -q '^error' verdicts
+	for k in $(kernels); do
+		TRAWL_SIMD=$k t_field -v <m >"$k.out"
+		same scalar.out "$k.out"
+	done
+}
+
+@test "scan: nesting, strings across blocks, and what follows the value" {
+	need_simd
+	deep() { printf "%${1}s" | tr ' ' '['; printf "%${1}s\n" | tr ' ' ']'; }
+	deepobj() { for _ in $(seq "$1"); do printf '{"a":'; done; printf 1; printf "%${1}s\n" | tr ' ' '}'; }
+	{
+		deep 60
+		deep 130
+		deep 200
+		printf '{"a":"%s","b":[1,{"c":null}]}\n' "$(printf '%200s' | tr ' ' x)"
+		printf '{"%s\\\\":1}\n' "$(printf '%62s' | tr ' ' k)"
+		printf '{"%s\\"":1}\n' "$(printf '%61s' | tr ' ' k)"
+		echo '{}'
+		echo '{},{}'
+		echo '[] []'
+		echo '{}    '
+		echo '[1,2,3]  ,'
+		echo '"just a string"'
+		echo '42'
+		deepobj 127
+		deepobj 128
+		deepobj 129
+	} >lines
+	TRAWL_SIMD=0 t_field -v <lines >scalar.out
+	for k in $(kernels); do
+		TRAWL_SIMD=$k t_field -v <lines >"$k.out"
+		same scalar.out "$k.out"
+	done
+	cat >expected <<-'EOF'
+	ok
+	ok
+	ok
+	ok
+	ok
+	ok
+	ok
+	error unexpected extra JSON values at 2
+	error unexpected extra JSON values at 3
+	ok
+	error unexpected extra JSON values at 9
+	ok
+	ok
+	ok
+	ok
+	error exceeds depth limit for parsing at 640
+	EOF
+	same expected scalar.out
+	# Nesting past the fast path's depth and values that are not objects
+	# or arrays are the scalar scanner's; the rest is the kernels' own.
+	run -0 t_scan -d <lines
+	for k in $(kernels); do
+		grep -qx "$k: 16 checked, 6 fast, 10 fallback" <<<"$output"
+	done
+}
