@@ -104,7 +104,16 @@ BATS = bats
 check: all $(TESTPROGS) $(BENCHPROGS) $(GENPROGS) lint
 	@scripts/deps check
 	TRAWL_BIN=$(abspath $(BINDIR)) TRAWL_TESTBIN=$(abspath $(O)/tests) $(BATS) tests
+	$(MAKE) check-scalar
 	$(MAKE) check-san
+
+# The suites that work the JSON scanner hardest, again with the scalar
+# scanner alone (TRAWL_SIMD=0): what a CPU without AVX2 runs, and the
+# reference the SIMD kernels are held to.
+SCALAR_SUITES = tests/field.bats tests/scan.bats
+check-scalar: all $(O)/tests-built
+	TRAWL_SIMD=0 TRAWL_BIN=$(abspath $(BINDIR)) TRAWL_TESTBIN=$(abspath $(O)/tests) \
+	$(BATS) $(SCALAR_SUITES)
 
 # The same suites against an ASan+UBSan build in its own directory.
 check-san:
@@ -170,5 +179,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz $(PROGS)
 
-.PHONY: all check check-san fuzz lint bench demo gen-programs install uninstall clean
+.PHONY: all check check-scalar check-san fuzz lint bench demo gen-programs install uninstall clean
 .DELETE_ON_ERROR:
