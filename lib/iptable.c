@@ -40,6 +40,7 @@ struct ipt_reader {
 	int flags;
 	enum fmt fmt;
 	struct input *in;
+	char *in_paths[1];	/* in_open keeps this array, not a copy */
 	struct line ln;
 	int detected;		/* the format has been decided from the first line */
 	/* CSV/TSV */
@@ -152,7 +153,6 @@ struct ipt_reader *
 iptr_open(const char *path, int flags, char *err, size_t errlen)
 {
 	struct ipt_reader *r = xcalloc(1, sizeof(*r));
-	char *paths[1];
 
 	r->path = path;
 	r->flags = flags;
@@ -168,8 +168,8 @@ iptr_open(const char *path, int flags, char *err, size_t errlen)
 		if (st > 0)
 			return r;
 	}
-	paths[0] = (char *)path;
-	r->in = in_open(paths, 1);
+	r->in_paths[0] = (char *)path;
+	r->in = in_open(r->in_paths, 1);
 	r->fmt = F_NDJSON;
 	return r;
 }
