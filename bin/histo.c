@@ -1572,6 +1572,43 @@ display_text(struct buf *b, const char *text, size_t len)
 		buf_add(b, text, len);
 }
 
+/* Categories of a chart, by their raw JSON text in the arena. */
+struct catkey {
+	size_t toff, tlen;
+	size_t first;		/* index in first-seen order */
+};
+
+static int
+catkey_cmp(const void *a, const void *b)
+{
+	const struct catkey *x = a, *y = b;
+
+	return json_cmp(arena_at(x->toff), x->tlen, arena_at(y->toff), y->tlen);
+}
+
+/*
+ * --maps rows are in bucket order (jq's: numbers by value, then strings),
+ * but the categories of several series are collected as first seen.  Put
+ * the chart's x axis in bucket order too: sort the categories and move the
+ * points to their new positions.
+ */
+static void
+sort_categories(struct catkey *k, size_t n, size_t *catoff, struct chart_point *pts, size_t np)
+{
+	size_t *to = xcalloc(n + 1, sizeof *to), *off = xcalloc(n + 1, sizeof *off);
+
+	qsort(k, n, sizeof *k, catkey_cmp);
+	for (size_t i = 0; i < n; i++) {
+		to[k[i].first] = i;
+		off[i] = catoff[k[i].first];
+	}
+	memcpy(catoff, off, n * sizeof *catoff);
+	for (size_t i = 0; i < np; i++)
+		pts[i].x0 = pts[i].x1 = (double)to[(size_t)pts[i].x0];
+	free(to);
+	free(off);
+}
+
 static void
 draw(void)
 {
@@ -1582,6 +1619,7 @@ draw(void)
 	size_t *catoff = NULL, ncats = 0, ns = 0, np = 0;
 	size_t *ytoff, *nameoff;
 	const char **cats = NULL;
+	struct catkey *catkeys = NULL;
 	struct dtab *cattab = NULL;
 	char ylab[256];
 
@@ -1594,6 +1632,7 @@ draw(void)
 	if (c.axis == CHART_CAT) {
 		cattab = dtab_new(sizeof(size_t));
 		catoff = xcalloc(nrowsall + 1, sizeof *catoff);
+		catkeys = xcalloc(nrowsall + 1, sizeof *catkeys);
 	}
 	for (size_t i = 0; i < nser; i++) {
 		if (ser[i].nobs == 0)
@@ -1630,6 +1669,7 @@ draw(void)
 				    json_digest(arena_at(r->toff), r->tlen, &scratch), &ins);
 				if (ins) {
 					*ix = ncats;
+					catkeys[ncats] = (struct catkey){ r->toff, r->tlen, ncats };
 					catoff[ncats++] = labels.len;
 					display_text(&labels, arena_at(r->toff), r->tlen);
 					buf_addc(&labels, '\0');
@@ -1648,6 +1688,8 @@ draw(void)
 	for (size_t i = 0; have_by && i < ns; i++)
 		cs[i].name = labels.p + nameoff[i];
 	if (c.axis == CHART_CAT) {
+		if (mode == M_MAPS)
+			sort_categories(catkeys, ncats, catoff, pts, np);
 		cats = xcalloc(ncats + 1, sizeof *cats);
 		for (size_t i = 0; i < ncats; i++)
 			cats[i] = labels.p + catoff[i];
@@ -1701,6 +1743,7 @@ draw(void)
 	free(ytoff);
 	free(nameoff);
 	free(catoff);
+	free(catkeys);
 	free(cats);
 	if (cattab)
 		dtab_free(cattab);

@@ -754,6 +754,19 @@ EOF
 	grep -q '>y</text>' "$BATS_TEST_TMPDIR/c.svg"
 }
 
+@test "histo: --maps --by --svg draws the buckets of all series in bucket order, numbers by value" {
+	run -0 histo --maps -f .v --by .c --svg - <<<'{"c":"a","v":{"10":5,"9":7,"x":1}}
+{"c":"b","v":{"0":1,"2":3,"9":1}}'
+	# The x axis: category labels, centred under their slots.
+	run -0 sh -c 'printf "%s\n" "$1" | sed -n "s/.*text-anchor=\"middle\">\([^<]*\)<\/text>/\1/p" | tr "\n" " "' sh "$output"
+	assert_output '0 2 9 10 x '
+	# Each bar sits in its bucket's slot: x of the bars left to right.
+	run -0 histo --maps -f .v --by .c --svg - <<<'{"c":"a","v":{"10":5,"9":7,"x":1}}
+{"c":"b","v":{"0":1,"2":3,"9":1}}'
+	run -0 sh -c 'printf "%s\n" "$1" | sed -n "s/^<rect x=\"\([0-9.]*\)\".*<title>\([^<]*\)<\/title>.*/\1 \2/p" | sort -n | cut -d" " -f2- | tr "\n" "|"' sh "$output"
+	assert_output '0: 1|2: 3|9: 7|9: 1|10: 5|x: 1|'
+}
+
 @test "histo: an unwritable --svg file is an error, exit 1" {
 	run -1 --separate-stderr histo -f .x -o "$BATS_TEST_TMPDIR/no/such.svg" <<<'{"x":1}'
 	[ "$stderr" = "histo: $BATS_TEST_TMPDIR/no/such.svg: No such file or directory" ]
