@@ -49,7 +49,9 @@ struct agg {
 	double min, max;
 	unsigned char inexact;
 	unsigned char scored;	/* 0 no score yet, 1 min and max set, 2 (merge) sums without values */
-	unsigned char has_distinct, has_ips;	/* merge: what the inputs carried */
+	/* merge: what some parts of the group carried, and whether some
+	 * part lacked it (then the whole is unknown and is not written) */
+	unsigned char has_distinct, has_ips, lacks_distinct, lacks_ips;
 };
 
 /* A prefix (-p) or merged (-M) group: its key text and range. */
@@ -746,7 +748,7 @@ pair_add(uint32_t id, struct ip a)
 	memcpy(k, &id, 4);
 	ip_bytes(a, k + 4);
 	dtab_put(pairset, digest128(k, sizeof(k)), &ins);
-	if (ins && ipsflag) {
+	if (ins && (ipsflag || mode == M_MERGE)) {
 		if (npairs == paircap) {
 			paircap = paircap ? 2 * paircap : 1024;
 			pairs = xreallocarray(pairs, paircap, sizeof(*pairs));
@@ -1007,7 +1009,11 @@ merge_record(const struct line *ln)
 		a->has_distinct = 1;
 		if (!ips.text)
 			a->distinct += dist;
+	} else if (!ips.text) {
+		a->lacks_distinct = 1;
 	}
+	if (!ips.text)
+		a->lacks_ips = 1;
 	if (ips.text) {
 		/* The union of the address lists gives the distinct count. */
 		const char *p = ips.text + 1, *e = ips.text + ips.len - 1;
@@ -1142,8 +1148,9 @@ finish(void)
 		struct agg *g = &aggs[o[r].id];
 		if (mode == M_MERGE) {
 			scored = g->scored != 0;
-			withdistinct = g->has_distinct || g->has_ips;
-			withips = ipsflag && g->has_ips;
+			/* Every member the parts have, without --ips again. */
+			withdistinct = (g->has_distinct || g->has_ips) && !g->lacks_distinct;
+			withips = g->has_ips && !g->lacks_ips;
 		}
 		buf_addc(&outbuf, '{');
 		buf_add(&outbuf, arena.p + o[r].keyoff, o[r].keylen);

@@ -81,7 +81,7 @@ table() {
 @test "cidrscore: man example: four shards under GNU parallel merge into the single run's bytes" {
 	examples
 	run -0 bash -c 'parallel -k cidrscore -t feedback.ndjson -g .domain -s .score -I \
-	    --shard {}/4 model.ndjson ::: 1 2 3 4 | cidrscore -M -I -c 0.3'
+	    --shard {}/4 model.ndjson ::: 1 2 3 4 | cidrscore -M -c 0.3'
 	printf '%s\n' "$output" >merged
 	run -0 cidrscore -t feedback.ndjson -g .domain -s .score -I -c 0.3 model.ndjson
 	printf '%s\n' "$output" >single
@@ -501,6 +501,27 @@ table() {
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/merged"
 	cidrscore -t "$F/feedback.ndjson" -g .domain -s .score -I -m "$F/model.ndjson" >"$BATS_TEST_TMPDIR/single"
 	same "$BATS_TEST_TMPDIR/single" "$BATS_TEST_TMPDIR/merged"
+	# The parts carry ips: the merge keeps them without being told again.
+	grep -q '"ips":\["' "$BATS_TEST_TMPDIR/single"
+	run -0 cidrscore -M "$BATS_TEST_TMPDIR/shards"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/merged"
+	same "$BATS_TEST_TMPDIR/single" "$BATS_TEST_TMPDIR/merged"
+}
+
+@test "cidrscore: --merge writes distinct and ips only where every part of a group has them" {
+	run -0 cidrscore -M <<-'EOF'
+	{"cidr":"10.0.0.0/8","count":1,"distinct":1,"ips":["10.0.0.1"]}
+	{"cidr":"10.0.0.0/8","count":2,"distinct":2,"ips":["10.0.0.1","10.0.0.2"]}
+	{"cidr":"11.0.0.0/8","count":1,"distinct":1,"ips":["11.0.0.1"]}
+	{"cidr":"11.0.0.0/8","count":3,"distinct":2}
+	{"cidr":"12.0.0.0/8","count":1,"distinct":1,"ips":["12.0.0.1"]}
+	{"cidr":"12.0.0.0/8","count":3}
+	EOF
+	expect <<-'EOF'
+	{"cidr":"10.0.0.0/8","count":3,"distinct":2,"ips":["10.0.0.1","10.0.0.2"]}
+	{"cidr":"11.0.0.0/8","count":4,"distinct":3}
+	{"cidr":"12.0.0.0/8","count":4}
+	EOF
 }
 
 @test "cidrscore: --shard annotating: the shards' union is the single run" {
