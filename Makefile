@@ -72,7 +72,11 @@ $(O)/libtrawl.a: $(LIBOBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-$(BINDIR)/%: $(O)/tools/%.o $(O)/libtrawl.a
+# A static pattern rule, so that make does not take the tools' objects for
+# intermediate files of a chain and delete them after the first build (the
+# next build, which then knows them from their .d files, would compile and
+# link every tool again, and make demo would rerun every report).
+$(PROGS): $(BINDIR)/%: $(O)/tools/%.o $(O)/libtrawl.a
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(O)/libtrawl.a $(LDLIBS)
 
