@@ -91,17 +91,17 @@ aw_section() {
 	m2=$(aw_data "$((2 * n))r$rate" -n "$((2 * n))" -r "$rate" -u 100000)
 	bench_section "actorsig --metrics: $n records, $rate a second ($((n / rate / 3600)) hours)"
 	bench_input "$m1"
-	bench_ref "actorsig -m" "$a -m \"\$F\""
+	bench_ref "actorsig --metrics" "$a --metrics \"\$F\""
 	aw_rate "$n"
-	bench_row "actorsig -m -L domain" "$a -m -L domain \"\$F\""
-	bench_row "actorsig -m --active (the lines --apply needs)" "$a -m --active \"\$F\""
-	bench_note "$($a -m --stats "$m1" 2>&1 >/dev/null | tail -n 1)"
+	bench_row "actorsig --metrics --level domain" "$a --metrics --level domain \"\$F\""
+	bench_row "actorsig --metrics --active (the lines --apply needs)" "$a --metrics --active \"\$F\""
+	bench_note "$($a --metrics --stats "$m1" 2>&1 >/dev/null | tail -n 1)"
 	bench_end
 	bench_section "actorsig --metrics: twice the records over twice the time"
 	bench_input "$m2"
-	bench_ref "actorsig -m" "$a -m \"\$F\""
+	bench_ref "actorsig --metrics" "$a --metrics \"\$F\""
 	aw_rate "$((2 * n))"
-	bench_note "$($a -m --stats "$m2" 2>&1 >/dev/null | tail -n 1)"
+	bench_note "$($a --metrics --stats "$m2" 2>&1 >/dev/null | tail -n 1)"
 	bench_note "memory is bounded by the actors of a 24-hour window: compare RSS MB with the table above"
 	bench_end
 }

@@ -18,7 +18,6 @@
  * (records of the newest hour seen and the hour before it are accepted,
  * older ones are late: bad records).
  */
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,15 +36,6 @@
 #define HOUR (INT64_C(3600))
 #define WINDOW 24			/* hours in a rollup */
 
-static const char usage_text[] =
-    "usage: actorsig [-Aelm] [-a labels] [-b action] [-d type] [-L level] [-u unit]\n"
-    "                [--accept-language expr] [--agent-type expr] [--dt expr]\n"
-    "                [--ip expr] [--is-pageview expr]\n"
-    "                [--is-redirect-to-pageview expr] [--page-title expr]\n"
-    "                [--uri-host expr] [--uri-path expr] [--uri-query expr]\n"
-    "                [--user-agent expr] [--x-analytics expr] [--shard k/n]\n"
-    "                [--stats] [file ...]\n";
-
 enum { F_IP, F_UA, F_AL, F_HOST, F_QUERY, F_XA, F_AGENT, F_DT, F_PV, F_RD,
     F_TITLE, F_PATH, NF };
 
@@ -55,13 +45,6 @@ static const char *fexpr[NF] = {
 	[F_XA] = ".x_analytics", [F_AGENT] = ".agent_type", [F_DT] = ".dt",
 	[F_PV] = ".is_pageview", [F_RD] = ".is_redirect_to_pageview",
 	[F_TITLE] = ".page_title", [F_PATH] = ".uri_path",
-};
-static const char *fopt[NF] = {
-	[F_IP] = "ip", [F_UA] = "user-agent", [F_AL] = "accept-language",
-	[F_HOST] = "uri-host", [F_QUERY] = "uri-query",
-	[F_XA] = "x-analytics", [F_AGENT] = "agent-type", [F_DT] = "dt",
-	[F_PV] = "is-pageview", [F_RD] = "is-redirect-to-pageview",
-	[F_TITLE] = "page-title", [F_PATH] = "uri-path",
 };
 static const char *fname[NF] = {
 	[F_IP] = "ip", [F_UA] = "user_agent", [F_AL] = "accept_language",
@@ -76,12 +59,43 @@ static char optname[NF][32];
 
 enum level { L_DOMAIN, L_FAMILY };
 
-static int metrics, active, lenient, epoch, dropauto, dropspider;
+/* Options: the field expressions are ids 0 .. NF-1. */
+enum { O_ACTIVE = NF, O_APPLY, O_DROP, O_LENIENT, O_LEVEL, O_METRICS };
+static const struct cli_option options[] = {
+	{ F_AL, "accept-language", 0, "EXPR", "the Accept-Language (default .accept_language)" },
+	{ O_ACTIVE, "active", 0, NULL, "with --metrics, only the actors active in each hour" },
+	{ F_AGENT, "agent-type", 0, "EXPR", "the record's own agent type (default .agent_type)" },
+	{ O_APPLY, "apply", 0, "LABELS", "relabel automated actors' pageviews by an earlier --metrics" },
+	{ O_DROP, "drop", 0, "TYPE", "drop records of agent type automated or spider (repeatable)" },
+	{ F_DT, "dt", 0, "EXPR", "the request time (default .dt)" },
+	{ F_IP, "ip", 0, "EXPR", "the client IP address (default .ip)" },
+	{ F_PV, "is-pageview", 0, "EXPR", "true for a pageview (default .is_pageview)" },
+	{ F_RD, "is-redirect-to-pageview", 0, "EXPR",
+	    "true for a redirect to a pageview (default .is_redirect_to_pageview)" },
+	{ O_LENIENT, "lenient", 0, NULL, "take a missing Accept-Language as empty" },
+	{ O_LEVEL, "level", 0, "LEVEL", "with --metrics, actors per project-family (the default) or domain" },
+	{ O_METRICS, "metrics", 0, NULL, "write the hourly labels of actors instead of records" },
+	{ F_TITLE, "page-title", 0, "EXPR", "the page title (default .page_title)" },
+	{ F_HOST, "uri-host", 0, "EXPR", "the host (default .uri_host)" },
+	{ F_PATH, "uri-path", 0, "EXPR", "the path (default .uri_path)" },
+	{ F_QUERY, "uri-query", 0, "EXPR", "the query (default .uri_query)" },
+	{ F_UA, "user-agent", 0, "EXPR", "the User-Agent (default .user_agent)" },
+	{ F_XA, "x-analytics", 0, "EXPR", "the X-Analytics header or object (default .x_analytics)" },
+	{ 0 }
+};
+static void option(int id, const char *arg);
+static const struct cli_tool tool = {
+	"usage: actorsig [--apply labels] [--drop type] [option ...] [file ...]\n"
+	"       actorsig --metrics [--active] [--level level] [option ...] [file ...]\n",
+	options,
+	CLI_COMMON | CLI_SHARD | CLI_TIME_UNIT | CLI_EPOCH,
+	option,
+};
+
+static int metrics, active, lenient, dropauto, dropspider;
 static enum level level = L_FAMILY;
 static int levelset;
-static enum ts_unit unit = TS_S;
 static const char *applypath;
-static unsigned shard_k, shard_n;
 
 static struct fieldset *fs;
 static int fidx[NF];
@@ -150,100 +164,8 @@ static void finish_metrics(void);
 int
 main(int argc, char *argv[])
 {
-	int c;
-	static const struct option longopts[] = {
-		{ "accept-language", required_argument, NULL, 0x100 + F_AL },
-		{ "active", no_argument, NULL, 'A' },
-		{ "agent-type", required_argument, NULL, 0x100 + F_AGENT },
-		{ "apply", required_argument, NULL, 'a' },
-		{ "bad", required_argument, NULL, 'b' },
-		{ "drop", required_argument, NULL, 'd' },
-		{ "dt", required_argument, NULL, 0x100 + F_DT },
-		{ "epoch", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "ip", required_argument, NULL, 0x100 + F_IP },
-		{ "is-pageview", required_argument, NULL, 0x100 + F_PV },
-		{ "is-redirect-to-pageview", required_argument, NULL, 0x100 + F_RD },
-		{ "lenient", no_argument, NULL, 'l' },
-		{ "level", required_argument, NULL, 'L' },
-		{ "metrics", no_argument, NULL, 'm' },
-		{ "page-title", required_argument, NULL, 0x100 + F_TITLE },
-		{ "shard", required_argument, NULL, 1 },
-		{ "stats", no_argument, NULL, 2 },
-		{ "time-unit", required_argument, NULL, 'u' },
-		{ "uri-host", required_argument, NULL, 0x100 + F_HOST },
-		{ "uri-path", required_argument, NULL, 0x100 + F_PATH },
-		{ "uri-query", required_argument, NULL, 0x100 + F_QUERY },
-		{ "user-agent", required_argument, NULL, 0x100 + F_UA },
-		{ "x-analytics", required_argument, NULL, 0x100 + F_XA },
-		{ NULL, 0, NULL, 0 }
-	};
-
-	cli_init_usage(argv[0], usage_text);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":Aa:b:d:ehL:lmu:", longopts,
-	    NULL)) != -1) {
-		if (c >= 0x100 && c < 0x100 + NF) {
-			fexpr[c - 0x100] = optarg;
-			continue;
-		}
-		switch (c) {
-		case 1:
-			cli_option_shard(optarg, &shard_k, &shard_n);
-			break;
-		case 2:
-			cli_set_stats(1);
-			break;
-		case 'A':
-			active = 1;
-			break;
-		case 'a':
-			applypath = optarg;
-			break;
-		case 'b':
-			cli_option_bad(optarg);
-			break;
-		case 'd':
-			if (strcmp(optarg, "automated") == 0)
-				dropauto = 1;
-			else if (strcmp(optarg, "spider") == 0)
-				dropspider = 1;
-			else
-				cli_usage("--drop: expected automated or spider: %s",
-				    optarg);
-			break;
-		case 'e':
-			epoch = 1;
-			break;
-		case 'h':
-			cli_help();
-		case 'L':
-			levelset = 1;
-			if (strcmp(optarg, "domain") == 0)
-				level = L_DOMAIN;
-			else if (strcmp(optarg, "project-family") == 0)
-				level = L_FAMILY;
-			else
-				cli_usage("--level: expected domain or project-family: %s",
-				    optarg);
-			break;
-		case 'l':
-			lenient = 1;
-			break;
-		case 'm':
-			metrics = 1;
-			break;
-		case 'u':
-			if (ts_unit_parse(optarg, &unit) == -1)
-				cli_usage("--time-unit: expected s, ms, us or ns: %s",
-				    optarg);
-			break;
-		default:
-			cli_getopt_error(c, argv);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 
 	setup();
 	if (applypath)
@@ -280,7 +202,7 @@ main(int argc, char *argv[])
 		if (dropauto || dropspider)
 			cli_stat("dropped", dropped);
 	}
-	if (shard_n)
+	if (cli.shard_n)
 		cli_stat("other_shards", other_shards);
 
 	for (int i = 0; i < 2; i++) {
@@ -311,7 +233,7 @@ setup(void)
 	if (metrics && (applypath || dropauto || dropspider))
 		cli_usage("--apply and --drop work on records; --metrics writes "
 		    "labels: choose one");
-	if (epoch && !metrics)
+	if (cli.epoch && !metrics)
 		cli_usage("--epoch goes with --metrics (the times it writes)");
 	if (active && !metrics)
 		cli_usage("--active goes with --metrics");
@@ -319,6 +241,9 @@ setup(void)
 		cli_usage("--level goes with --metrics (--apply takes the level "
 		    "of its labels)");
 
+	for (const struct cli_option *o = options; o->name != NULL; o++)
+		if (o->id < NF)
+			snprintf(optname[o->id], sizeof optname[o->id], "--%s", o->name);
 	fs = fs_new();
 	for (int i = 0; i < NF; i++) {
 		fidx[i] = -1;
@@ -326,7 +251,6 @@ setup(void)
 			continue;
 		if ((i == F_TITLE || i == F_PATH) && !metrics)
 			continue;
-		snprintf(optname[i], sizeof optname[i], "--%s", fopt[i]);
 		fidx[i] = cli_field(fs, optname[i], fexpr[i], FS_FIRST);
 	}
 	if ((spider = am_spider_new(err, sizeof err)) == NULL)
@@ -538,14 +462,14 @@ in_shard(const unsigned char d[16])
 {
 	char hex[35];
 
-	if (!shard_n)
+	if (!cli.shard_n)
 		return 1;
 	if (d == NULL)
-		return shard_of(json_digest("null", 4, &scratch), shard_n) == shard_k;
+		return shard_of(json_digest("null", 4, &scratch), cli.shard_n) == cli.shard_k;
 	hex[0] = '"';
 	md5_hex(d, hex + 1);
 	hex[33] = '"';
-	return shard_of(json_digest(hex, 34, &scratch), shard_n) == shard_k;
+	return shard_of(json_digest(hex, 34, &scratch), cli.shard_n) == cli.shard_k;
 }
 
 /* The hour of the record's dt: 1, 0 when missing, -1 when bad. */
@@ -554,14 +478,15 @@ hour_of(int64_t *sec, int64_t *hour, const char **why)
 {
 	const struct jval *v = fs_first(fs, fidx[F_DT]);
 	int64_t ns;
-	static char whybuf[160];
+	static struct buf whybuf;
 	const char *w;
 
 	if (v == NULL)
 		return 0;
-	if (ts_from_jval(v, unit, NULL, &ns, &w) == -1) {
-		snprintf(whybuf, sizeof whybuf, "dt: %s", w);
-		*why = whybuf;
+	if (ts_from_jval(v, cli.time_unit, cli.time_format, &ns, &w) == -1) {
+		buf_reset(&whybuf);
+		ts_bad_message(&whybuf, "dt", v, cli.time_unit, w);
+		*why = whybuf.p;
 		return -1;
 	}
 	/* unix_timestamp() keeps whole seconds. */
@@ -755,7 +680,7 @@ rollup(int64_t h)
 
 	/* The hour is the same on every line: formatted once. */
 	buf_reset(&scratch);
-	ts_put(&scratch, h * NS_PER_SEC, epoch);
+	ts_put(&scratch, h * NS_PER_SEC, cli.epoch);
 	int wrote = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct am_rollup *r = &v[i].r;
@@ -774,9 +699,9 @@ rollup(int64_t h)
 		buf_adds(&outbuf, v[i].kind & 2 ? ",\"is_redirect_to_pageview\":true" :
 		    ",\"is_redirect_to_pageview\":false");
 		buf_adds(&outbuf, ",\"first_interaction_dt\":");
-		ts_put(&outbuf, r->first * NS_PER_SEC, epoch);
+		ts_put(&outbuf, r->first * NS_PER_SEC, cli.epoch);
 		buf_adds(&outbuf, ",\"last_interaction_dt\":");
-		ts_put(&outbuf, r->last * NS_PER_SEC, epoch);
+		ts_put(&outbuf, r->last * NS_PER_SEC, cli.epoch);
 		buf_adds(&outbuf, ",\"pageview_count\":");
 		json_put_u64(&outbuf, r->count);
 		buf_adds(&outbuf, ",\"pageview_rate_per_min\":");
@@ -1011,7 +936,7 @@ load_labels(void)
 			    (unsigned long long)ln.lineno);
 		labels_level = lv;
 		seen = 1;
-		/* actorsig -m --epoch writes seconds whatever -u says. */
+		/* actorsig --metrics --epoch writes seconds whatever -u says. */
 		if (ts_from_jval(h, TS_S, NULL, &ns, &why) == -1)
 			cli_fatal("%s:%llu: hour: %s", ln.file,
 			    (unsigned long long)ln.lineno, why);
@@ -1028,4 +953,40 @@ load_labels(void)
 	}
 	in_close(in);
 	fs_free(lf);
+}
+
+static void
+option(int id, const char *arg)
+{
+	static const char *const drops[] = { "automated", "spider", NULL };
+	static const char *const levels[] = { "domain", "project-family", NULL };
+
+	if (id < NF) {
+		fexpr[id] = arg;
+		return;
+	}
+	switch (id) {
+	case O_ACTIVE:
+		active = 1;
+		break;
+	case O_APPLY:
+		applypath = arg;
+		break;
+	case O_DROP:
+		if (cli_arg_choice(arg, drops) == 0)
+			dropauto = 1;
+		else
+			dropspider = 1;
+		break;
+	case O_LENIENT:
+		lenient = 1;
+		break;
+	case O_LEVEL:
+		level = cli_arg_choice(arg, levels) == 0 ? L_DOMAIN : L_FAMILY;
+		levelset = 1;
+		break;
+	case O_METRICS:
+		metrics = 1;
+		break;
+	}
 }

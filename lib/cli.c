@@ -603,6 +603,7 @@ cli_option_bad(const char *arg)
  * shared_option, its bit and its value in cli.h; a tool takes it by its
  * bit (or every tool, through CLI_COMMON).
  */
+#define HELP_COLUMN	30	/* --help: where the help texts start, at most */
 #define HELP	(1u << 30)
 #define VERSION	(1u << 31)
 static const struct cli_option shared_options[] = {
@@ -838,10 +839,12 @@ cli_help(void)
 		if (takes(o))
 			all[n++] = o;
 	qsort(all, n, sizeof *all, by_name);
+	/* An option longer than the column (rare, long names) has its help
+	 * two spaces after it rather than pushing every other line right. */
 	for (size_t i = 0; i < n; i++) {
 		buf_reset(&left);
 		help_left(&left, all[i]);
-		if (left.len > width)
+		if (left.len > width && left.len <= HELP_COLUMN)
 			width = left.len;
 	}
 	buf_adds(&outbuf, usage_text);
@@ -850,7 +853,8 @@ cli_help(void)
 		size_t start = outbuf.len;
 
 		help_left(&outbuf, all[i]);
-		buf_addf(&outbuf, "%*s%s\n", (int)(width + 2 - (outbuf.len - start)),
+		size_t used = outbuf.len - start;
+		buf_addf(&outbuf, "%*s%s\n", used < width ? (int)(width - used) + 2 : 2,
 		    "", all[i]->help);
 	}
 	free(all);

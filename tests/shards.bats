@@ -348,7 +348,7 @@ histo_shards() {
 # --- actorsig ----------------------------------------------------------
 
 @test "shards: actorsig --metrics --shard per actor: the single run's lines, at both levels" {
-	for opts in '-m' '-m -e -L domain' '-m -A'; do
+	for opts in '--metrics' '--metrics --epoch --level domain' '--metrics --active'; do
 		echo "$opts"
 		sh0 "actorsig $opts webrequest.ndjson | sort >single"
 		atleast single 100
@@ -482,8 +482,8 @@ shuffle() {
 }
 
 @test "shards: actorsig(1): four shards of the labels on four cores, sorted" {
-	sh0 'actorsig -m webrequest.ndjson | sort >single'
+	sh0 'actorsig --metrics webrequest.ndjson | sort >single'
 	atleast single 100
-	sh0 'parallel actorsig -m --shard {}/4 webrequest.ndjson ::: 1 2 3 4 | sort > labels.ndjson'
+	sh0 'parallel actorsig --metrics --shard {}/4 webrequest.ndjson ::: 1 2 3 4 | sort > labels.ndjson'
 	same single labels.ndjson
 }
