@@ -116,6 +116,7 @@ static int logy;
 static int merge;
 static const char *svg_path;
 static const char *title, *xlabel, *ylabel;
+static uint64_t label_width = 28;	/* columns of a category or series label */
 static const char *fexpr = ".", *byexpr, *wexpr;
 static uint64_t top;		/* 0: all */
 static int sort_value, have_sort;	/* --sort value (count is the default) */
@@ -1700,6 +1701,7 @@ draw(void)
 	c.nseries = ns;
 	c.title = title;
 	c.logy = logy;
+	c.label_width = (size_t)label_width;
 	c.lines = mode == M_TIME || (ns > 1 && c.axis != CHART_CAT);
 	c.xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : merge ? NULL : fexpr;
 	if (ylabel) {

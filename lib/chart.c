@@ -6,8 +6,10 @@
  * a power of ten; on a log axis, one tick per decade with light lines at
  * 2..9; time ticks on calendar boundaries (minutes, hours, days, weeks,
  * months, years) labelled as dates; numeric x ticks in 1-2-5 steps.
- * Numbers on axes are shortened with k, M, G, T once they reach 100000;
- * the terminal chart prints each value exactly as the NDJSON output does.
+ * Numbers on a linear axis share one format, with the SI prefix (k, M, G,
+ * T) of the largest once it reaches 100000; the terminal chart prints each
+ * value exactly as the NDJSON output does.  Text is measured in display
+ * columns (East Asian wide characters take two) and cut with an ellipsis.
  */
 #include <math.h>
 #include <stdint.h>
@@ -20,9 +22,9 @@
 #define SVG_W		900.0
 #define SVG_H		500.0
 #define FONT		"DejaVu Sans, Helvetica, Arial, sans-serif"
-#define CHAR_W		6.6	/* mean advance of an 11px sans character */
+#define CHAR_W		6.6	/* mean advance of a column of 11px sans text */
+#define EM		0.62	/* mean advance of a column, in ems (DejaVu Sans) */
 #define MAX_LEGEND	24
-#define MAX_LABEL	28	/* characters of a category or series label */
 
 static const char *const palette[] = {
 	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -31,45 +33,150 @@ static const char *const palette[] = {
 
 /* ---------------------------------------------------------------- text */
 
-/* Characters (code points) in UTF-8 text. */
-static size_t
-u8len(const char *s)
-{
-	size_t n = 0;
+/*
+ * The East Asian Wide (W) and Fullwidth (F) code points of Unicode 14.0's
+ * EastAsianWidth.txt, with the unassigned code points between them (the
+ * file gives the CJK blocks' unassigned ones W too): a terminal gives
+ * each two columns, and a font about two ems.
+ */
+static const struct { uint32_t lo, hi; } wide_cp[] = {
+	{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a }, { 0x23e9, 0x23ec },
+	{ 0x23f0, 0x23f0 }, { 0x23f3, 0x23f3 }, { 0x25fd, 0x25fe }, { 0x2614, 0x2615 },
+	{ 0x2648, 0x2653 }, { 0x267f, 0x267f }, { 0x2693, 0x2693 }, { 0x26a1, 0x26a1 },
+	{ 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 }, { 0x26ce, 0x26ce },
+	{ 0x26d4, 0x26d4 }, { 0x26ea, 0x26ea }, { 0x26f2, 0x26f3 }, { 0x26f5, 0x26f5 },
+	{ 0x26fa, 0x26fa }, { 0x26fd, 0x26fd }, { 0x2705, 0x2705 }, { 0x270a, 0x270b },
+	{ 0x2728, 0x2728 }, { 0x274c, 0x274c }, { 0x274e, 0x274e }, { 0x2753, 0x2755 },
+	{ 0x2757, 0x2757 }, { 0x2795, 0x2797 }, { 0x27b0, 0x27b0 }, { 0x27bf, 0x27bf },
+	{ 0x2b1b, 0x2b1c }, { 0x2b50, 0x2b50 }, { 0x2b55, 0x2b55 }, { 0x2e80, 0x303e },
+	{ 0x3041, 0x3247 }, { 0x3250, 0x4dbf }, { 0x4e00, 0xa4c6 }, { 0xa960, 0xa97c },
+	{ 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6b },
+	{ 0xff01, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x16fe0, 0x1b2fb }, { 0x1f004, 0x1f004 },
+	{ 0x1f0cf, 0x1f0cf }, { 0x1f18e, 0x1f18e }, { 0x1f191, 0x1f19a }, { 0x1f200, 0x1f320 },
+	{ 0x1f32d, 0x1f335 }, { 0x1f337, 0x1f37c }, { 0x1f37e, 0x1f393 }, { 0x1f3a0, 0x1f3ca },
+	{ 0x1f3cf, 0x1f3d3 }, { 0x1f3e0, 0x1f3f0 }, { 0x1f3f4, 0x1f3f4 }, { 0x1f3f8, 0x1f43e },
+	{ 0x1f440, 0x1f440 }, { 0x1f442, 0x1f4fc }, { 0x1f4ff, 0x1f53d }, { 0x1f54b, 0x1f54e },
+	{ 0x1f550, 0x1f567 }, { 0x1f57a, 0x1f57a }, { 0x1f595, 0x1f596 }, { 0x1f5a4, 0x1f5a4 },
+	{ 0x1f5fb, 0x1f64f }, { 0x1f680, 0x1f6c5 }, { 0x1f6cc, 0x1f6cc }, { 0x1f6d0, 0x1f6d2 },
+	{ 0x1f6d5, 0x1f6df }, { 0x1f6eb, 0x1f6ec }, { 0x1f6f4, 0x1f6fc }, { 0x1f7e0, 0x1f7f0 },
+	{ 0x1f90c, 0x1f93a }, { 0x1f93c, 0x1f945 }, { 0x1f947, 0x1f9ff }, { 0x1fa70, 0x1faf6 },
+	{ 0x20000, 0x3fffd },
+};
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
+static int
+cp_columns(uint32_t c)
+{
+	size_t lo = 0, hi = sizeof wide_cp / sizeof wide_cp[0];
+
+	if (c < wide_cp[0].lo)
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c < wide_cp[mid].lo)
+			hi = mid;
+		else if (c > wide_cp[mid].hi)
+			lo = mid + 1;
+		else
+			return 2;
+	}
+	return 1;
 }
 
-/* Append s cut to at most max characters, the last one an ellipsis when
- * cut, padded with spaces to pad characters (0: no padding). */
+/* The character at s (NUL-terminated): its code point and, in *n, its
+ * bytes; a byte that starts no valid UTF-8 sequence is one character,
+ * U+FFFD. */
+static uint32_t
+u8_next(const char *s, size_t *n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t c = u[0], min;
+	size_t len;
+
+	*n = 1;
+	if (c < 0x80)
+		return c;
+	if (c >= 0xc2 && c <= 0xdf) {
+		len = 2, c &= 0x1f, min = 0x80;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		len = 3, c &= 0x0f, min = 0x800;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return 0xfffd;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0xfffd;
+		c = c << 6 | (u[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0xfffd;
+	*n = len;
+	return c;
+}
+
+/* Columns of UTF-8 text in a terminal (wide characters count 2). */
+static size_t
+u8width(const char *s)
+{
+	size_t w = 0, n;
+
+	for (; *s; s += n)
+		w += (size_t)cp_columns(u8_next(s, &n));
+	return w;
+}
+
+/* Append one character: a control character as its Control Pictures
+ * symbol (a label must not move a terminal's cursor, and XML 1.0 has no
+ * place for it), an invalid byte as U+FFFD. */
+static void
+add_char(struct buf *b, const char *s, size_t n, uint32_t c)
+{
+	if (c < 0x20 || c == 0x7f) {
+		unsigned pic = c == 0x7f ? 0x2421 : 0x2400 + c;
+		buf_addc(b, (char)(0xe0 | pic >> 12));
+		buf_addc(b, (char)(0x80 | (pic >> 6 & 0x3f)));
+		buf_addc(b, (char)(0x80 | (pic & 0x3f)));
+	} else if (c == 0xfffd && n == 1) {
+		buf_adds(b, "\xef\xbf\xbd");
+	} else {
+		buf_add(b, s, n);
+	}
+}
+
+/* Columns w once cut to max (0: no limit). */
+static size_t
+cut_width(size_t w, size_t max)
+{
+	return max > 0 && w > max ? max : w;
+}
+
+/* Append s cut to at most max columns (0: no limit), the last one an
+ * ellipsis when cut, padded with spaces to pad columns (0: no padding). */
 static void
 add_fit(struct buf *b, const char *s, size_t max, size_t pad)
 {
-	size_t n = u8len(s), i = 0, chars = 0;
+	size_t total = u8width(s), cols = 0, n;
 
-	if (n <= max) {
-		buf_adds(b, s);
-		chars = n;
-	} else {
-		while (s[i] && chars < max - 1) {
-			i++;
-			while (((unsigned char)s[i] & 0xc0) == 0x80)
-				i++;
-			chars++;
-		}
-		buf_add(b, s, i);
-		buf_adds(b, "\xe2\x80\xa6");
-		chars++;
+	for (; *s; s += n) {
+		uint32_t c = u8_next(s, &n);
+		size_t w = (size_t)cp_columns(c);
+		if (max > 0 && total > max && cols + w > max - 1)
+			break;
+		add_char(b, s, n, c);
+		cols += w;
 	}
-	for (; chars < pad; chars++)
+	if (*s) {
+		buf_adds(b, "\xe2\x80\xa6");
+		cols++;
+	}
+	for (; cols < pad; cols++)
 		buf_addc(b, ' ');
 }
 
-/* XML character data: markup characters escaped, control characters
- * (not allowed in XML 1.0) dropped. */
+/* XML character data, cut to max columns: markup characters escaped
+ * (add_fit has made control characters visible: XML 1.0 has no place for
+ * them). */
 static void
 add_xml(struct buf *b, const char *s, size_t max)
 {
@@ -91,8 +198,7 @@ add_xml(struct buf *b, const char *s, size_t max)
 			buf_adds(b, "&quot;");
 			break;
 		default:
-			if ((unsigned char)*p >= 0x20)
-				buf_addc(b, *p);
+			buf_addc(b, *p);
 		}
 	}
 	buf_free(&t);
@@ -114,30 +220,47 @@ add_num(struct buf *b, double v)
 	buf_adds(b, s);
 }
 
-/* A tick value given the step between ticks: as many decimals as the step
- * needs, k/M/G/T from si_from on. */
-static void
-add_tick(struct buf *b, double v, double step, double si_from)
+/*
+ * One format for the tick labels of an axis: the SI prefix (k, M, G, T, P)
+ * of its largest tick once that reaches si_from, and as many decimals as
+ * the step needs at that scale.  So 0 20k 40k ... 100k, never 80000 beside
+ * 100k.
+ */
+struct tickfmt {
+	double div;
+	const char *sfx;
+	int dec;
+};
+
+static struct tickfmt
+tick_format(double maxabs, double step, double si_from)
 {
 	static const char *const sfx[] = { "", "k", "M", "G", "T", "P" };
-	double a = fabs(v), m = 1;
-	int i = 0, dec;
+	struct tickfmt f = { 1, "", 0 };
+	int i = 0;
+
+	if (maxabs >= si_from)
+		while (i < 5 && maxabs / (f.div * 1000) >= 1) {
+			f.div *= 1000;
+			i++;
+		}
+	f.sfx = sfx[i];
+	for (double st = fabs(step) / f.div; f.dec < 12 && fabs(st - round(st)) > 1e-9 * fmax(1, st);
+	    st *= 10)
+		f.dec++;
+	return f;
+}
+
+static void
+add_tick(struct buf *b, double v, const struct tickfmt *f)
+{
 	char s[64];
 
 	if (v == 0) {
 		buf_addc(b, '0');
 		return;
 	}
-	if (a >= si_from || (fabs(step) >= 1e5 && a >= 1e3)) {
-		while (i < 5 && a / (m * 1000) >= 1) {
-			m *= 1000;
-			i++;
-		}
-	}
-	dec = 0;
-	for (double st = fabs(step) / m; dec < 12 && fabs(st - round(st)) > 1e-9 * fmax(1, st); st *= 10)
-		dec++;
-	snprintf(s, sizeof s, "%.*f%s", dec, v / m, sfx[i]);
+	snprintf(s, sizeof s, "%.*f%s", f->dec, v / f->div, f->sfx);
 	buf_adds(b, s);
 }
 
@@ -261,7 +384,7 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 			const struct chart_point *p = &c->series[i].pt[j];
 			buf_reset(&lab);
 			point_label(&lab, c, p, tlevel);
-			size_t n = u8len(lab.p);
+			size_t n = u8width(lab.p);
 			if (n > lw)
 				lw = n;
 			n = strlen(p->ytext);
@@ -275,8 +398,7 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 	/* On a log scale the bars start half a decade below the smallest
 	 * value, so that it still shows as more than a sliver. */
 	double llo = log10(minpos) - 0.5, lhi = log10(ymax);
-	if (lw > MAX_LABEL)
-		lw = MAX_LABEL;
+	lw = cut_width(lw, c->label_width);
 	width = (long)columns - (long)lw - (long)vw - 2;
 	if (width < 10)
 		width = 10;
@@ -494,11 +616,18 @@ svg_text(struct buf *b, double x, double y, const char *anchor, const char *extr
 	buf_adds(b, "</text>\n");
 }
 
+/* Columns of text of the given font size (px) that fit in px pixels. */
+static size_t
+columns_in(double px, double font)
+{
+	return px > 0 ? (size_t)(px / (font * EM)) : 1;
+}
+
 /* An x tick label centred under its tick, but kept inside the picture. */
 static void
 xtick_text(struct buf *b, double x, double y, const char *s)
 {
-	double half = (double)u8len(s) * CHAR_W / 2;
+	double half = (double)cut_width(u8width(s), 20) * CHAR_W / 2;
 
 	if (x + half > SVG_W - 4)
 		svg_text(b, SVG_W - 4, y, "end", NULL, s, 20);
@@ -547,12 +676,10 @@ chart_svg(struct buf *out, const struct chart *c)
 		xlo = -0.5;
 		xhi = (double)c->ncats - 0.5;
 		for (size_t i = 0; i < c->ncats; i++) {
-			size_t n = u8len(c->cats[i]);
+			size_t n = cut_width(u8width(c->cats[i]), c->label_width);
 			if (n > maxcat)
 				maxcat = n;
 		}
-		if (maxcat > MAX_LABEL)
-			maxcat = MAX_LABEL;
 	}
 	if (!(xlo < INFINITY)) {
 		xlo = 0;
@@ -570,15 +697,19 @@ chart_svg(struct buf *out, const struct chart *c)
 		xlo -= pad;
 		xhi += pad;
 	}
+	/* The legend's names as --label-width cuts them, but the legend no
+	 * wider than 40% of the picture. */
+	size_t legend_cols = cut_width(c->label_width, columns_in(SVG_W * 0.4 - 44, 11));
+	if (legend_cols == 0)
+		legend_cols = columns_in(SVG_W * 0.4 - 44, 11);
 	if (legend) {
 		size_t m = 0;
 		for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++) {
-			size_t n = c->series[i].name ? u8len(c->series[i].name) : 4;
+			size_t n = c->series[i].name ? u8width(c->series[i].name) : 4;
+			n = cut_width(n, legend_cols);
 			if (n > m)
 				m = n;
 		}
-		if (m > MAX_LABEL)
-			m = MAX_LABEL;
 		legend_w = (size_t)(m * CHAR_W) + 44;
 	}
 
@@ -590,8 +721,8 @@ chart_svg(struct buf *out, const struct chart *c)
 		if ((double)maxcat * CHAR_W > slot * 0.95) {
 			/* Slanted labels hang down and to the left: make room
 			 * below, and left of the first one. */
-			size_t n0 = u8len(c->cats[0]);
-			double need = (double)(n0 > MAX_LABEL ? MAX_LABEL : n0) * CHAR_W * 0.77;
+			size_t n0 = cut_width(u8width(c->cats[0]), c->label_width);
+			double need = (double)n0 * CHAR_W * 0.77;
 			rotate = 1;
 			bottom = 40 + (double)maxcat * CHAR_W * 0.64 + 12;
 			if (need + 12 > left)
@@ -612,7 +743,7 @@ chart_svg(struct buf *out, const struct chart *c)
 	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
 	if (c->title)
 		svg_text(out, SVG_W / 2, 30, "middle", "font-size=\"16\" font-weight=\"bold\"",
-		    c->title, 120);
+		    c->title, columns_in(SVG_W - 20, 16 * 1.1));
 
 	/* y grid, ticks and labels */
 	buf_adds(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
@@ -635,23 +766,26 @@ chart_svg(struct buf *out, const struct chart *c)
 	}
 	buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
 	if (ys.log) {
+		/* Decades from 1000 on with their SI prefix: 1 10 100 1k 10k. */
 		for (double e = ys.lo; e <= ys.hi + 1e-9; e++) {
+			struct tickfmt f = tick_format(pow(10, e), pow(10, e), 1e3);
 			buf_reset(&t);
-			add_tick(&t, pow(10, e), pow(10, e), 1e3);
+			add_tick(&t, pow(10, e), &f);
 			svg_text(out, x0 - 8, ymap(&ys, pow(10, e), y0, y1) + 4, "end", NULL, t.p, 20);
 			/* Two decades or less leave room for 2 and 5 too. */
 			for (int m = 2; e < ys.hi && ys.hi - ys.lo <= 2 && m <= 5; m += 3) {
 				double v = m * pow(10, e);
 				buf_reset(&t);
-				add_tick(&t, v, pow(10, e), 1e3);
+				add_tick(&t, v, &f);
 				svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end",
 				    "fill=\"#777777\"", t.p, 20);
 			}
 		}
 	} else {
+		struct tickfmt f = tick_format(fmax(fabs(ys.lo), fabs(ys.hi)), ys.step, 1e5);
 		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
 			buf_reset(&t);
-			add_tick(&t, fabs(v) < ys.step * 1e-9 ? 0 : v, ys.step, 1e5);
+			add_tick(&t, fabs(v) < ys.step * 1e-9 ? 0 : v, &f);
 			svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end", NULL, t.p, 20);
 		}
 	}
@@ -761,9 +895,13 @@ chart_svg(struct buf *out, const struct chart *c)
 			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
 			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);
 		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
+		double maxabs = 0;
+		for (size_t i = 0; i < ntk; i++)
+			maxabs = fmax(maxabs, fabs(tk[i]));
+		struct tickfmt f = tick_format(maxabs, st, 1e5);
 		for (size_t i = 0; i < ntk; i++) {
 			buf_reset(&t);
-			add_tick(&t, tk[i], st, 1e5);
+			add_tick(&t, tk[i], &f);
 			xtick_text(out, SX(tk[i]), y1 + 18, t.p);
 		}
 	} else if (c->axis == CHART_TIME) {
@@ -793,23 +931,25 @@ chart_svg(struct buf *out, const struct chart *c)
 				char tr[96];
 				snprintf(tr, sizeof tr, "transform=\"rotate(-40 %.1f %.1f)\"",
 				    SX((double)i) + 3, y1 + 14);
-				svg_text(out, SX((double)i) + 3, y1 + 14, "end", tr, c->cats[i], MAX_LABEL);
+				svg_text(out, SX((double)i) + 3, y1 + 14, "end", tr, c->cats[i],
+				    c->label_width);
 			} else {
-				svg_text(out, SX((double)i), y1 + 18, "middle", NULL, c->cats[i], MAX_LABEL);
+				svg_text(out, SX((double)i), y1 + 18, "middle", NULL, c->cats[i],
+				    c->label_width);
 			}
 		}
 	}
 	buf_adds(out, "</g>\n");
 
-	/* axis labels, notes, legend */
+	/* axis labels (each cut to 80% of its axis' length), notes, legend */
 	if (c->xlabel)
 		svg_text(out, (x0 + x1) / 2, SVG_H - ((have_under || have_over) ? 30 : 14),
-		    "middle", "font-size=\"13\"", c->xlabel, 100);
+		    "middle", "font-size=\"13\"", c->xlabel, columns_in(0.8 * (x1 - x0), 13));
 	if (c->ylabel) {
 		char tr[96];
 		snprintf(tr, sizeof tr, "font-size=\"13\" transform=\"rotate(-90 18 %.1f)\"",
 		    (y0 + y1) / 2);
-		svg_text(out, 18, (y0 + y1) / 2, "middle", tr, c->ylabel, 60);
+		svg_text(out, 18, (y0 + y1) / 2, "middle", tr, c->ylabel, columns_in(0.8 * (y1 - y0), 13));
 	}
 	if (have_under || have_over) {
 		buf_reset(&t);
@@ -840,7 +980,7 @@ chart_svg(struct buf *out, const struct chart *c)
 				buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
 				    "fill=\"%s\"/>\n", lx + 3, ly - 6, col);
 			svg_text(out, lx + 24, ly + 4, "start", NULL,
-			    c->series[i].name ? c->series[i].name : "null", MAX_LABEL);
+			    c->series[i].name ? c->series[i].name : "null", legend_cols);
 		}
 		if (c->nseries > MAX_LEGEND) {
 			buf_reset(&t);

@@ -51,13 +51,16 @@ struct chart {
 	const char *xlabel, *ylabel;	/* may be NULL */
 	int logy;			/* log10 y axis; y <= 0 is not drawn */
 	int lines;			/* SVG: lines through the points, not bars */
+	size_t label_width;		/* category and series labels are cut to
+					 * this many columns (0: never) */
 };
 
 /*
  * Append a bar chart for a terminal of the given width: per point a label
  * ("[0, 5)", a date, a category), the value, and a bar of U+2588 blocks
  * with eighth-block ends, all series on one scale.  With several series,
- * each starts with a heading line.
+ * each starts with a heading line.  Widths are display columns: an East
+ * Asian wide character takes two.
  */
 void chart_bars(struct buf *out, const struct chart *c, int columns);
 

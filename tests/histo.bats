@@ -767,6 +767,46 @@ EOF
 	assert_output '0: 1|2: 3|9: 7|9: 1|10: 5|x: 1|'
 }
 
+@test "histo: --svg's default y label is cut with an ellipsis to fit its axis" {
+	run -0 histo -f .t -t 1d -W '[.payload.histograms.SSL_HANDSHAKE_VERSION.values[]] | add' --svg - <<<'{"t":0,"payload":{"histograms":{"SSL_HANDSHAKE_VERSION":{"values":{"1":2}}}}}'
+	run -0 sh -c 'printf "%s\n" "$1" | sed -n "s/.*rotate(-90[^>]*>\([^<]*\)<.*/\1/p"' sh "$output"
+	assert_output 'sum of [.payload.histograms.SSL_HANDSHA…'
+	# A short label is whole.
+	run -0 histo -f .x -W .w --svg - <<<'{"x":1,"w":2}'
+	[[ $output == *'rotate(-90 18 230.0)">sum of .w</text>'* ]]
+}
+
+@test "histo: --svg writes every tick label of an axis in one format" {
+	run -0 histo -f .x -W .w -w 1 --svg - <<<'{"x":1,"w":60000}
+{"x":2,"w":95000}'
+	run -0 sh -c 'printf "%s\n" "$1" | sed -n "s/.*text-anchor=\"end\">\([^<]*\)<.*/\1/p" | tr "\n" " "' sh "$output"
+	assert_output '0 20k 40k 60k 80k 100k '
+	run -0 histo -f .x -W .w -w 1 --svg - <<<'{"x":1,"w":600000}
+{"x":2,"w":1150000}'
+	run -0 sh -c 'printf "%s\n" "$1" | sed -n "s/.*text-anchor=\"end\">\([^<]*\)<.*/\1/p" | tr "\n" " "' sh "$output"
+	assert_output '0 0.2M 0.4M 0.6M 0.8M 1.0M 1.2M '
+	run -0 histo -f .x -W .w -w 1 --svg - <<<'{"x":1,"w":6000}
+{"x":2,"w":9500}'
+	run -0 sh -c 'printf "%s\n" "$1" | sed -n "s/.*text-anchor=\"end\">\([^<]*\)<.*/\1/p" | tr "\n" " "' sh "$output"
+	assert_output '0 2000 4000 6000 8000 10000 '
+}
+
+@test "histo: --bars cuts labels by display width (wide characters count 2)" {
+	printf '%s\n' '{"v":"東京都渋谷区神南一丁目十九番十一号パークウェースクエア"}' '{"v":"東京"}' \
+	    '{"v":"6f1c2a8e-0d4b-4f7e-9a51-3c2b7d9e0a11"}' '{"v":"6f1c2a8e-0d4b-4f7e-9a51-3c2b7d9e0a22"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .v -c -B "$BATS_TEST_TMPDIR/in"
+	# 28 columns, then the count: 13 wide characters and an ellipsis, padded.
+	assert_line -n 0 --regexp '^6f1c2a8e-0d4b-4f7e-9a51-3c2… 1 (█)+$'
+	assert_line -n 1 --regexp '^6f1c2a8e-0d4b-4f7e-9a51-3c2… 1 (█)+$'
+	assert_line -n 2 --regexp '^東京                         1 (█)+$'
+	assert_line -n 3 --regexp '^東京都渋谷区神南一丁目十九…  1 (█)+$'
+	# The same cut in the SVG, and no control character reaches either.
+	run -0 histo -f .v -c --svg - "$BATS_TEST_TMPDIR/in"
+	[[ $output == *'>東京都渋谷区神南一丁目十九…</text>'* ]]
+	run -0 histo -f .v -c -B <<<'{"v":"a\tb\u001b[2J"}'
+	assert_output --regexp '^a␉b␛\[2J +1 (█)+$'
+}
+
 @test "histo: an unwritable --svg file is an error, exit 1" {
 	run -1 --separate-stderr histo -f .x -o "$BATS_TEST_TMPDIR/no/such.svg" <<<'{"x":1}'
 	[ "$stderr" = "histo: $BATS_TEST_TMPDIR/no/such.svg: No such file or directory" ]
