@@ -44,7 +44,8 @@
 static const char usage_text[] =
     "usage: histo [-BCcehlMmS] [-b expr] [-f expr] [-k n] [-n bins] [-o file]\n"
     "             [-T title] [-t period] [-u unit] [-W expr] [-w width] [-x label]\n"
-    "             [-y label] [--bad=mode] [--max x] [--min x] [--stats] [file ...]\n";
+    "             [-y label] [--bad=mode] [--label-width n] [--max x] [--min x]\n"
+    "             [--stats] [file ...]\n";
 
 /* A span of more bins or intervals than this is refused: it is nearly
  * always a stray value or a unit mistake, and would write gigabytes. */
@@ -1769,7 +1770,8 @@ opt_double(const char *name, const char *arg)
 	return v;
 }
 
-enum { O_MIN = 256, O_MAX, O_BAD, O_STATS, O_ORIGIN, O_TIME_FORMAT, O_OUTPUT, O_SORT };
+enum { O_MIN = 256, O_MAX, O_BAD, O_STATS, O_ORIGIN, O_TIME_FORMAT, O_OUTPUT, O_SORT,
+	O_LABEL_WIDTH };
 
 int
 main(int argc, char *argv[])
@@ -1804,6 +1806,7 @@ main(int argc, char *argv[])
 		{ "time-format", required_argument, NULL, O_TIME_FORMAT },
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "sort", required_argument, NULL, O_SORT },
+		{ "label-width", required_argument, NULL, O_LABEL_WIDTH },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, nmodes = 0, have_f = 0, have_tu = 0, have_top = 0;
@@ -1934,6 +1937,11 @@ main(int argc, char *argv[])
 			else
 				cli_usage("--sort: expected count or value: %s", optarg);
 			have_sort = 1;
+			break;
+		case O_LABEL_WIDTH:
+			if (cli_parse_u64(optarg, &label_width) < 0 || label_width > 10000)
+				cli_usage("--label-width: not a number of columns from 0 "
+				    "to 10000: %s", optarg);
 			break;
 		default:
 			cli_getopt_error(ch, argv);

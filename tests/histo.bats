@@ -791,7 +791,7 @@ EOF
 	assert_output '0 2000 4000 6000 8000 10000 '
 }
 
-@test "histo: --bars cuts labels by display width (wide characters count 2)" {
+@test "histo: --bars cuts labels by display width (wide characters count 2), --label-width sets it" {
 	printf '%s\n' '{"v":"東京都渋谷区神南一丁目十九番十一号パークウェースクエア"}' '{"v":"東京"}' \
 	    '{"v":"6f1c2a8e-0d4b-4f7e-9a51-3c2b7d9e0a11"}' '{"v":"6f1c2a8e-0d4b-4f7e-9a51-3c2b7d9e0a22"}' >"$BATS_TEST_TMPDIR/in"
 	run -0 histo -f .v -c -B "$BATS_TEST_TMPDIR/in"
@@ -800,11 +800,23 @@ EOF
 	assert_line -n 1 --regexp '^6f1c2a8e-0d4b-4f7e-9a51-3c2… 1 (█)+$'
 	assert_line -n 2 --regexp '^東京                         1 (█)+$'
 	assert_line -n 3 --regexp '^東京都渋谷区神南一丁目十九…  1 (█)+$'
+	run -0 histo -f .v -c -B --label-width 36 "$BATS_TEST_TMPDIR/in"
+	assert_line -n 0 --regexp '^6f1c2a8e-0d4b-4f7e-9a51-3c2b7d9e0a11 1 (█)+$'
+	assert_line -n 3 --regexp '^東京都渋谷区神南一丁目十九番十一号…  1 (█)+$'
+	run -0 histo -f .v -c -B --label-width 0 "$BATS_TEST_TMPDIR/in"
+	assert_line -n 3 --regexp '^東京都渋谷区神南一丁目十九番十一号パークウェースクエア 1 (█)+$'
+	# Every line of bars is as wide as the widest (80 columns here).
+	run -0 histo -f .v -c -B --label-width 36 "$BATS_TEST_TMPDIR/in"
+	for l in "${lines[@]}"; do
+		[ "$(printf '%s' "$l" | python3 -c 'import sys,unicodedata as u; print(sum(2 if u.east_asian_width(c) in "WF" else 1 for c in sys.stdin.read()))')" -eq 80 ]
+	done
 	# The same cut in the SVG, and no control character reaches either.
 	run -0 histo -f .v -c --svg - "$BATS_TEST_TMPDIR/in"
 	[[ $output == *'>東京都渋谷区神南一丁目十九…</text>'* ]]
 	run -0 histo -f .v -c -B <<<'{"v":"a\tb\u001b[2J"}'
 	assert_output --regexp '^a␉b␛\[2J +1 (█)+$'
+	run -2 --separate-stderr histo -f .v -c -B --label-width=x </dev/null
+	[ "${stderr_lines[0]}" = "histo: --label-width: not a number of columns from 0 to 10000: x" ]
 }
 
 @test "histo: an unwritable --svg file is an error, exit 1" {
