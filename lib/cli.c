@@ -612,6 +612,7 @@ static const struct cli_option shared_options[] = {
 	{ CLI_EPOCH, "epoch", 0, NULL, "write times as seconds since the epoch, not RFC 3339" },
 	{ (int)HELP, "help", 'h', NULL, "print this help and exit" },
 	{ CLI_MERGE, "merge", 0, NULL, "merge partial outputs of this tool into the whole" },
+	{ CLI_MISSING, "missing", 0, "WHAT", "records without the key or field: pass or drop them" },
 	{ CLI_ORIGIN, "origin", 0, "TIME", "align periods to TIME (default: the epoch)" },
 	{ CLI_OUTPUT, "output", 'o', "FORMAT", "write ndjson (the default), tsv or csv" },
 	{ CLI_SHARD, "shard", 0, "K/N", "keep only the keys in shard K of N" },
@@ -688,6 +689,12 @@ shared_option(unsigned bit, const char *arg)
 	case CLI_MERGE:
 		cli.merge = 1;
 		break;
+	case CLI_MISSING: {
+		static const char *const what[] = { "pass", "drop", NULL };
+
+		cli.missing = cli_arg_choice(arg, what) == 0 ? CLI_MISSING_PASS : CLI_MISSING_DROP;
+		break;
+	}
 	case CLI_ORIGIN:
 		cli.origin = cli_arg_time(arg);
 		break;

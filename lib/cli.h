@@ -62,7 +62,12 @@ enum {
 	CLI_ORIGIN	= 1 << 8,	/* --origin=TIME */
 	CLI_EPOCH	= 1 << 9,	/* --epoch */
 	CLI_OUTPUT	= 1 << 10,	/* -o, --output=FORMAT: cli_output() */
+	CLI_MISSING	= 1 << 11,	/* --missing=pass|drop */
 };
+
+/* --missing: what a filter does with a record that lacks its key or field;
+ * CLI_MISSING_DEFAULT until given (each tool documents its default). */
+enum cli_missing { CLI_MISSING_DEFAULT, CLI_MISSING_PASS, CLI_MISSING_DROP };
 #define CLI_COMMON (CLI_BAD | CLI_STATS)
 
 /* The values of the shared options (their defaults until given). */
@@ -74,6 +79,7 @@ struct cli_shared {
 	enum ts_unit time_unit;	/* TS_S unless given */
 	struct ts_format *time_format;	/* compiled; NULL unless given */
 	int64_t origin;		/* nanoseconds; 0, the epoch, unless given */
+	enum cli_missing missing;
 };
 extern struct cli_shared cli;
 
