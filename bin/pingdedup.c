@@ -69,7 +69,7 @@ struct rgroup {
 	uint64_t lastkg;	/* --sorted: the last key group counted in distinct */
 };
 
-enum { O_COUNT, O_KEEP, O_KEY, O_MIN_COUNT, O_ORDER_BY, O_REPORT_BY };
+enum { O_COUNT, O_KEEP, O_KEY, O_MIN_COUNT, O_ORDER_BY, O_REPORT_BY, O_SORT };
 static const struct cli_option options[] = {
 	{ O_COUNT, "count", 0, NULL, "write the number of records of each key instead" },
 	{ O_KEEP, "keep", 0, "MODE", "which records of a key: first (the default), last, unique, repeats" },
@@ -77,6 +77,7 @@ static const struct cli_option options[] = {
 	{ O_MIN_COUNT, "min-count", 0, "N", "with --count, only keys with at least N records" },
 	{ O_ORDER_BY, "order-by", 0, "EXPR", "keep the record with the least (first) or greatest (last) EXPR" },
 	{ O_REPORT_BY, "report-by", 0, "EXPR", "write records, distinct keys and first-seen records per group" },
+	{ O_SORT, "sort", 0, "ORDER", "with --count: by count (the default) or by key value" },
 	{ 0 }
 };
 static void option(int id, const char *arg);
@@ -85,7 +86,7 @@ static const struct cli_tool tool = {
 	"       pingdedup --count [-k expr] [--min-count n] [option ...] [file ...]\n"
 	"       pingdedup --report-by expr [-k expr] [option ...] [file ...]\n",
 	options,
-	CLI_COMMON | CLI_SHARD | CLI_STATE | CLI_SORTED | CLI_MERGE,
+	CLI_COMMON | CLI_SHARD | CLI_STATE | CLI_SORTED | CLI_MERGE | CLI_MISSING | CLI_OUTPUT,
 	option,
 };
 
@@ -94,6 +95,11 @@ static const char *orderexpr, *reportexpr;
 static enum keep keep = KEEP_FIRST;
 static enum mode mode;
 static int keepset, countflag, mincountset;
+static int sortset, sort_value;	/* --sort value; count is the default */
+/* Records without a key are written (--missing, or by default under
+ * --keep first and last: nothing is lost), or dropped (by default under
+ * unique and repeats: a record without a key repeats no key). */
+static int pass_keyless;
 static uint64_t mincount = 1;
 
 static struct fieldset *fs;
@@ -243,6 +249,19 @@ setup(void)
 	if (cli.state && (countflag || keep == KEEP_LAST))
 		cli_usage("--state goes with --keep first, unique, repeats and "
 		    "--report-by");
+	if (sortset && !countflag)
+		cli_usage("--sort orders the keys of --count");
+	if (sortset && cli.sorted)
+		cli_usage("--sorted writes each key as its group ends, in input order: "
+		    "--sort does not apply");
+	if (cli.missing != CLI_MISSING_DEFAULT && (countflag || reportexpr))
+		cli_usage("--missing chooses records to write; --count and --report-by "
+		    "count keys");
+	if (cli_output() != OUT_NDJSON && !countflag && !reportexpr)
+		cli_usage("--output is for --count and --report-by: records pass "
+		    "through as they are");
+	pass_keyless = cli.missing == CLI_MISSING_DEFAULT ?
+	    keep == KEEP_FIRST || keep == KEEP_LAST : cli.missing == CLI_MISSING_PASS;
 
 	if (countflag)
 		mode = M_COUNT;
@@ -730,7 +749,7 @@ record(const struct line *ln)
 	}
 	if (kv == NULL) {
 		cli_missing(fs, fkey);
-		if (mode == M_COUNT || mode == M_REPORT)
+		if (mode == M_COUNT || mode == M_REPORT || !pass_keyless)
 			return 0;
 		if (mode == M_FIRST || mode == M_REPEATS || cli.sorted)
 			out_line(ln->p, ln->len);
@@ -862,6 +881,16 @@ cmp_kent(const void *a, const void *b)
 }
 
 static int
+cmp_kent_count(const void *a, const void *b)
+{
+	const struct kent *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return cmp_kent(a, b);
+}
+
+static int
 cmp_group(const void *a, const void *b)
 {
 	const struct rgroup *x = a, *y = b;
@@ -885,9 +914,10 @@ finish(void)
 			spool_emit();
 		break;
 	case M_COUNT:
-		/* Sorted by key as jq sorts, so merged shards give the same bytes. */
+		/* By count, then key as jq sorts keys (or by key alone): merged
+		 * shards give the same bytes as one run. */
 		if (nkents > 0)
-			qsort(kents, nkents, sizeof *kents, cmp_kent);
+			qsort(kents, nkents, sizeof *kents, sort_value ? cmp_kent : cmp_kent_count);
 		for (size_t i = 0; i < nkents; i++)
 			if (kents[i].count >= mincount)
 				put_count(arena.p + kents[i].off, kents[i].len,
@@ -1028,5 +1058,12 @@ option(int id, const char *arg)
 	case O_REPORT_BY:
 		reportexpr = arg;
 		break;
+	case O_SORT: {
+		static const char *const orders[] = { "count", "value", NULL };
+
+		sort_value = cli_arg_choice(arg, orders) == 1;
+		sortset = 1;
+		break;
+	}
 	}
 }

@@ -95,7 +95,7 @@ lines() {
 	[ "${#lines[@]}" -eq 10 ]
 }
 
-@test "pingdedup: --count writes one line per key, sorted as jq sorts; --min-count filters" {
+@test "pingdedup: --count writes one line per key, by count then key as jq sorts; --min-count filters" {
 	run -0 pingdedup --count "$F/aurora.ndjson"
 	expect <<-'EOF'
 	{"key":"p1","count":4}
@@ -113,10 +113,67 @@ lines() {
 
 # ---- keys: jq's == ----
 
+@test "pingdedup: --count --sort value orders by key; usage errors for --sort" {
+	run -0 pingdedup --count --sort value "$F/aurora.ndjson"
+	expect <<-'EOF'
+	{"key":"p1","count":4}
+	{"key":"p2","count":2}
+	{"key":"p3","count":1}
+	{"key":"p4","count":1}
+	{"key":"p5","count":1}
+	EOF
+	printf '%s\n' '{"id":"b"}' '{"id":"a"}' '{"id":"b"}' '{"id":"c"}' '{"id":"c"}' '{"id":"c"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 pingdedup --count --sort=count "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"key":"c","count":3}
+	{"key":"b","count":2}
+	{"key":"a","count":1}
+	EOF
+	run -0 pingdedup --count --sort value "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"key":"a","count":1}
+	{"key":"b","count":2}
+	{"key":"c","count":3}
+	EOF
+	run -2 --separate-stderr pingdedup --count --sort size "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "pingdedup: --sort: expected count or value: size" ]
+	run -2 --separate-stderr pingdedup --sort value "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "pingdedup: --sort orders the keys of --count" ]
+	run -2 --separate-stderr pingdedup --count --sorted --sort value "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "pingdedup: --sorted writes each key as its group ends, in input order: --sort does not apply" ]
+}
+
+@test "pingdedup: --output csv and tsv for --count and --report-by; records pass through as they are" {
+	printf '%s\n' '{"id":"a,\"x\"","day":1}' '{"id":"a,\"x\"","day":2}' '{"id":{"k":[1, 2]},"day":1}' >"$BATS_TEST_TMPDIR/in"
+	run -0 pingdedup --count -o csv "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	"key","count"
+	"a,""x""",2
+	"{""k"":[1,2]}",1
+	EOF
+	run -0 pingdedup --report-by .day --output tsv "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	group	records	distinct	first_seen
+	1	2	2	2
+	2	1	1	0
+	EOF
+	pingdedup --count "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/part"
+	run -0 pingdedup --count --merge -o tsv "$BATS_TEST_TMPDIR/part"
+	expect <<-'EOF'
+	key	count
+	a,"x"	2
+	{"k":[1,2]}	1
+	EOF
+	run -2 --separate-stderr pingdedup -o csv "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "pingdedup: --output is for --count and --report-by: records pass through as they are" ]
+	run -0 pingdedup --output ndjson "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "pingdedup: keys are equal as jq's == says: 79.0 == 79, \"79\" != 79, member order, escapes" {
 	run -0 pingdedup "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 1 3 4 6 7 8 10 | expect
-	run -0 pingdedup --count "$F/keys.ndjson"
+	run -0 pingdedup --count --sort value "$F/keys.ndjson"
 	expect <<-'EOF'
 	{"key":79.0,"count":2}
 	{"key":"79","count":1}
@@ -124,19 +181,58 @@ lines() {
 	{"key":[1,2],"count":1}
 	{"key":{"a":1,"b":2},"count":2}
 	EOF
+	# By count (the default), ties in jq's order of the keys.
+	run -0 pingdedup --count "$F/keys.ndjson"
+	expect <<-'EOF'
+	{"key":79.0,"count":2}
+	{"key":"\u0061","count":2}
+	{"key":{"a":1,"b":2},"count":2}
+	{"key":"79","count":1}
+	{"key":[1,2],"count":1}
+	EOF
 }
 
-@test "pingdedup: records with a missing or null key pass through in place in every --keep mode" {
+@test "pingdedup: records with a missing or null key pass through in place under --keep first and last" {
+	# Lines 6 and 7 have no key.
 	run -0 pingdedup --keep last "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 2 3 5 6 7 9 10 | expect
-	run -0 pingdedup --keep unique "$F/keys.ndjson"
-	lines "$F/keys.ndjson" 3 6 7 10 | expect
-	run -0 pingdedup --keep repeats "$F/keys.ndjson"
-	lines "$F/keys.ndjson" 2 5 6 7 9 | expect
 	run -0 pingdedup --keep first --order-by .n "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 1 3 4 6 7 8 10 | expect
+	run -0 pingdedup --keep last --order-by .n "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 2 3 5 6 7 9 10 | expect
 	run -0 pingdedup --sorted "$F/keys.ndjson"
 	lines "$F/keys.ndjson" 1 3 4 6 7 8 10 | expect
+}
+
+@test "pingdedup: --keep unique and repeats never write records without a key" {
+	run -0 --separate-stderr pingdedup --keep unique --stats "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 3 10 | expect
+	[[ $stderr == '{"tool":"pingdedup","read":10,"written":2,"bad":0,"missing":2,'* ]]
+	run -0 pingdedup --keep repeats "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 2 5 9 | expect
+	run -0 pingdedup --keep repeats --sorted "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 2 5 9 | expect
+	# A client with one keyless ping is no sender of duplicates.
+	printf '%s\n' '{"client":"a","id":1}' '{"client":"a"}' '{"client":"b","id":2}' '{"client":"b","id":2}' >"$BATS_TEST_TMPDIR/in"
+	run -0 sh -c 'pingdedup --keep repeats "$1" | jq -r .client' sh "$BATS_TEST_TMPDIR/in"
+	[ "$output" = b ]
+}
+
+@test "pingdedup: --missing pass or drop overrides the mode's default" {
+	run -0 pingdedup --keep repeats --missing pass "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 2 5 6 7 9 | expect
+	run -0 pingdedup --keep unique --missing=pass "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 3 6 7 10 | expect
+	run -0 pingdedup --missing drop "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 1 3 4 8 10 | expect
+	run -0 pingdedup --keep last --missing drop "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 2 3 5 9 10 | expect
+	run -0 pingdedup --sorted --missing drop "$F/keys.ndjson"
+	lines "$F/keys.ndjson" 1 3 4 8 10 | expect
+	run -2 --separate-stderr pingdedup --missing keep "$F/keys.ndjson"
+	[ "${stderr_lines[0]}" = "pingdedup: --missing: expected pass or drop: keep" ]
+	run -2 --separate-stderr pingdedup --count --missing pass "$F/keys.ndjson"
+	[ "${stderr_lines[0]}" = "pingdedup: --missing chooses records to write; --count and --report-by count keys" ]
 }
 
 @test "pingdedup: --count and --report-by leave out missing keys and count them in --stats" {
@@ -172,8 +268,8 @@ lines() {
 	lines "$PINGS/main-full-pipeline-schemas.ndjson" 3 | expect
 	run -0 pingdedup --count "$PINGS/main-full-pipeline-schemas.ndjson"
 	expect <<-'EOF'
-	{"key":"0fdac909-d2ec-454c-b625-261a3e5d5c9b","count":1}
 	{"key":"1822b5c3-619a-084a-ba04-b566e76b90cf","count":2}
+	{"key":"0fdac909-d2ec-454c-b625-261a3e5d5c9b","count":1}
 	EOF
 }
 
@@ -239,7 +335,7 @@ lines() {
 	done
 	run -0 pingdedup --count --merge "$BATS_TEST_TMPDIR"/part3 "$BATS_TEST_TMPDIR"/part1 "$BATS_TEST_TMPDIR"/part2
 	same "$BATS_TEST_TMPDIR/one" <(printf '%s\n' "$output")
-	run -0 pingdedup --count --merge --min-count 3 "$BATS_TEST_TMPDIR"/part*
+	run -0 pingdedup --count --merge --min-count 3 --sort value "$BATS_TEST_TMPDIR"/part*
 	expect <<-'EOF'
 	{"key":"d1","count":5}
 	{"key":"d10","count":4}
@@ -517,7 +613,8 @@ refused() {
 }
 
 @test "pingdedup: empty input writes nothing in every mode" {
-	for args in "" "--keep last" "--keep unique" "--keep repeats" "--order-by .x" "--count" "--report-by .x" "--sorted" "--count --merge" "--report-by .x --merge"; do
+	for args in "" "--keep last" "--keep unique" "--keep repeats" "--order-by .x" "--count" "--report-by .x" "--sorted" "--count --merge" "--report-by .x --merge" \
+	    "--count -o csv" "--report-by .x -o tsv" "--count --sort value"; do
 		# shellcheck disable=SC2086
 		run -0 --separate-stderr pingdedup $args </dev/null
 		[ -z "$output" ] && [ -z "$stderr" ]
@@ -623,8 +720,13 @@ refused() {
 # ---- against jq and against libjq ----
 
 @test "pingdedup: --count and --report-by agree with jq's group_by" {
-	run -0 pingdedup --count "$F/aurora.ndjson" "$F/ssl.ndjson"
+	run -0 pingdedup --count --sort value "$F/aurora.ndjson" "$F/ssl.ndjson"
 	want=$(jq -c -s 'group_by(.id) | map({key: .[0].id, count: length}) | .[]' \
+	    "$F/aurora.ndjson" "$F/ssl.ndjson")
+	[ "$output" = "$want" ]
+	# By count: jq's sort_by is stable, so ties stay in key order.
+	run -0 pingdedup --count "$F/aurora.ndjson" "$F/ssl.ndjson"
+	want=$(jq -c -s 'group_by(.id) | map({key: .[0].id, count: length}) | sort_by(-.count) | .[]' \
 	    "$F/aurora.ndjson" "$F/ssl.ndjson")
 	[ "$output" = "$want" ]
 	run -0 pingdedup -k .meta.documentId --report-by .meta.submissionDate "$F/ssl.ndjson"
