@@ -84,7 +84,7 @@ $(PROGS): $(BINDIR)/%: $(O)/tools/%.o $(O)/libtrawl.a
 TESTPROGS = $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/*.c))
 $(O)/tests/%: tests/%.c $(O)/libtrawl.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Ilib -o $@ $< $(O)/libtrawl.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -MMD -MP -Ilib -o $@ $< $(O)/libtrawl.a $(LDLIBS)
 
 # Benchmark data generators.
 BENCHPROGS = $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
@@ -101,7 +101,7 @@ $(O)/gen/%: examples/gen/%.c
 # genwebreq also serves actorsig's tests, so it lives in tests/.
 gen-programs: $(GENPROGS) $(O)/tests/genwebreq
 
--include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d) $(GENPROGS:=.d)
+-include $(LIBOBJ:.o=.d) $(TOOLS:%=$(O)/tools/%.d) $(GENPROGS:=.d) $(TESTPROGS:=.d)
 
 BATS = bats
 # tests/shards.bats runs the data generators of bench/ and examples/gen/.
@@ -157,7 +157,8 @@ fuzz:
 
 build-fuzz/fuzz/%: fuzz/%.c build-fuzz/libtrawl.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Ilib -o $@ $< build-fuzz/libtrawl.a $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -MMD -MP -Ilib -o $@ $< build-fuzz/libtrawl.a $(LDLIBS)
+-include $(wildcard build-fuzz/fuzz/*.d)
 
 lint:
 	@scripts/deps check
