@@ -1109,47 +1109,11 @@ add_column(int kind, const char *arg)
 {
 	static const char *fixed[] = { "key", "start", "end", "duration", "buckets", "events", "open" };
 	static const char *suffix[NCOLKINDS] = { "", "_distinct", "_values" };
-	const char *p = arg, *e, *name = NULL;
-	size_t nlen = 0, i;
+	size_t i;
 	int j;
 	struct column *c;
-	char *full;
+	char *full = cli_arg_column(arg, suffix[kind], &arg);
 
-	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_' ||
-	    (p > arg && *p >= '0' && *p <= '9'))
-		p++;
-	if (p > arg && *p == '=' && p[1] != '=') {
-		name = arg;
-		nlen = (size_t)(p - arg);
-		arg = p + 1;
-	} else {
-		/* The last .name of a plain path. */
-		e = arg + strlen(arg);
-		for (p = e; p > arg && ((p[-1] >= 'a' && p[-1] <= 'z') ||
-		    (p[-1] >= 'A' && p[-1] <= 'Z') || p[-1] == '_' ||
-		    (p[-1] >= '0' && p[-1] <= '9')); p--)
-			;
-		if (p > arg && p[-1] == '.' && p < e && !(*p >= '0' && *p <= '9')) {
-			for (e = arg; e < p; e++)
-				if (!((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') ||
-				    (*e >= '0' && *e <= '9') || *e == '_' || *e == '.'))
-					break;
-			if (e == p) {
-				name = p;
-				nlen = strlen(p);
-			}
-		}
-		if (name == NULL)
-			cli_usage("%s: name the column: NAME=EXPR", arg);
-		full = xmalloc(nlen + strlen(suffix[kind]) + 1);
-		memcpy(full, name, nlen);
-		strcpy(full + nlen, suffix[kind]);
-		goto add;
-	}
-	if (*arg == '\0')
-		cli_usage("%.*s=: the expression is empty", (int)nlen, name);
-	full = xstrndup(name, nlen);
-add:
 	for (i = 0; i < LEN(fixed); i++)
 		if (strcmp(full, fixed[i]) == 0)
 			cli_usage("%s: the column name \"%s\" is taken; use NAME=EXPR", arg, full);

@@ -952,6 +952,43 @@ cli_arg_time(const char *arg)
 	return v;
 }
 
+static int
+name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (c >= '0' && c <= '9');
+}
+
+char *
+cli_arg_column(const char *arg, const char *suffix, const char **expr)
+{
+	const char *p = arg, *e;
+	char *name;
+
+	while (name_char(*p) && !(p == arg && *p >= '0' && *p <= '9'))
+		p++;
+	if (p > arg && *p == '=' && p[1] != '=') {
+		*expr = p + 1;
+		if (p[1] == '\0')
+			cli_usage("%.*s=: the expression is empty", (int)(p - arg), arg);
+		return xstrndup(arg, (size_t)(p - arg));
+	}
+	/* The last .name of a plain path. */
+	e = arg + strlen(arg);
+	for (p = e; p > arg && name_char(p[-1]); p--)
+		;
+	if (!(p > arg && p[-1] == '.' && p < e && !(*p >= '0' && *p <= '9')))
+		cli_usage("%s: name the column: NAME=EXPR", arg);
+	for (const char *q = arg; q < p; q++)
+		if (!name_char(*q) && *q != '.')
+			cli_usage("%s: name the column: NAME=EXPR", arg);
+	name = xmalloc((size_t)(e - p) + strlen(suffix) + 1);
+	memcpy(name, p, (size_t)(e - p));
+	strcpy(name + (e - p), suffix);
+	*expr = arg;
+	return name;
+}
+
 int
 cli_arg_choice(const char *arg, const char *const *names)
 {

@@ -121,6 +121,13 @@ double cli_arg_number(const char *arg);		/* finite, decimal */
 int64_t cli_arg_duration(const char *arg);	/* ns, >= 0 */
 struct period cli_arg_period(const char *arg);	/* longer than 0 */
 int64_t cli_arg_time(const char *arg);		/* ns since the epoch */
+/*
+ * A column option's [NAME=]EXPR (sessionize --carry, actorsig --carry):
+ * the member name, allocated, with suffix appended when the name comes
+ * from the expression, which is then a plain path named by its last key
+ * (.geo.asn: "asn"); *expr is the expression.
+ */
+char *cli_arg_column(const char *arg, const char *suffix, const char **expr);
 /* The index of arg in names (ended by NULL). */
 int cli_arg_choice(const char *arg, const char *const *names);
 /* The usage error "--OPTION: what: arg" for the option being handled. */
