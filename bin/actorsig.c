@@ -60,12 +60,14 @@ static char optname[NF][32];
 enum level { L_DOMAIN, L_FAMILY };
 
 /* Options: the field expressions are ids 0 .. NF-1. */
-enum { O_ACTIVE = NF, O_APPLY, O_DROP, O_LENIENT, O_LEVEL, O_METRICS };
+enum { O_ACTIVE = NF, O_APPLY, O_CARRY, O_DROP, O_LENIENT, O_LEVEL, O_METRICS };
 static const struct cli_option options[] = {
 	{ F_AL, "accept-language", 0, "EXPR", "the Accept-Language (default .accept_language)" },
 	{ O_ACTIVE, "active", 0, NULL, "with --metrics, only the actors active in each hour" },
 	{ F_AGENT, "agent-type", 0, "EXPR", "the record's own agent type (default .agent_type)" },
 	{ O_APPLY, "apply", 0, "LABELS", "relabel automated actors' pageviews by an earlier --metrics" },
+	{ O_CARRY, "carry", 0, "NAME=EXPR",
+	    "with --metrics, EXPR of the actor's first request in the window as NAME (repeatable)" },
 	{ O_DROP, "drop", 0, "TYPE", "drop records of agent type automated or spider (repeatable)" },
 	{ F_DT, "dt", 0, "EXPR", "the request time (default .dt)" },
 	{ F_IP, "ip", 0, "EXPR", "the client IP address (default .ip)" },
@@ -97,6 +99,18 @@ static enum level level = L_FAMILY;
 static int levelset;
 static const char *applypath;
 
+/* --carry columns: with --metrics, the values of each actor's first
+ * request in the window (the earliest, to the second; of those the one
+ * read first). */
+static struct carry {
+	char *name;
+	const char *expr;
+	int field;
+} *carry;
+static size_t ncarry;
+static struct buf carrytext;		/* one record's ,"name":value... */
+static uint64_t nrecords;		/* records accumulated: read order */
+
 static struct fieldset *fs;
 static int fidx[NF];
 static struct am_spider *spider;
@@ -127,6 +141,9 @@ struct hrow {
 	int64_t first, last;		/* epoch seconds */
 	uint64_t count, nocookies;
 	uint64_t ualen;
+	uint64_t cseq;			/* --carry: read order of the first record */
+	size_t coff;			/* --carry: its values in the hour's arena */
+	uint32_t clen;
 	uint32_t distinct;
 	uint8_t kind;			/* 1 pageview, 2 redirect, 3 both */
 };
@@ -139,17 +156,21 @@ struct rrow {
 	uint8_t kind;
 	uint8_t active;			/* has a row in the hour itself */
 	struct am_rollup r;
+	const struct hrow *carried;	/* the row of the first request */
+	const char *carry;		/* its --carry values */
 };
 /* The two hours still open (the newest and the one before it). */
 static struct {
 	struct dtab *rows;		/* key digest -> struct hrow */
 	struct dtab *titles;		/* digest of key + title: a set */
+	struct buf carry;		/* --carry values of the rows */
 } open_[2];
 /* The last WINDOW closed hours, by hour modulo WINDOW. */
 static struct {
 	int64_t hour;
 	struct crow *v;
 	size_t n, cap;
+	struct buf carry;
 } ring[WINDOW];
 static int started;
 static int64_t lo_hour;			/* the older open hour */
@@ -208,9 +229,16 @@ main(int argc, char *argv[])
 	for (int i = 0; i < 2; i++) {
 		dtab_free(open_[i].rows);
 		dtab_free(open_[i].titles);
+		buf_free(&open_[i].carry);
 	}
-	for (int i = 0; i < WINDOW; i++)
+	for (int i = 0; i < WINDOW; i++) {
 		free(ring[i].v);
+		buf_free(&ring[i].carry);
+	}
+	for (size_t i = 0; i < ncarry; i++)
+		free(carry[i].name);
+	free(carry);
+	buf_free(&carrytext);
 	dtab_free(labels);
 	am_spider_free(spider);
 	fs_free(fs);
@@ -240,6 +268,8 @@ setup(void)
 	if (levelset && !metrics)
 		cli_usage("--level goes with --metrics (--apply takes the level "
 		    "of its labels)");
+	if (ncarry && !metrics)
+		cli_usage("--carry goes with --metrics (records pass through whole)");
 
 	for (const struct cli_option *o = options; o->name != NULL; o++)
 		if (o->id < NF)
@@ -253,6 +283,8 @@ setup(void)
 			continue;
 		fidx[i] = cli_field(fs, optname[i], fexpr[i], FS_FIRST);
 	}
+	for (size_t i = 0; i < ncarry; i++)
+		carry[i].field = cli_field(fs, "--carry", carry[i].expr, FS_FIRST);
 	if ((spider = am_spider_new(err, sizeof err)) == NULL)
 		cli_fatal("%s", err);
 	if (metrics)
@@ -644,6 +676,11 @@ rollup(int64_t h)
 				rr->r.first = hr->first;
 				rr->r.last = hr->last;
 			}
+			if (ncarry && (rr->carried == NULL || hr->first < rr->carried->first ||
+			    (hr->first == rr->carried->first && hr->cseq < rr->carried->cseq))) {
+				rr->carried = hr;
+				rr->carry = ring[i].carry.p + hr->coff;
+			}
 			rr->r.count += hr->count;
 			if (hr->first < rr->r.first)
 				rr->r.first = hr->first;
@@ -667,10 +704,11 @@ rollup(int64_t h)
 
 	uint64_t bytes = dtab_bytes(roll) + n * sizeof *v;
 	for (int i = 0; i < 2; i++)
-		bytes += dtab_bytes(open_[i].rows) + dtab_bytes(open_[i].titles);
+		bytes += dtab_bytes(open_[i].rows) + dtab_bytes(open_[i].titles) +
+		    open_[i].carry.cap;
 	uint64_t rows = 0;
 	for (int i = 0; i < WINDOW; i++) {
-		bytes += ring[i].cap * sizeof(struct crow);
+		bytes += ring[i].cap * sizeof(struct crow) + ring[i].carry.cap;
 		rows += ring[i].n;
 	}
 	if (bytes > peak_bytes)
@@ -721,7 +759,10 @@ rollup(int64_t h)
 		buf_adds(&outbuf, label);
 		buf_adds(&outbuf, "\",\"label_reason\":\"");
 		buf_adds(&outbuf, reason);
-		buf_adds(&outbuf, "\"}");
+		buf_addc(&outbuf, '"');
+		if (v[i].carried)
+			buf_add(&outbuf, v[i].carry, v[i].carried->clen);
+		buf_addc(&outbuf, '}');
 		out_end();
 	}
 	hours_written += wrote;
@@ -752,6 +793,12 @@ close_hour(int64_t h)
 		ring[ri].v[ring[ri].n].r = *(struct hrow *)val;
 		ring[ri].n++;
 	}
+	/* The rows' --carry values go with them; the slot takes the ring's
+	 * old buffer, emptied, for hour h + 2. */
+	struct buf t = ring[ri].carry;
+	ring[ri].carry = open_[s].carry;
+	open_[s].carry = t;
+	buf_reset(&open_[s].carry);
 	if (n)
 		last_data = h;
 	rollup(h);
@@ -800,6 +847,23 @@ has_weblight(struct str ua)
 			return 1;
 	}
 	return 0;
+}
+
+/* The record's --carry members: ,"name":value (null when missing). */
+static void
+put_carried(struct buf *b)
+{
+	buf_reset(b);
+	for (size_t i = 0; i < ncarry; i++) {
+		const struct jval *v = fs_first(fs, carry[i].field);
+		buf_addc(b, ',');
+		json_put_string(b, carry[i].name, strlen(carry[i].name));
+		buf_addc(b, ':');
+		if (v != NULL)
+			buf_add(b, v->text, v->len);
+		else
+			buf_adds(b, "null");
+	}
 }
 
 static int
@@ -854,6 +918,16 @@ accumulate(const struct line *ln, struct rec *r)
 	buf_addc(&key, (char)kind);
 	struct digest k = digest128(key.p, key.len);
 	struct hrow *hr = dtab_put(open_[s].rows, k, &ins);
+	nrecords++;
+	if (ncarry && (ins || sec < hr->first)) {
+		put_carried(&carrytext);
+		if (carrytext.len > UINT32_MAX)
+			return cli_bad(ln, "--carry values longer than 4 GB");
+		hr->cseq = nrecords;
+		hr->coff = open_[s].carry.len;
+		hr->clen = (uint32_t)carrytext.len;
+		buf_add(&open_[s].carry, carrytext.p, carrytext.len);
+	}
 	if (ins) {
 		memcpy(hr->sig, sig, 16);
 		hr->kind = kind;
@@ -972,6 +1046,27 @@ option(int id, const char *arg)
 	case O_APPLY:
 		applypath = arg;
 		break;
+	case O_CARRY: {
+		static const char *const fixed[] = { "hour", "actor_signature",
+		    "actor_signature_per_project_family", "is_pageview",
+		    "is_redirect_to_pageview", "first_interaction_dt", "last_interaction_dt",
+		    "pageview_count", "pageview_rate_per_min", "nocookies",
+		    "user_agent_length", "avg_distinct_pages_visited_count",
+		    "rolled_up_hours", "label", "label_reason", NULL };
+		const char *expr;
+		char *name = cli_arg_column(arg, "", &expr);
+		for (size_t i = 0; fixed[i] != NULL; i++)
+			if (strcmp(name, fixed[i]) == 0)
+				cli_usage("%s: the column name \"%s\" is taken; use NAME=EXPR",
+				    expr, name);
+		for (size_t i = 0; i < ncarry; i++)
+			if (strcmp(name, carry[i].name) == 0)
+				cli_usage("%s: the column name \"%s\" is given twice; use NAME=EXPR",
+				    expr, name);
+		carry = xreallocarray(carry, ncarry + 1, sizeof *carry);
+		carry[ncarry++] = (struct carry){ name, expr, -1 };
+		break;
+	}
 	case O_DROP:
 		if (cli_arg_choice(arg, drops) == 0)
 			dropauto = 1;

@@ -883,19 +883,82 @@ actorsig: 7 bad lines skipped"
 	run -0 bash -c 'parallel actorsig --metrics --shard {}/4 webrequest.ndjson ::: 1 2 3 4 | sort > sharded.ndjson; sort labels.ndjson | cmp - sharded.ndjson'
 }
 
-@test "actorsig: EXAMPLES: a plain access log, labelled with --lenient" {
-	# The bundled Apache log excerpt, converted to NDJSON with jq.
-	zcat "$DATA/access-log-excerpt/apache_logs_head.log.gz" | jq -R -c '
-	    capture("^(?<ip>[^ ]+) [^ ]+ [^ ]+ \\[(?<t>[^]]+)\\] \"(?<request>[^\"]*)\" (?<status>[0-9]+) [^ ]+ \"(?<referer>[^\"]*)\" \"(?<user_agent>[^\"]*)\"$")
-	    | .dt = (.t | strptime("%d/%b/%Y:%H:%M:%S +0000") | todate) | .status |= tonumber | del(.t)' >"$BATS_TEST_TMPDIR/access.ndjson"
+# access_ndjson LOG.gz: the man page's conversion of an Apache combined
+# log to the records actorsig wants (Input records).
+access_ndjson() {
+	zcat "$1" | jq -R -c 'capture("^(?<ip>[^ ]+) [^ ]+ [^ ]+ \\[(?<t>[^]]+)\\] \"(?<method>[A-Z]+) (?<uri_path>[^ ?\"]*)(?<uri_query>\\?[^ \"]*)?[^\"]*\" (?<status>[0-9]+) [^ ]+ \"(?<referer>[^\"]*)\" \"(?<user_agent>[^\"]*)\"$")
+  | {ip, user_agent, dt: (.t | strptime("%d/%b/%Y:%H:%M:%S +0000") | todate),
+     uri_host: "semicomplete.com", uri_path, uri_query: (.uri_query // ""),
+     method, status: (.status | tonumber), referer}'
+}
+
+PAGEVIEW='.method == "GET" and .status == 200 and
+      (.uri_path | test("(/|\\.html?|/[^./]*)$")) and
+      (.uri_query | contains("flav=") | not)'
+
+@test "actorsig: EXAMPLES: a plain access log: HTML pages are pageviews, images and feeds are not" {
+	access_ndjson "$DATA/access-log-excerpt/apache_logs_head.log.gz" >"$BATS_TEST_TMPDIR/access.ndjson"
 	cd "$BATS_TEST_TMPDIR"
 	run -0 wc -l access.ndjson
 	assert_output "300 access.ndjson"
-	run -0 bash -c "actorsig --metrics --lenient --uri-host '\"semicomplete.com\"' --is-pageview '.status == 200' access.ndjson | jq -r '\"\(.label) - \(.label_reason)\"' | sort | uniq -c | sed 's/^ *//'"
-	# 300 requests over two hours: everyone is under 10 requests but six
-	# clients, whose rate is 1 to 29 a minute (cross-checked in Python).
-	expect <<-EOF
-	6 unclassified - unclassified
-	84 user - less than 10 req
+	run -0 head -n 1 access.ndjson
+	assert_output '{"ip":"83.149.9.216","user_agent":"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/32.0.1700.77 Safari/537.36","dt":"2015-05-17T10:05:03Z","uri_host":"semicomplete.com","uri_path":"/presentations/logstash-monitorama-2013/images/kibana-search.png","uri_query":"","method":"GET","status":200,"referer":"http://semicomplete.com/presentations/logstash-monitorama-2013/"}'
+	# The example as the man page runs it: no automated actor in these
+	# 300 requests (two hours of one morning).
+	run -0 bash -c "actorsig --metrics --lenient --carry .ip --carry .user_agent \
+	    --is-pageview '$PAGEVIEW' access.ndjson |
+	  jq -c 'select(.label == \"automated\") | {ip, label_reason, user_agent}' | sort -u"
+	assert_output ''
+	# A Chrome visitor reading one presentation: every image and script
+	# was a "pageview" with .status == 200 (23 of them, over 10 a minute);
+	# counting HTML pages, none (the page itself came before the excerpt),
+	# so the visitor is not an actor of these hours at all.
+	run -0 bash -c "actorsig --metrics --active --lenient --carry .ip --is-pageview '.status == 200' access.ndjson |
+	    jq -r 'select(.ip == \"83.149.9.216\") | \"\(.pageview_count) \(.label) - \(.label_reason)\"'"
+	assert_output '23 unclassified - unclassified'
+	run -0 bash -c "actorsig --metrics --active --lenient --carry .ip --is-pageview '$PAGEVIEW' access.ndjson |
+	    jq -r 'select(.ip == \"83.149.9.216\") | \"\(.pageview_count) \(.label) - \(.label_reason)\"'"
+	assert_output ''
+}
+
+@test "actorsig: EXAMPLES: the whole Apache log (the shared copy; skipped where absent): 26 actors automated by .status == 200, one by HTML pages" {
+	local log=$BATS_TEST_DIRNAME/../../shared/data/access-log-elastic-apache/apache_logs.gz
+	[ -f "$log" ] || skip "no shared Apache log"
+	access_ndjson "$log" >"$BATS_TEST_TMPDIR/access.ndjson"
+	cd "$BATS_TEST_TMPDIR"
+	run -0 bash -c "actorsig --metrics --lenient --is-pageview '.status == 200' access.ndjson |
+	    jq -r 'select(.label == \"automated\") | .actor_signature_per_project_family' | sort -u | wc -l"
+	assert_output 26
+	run -0 bash -c "actorsig --metrics --lenient --carry .ip --carry .user_agent \
+	    --is-pageview '$PAGEVIEW' access.ndjson |
+	  jq -c 'select(.label == \"automated\") | {ip, label_reason, user_agent}' | sort -u"
+	assert_output '{"ip":"208.115.113.88","label_reason":"high request ratio","user_agent":"Mozilla/5.0 (compatible; Ezooms/1.0; help@moz.com)"}'
+}
+
+@test "actorsig: --metrics --carry writes the values of the actor's first request in the window" {
+	{
+		# One actor: its first request of the window is at 10:10 (not
+		# the one read first), and of the two at 10:10 the one read
+		# first; in the next hour the window still starts there.
+		req 2024-01-01T10:20:00Z 10.0.0.1 "$UA" en.wikipedia.org ',"v":"b","w":1'
+		req 2024-01-01T10:10:00Z 10.0.0.1 "$UA" en.wikipedia.org ',"v":"a","w":2.50'
+		req 2024-01-01T10:10:00Z 10.0.0.1 "$UA" en.wikipedia.org ',"v":"tie","w":3'
+		req 2024-01-01T11:05:00Z 10.0.0.1 "$UA" en.wikipedia.org ',"v":"c"'
+		# Another actor without the member: null.
+		req 2024-01-01T11:06:00Z 10.0.0.2
+	} >"$BATS_TEST_TMPDIR/in"
+	run -0 bash -c "actorsig --metrics --carry .v --carry weight=.w '$BATS_TEST_TMPDIR/in' | sed 's/.*\"label_reason\"//'"
+	expect <<-'EOF'
+	:"less than 10 req","v":"a","weight":2.50}
+	:"less than 10 req","v":"a","weight":2.50}
+	:"less than 10 req","v":null,"weight":null}
 	EOF
+	run -0 actorsig --metrics --carry .v "$BATS_TEST_TMPDIR/in"
+	assert_line -n 0 --regexp '"label_reason":"less than 10 req","v":"a"}$'
+	run -2 --separate-stderr actorsig --carry .v "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: --carry goes with --metrics (records pass through whole)" ]
+	run -2 --separate-stderr actorsig --metrics --carry .label "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = 'actorsig: .label: the column name "label" is taken; use NAME=EXPR' ]
+	run -2 --separate-stderr actorsig --metrics --carry '.a | length' "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: .a | length: name the column: NAME=EXPR" ]
 }
