@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# Issue 11: every jq expression that examples/ (the demo's Makefiles) uses
+# gives libjq's answer, byte for byte, whichever path it takes, and runs
+# compiled, as TRAWL_EXPLAIN says.  The demo is built twice in copies of
+# examples/: once as users run it (through wrappers that set TRAWL_EXPLAIN=1
+# and keep its lines apart), once with TRAWL_NO_FASTPATH=1 (libjq for
+# every expression).  Plain build only: under ASan two demos take minutes,
+# and memory safety is demo.bats's and the fuzzers' business.
+
+load helper
+
+ROOT=$BATS_TEST_DIRNAME/..
+
+# The explain lines of the demo that every expression must pass: 1 once
+# the compiled evaluator takes all of them (issue 11), 0 until then
+# (the test then skips, naming what still goes to libjq).
+ALL_COMPILED=0
+
+setup_file() {
+	[ -z "${ASAN_OPTIONS:-}" ] || return 0
+	local d=$BATS_FILE_TMPDIR tool
+	mkdir -p "$d/wrap" "$d/explained" "$d/libjq"
+	# A tool with TRAWL_EXPLAIN=1 whose explain lines go to a log, and
+	# everything else where its stderr goes (some recipes keep it).
+	for tool in "$TRAWL_BIN"/*; do
+		[ -x "$tool" ] && [ -f "$tool" ] || continue
+		cat >"$d/wrap/${tool##*/}" <<-EOF
+			#!/bin/bash
+			TRAWL_EXPLAIN=1 "$tool" "\$@" 2> >(awk -v keep="$d/explain.log" \\
+			    '/^[a-z]+: explain: / { print >>keep; fflush(keep); next } { print >"/dev/stderr"; fflush("/dev/stderr") }')
+			rc=\$?
+			wait \$!
+			exit \$rc
+		EOF
+		chmod +x "$d/wrap/${tool##*/}"
+	done
+	: >"$d/explain.log"
+	cp -R "$ROOT/examples" "$d/explained/examples"
+	cp -R "$ROOT/examples" "$d/libjq/examples"
+	rm -rf "$d"/explained/examples/*/out "$d"/libjq/examples/*/out
+	make -s -C "$ROOT" gen-programs >/dev/null
+	make -s -j2 -C "$d/explained/examples" BINDIR="$d/wrap" O="$ROOT/build" >"$d/explained.log" 2>&1 ||
+		{ cat "$d/explained.log" >&3; return 1; }
+	TRAWL_NO_FASTPATH=1 make -s -j2 -C "$d/libjq/examples" BINDIR="$TRAWL_BIN" O="$ROOT/build" \
+	    >"$d/libjq.log" 2>&1 || { cat "$d/libjq.log" >&3; return 1; }
+}
+
+setup() {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "plain build only: two demos are too slow under ASan"
+}
+
+@test "compiled: every report of the demo is the same, byte for byte, with libjq for every expression" {
+	local d=$BATS_FILE_TMPDIR
+	# peak RSS is the one number that may differ between two runs
+	for v in explained libjq; do
+		find "$d/$v/examples" -name stats.json -exec sed -i 's/"peak_rss_kb":[0-9]*/"peak_rss_kb":N/' {} +
+	done
+	[ "$(find "$d/explained/examples" -path '*/out/*' -type f | wc -l)" -gt 40 ]
+	diff -r "$d/explained/examples" "$d/libjq/examples" >&2
+	same "$d/explained.log" "$d/libjq.log"
+}
+
+@test "compiled: every expression of the demo runs compiled (TRAWL_EXPLAIN)" {
+	local log=$BATS_FILE_TMPDIR/explain.log
+	[ -s "$log" ] || skip "no tool says TRAWL_EXPLAIN's lines yet"
+	# every line is the agreed form: TOOL: explain: PATH: EXPR
+	run -1 grep -vE '^[a-z]+: explain: (plain path|compiled|libjq \(.+\)): .' "$log"
+	slow=$(grep ': explain: libjq' "$log" | sort -u)
+	if [ -n "$slow" ] && [ "$ALL_COMPILED" = 0 ]; then
+		skip "still through libjq: $(printf '%s' "$slow" | sed 's/^[a-z]*: explain: //' | tr '\n' ';')"
+	fi
+	[ -z "$slow" ] || { printf '%s\n' "$slow" >&2; return 1; }
+}
