@@ -49,7 +49,7 @@
 #define STATE_VERSION 1
 
 static const char usage_text[] =
-    "usage: sessionize [-EFhS] [-b dur] [-c [name=]expr] [-d [name=]expr]"
+    "usage: sessionize [-EFhS] [-b period] [-c [name=]expr] [-d [name=]expr]"
     " [-g dur] [-k expr] [-L dur] [-l [name=]expr] [-o time] [-s file]"
     " [-t expr] [-U unit] [-u time] [--bad action] [--shard k/n] [--stats]"
     " [file ...]\n";
@@ -103,7 +103,10 @@ struct sess {
 };
 
 /* Options. */
-static int64_t bucket = 300 * NS_PER_SEC;
+/* --bucket: a duration, or a calendar period; width 0 is no bucketing. */
+static struct period bucket = { PERIOD_FIXED, 300 * NS_PER_SEC, 0, 0 };
+static int has_origin;
+static struct ts_format *tfmt;	/* --time-format */
 static int64_t gap = 900 * NS_PER_SEC;
 static int64_t origin;
 static int64_t lateness = -1;	/* -1: the gap */
@@ -186,7 +189,16 @@ sadd(int64_t a, int64_t b)
 static inline int64_t
 bucket_of(int64_t t)
 {
-	return bucket ? ts_floor(t, bucket, origin) : t;
+	return period_floor(&bucket, t);
+}
+
+/* The end of the bucket that starts at bs (itself without bucketing). */
+static inline int64_t
+bucket_end(int64_t bs)
+{
+	int64_t be;
+
+	return period_next(&bucket, bs, &be) < 0 ? INT64_MAX : be;
 }
 
 /* The earliest bucket start an acceptable event can still have; cached,
@@ -619,7 +631,7 @@ add_values(struct sess *s)
 static void
 add_event(struct digest kd, const struct jval *key, int64_t t)
 {
-	int64_t bs = bucket_of(t), be = sadd(bs, bucket), fl = floor_now();
+	int64_t bs = bucket_of(t), be = bucket_end(bs), fl = floor_now();
 	struct sess **slot, *s, *first = NULL, *nx;
 
 	slot = key_slot(kd);
@@ -652,9 +664,9 @@ add_event(struct digest kd, const struct jval *key, int64_t t)
 	}
 	seq++;
 	s->events++;
-	/* Most events fall in the session's latest bucket (end - bucket) or
-	 * open the next one; only late ones need the search. */
-	if (bs != ssub(s->end, bucket) || s->events == 1) {
+	/* Most events fall in the session's latest bucket (the one that ends
+	 * at its end) or open the next one; only late ones need the search. */
+	if (be != s->end || s->events == 1) {
 		occ_prune(s, fl);
 		if (occ_add(s, bs))
 			s->buckets++;
@@ -848,6 +860,8 @@ main(int argc, char *argv[])
 		{ "time", required_argument, NULL, 't' },
 		{ "time-unit", required_argument, NULL, 'U' },
 		{ "until", required_argument, NULL, 'u' },
+		{ "time-format", required_argument, NULL, 256 },
+		{ "output", required_argument, NULL, 257 },
 		{ NULL, 0, NULL, 0 }
 	};
 	char err[512];
@@ -867,7 +881,8 @@ main(int argc, char *argv[])
 			cli_option_bad(optarg);
 			break;
 		case 'b':
-			bucket = parse_dur("--bucket", optarg);
+			if (period_parse(optarg, &bucket, &why) < 0)
+				cli_usage("--bucket %s: %s", optarg, why);
 			break;
 		case 'c':
 			add_column(COL_CARRY, optarg);
@@ -900,6 +915,7 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			origin = parse_time("--origin", optarg);
+			has_origin = 1;
 			break;
 		case 'S':
 			sorted_in = 1;
@@ -921,6 +937,15 @@ main(int argc, char *argv[])
 			until = parse_time("--until", optarg);
 			has_until = 1;
 			break;
+		case 256:
+			ts_format_free(tfmt);
+			if ((tfmt = ts_format_new(optarg, err, sizeof err)) == NULL)
+				cli_usage("--time-format: %s", err);
+			break;
+		case 257:
+			if (cli_set_output(optarg) < 0)
+				cli_usage("--output: expected ndjson, tsv or csv: %s", optarg);
+			break;
 		default:
 			cli_usage("unknown option");
 		}
@@ -929,6 +954,8 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (key_expr == NULL)
 		cli_usage("-k is required (the entity whose sessions to find)");
+	if (has_origin && period_set_origin(&bucket, origin, &why) < 0)
+		cli_usage("--origin: %s", why);
 	if (lateness < 0)
 		lateness = gap;
 	if (flush_all && state_path == NULL)
@@ -963,14 +990,11 @@ main(int argc, char *argv[])
 		kv = fs_first(fs, kfield);
 		tv = fs_first(fs, tfield);
 		kd = json_digest(kv->text, kv->len, &scratch);
-		if (ts_from_jval(tv, unit, NULL, &t, &why) < 0) {
+		if (ts_from_jval(tv, unit, tfmt, &t, &why) < 0) {
 			if (shard_n && shard_of(kd, shard_n) != shard_k)
 				continue;
 			buf_reset(&scratch);
-			buf_adds(&scratch, "bad time ");
-			buf_add(&scratch, tv->text, tv->len);
-			buf_adds(&scratch, ": ");
-			buf_adds(&scratch, why);
+			ts_bad_message(&scratch, "time", tv, unit, why);
 			if (cli_bad(&ln, scratch.p) < 0)
 				break;
 			continue;
@@ -1071,6 +1095,7 @@ main(int argc, char *argv[])
 	}
 	buf_free(&scratch);
 	buf_free(&scratch2);
+	ts_format_free(tfmt);
 	fs_free(fs);
 	return cli_exit();
 }
@@ -1211,8 +1236,7 @@ options_pairs(struct buf *b)
 #define PAIR(name) do { put_bytes(&body, name, strlen(name)); \
 	put_bytes(&body, v.p, v.len); n++; buf_reset(&v); } while (0)
 	buf_reset(&v);
-	dur_put_seconds(&v, bucket);
-	buf_addc(&v, 's');
+	period_put(&v, &bucket);
 	PAIR("bucket");
 	dur_put_seconds(&v, gap);
 	buf_addc(&v, 's');
@@ -1343,7 +1367,8 @@ loaded_ok(const struct sess *s)
 	if (!digest_eq(json_digest(s->first.p, s->foff[1], &scratch), s->kd))
 		return 0;
 	if (s->events == 0 || s->buckets == 0 || s->buckets > s->events ||
-	    s->start > s->end || (bucket > 0 && s->start == s->end) ||
+	    s->start > s->end ||
+	    (!(bucket.kind == PERIOD_FIXED && bucket.width == 0) && s->start == s->end) ||
 	    s->ftime < s->start || s->ftime > s->end || s->fseq >= seq)
 		return 0;
 	for (i = 0; i < s->nocc; i++)

@@ -65,6 +65,57 @@ EOF
 EOF
 }
 
+@test "sessionize: --bucket takes calendar periods: months with no gap, ISO weeks" {
+	ev a 2017-01-30T10:00:00Z a 2017-02-10T00:00:00Z b 2017-03-12T23:59:59Z a 2017-04-01T00:00:00Z >"$BATS_TEST_TMPDIR/in"
+	# Consecutive months join with --gap 0; March is empty for a.
+	run -0 sessionize -k .k -t .t --bucket month --gap 0 --lateness 0 "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"key":"a","start":"2017-01-01T00:00:00Z","end":"2017-03-01T00:00:00Z","duration":5097600,"buckets":2,"events":2,"open":false}
+{"key":"b","start":"2017-03-01T00:00:00Z","end":"2017-04-01T00:00:00Z","duration":2678400,"buckets":1,"events":1,"open":true}
+{"key":"a","start":"2017-04-01T00:00:00Z","end":"2017-05-01T00:00:00Z","duration":2592000,"buckets":1,"events":1,"open":true}
+EOF
+	# 2017-03-12 is a Sunday: its week began on Monday the 6th.
+	run -0 sessionize -k .k -t .t --bucket week --gap 1w "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"key":"a","start":"2017-01-30T00:00:00Z","end":"2017-02-13T00:00:00Z","duration":1209600,"buckets":2,"events":2,"open":false}
+{"key":"b","start":"2017-03-06T00:00:00Z","end":"2017-03-13T00:00:00Z","duration":604800,"buckets":1,"events":1,"open":false}
+{"key":"a","start":"2017-03-27T00:00:00Z","end":"2017-04-03T00:00:00Z","duration":604800,"buckets":1,"events":1,"open":true}
+EOF
+	run -2 --separate-stderr sessionize -k .k -t .t --bucket week --origin 2017-01-01 "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "sessionize: --origin: hour, day, week, month and year start where the UTC calendar does; an origin is for durations (1h, 1d, 1w)" ]
+	run -2 --separate-stderr sessionize -k .k -t .t --bucket fortnight "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "sessionize: --bucket fortnight: not a period: a duration (90s, 5m, 1h30m, 1d, 1w) or hour, day, week, month, year" ]
+}
+
+@test "sessionize: --time-format reads syslog's times; --output csv writes the sessions as a table" {
+	printf '%s\n' '{"k":"a","t":"May 17 10:05:03","ip":"1.2.3.4"}' '{"k":"a","t":"May 17 10:07:00","ip":"5.6.7.8"}' \
+	    '{"k":"b,c","t":"May 17 10:09:00","ip":"1.2.3.4"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 sessionize -k .k -t .t --time-format '%b %e %H:%M:%S' --collect ips=.ip --output csv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+"key","start","end","duration","buckets","events","open","ips"
+"a","1970-05-17T10:05:00Z","1970-05-17T10:10:00Z",300,1,2,true,"[""1.2.3.4"",""5.6.7.8""]"
+"b,c","1970-05-17T10:05:00Z","1970-05-17T10:10:00Z",300,1,1,true,"[""1.2.3.4""]"
+EOF
+	run -0 sessionize -k .k -t .t --time-format '%b %e %H:%M:%S' --epoch --output tsv "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+key	start	end	duration	buckets	events	open
+a	11786700	11787000	300	1	2	true
+b,c	11786700	11787000	300	1	1	true
+EOF
+	run -1 --separate-stderr sessionize -k .k -t .t --time-format '%b %e %H:%M:%S' <<<'{"k":"a","t":"2017-03-12T10:00:00Z"}'
+	[ "${stderr_lines[0]}" = 'sessionize: -:1: bad time "2017-03-12T10:00:00Z": does not match the time format at %b (a month name)' ]
+	run -2 --separate-stderr sessionize -k .k -t .t --time-format '%b %Q' </dev/null
+	[ "${stderr_lines[0]}" = "sessionize: --time-format: %Q is not a time format conversion" ]
+	run -2 --separate-stderr sessionize -k .k --output json </dev/null
+	[ "${stderr_lines[0]}" = "sessionize: --output: expected ndjson, tsv or csv: json" ]
+}
+
+@test "sessionize: epoch milliseconds read as seconds are bad, and the message names --time-unit ms" {
+	run -1 --separate-stderr sessionize -k .k -t .t <<<'{"k":"a","t":1489312800123}'
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "sessionize: -:1: bad time 1489312800123: time out of range (1677-09-21 to 2262-04-11); --time-unit ms reads it as 2017-03-12T10:00:00.123Z" ]
+}
+
 @test "sessionize: open is true while the newest bucket is within the gap of the session's end" {
 	# Sessions of a end 10:05, b 10:25, c 10:40; the newest bucket starts
 	# at 10:40: 10:40 - 10:25 = 15m is open, 35m is not.
