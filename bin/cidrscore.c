@@ -144,6 +144,8 @@ main(int argc, char *argv[])
 		{ "shard", required_argument, NULL, 1 },
 		{ "stats", no_argument, NULL, 2 },
 		{ "table", required_argument, NULL, 't' },
+		{ "missing", required_argument, NULL, 3 },
+		{ "output", required_argument, NULL, 4 },
 		{ NULL, 0, NULL, 0 }
 	};
 
@@ -157,6 +159,18 @@ main(int argc, char *argv[])
 			break;
 		case 2:
 			cli_set_stats(1);
+			break;
+		case 3:
+			if (strcmp(optarg, "pass") == 0)
+				cli.missing = CLI_MISSING_PASS;
+			else if (strcmp(optarg, "drop") == 0)
+				cli.missing = CLI_MISSING_DROP;
+			else
+				cli_usage("--missing: expected pass or drop: %s", optarg);
+			break;
+		case 4:
+			if (cli_set_output(optarg) < 0)
+				cli_usage("--output: expected ndjson, tsv or csv: %s", optarg);
 			break;
 		case 'a':
 			allflag = 1;
@@ -306,6 +320,12 @@ setup(void)
 	}
 	if (cutoffset && !scoreexpr && mode != M_MERGE)
 		cli_usage("--cutoff compares means: it needs --score");
+	if (cli.missing != CLI_MISSING_DEFAULT && mode != M_ANNOTATE)
+		cli_usage("--missing chooses records to write; --score, --prefix-len and "
+		    "--merge aggregate them");
+	if (cli_output() != OUT_NDJSON && mode == M_ANNOTATE)
+		cli_usage("--output is for --score, --prefix-len and --merge: annotated "
+		    "records are written as they are read, with members added");
 
 	null_digest = json_digest("null", 4, &scratch);
 	if (mode == M_PREFIX || mode == M_MERGE)
@@ -518,7 +538,9 @@ annotate(const struct line *ln)
 	if (st == -2)
 		return 0;
 	if (st == 0) {
-		out_line(ln->p, ln->len);
+		/* No address (or scope): passed through unless --missing drop. */
+		if (cli.missing != CLI_MISSING_DROP)
+			out_line(ln->p, ln->len);
 		return 0;
 	}
 	const uint32_t *rows = &row;
@@ -1077,6 +1099,83 @@ pair_order(const void *x, const void *y)
 	return ip_cmp(a->ip, b->ip);
 }
 
+/* Under --merge, the aggregates a group writes: every member its parts
+ * have (so without --ips again); otherwise those of the options. */
+static void
+merged_shape(const struct agg *g, int *scored, int *withdistinct, int *withips)
+{
+	if (mode != M_MERGE)
+		return;
+	*scored = g->scored != 0;
+	*withdistinct = (g->has_distinct || g->has_ips) && !g->lacks_distinct;
+	*withips = g->has_ips && !g->lacks_ips;
+}
+
+/* Add name to the NUL-separated list names unless it is there. */
+static void
+name_add(struct buf *names, const char *name, size_t n)
+{
+	for (size_t i = 0; i < names->len; i += strlen(names->p + i) + 1)
+		if (strlen(names->p + i) == n && memcmp(names->p + i, name, n) == 0)
+			return;
+	buf_add(names, name, n);
+	buf_addc(names, '\0');
+}
+
+/*
+ * --output tsv|csv: the header holds every member some record has.
+ * Records differ: a CIDR row has "cidr", a range "start" and "end", rows
+ * and merged groups their own attributes, merged groups only the
+ * aggregates their parts carried.  The range comes first, then the
+ * attributes in order of appearance, then the aggregates.
+ */
+static void
+table_columns(const struct outrow *o, size_t no, int scored, int withdistinct, int withips)
+{
+	static const char *const range[] = { "cidr", "start", "end" };
+	static const char *const aggnames[] = { "count", "sum", "min", "mean", "max",
+		"distinct", "ips" };
+	struct buf names = { 0 }, obj = { 0 }, name = { 0 };
+	int anyrange[3] = { 0 }, anyagg[7] = { 1, 0, 0, 0, 0, 0, 0 };
+	struct jval k, v;
+	size_t pos;
+
+	for (size_t r = 0; r < no; r++) {
+		merged_shape(&aggs[o[r].id], &scored, &withdistinct, &withips);
+		for (size_t i = 1; i <= 4; i++)
+			anyagg[i] |= scored;
+		anyagg[5] |= withdistinct;
+		anyagg[6] |= withips;
+		buf_reset(&obj);
+		buf_addc(&obj, '{');
+		buf_add(&obj, arena.p + o[r].keyoff, o[r].keylen);
+		buf_addc(&obj, '}');
+		for (pos = 0; jmember_next(obj.p, obj.len, &pos, &k, &v) > 0;) {
+			size_t i;
+
+			buf_reset(&name);
+			json_unescape(&name, k.text, k.len);
+			for (i = 0; i < LEN(range) && strcmp(name.p, range[i]) != 0; i++)
+				;
+			if (i < LEN(range))
+				anyrange[i] = 1;
+			else
+				name_add(&names, name.p, name.len);
+		}
+	}
+	for (size_t i = 0; i < LEN(range); i++)
+		if (anyrange[i])
+			cli_output_column(range[i]);
+	for (size_t i = 0; i < names.len; i += strlen(names.p + i) + 1)
+		cli_output_column(names.p + i);
+	for (size_t i = 0; i < LEN(aggnames); i++)
+		if (anyagg[i])
+			cli_output_column(aggnames[i]);
+	buf_free(&names);
+	buf_free(&obj);
+	buf_free(&name);
+}
+
 static void
 finish(void)
 {
@@ -1144,14 +1243,11 @@ finish(void)
 	int scored = scoreexpr != NULL;
 	int withdistinct = mode == M_PREFIX || (mode == M_TABLE && ipsflag);
 	int withips = ipsflag;
+	if (cli_output() != OUT_NDJSON)
+		table_columns(o, no, scored, withdistinct, withips);
 	for (size_t r = 0; r < no; r++) {
 		struct agg *g = &aggs[o[r].id];
-		if (mode == M_MERGE) {
-			scored = g->scored != 0;
-			/* Every member the parts have, without --ips again. */
-			withdistinct = (g->has_distinct || g->has_ips) && !g->lacks_distinct;
-			withips = g->has_ips && !g->lacks_ips;
-		}
+		merged_shape(g, &scored, &withdistinct, &withips);
 		buf_addc(&outbuf, '{');
 		buf_add(&outbuf, arena.p + o[r].keyoff, o[r].keylen);
 		buf_adds(&outbuf, ",\"count\":");

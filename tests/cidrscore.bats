@@ -550,6 +550,63 @@ cidrscore: 1 bad line skipped" ]
 
 # ---- bad records ----
 
+@test "cidrscore: --output csv: a header with every member some row has, the range first, the aggregates last" {
+	run -0 cidrscore -t "$F/feedback.ndjson" -g .domain -s .score -I --output csv "$F/model.ndjson"
+	expect <<-'EOF'
+	"cidr","start","end","domain","org","count","sum","min","mean","max","distinct","ips"
+	"66.231.95.69/32",,,"uhg.com",56,1,0.05,0.05,0.05,0.05,1,"[""66.231.95.69""]"
+	"103.28.42.112/32",,,"acr.org",64,1,0.9,0.9,0.9,0.9,1,"[""103.28.42.112""]"
+	"167.89.4.0/24",,,"acr.org",64,1,0.1,0.1,0.1,0.1,1,"[""167.89.4.19""]"
+	"198.2.128.0/20",,,"coloradocyclist.com",54,2,0.3,0.1,0.15,0.2,2,"[""198.2.131.34"",""198.2.138.130""]"
+	"198.2.182.0/24",,,"coloradocyclist.com",54,1,0.25,0.25,0.25,0.25,1,"[""198.2.182.209""]"
+	,"209.17.115.0","209.17.115.127","theflyzikgroup.com",1,4,2,0.25,0.5,0.75,3,"[""209.17.115.39"",""209.17.115.43"",""209.17.115.114""]"
+	EOF
+	run -0 cidrscore -M --output tsv <<-'EOF'
+	{"cidr":"10.0.0.0/8","count":1,"distinct":1,"ips":["10.0.0.1"]}
+	{"cidr":"10.0.0.0/8","count":2,"distinct":2,"ips":["10.0.0.1","10.0.0.2"]}
+	{"cidr":"12.0.0.0/8","count":3}
+	EOF
+	expect <<-'EOF'
+	cidr	count	distinct	ips
+	10.0.0.0/8	3	2	["10.0.0.1","10.0.0.2"]
+	12.0.0.0/8	3		
+	EOF
+	run -0 cidrscore --prefix-len 24 --scope .domain --output csv <<-'EOF'
+	{"ip":"10.0.0.1","domain":"a,b"}
+	{"ip":"10.0.1.2","domain":{"x":[1, 2]}}
+	EOF
+	expect <<-'EOF'
+	"cidr","scope","count","distinct"
+	"10.0.0.0/24","a,b",1,1
+	"10.0.1.0/24","{""x"":[1,2]}",1,1
+	EOF
+	run -2 --separate-stderr cidrscore -t "$F/feedback.ndjson" --output csv "$F/model.ndjson"
+	[ "${stderr_lines[0]}" = "cidrscore: --output is for --score, --prefix-len and --merge: annotated records are written as they are read, with members added" ]
+}
+
+@test "cidrscore: records without an address pass through unless --missing drop" {
+	t=$(table t.ndjson <<<'{"cidr":"10.0.0.0/8","net":"ten"}')
+	printf '%s\n' '{"ip":"10.0.0.1"}' '{"n":1}' '{"ip":null}' '{"ip":"11.0.0.1"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 cidrscore -t "$t" "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"ip":"10.0.0.1","net":"ten"}
+	{"n":1}
+	{"ip":null}
+	{"ip":"11.0.0.1"}
+	EOF
+	run -0 cidrscore -t "$t" --missing drop "$BATS_TEST_TMPDIR/in"
+	expect <<-'EOF'
+	{"ip":"10.0.0.1","net":"ten"}
+	{"ip":"11.0.0.1"}
+	EOF
+	run -0 cidrscore -t "$t" --missing pass "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 4 ]
+	run -2 --separate-stderr cidrscore -t "$t" --missing keep "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "cidrscore: --missing: expected pass or drop: keep" ]
+	run -2 --separate-stderr cidrscore --prefix-len 24 --missing drop "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "cidrscore: --missing chooses records to write; --score, --prefix-len and --merge aggregate them" ]
+}
+
 @test "cidrscore: addresses that are not IP addresses are bad records, with their text" {
 	printf '{"ip":"%s"}\n' 9.9.9.300 01.2.3.4 fe80::1%eth0 1:2:3:4:5:6:7:8:9 ' 1.1.1.1' \
 	    1::2::3 1.1.1.1 >"$BATS_TEST_TMPDIR/in"
