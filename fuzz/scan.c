@@ -5,9 +5,11 @@
  * Each input is one text.  For every kernel this machine runs, on the
  * text and behind a few runs of spaces (other block alignments): a
  * "valid" must be a text the scalar scanner accepts, and every kernel
- * and alignment must give the same verdict.  Any disagreement aborts, so
- * libFuzzer records the input.  (fuzz/field.c judges the scalar scanner
- * against libjq.)
+ * and alignment must give the same verdict; on a valid text, the index a
+ * kernel builds and the navigation over it must agree with the text read
+ * byte by byte (tests/scanref.h).  Any disagreement aborts, so libFuzzer
+ * records the input.  (fuzz/field.c judges the scalar scanner against
+ * libjq.)
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +29,14 @@ die(const char *why, const uint8_t *p, size_t n)
 	fputc('\n', stderr);
 	abort();
 }
+
+static void
+scanref_fail(const char *why, const char *p, size_t n)
+{
+	die(why, (const uint8_t *)p, n);
+}
+
+#include "../tests/scanref.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -64,6 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (verdict >= 0 && r != verdict)
 				die("kernels or alignments disagree", data, size);
 			verdict = r;
+			if (r)
+				scanref_check((enum jscan_kernel)k, p, n);
 		}
 		free(p);
 	}

@@ -9,6 +9,7 @@
 #define TRAWL_JSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "json.h"
 
@@ -71,6 +72,13 @@ const char *jscan_plain_number(const char *p, const char *end);
 const char *jscan_token(const char *p, const char *end, enum jtype *type,
     struct jscan_err *e);
 
+/*
+ * The end of the value at p (no leading whitespace), which is known to be
+ * valid (validated before): for navigating a record without reading it
+ * again.  No nesting limit, no checks.
+ */
+const char *jscan_skip(const char *p, const char *end);
+
 /* The kind of a valid value text starting at p (no leading whitespace). */
 enum jtype jscan_kind(const char *p, size_t n);
 
@@ -102,5 +110,62 @@ const char *jscan_kernel_name(enum jscan_kernel k);
  * a kernel the machine lacks.  Never 1 for a line json_validate refuses.
  */
 int jscan_fast_validate(enum jscan_kernel k, const char *p, size_t n);
+
+/*
+ * What a kernel learns of a valid line while validating it, kept so that
+ * the line can be navigated without reading it again.  Per 64-byte block
+ * of p (bit i for byte i): the brackets that open and close containers,
+ * the opening quotes of object keys, and how many containers are open
+ * where the block begins (the line's value counts: its members are at
+ * depth 1).  Reused from line to line; the arrays grow with the longest.
+ */
+struct jscan_index {
+	const char *p;		/* the text indexed */
+	size_t n;
+	size_t nblocks;
+	uint64_t *open, *close, *keys;
+	uint64_t *keys1;	/* the keys of the line's value (depth 1) */
+	uint64_t *k1map;	/* bit b: block b holds some of them */
+	uint8_t *depth;
+	int escapes;		/* a backslash somewhere: a key's raw bytes may not be its name */
+	size_t cap;
+};
+
+/* Lines longer than this are not indexed (the index takes 25 bytes a
+ * block): the scalar scanner reads them. */
+#define JSCAN_INDEX_MAX ((size_t)16 << 20)
+
+/* jscan_fast_validate, filling ix when the answer is 1. */
+int jscan_fast_index(enum jscan_kernel k, const char *p, size_t n,
+    struct jscan_index *ix);
+void jscan_index_free(struct jscan_index *ix);
+
+/* The end (offset past it) of the value at offset v of an indexed line:
+ * an object or array through the index, anything else by its bytes. */
+size_t jscan_index_end(const struct jscan_index *ix, size_t v);
+
+/*
+ * The keys of the object at offset obj of an indexed line ('{' there), in
+ * the line's order: jscan_members_next gives the offset of each key's
+ * opening quote, then (size_t)-1.  bound is an offset past the object's
+ * end but before any later object of the same depth: the next key of the
+ * object around it, or the line's length for the line's value.
+ */
+struct jscan_members {
+	const struct jscan_index *ix;
+	size_t b, last;		/* the block being read; the one with bound */
+	uint64_t keys;		/* its keys not yet looked at */
+	uint64_t endmask;	/* the bits of block last before bound */
+	unsigned t;		/* the members' depth */
+	int top;		/* the line's value: keys1, no depth to check */
+	int flat;		/* block b holds no bracket: no depth to check */
+};
+void jscan_members_start(struct jscan_members *it, const struct jscan_index *ix,
+    size_t obj, size_t bound);
+size_t jscan_members_next(struct jscan_members *it);
+
+/* jscan_skip with kernel k; NULL for JSCAN_SCALAR or a kernel the machine
+ * lacks. */
+const char *jscan_fast_skip(enum jscan_kernel k, const char *p, const char *end);
 
 #endif

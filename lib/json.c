@@ -493,6 +493,17 @@ skip_valid(const char *p, const char *end)
 	}
 }
 
+const char *
+jscan_skip(const char *p, const char *end)
+{
+	enum jscan_kernel k = jscan_kernel();
+	const char *e;
+
+	if (k != JSCAN_SCALAR && (e = jscan_fast_skip(k, p, end)) != NULL)
+		return e;
+	return skip_valid(p, end);
+}
+
 /* ----- strings ----- */
 
 /* jq's UTF-8 tables (jv_unicode.c): sequence length by first byte, with

@@ -14,6 +14,11 @@
  * number or true/false/null, nesting near jq's limit) it leaves to the
  * scalar scanner, which also words every error.
  *
+ * While validating, a kernel can also keep an index of the line (struct
+ * jscan_index: per block the brackets, the keys, those of the line's
+ * value apart, and the depth at its start) for lib/scanindex.c to
+ * navigate with; it costs about 4% (t_scan -i against -b).
+ *
  * Speed (t_scan -b, one core, generated pings from the cache): the scalar
  * scanner 0.65-0.95 GB/s; AVX2 1.6 GB/s, where moving 64-byte masks out of
  * vector registers costs most; AVX-512 3.5 GB/s on projected and 4.5 GB/s
@@ -183,6 +188,15 @@ ws_after(const char *p, size_t n, size_t last)
 	return 1;
 }
 
+/* Bit i: the xor of bits 0..i of x (a carry-less multiply by all ones). */
+__attribute__((target("pclmul,sse2"))) static inline uint64_t
+pxor64(uint64_t x)
+{
+	__m128i r = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)x),
+	    _mm_set1_epi8(-1), 0);
+	return (uint64_t)_mm_cvtsi128_si64(r);
+}
+
 #define KN(name) name##_avx2
 #ifdef __clang__
 #pragma clang attribute push(__attribute__((target("avx,avx2,bmi,bmi2,pclmul,popcnt"))), apply_to = function)
@@ -258,12 +272,75 @@ objflips_avx2(const unsigned char *ctx)
 	return mask_avx2(_mm256_slli_epi16(d0, 2), _mm256_slli_epi16(d1, 2));
 }
 
+/* ... and where the depth crosses between 1 and 2 (bit 2 of a bracket's
+ * context marks the top level and the line's value). */
+static inline uint64_t
+topflips_avx2(const unsigned char *ctx)
+{
+	__m256i d0 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)ctx),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx - 1)));
+	__m256i d1 = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(ctx + 32)),
+	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx + 31)));
+	return mask_avx2(_mm256_slli_epi16(d0, 5), _mm256_slli_epi16(d1, 5));
+}
+
 /* For the 64 brackets from ctx: those after which the top level is back. */
 static inline uint64_t
 rootbits_avx2(const unsigned char *ctx)
 {
 	return mask_avx2(_mm256_loadu_si256((const __m256i *)(const void *)ctx),
 	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx + 32)));
+}
+
+/* The end of the object or array at p, known to be valid. */
+static const char *
+skip_container_avx2(const char *p, const char *end)
+{
+	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
+	const __m256i lc = _mm256_set1_epi8(0x20), ob = _mm256_set1_epi8('{');
+	const __m256i cb = _mm256_set1_epi8('}');
+	uint64_t c_esc = 0, c_in = 0;
+	long depth = 0;
+	char tail[64];
+
+	for (const char *b = p; b < end; b += 64) {
+		const char *blk = b;
+		if (end - b < 64) {
+			memset(tail, ' ', sizeof tail);
+			memcpy(tail, b, (size_t)(end - b));
+			blk = tail;
+		}
+		__m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)blk);
+		__m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(blk + 32));
+		__m256i y0 = _mm256_or_si256(x0, lc), y1 = _mm256_or_si256(x1, lc);
+		uint64_t qt = mask_avx2(_mm256_cmpeq_epi8(x0, quote), _mm256_cmpeq_epi8(x1, quote));
+		uint64_t bs = mask_avx2(_mm256_cmpeq_epi8(x0, bslash), _mm256_cmpeq_epi8(x1, bslash));
+		uint64_t open = mask_avx2(_mm256_cmpeq_epi8(y0, ob), _mm256_cmpeq_epi8(y1, ob));
+		uint64_t close = mask_avx2(_mm256_cmpeq_epi8(y0, cb), _mm256_cmpeq_epi8(y1, cb));
+		uint64_t esc = 0;
+		if ((bs | c_esc) != 0) {
+			const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+			uint64_t pot = bs & ~c_esc;
+			uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
+			esc = r ^ (bs | c_esc);
+			c_esc = (r & bs) >> 63;
+		}
+		uint64_t in = pxor64(qt & ~esc) ^ c_in;
+		c_in = (uint64_t)((int64_t)in >> 63);
+		uint64_t o = open & ~in, c = close & ~in;
+		long nc = __builtin_popcountll(c);
+		if (depth > nc) {
+			depth += __builtin_popcountll(o) - nc;
+			continue;
+		}
+		for (uint64_t m = o | c; m; m &= m - 1) {
+			int bit = __builtin_ctzll(m);
+			depth += (long)((o >> bit & 1) * 2) - 1;
+			if (depth == 0)
+				return b + bit + 1;
+		}
+	}
+	return end;
 }
 
 #include "simd_kernel.h"
@@ -343,6 +420,14 @@ objflips_avx512(const unsigned char *ctx)
 
 /* For the 64 brackets from ctx: those after which the top level is back. */
 static inline uint64_t
+topflips_avx512(const unsigned char *ctx)
+{
+	__m512i d = _mm512_xor_si512(_mm512_loadu_si512((const void *)ctx),
+	    _mm512_loadu_si512((const void *)(ctx - 1)));
+	return _mm512_test_epi8_mask(d, _mm512_set1_epi8(0x04));
+}
+
+static inline uint64_t
 rootbits_avx512(const unsigned char *ctx)
 {
 	return _mm512_movepi8_mask(_mm512_loadu_si512((const void *)ctx));
@@ -418,12 +503,60 @@ escapes8(const uint64_t *bs, unsigned *c_esc)
 	return _mm512_loadu_si512((const void *)esc);
 }
 
+/* The end of the object or array at p, known to be valid. */
+static const char *
+skip_container_avx512(const char *p, const char *end)
+{
+	uint64_t c_esc = 0, c_in = 0;
+	long depth = 0;
+	char tail[64];
+
+	for (const char *b = p; b < end; b += 64) {
+		const char *blk = b;
+		if (end - b < 64) {
+			memset(tail, ' ', sizeof tail);
+			memcpy(tail, b, (size_t)(end - b));
+			blk = tail;
+		}
+		__m512i x = _mm512_loadu_si512((const void *)blk);
+		__m512i y = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+		uint64_t qt = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"'));
+		uint64_t bs = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
+		uint64_t open = _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('{'));
+		uint64_t close = _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('}'));
+		uint64_t esc = 0;
+		if ((bs | c_esc) != 0) {
+			const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+			uint64_t pot = bs & ~c_esc;
+			uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
+			esc = r ^ (bs | c_esc);
+			c_esc = (r & bs) >> 63;
+		}
+		uint64_t in = pxor64(qt & ~esc) ^ c_in;
+		c_in = (uint64_t)((int64_t)in >> 63);
+		uint64_t o = open & ~in, c = close & ~in;
+		long nc = __builtin_popcountll(c);
+		if (depth > nc) {
+			depth += __builtin_popcountll(o) - nc;
+			continue;
+		}
+		for (uint64_t m = o | c; m; m &= m - 1) {
+			int bit = __builtin_ctzll(m);
+			depth += (long)((o >> bit & 1) * 2) - 1;
+			if (depth == 0)
+				return b + bit + 1;
+		}
+	}
+	return end;
+}
+
 static int
-validate_avx512(const char *p, size_t n)
+validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 {
 	uint64_t raw[NRAW][CHUNK_BLOCKS];
 	uint64_t eo[CHUNK_BLOCKS], ea[CHUNK_BLOCKS], brk[CHUNK_BLOCKS];
-	uint64_t flips[CHUNK_BLOCKS];
+	uint64_t keyo[CHUNK_BLOCKS];
+	uint64_t flips[CHUNK_BLOCKS], tflips[CHUNK_BLOCKS];
 	uint64_t spill[3][8];
 	unsigned char dense[CHUNK_BLOCKS * 64 + 64];
 	unsigned char ctxmem[1 + CHUNK_BLOCKS * 64 + 64], *ctx = ctxmem + 1;
@@ -434,11 +567,12 @@ validate_avx512(const char *p, size_t n)
 	unsigned werr = 0;
 	size_t last = 0;
 	int closed = 0;
+	long depth = 0;
 
 	if (first_byte(p, n) == n)
 		return 0;
-	memset(stackmem, 0x80, sizeof stackmem);
-	ctx[-1] = 0x80;
+	memset(stackmem, 0x84, sizeof stackmem);
+	ctx[-1] = 0x84;
 	size_t full = n / 64, blocks = full + (n % 64 != 0);
 	if (n % 64) {
 		memset(tail, ' ', sizeof tail);
@@ -456,7 +590,7 @@ validate_avx512(const char *p, size_t n)
 	uint64_t rerr = 0;
 	/* ... and pass 3. */
 	__m512i v_obj = zero;
-	unsigned c_obj = 0;
+	unsigned c_obj = 0, c_le1 = 1;
 
 	for (size_t b0 = 0; b0 < blocks; b0 += CHUNK_BLOCKS) {
 		size_t nb = blocks - b0 < CHUNK_BLOCKS ? blocks - b0 : CHUNK_BLOCKS;
@@ -540,7 +674,8 @@ validate_avx512(const char *p, size_t n)
 			/* Keys: strings after '{' or ','; a key's closing quote
 			 * is where the run of "in" it opens ends. */
 			__m512i popcom = _mm512_or_si512(popen, pcomma);
-			__m512i sum = add8(in, _mm512_and_si512(qopen, popcom), &c_key);
+			__m512i keyopen = _mm512_and_si512(qopen, popcom);
+			__m512i sum = add8(in, keyopen, &c_key);
 			__m512i keyclose = _mm512_andnot_si512(in, sum);
 			__m512i endv = TL(close, qclose, keyclose, TA | (TB & ~TC));
 			__m512i pkey = follow8(keyclose, v_key);
@@ -569,6 +704,12 @@ validate_avx512(const char *p, size_t n)
 			_mm512_storeu_si512((void *)(eo + i0), e_o);
 			_mm512_storeu_si512((void *)(ea + i0), e_a);
 			_mm512_storeu_si512((void *)(brk + i0), bk);
+			_mm512_storeu_si512((void *)(keyo + i0), keyopen);
+			if (ix) {
+				_mm512_storeu_si512((void *)(ix->open + b0 + i0), open);
+				_mm512_storeu_si512((void *)(ix->close + b0 + i0), close);
+				ix->escapes |= _mm512_test_epi64_mask(bs, bs) != 0;
+			}
 			size_t lim = nb - i0 < 8 ? nb - i0 : 8;
 			for (size_t j = 0; j < lim; j++) {
 				size_t b = b0 + i0 + j;
@@ -583,7 +724,16 @@ validate_avx512(const char *p, size_t n)
 		 * The top level comes back once: at the line's last bracket. */
 		if (closed && k)
 			return 0;
-		for (size_t i = 0; i < k; i += 64) {
+		size_t w0 = 0;
+		if (b0 == 0) {
+			/* The line's value opens the walk; its entry carries
+			 * bit 2, as the top level's does: depth 1 or less. */
+			stack[1] = dense[0] | 4;
+			ctx[0] = stack[1];
+			sp = 1;
+			w0 = 1;
+		}
+		for (size_t i = w0; i < k; i += 64) {
 			size_t len = k - i < 64 ? k - i : 64;
 			walk_brackets(dense + i, len, ctx + i, stack, &sp, &werr);
 			if (sp < 0 || sp > WALK_MAX_SP || werr)
@@ -608,10 +758,12 @@ validate_avx512(const char *p, size_t n)
 		size_t off = 0;
 		for (size_t i = 0; i < nb; i++) {
 			flips[i] = _pdep_u64(objflips_avx512(ctx + off), brk[i]);
+			if (ix)
+				tflips[i] = _pdep_u64(topflips_avx512(ctx + off), brk[i]);
 			off += (unsigned)__builtin_popcountll(brk[i]);
 		}
 		for (size_t i = nb; i < ng * 8; i++)
-			flips[i] = 0;
+			flips[i] = tflips[i] = 0;
 		__m512i cerr = zero;
 		for (size_t i0 = 0; i0 < ng * 8; i0 += 8) {
 			__m512i obj = pxor8(load8(flips + i0), &c_obj);
@@ -619,6 +771,21 @@ validate_avx512(const char *p, size_t n)
 			v_obj = obj;
 			cerr = _mm512_or_si512(cerr, TL(objp, load8(eo + i0), load8(ea + i0),
 			    (TA & TB) | (~TA & TC)));
+			if (ix) {
+				__m512i keys = _mm512_and_si512(load8(keyo + i0), objp);
+				__m512i le1 = pxor8(load8(tflips + i0), &c_le1);
+				_mm512_storeu_si512((void *)(ix->keys + b0 + i0), keys);
+				__m512i k1 = _mm512_and_si512(keys, le1);
+				_mm512_storeu_si512((void *)(ix->keys1 + b0 + i0), k1);
+				size_t b = b0 + i0;
+				ix->k1map[b / 64] |= (uint64_t)_mm512_test_epi64_mask(k1, k1) << (b % 64);
+			}
+		}
+		for (size_t i = 0; ix && i < nb; i++) {
+			size_t b = b0 + i;
+			ix->depth[b] = (uint8_t)depth;
+			depth += __builtin_popcountll(ix->open[b]) -
+			    __builtin_popcountll(ix->close[b]);
 		}
 		if (_mm512_test_epi64_mask(cerr, cerr))
 			return 0;
@@ -727,9 +894,9 @@ jscan_fast_validate(enum jscan_kernel k, const char *p, size_t n)
 		return 0;
 	switch (k) {
 	case JSCAN_AVX2:
-		return validate_avx2(p, n);
+		return validate_avx2(p, n, NULL);
 	case JSCAN_AVX512:
-		return validate_avx512(p, n);
+		return validate_avx512(p, n, NULL);
 	default:
 		break;
 	}
@@ -738,5 +905,108 @@ jscan_fast_validate(enum jscan_kernel k, const char *p, size_t n)
 	(void)n;
 #endif
 	(void)k;
+	return 0;
+}
+
+/* The end of the string whose body starts at p (after the quote). */
+static const char *
+skip_string(const char *p, const char *end)
+{
+	for (;;) {
+		while (end - p >= 16) {
+#if defined(__SSE2__)
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+			if (m == 0) {
+				p += 16;
+				continue;
+			}
+			p += __builtin_ctz(m);
+#endif
+			break;
+		}
+		while (p < end && *p != '"' && *p != '\\')
+			p++;
+		if (p >= end || *p == '"')
+			return p + 1;
+		p += 2;
+	}
+}
+
+const char *
+jscan_fast_skip(enum jscan_kernel k, const char *p, const char *end)
+{
+	if (*p == '"')
+		return skip_string(p + 1, end);
+	if (*p != '{' && *p != '[') {
+		while (p < end && !jscan_delim[(unsigned char)*p])
+			p++;
+		return p;
+	}
+#ifdef HAVE_KERNELS
+	if (jscan_kernels() >> k & 1) {
+		switch (k) {
+		case JSCAN_AVX2:
+			return skip_container_avx2(p, end);
+		case JSCAN_AVX512:
+			return skip_container_avx512(p, end);
+		default:
+			break;
+		}
+	}
+#endif
+	return NULL;
+}
+
+void
+jscan_index_free(struct jscan_index *ix)
+{
+	free(ix->open);
+	free(ix->close);
+	free(ix->keys);
+	free(ix->keys1);
+	free(ix->k1map);
+	free(ix->depth);
+	memset(ix, 0, sizeof *ix);
+}
+
+int
+jscan_fast_index(enum jscan_kernel k, const char *p, size_t n,
+    struct jscan_index *ix)
+{
+	size_t blocks = n / 64 + 1;
+
+	if (!(jscan_kernels() >> k & 1) || k == JSCAN_SCALAR || n > JSCAN_INDEX_MAX)
+		return 0;
+	/* Room for the last group of eight blocks the AVX-512 kernel stores. */
+	if (ix->cap < blocks + 8) {
+		size_t cap = ix->cap ? ix->cap : 64;
+		while (cap < blocks + 8)
+			cap *= 2;
+		ix->open = xreallocarray(ix->open, cap, sizeof *ix->open);
+		ix->close = xreallocarray(ix->close, cap, sizeof *ix->close);
+		ix->keys = xreallocarray(ix->keys, cap, sizeof *ix->keys);
+		ix->keys1 = xreallocarray(ix->keys1, cap, sizeof *ix->keys1);
+		ix->k1map = xreallocarray(ix->k1map, cap / 64 + 1, sizeof *ix->k1map);
+		ix->depth = xreallocarray(ix->depth, cap, sizeof *ix->depth);
+		ix->cap = cap;
+	}
+	ix->p = p;
+	ix->n = n;
+	ix->nblocks = (n + 63) / 64;
+	ix->escapes = 0;
+	memset(ix->k1map, 0, (blocks + 8) / 64 * sizeof *ix->k1map + sizeof *ix->k1map);
+#ifdef HAVE_KERNELS
+	switch (k) {
+	case JSCAN_AVX2:
+		return validate_avx2(p, n, ix);
+	case JSCAN_AVX512:
+		return validate_avx512(p, n, ix);
+	default:
+		break;
+	}
+#endif
 	return 0;
 }

@@ -33,14 +33,6 @@
  * next block.
  */
 
-static inline uint64_t
-KN(pxor)(uint64_t x)
-{
-	__m128i r = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)x),
-	    _mm_set1_epi8(-1), 0);
-	return (uint64_t)_mm_cvtsi128_si64(r);
-}
-
 /*
  * Extend the positions aft (right after a token's end) over whitespace w:
  * where aft is whitespace, the run and the significant byte after it
@@ -61,9 +53,10 @@ KN(fill)(uint64_t aft, uint64_t w, uint64_t *carry)
  * the scalar scanner can tell (the caller then asks it).
  */
 static int
-KN(validate)(const char *p, size_t n)
+KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 {
 	uint64_t eo[CHUNK_BLOCKS], ea[CHUNK_BLOCKS], brk[CHUNK_BLOCKS];
+	uint64_t keyo[CHUNK_BLOCKS];
 	unsigned char dense[CHUNK_BLOCKS * 64 + 64];
 	unsigned char ctxmem[1 + CHUNK_BLOCKS * 64 + 64], *ctx = ctxmem + 1;
 	unsigned char stackmem[WALK_GUARD + WALK_MAX_SP + 64 + 2];
@@ -73,12 +66,13 @@ KN(validate)(const char *p, size_t n)
 	unsigned werr = 0;
 	size_t last = 0;
 	int closed = 0;
+	long depth = 0;
 
 	if (first_byte(p, n) == n)
 		return 0;
 
-	memset(stackmem, 0x80, sizeof stackmem);
-	ctx[-1] = 0x80;
+	memset(stackmem, 0x84, sizeof stackmem);
+	ctx[-1] = 0x84;
 	size_t full = n / 64, blocks = full + (n % 64 != 0);
 	if (n % 64) {
 		memset(tail, ' ', sizeof tail);
@@ -92,7 +86,7 @@ KN(validate)(const char *p, size_t n)
 	uint64_t f_open = 0, f_comma = 0, f_colon = 0, f_key = 0, f_end = 0;
 	uint64_t filling = 0, err = 0;
 	/* ... and pass 3. */
-	uint64_t c_obj = 0, c_objp = 0;
+	uint64_t c_obj = 0, c_objp = 0, c_le1 = ~(uint64_t)0;
 
 	for (size_t b0 = 0; b0 < blocks; b0 += CHUNK_BLOCKS) {
 		size_t nb = blocks - b0 < CHUNK_BLOCKS ? blocks - b0 : CHUNK_BLOCKS;
@@ -114,7 +108,7 @@ KN(validate)(const char *p, size_t n)
 				c_esc = (r & m.bs) >> 63;
 			}
 			uint64_t q = m.qt & ~esc;
-			uint64_t in = KN(pxor)(q) ^ c_in;
+			uint64_t in = pxor64(q) ^ c_in;
 			c_in = (uint64_t)((int64_t)in >> 63);
 			uint64_t qopen = q & in, qclose = q & ~in;
 			uint64_t open = m.open & ~in, close = m.close & ~in;
@@ -154,8 +148,8 @@ KN(validate)(const char *p, size_t n)
 			 * object; its closing quote is where the run of "in" it
 			 * opens ends. */
 			uint64_t popcom = popen | pcomma;
-			uint64_t keyopen = (qopen & popcom) | c_key;
-			uint64_t sum = in + keyopen;
+			uint64_t keyopen = qopen & popcom;
+			uint64_t sum = in + (keyopen | c_key);
 			c_key = sum < in;
 			uint64_t keyclose = sum & ~in;
 			uint64_t endv = close | (qclose & ~keyclose);
@@ -179,6 +173,12 @@ KN(validate)(const char *p, size_t n)
 			ea[i] = ((qopen | start | open) & ~popcom) | (comma & ~pend_arr) |
 			    colon;
 			brk[i] = open | close;
+			keyo[i] = keyopen;
+			if (ix) {
+				ix->open[b] = open;
+				ix->close[b] = close;
+				ix->escapes |= m.bs != 0;
+			}
 			k += KN(compress)(blk, brk[i], dense + k);
 		}
 		if (err)
@@ -188,7 +188,16 @@ KN(validate)(const char *p, size_t n)
 		 * level comes back once: at the line's last bracket. */
 		if (closed && k)
 			return 0;
-		for (size_t i = 0; i < k; i += 64) {
+		size_t w0 = 0;
+		if (b0 == 0) {
+			/* The line's value opens the walk; its entry carries
+			 * bit 2, as the top level's does: depth 1 or less. */
+			stack[1] = dense[0] | 4;
+			ctx[0] = stack[1];
+			sp = 1;
+			w0 = 1;
+		}
+		for (size_t i = w0; i < k; i += 64) {
 			size_t len = k - i < 64 ? k - i : 64;
 			walk_brackets(dense + i, len, ctx + i, stack, &sp, &werr);
 			if (sp < 0 || sp > WALK_MAX_SP || werr)
@@ -213,12 +222,24 @@ KN(validate)(const char *p, size_t n)
 		uint64_t cerr = 0;
 		for (size_t i = 0; i < nb; i++) {
 			uint64_t flips = KN(objflips)(ctx + off);
+			uint64_t top = ix ? KN(topflips)(ctx + off) : 0;
 			off += (unsigned)__builtin_popcountll(brk[i]);
-			uint64_t obj = KN(pxor)(_pdep_u64(flips, brk[i])) ^ c_obj;
+			uint64_t obj = pxor64(_pdep_u64(flips, brk[i])) ^ c_obj;
 			c_obj = (uint64_t)((int64_t)obj >> 63);
 			uint64_t objp = obj << 1 | c_objp;
 			c_objp = obj >> 63;
 			cerr |= (eo[i] & objp) | (ea[i] & ~objp);
+			if (ix) {
+				size_t b = b0 + i;
+				uint64_t le1 = pxor64(_pdep_u64(top, brk[i])) ^ c_le1;
+				c_le1 = (uint64_t)((int64_t)le1 >> 63);
+				ix->keys[b] = keyo[i] & objp;
+				ix->keys1[b] = ix->keys[b] & le1;
+				ix->k1map[b / 64] |= (uint64_t)(ix->keys1[b] != 0) << (b % 64);
+				ix->depth[b] = (uint8_t)depth;
+				depth += __builtin_popcountll(ix->open[b]) -
+				    __builtin_popcountll(ix->close[b]);
+			}
 		}
 		if (cerr)
 			return 0;

@@ -1,7 +1,10 @@
 #!/usr/bin/env bats
-# lib/simd.c: the SIMD kernels of the validating scan against the scalar
-# scanner (through tests/t_scan.c, which calls each kernel directly), and
-# jq 1.6 as the judge of verdicts.  A kernel this machine lacks is skipped
+# lib/simd.c and lib/scanindex.c: the SIMD kernels of the validating scan
+# against the scalar scanner (through tests/t_scan.c, which calls each
+# kernel directly), and jq 1.6 as the judge of verdicts.  Wherever a kernel
+# takes a line, t_scan also holds the index it builds, and every key and
+# value end found through it, to the line read byte by byte and to the
+# scalar scanner's jscan_skip (tests/scanref.h).  A kernel this machine lacks is skipped
 # with a message: the rest must pass on any x86-64 (and elsewhere, where
 # only the scalar scanner runs).
 
@@ -43,7 +46,7 @@ need_simd() {
 	[ "${lines[-1]}" = "chosen $best" ]
 }
 
-@test "scan: every kernel takes the real pings in bulk, at every block alignment" {
+@test "scan: every kernel takes the real pings in bulk, at every block alignment, and indexes them" {
 	need_simd
 	cat "$DATA"/pings/*.ndjson >pings
 	n=$(wc -l <pings)

@@ -30,6 +30,7 @@
  *                        KERNEL (scalar, avx2, avx512): the best of five
  *                        runs in MB/s on stderr (an input under 100 MB is
  *                        read several times a run: from the cache)
+ *   t_scan -i KERNEL     the same, building the index (jscan_fast_index)
  *
  * Every text is copied into a buffer of exactly its size, so that the
  * sanitizers see any read past a line.
@@ -76,7 +77,7 @@ static struct tally tally[3];
 static unsigned kernels;
 
 static void
-fail(const char *why, const char *p, size_t n)
+scanref_fail(const char *why, const char *p, size_t n)
 {
 	fprintf(stderr, "t_scan: %s on %zu bytes: ", why, n);
 	fwrite(p, 1, n, stderr);
@@ -107,6 +108,8 @@ scalar(const char *p, size_t n)
 	return r;
 }
 
+#include "scanref.h"
+
 /*
  * Check one text; returns the fast verdict (the kernels agree).  shifts:
  * also check it behind 1..63 spaces.
@@ -124,10 +127,12 @@ check(const char *p, size_t n, int shifts)
 		tally[k].checked++;
 		tally[k].fast += (unsigned long)r;
 		if (r && !valid)
-			fail("the fast path accepts what the scalar scanner refuses", p, n);
+			scanref_fail("the fast path accepts what the scalar scanner refuses", p, n);
 		if (verdict >= 0 && r != verdict)
-			fail("the kernels disagree", p, n);
+			scanref_fail("the kernels disagree", p, n);
 		verdict = r;
+		if (r)
+			scanref_check((enum jscan_kernel)k, p, n);
 		for (int s = 1; shifts && s < 64; s++) {
 			buf_reset(&sh);
 			for (int i = 0; i < s; i++)
@@ -135,8 +140,10 @@ check(const char *p, size_t n, int shifts)
 			buf_add(&sh, p, n);
 			if (fast((enum jscan_kernel)k, sh.p, sh.len) != r) {
 				buf_free(&sh);
-				fail("the verdict depends on the alignment", p, n);
+				scanref_fail("the verdict depends on the alignment", p, n);
 			}
+			if (r && s % 8 == 5)
+				scanref_check((enum jscan_kernel)k, sh.p, sh.len);
 		}
 	}
 	buf_free(&sh);
@@ -209,7 +216,7 @@ differential(int all, unsigned long mutants)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		int r = check(p, n, 1);
 		if (all && !r && kernels > 1)
-			fail("the fast path leaves to the scalar scanner", p, n);
+			scanref_fail("the fast path leaves to the scalar scanner", p, n);
 		for (unsigned long i = 0; i < mutants; i++) {
 			mutate(&m, p, n);
 			check(m.p, m.len, i % 8 == 0);
@@ -319,7 +326,7 @@ generated(unsigned long count)
 		if (f < t.len && t.p[f] != '{' && t.p[f] != '[')
 			want = 0;
 		if (kernels > 1 && check(t.p, t.len, i % 16 == 0) != want)
-			fail("the fast path and the scalar scanner differ", t.p, t.len);
+			scanref_fail("the fast path and the scalar scanner differ", t.p, t.len);
 	}
 	printf("%lu texts, %lu valid\n", count, valid);
 	buf_free(&t);
@@ -351,8 +358,9 @@ print_mutants(unsigned long count)
 }
 
 static int
-bench(const char *name)
+bench(const char *name, int index)
 {
+	static struct jscan_index ix;
 	size_t len, lines = 0, bad = 0;
 	char *data = slurp(stdin, &len);
 	int k;
@@ -378,7 +386,9 @@ bench(const char *name)
 			size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 			const char *msg;
 			size_t where;
-			if (k == JSCAN_SCALAR || !jscan_fast_validate((enum jscan_kernel)k, p, n))
+			if (k == JSCAN_SCALAR || !(index ?
+			    jscan_fast_index((enum jscan_kernel)k, p, n, &ix) :
+			    jscan_fast_validate((enum jscan_kernel)k, p, n)))
 				bad += json_validate(p, n, &msg, &where) != 0;
 			lines++;
 			p += n + 1;
@@ -432,7 +442,9 @@ main(int argc, char **argv)
 		return generated(strtoul(argv[2], NULL, 10));
 	}
 	if (argc == 3 && strcmp(argv[1], "-b") == 0)
-		return bench(argv[2]);
-	fprintf(stderr, "usage: t_scan -k | -d [-a] [-m N] [-s SEED] | -g N [-s SEED] | -M N [-s SEED] | -b KERNEL\n");
+		return bench(argv[2], 0);
+	if (argc == 3 && strcmp(argv[1], "-i") == 0)
+		return bench(argv[2], 1);
+	fprintf(stderr, "usage: t_scan -k | -d [-a] [-m N] [-s SEED] | -g N [-s SEED] | -M N [-s SEED] | -b|-i KERNEL\n");
 	return 2;
 }
