@@ -90,7 +90,8 @@ static const struct cli_tool tool = {
 	"usage: actorsig [--apply labels] [--drop type] [option ...] [file ...]\n"
 	"       actorsig --metrics [--active] [--level level] [option ...] [file ...]\n",
 	options,
-	CLI_COMMON | CLI_SHARD | CLI_TIME_UNIT | CLI_EPOCH,
+	CLI_COMMON | CLI_SHARD | CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_EPOCH | CLI_OUTPUT |
+	    CLI_MISSING,
 	option,
 };
 
@@ -270,6 +271,14 @@ setup(void)
 		    "of its labels)");
 	if (ncarry && !metrics)
 		cli_usage("--carry goes with --metrics (records pass through whole)");
+	if ((cli.given & (CLI_TIME_UNIT | CLI_TIME_FORMAT)) && !metrics && !applypath)
+		cli_usage("--time-unit and --time-format read --dt: they go with --metrics "
+		    "and --apply");
+	if (cli_output() != OUT_NDJSON && !metrics)
+		cli_usage("--output is for --metrics: annotated records are written as "
+		    "they are read, with members added");
+	if (cli.missing != CLI_MISSING_DEFAULT && metrics)
+		cli_usage("--missing chooses records to write; --metrics writes labels");
 
 	for (const struct cli_option *o = options; o->name != NULL; o++)
 		if (o->id < NF)
@@ -562,10 +571,11 @@ annotate(const struct line *ln, struct rec *r)
 
 	if (end == (size_t)-1)
 		return cli_bad(ln, "not a JSON object");
-	if (!r->fam_ok)
-		stats.missing++;
+	/* Missing: no signature, or (--apply) no hour to look its label up. */
+	int missing = !r->fam_ok;
 	if (!in_shard(r->fam_ok ? r->fam : NULL)) {
 		other_shards++;
+		stats.missing += (uint64_t)missing;
 		return 0;
 	}
 
@@ -581,8 +591,10 @@ annotate(const struct line *ln, struct rec *r)
 			return cli_bad(ln, why);
 		int ok = labels_level == L_DOMAIN ? r->sig_ok : r->fam_ok;
 		const unsigned char *sig = labels_level == L_DOMAIN ? r->sig : r->fam;
+		if (h == 0)
+			cli_note_missing(fs, fidx[F_DT]);
 		if (h == 0 || !ok)
-			stats.missing++;
+			missing = 1;
 		else if (dtab_get(labels, label_key(hour, sig))) {
 			agent = "automated";
 			agentn = 9;
@@ -590,6 +602,9 @@ annotate(const struct line *ln, struct rec *r)
 			relabelled++;
 		}
 	}
+	stats.missing += (uint64_t)missing;
+	if (missing && cli.missing == CLI_MISSING_DROP)
+		return 0;
 	if ((dropauto && agentn == 9 && memcmp(agent, "automated", 9) == 0) ||
 	    (dropspider && agentn == 6 && memcmp(agent, "spider", 6) == 0)) {
 		dropped++;

@@ -816,6 +816,48 @@ actorsig: 7 bad lines skipped"
 	assert_output ""
 }
 
+@test "actorsig: --missing drop leaves out records without a signature; pass (the default) writes them" {
+	printf '%s\n' "{\"ip\":\"1.1.1.1\",\"user_agent\":\"$UA\",\"accept_language\":\"en\",\"uri_host\":\"en.wikipedia.org\"}" \
+	    '{"ip":"1.1.1.1"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 bash -c 'actorsig "$1" | jq -c .actor_signature_per_project_family' sh "$BATS_TEST_TMPDIR/in"
+	expect <<-EOF
+	"$(printf %s "1.1.1.1${UA}enwikipedia" | md5sum | cut -c1-32)"
+	null
+	EOF
+	run -0 --separate-stderr actorsig --missing drop --stats "$BATS_TEST_TMPDIR/in"
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == '{"ip":"1.1.1.1","user_agent":'* ]]
+	[[ $stderr == '{"tool":"actorsig","read":2,"written":1,"bad":0,"missing":1,'* ]]
+	run -2 --separate-stderr actorsig --metrics --missing drop "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: --missing chooses records to write; --metrics writes labels" ]
+	run -2 --separate-stderr actorsig --missing keep "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: --missing: expected pass or drop: keep" ]
+}
+
+@test "actorsig: --metrics --output csv writes the labels as a table, --carry columns included" {
+	n_reqs 12 $((T0 + 600)) 1 10.0.0.1 >"$BATS_TEST_TMPDIR/in"
+	sig=$(printf %s "10.0.0.1${UA}enwikipedia" | md5sum | cut -c1-32)
+	run -0 actorsig --metrics --epoch --carry .ip -o csv "$BATS_TEST_TMPDIR/in"
+	expect <<-EOF
+	"hour","actor_signature_per_project_family","is_pageview","is_redirect_to_pageview","first_interaction_dt","last_interaction_dt","pageview_count","pageview_rate_per_min","nocookies","user_agent_length","avg_distinct_pages_visited_count","rolled_up_hours","label","label_reason","ip"
+	1733011200,"$sig",true,false,1733011800,1733011811,12,65,0,101,1,1,"automated","high request ratio","10.0.0.1"
+	EOF
+	run -2 --separate-stderr actorsig --output tsv "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: --output is for --metrics: annotated records are written as they are read, with members added" ]
+}
+
+@test "actorsig: --time-format reads dt in Apache's format; only where dt is read" {
+	for i in 0 1 2 3 4 5 6 7 8 9 10 11; do
+		req "01/Dec/2024:01:10:$(printf %02d "$i") +0100"
+	done >"$BATS_TEST_TMPDIR/in"
+	run -0 bash -c 'actorsig --metrics --time-format "%d/%b/%Y:%H:%M:%S %z" "$1" | jq -r "[.hour, .first_interaction_dt, .last_interaction_dt, .pageview_count] | @tsv"' sh "$BATS_TEST_TMPDIR/in"
+	assert_output "$(printf '2024-12-01T00:00:00Z\t2024-12-01T00:10:00Z\t2024-12-01T00:10:11Z\t12')"
+	run -1 --separate-stderr actorsig --metrics "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: $BATS_TEST_TMPDIR/in:1: bad dt \"01/Dec/2024:01:10:00 +0100\": not an RFC 3339 time" ]
+	run -2 --separate-stderr actorsig --time-format '%s' "$BATS_TEST_TMPDIR/in"
+	[ "${stderr_lines[0]}" = "actorsig: --time-unit and --time-format read --dt: they go with --metrics and --apply" ]
+}
+
 @test "actorsig: usage errors exit 2" {
 	run -2 --separate-stderr actorsig --metrics --apply x
 	assert_equal "$(head -n 1 <<<"$stderr")" "actorsig: --apply and --drop work on records; --metrics writes labels: choose one"
