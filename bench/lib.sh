@@ -93,6 +93,22 @@ bench_gz() {
 	printf '%s\n' "$z"
 }
 
+# bench_zst FILE: print the path of a zstd copy of FILE (level 3, zstd's
+# default, all cores), compressing it once.
+bench_zst() {
+	local f=$1 z=$1.zst
+	bench_have zstd || return 1
+	if [ ! -s "$z" ] || [ "$f" -nt "$z" ]; then
+		echo "compressing $f" >&2
+		if ! zstd -q -3 -T0 -c "$f" >"$z.tmp.$$"; then
+			rm -f "$z.tmp.$$"
+			bench_die "zstd failed"
+		fi
+		mv "$z.tmp.$$" "$z"
+	fi
+	printf '%s\n' "$z"
+}
+
 _bench_size() { stat -c %s "$1"; }
 
 # bench_section TITLE: start a section.

@@ -62,6 +62,22 @@ pingdedup_gz_rows() {
 	fi
 }
 
+# The same records as zstd: pingdedup reading the .zst against zstd -dc
+# feeding the mawk one-liner, and zstd -dc alone.
+pingdedup_zst_rows() {
+	local pd
+	if pd=$(bench_tool pingdedup); then
+		bench_ref "pingdedup --keep first -k .id FILE.zst" "$pd --keep first -k .id \"\$F\""
+	else
+		bench_skip "pingdedup --keep first -k .id FILE.zst" "$TRAWL_BIN/pingdedup is not built"
+	fi
+	bench_row "zstd -dc | $mawk_doc" "zstd -dc \"\$F\" | $mawk_doc"
+	bench_row "zstd -dc (floor)" "zstd -dc \"\$F\""
+	if [ -n "$gzref" ]; then
+		bench_note "the same records as gzip: pingdedup took $gzref s (gzip $(_bench_size "$z") bytes, zstd $(_bench_size "$F") bytes)"
+	fi
+}
+
 for shape in projected full; do
 	# Generate (or find) every input before the tables start.
 	f=$(bench_data "$shape" "$BENCH_MB" -d 0.05)
@@ -76,6 +92,16 @@ for shape in projected full; do
 	bench_section "pingdedup: $shape pings, gzip input"
 	bench_input "$z" "$(stat -c %s "$f")"
 	pingdedup_gz_rows
+	gzref=$BENCH_REF
 	bench_note "MB/s counts the uncompressed bytes"
 	bench_end
+	bench_section "pingdedup: $shape pings, zstd input"
+	if zs=$(bench_zst "$f"); then
+		bench_input "$zs" "$(stat -c %s "$f")"
+		pingdedup_zst_rows
+		bench_note "MB/s counts the uncompressed bytes"
+		bench_end
+	else
+		bench_skip "pingdedup FILE.zst" "zstd is not installed"
+	fi
 done
