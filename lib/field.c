@@ -47,6 +47,7 @@ struct step {
 enum fstate { F_NONE, F_VALUE, F_NULL, F_ERROR };
 
 struct field {
+	char *expr;		/* as given: fs_clone compiles it again */
 	int flags;
 	int fast;
 
@@ -863,6 +864,7 @@ fs_free(struct fieldset *fs)
 	for (int i = 0; i < fs->n; i++) {
 		struct field *f = &fs->f[i];
 		free_steps(f);
+		free(f->expr);
 		if (f->jq)
 			jq_teardown(&f->jq);
 		buf_free(&f->text);
@@ -907,6 +909,7 @@ fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t errle
 		fs->cap = fs->cap ? 2 * fs->cap : 4;
 		fs->f = xreallocarray(fs->f, (size_t)fs->cap, sizeof *fs->f);
 	}
+	nf.expr = xstrdup(expr);
 	fs->f[fs->n] = nf;
 	if (nf.fast) {
 		trie_add(fs, fs->n);
@@ -915,6 +918,20 @@ fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t errle
 		fs->nslow++;
 	}
 	return fs->n++;
+}
+
+struct fieldset *
+fs_clone(const struct fieldset *fs, char *err, size_t errlen)
+{
+	struct fieldset *c = xcalloc(1, sizeof *c);
+
+	c->nofast = fs->nofast;
+	for (int i = 0; i < fs->n; i++)
+		if (fs_add(c, fs->f[i].expr, fs->f[i].flags, err, errlen) < 0) {
+			fs_free(c);
+			return NULL;
+		}
+	return c;
 }
 
 int

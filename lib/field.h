@@ -39,6 +39,14 @@ void fs_free(struct fieldset *fs);
  */
 int fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t errlen);
 
+/*
+ * A fieldset with the same expressions, for another thread: a fieldset is
+ * evaluated by one thread at a time, and what it needs per evaluation
+ * (scan state, libjq's jq_state, values) is its own.  NULL with a message
+ * in err when an expression does not compile again (out of memory).
+ */
+struct fieldset *fs_clone(const struct fieldset *fs, char *err, size_t errlen);
+
 /* 1 when field i runs on the fast path. */
 int fs_is_fast(const struct fieldset *fs, int i);
 

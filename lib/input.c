@@ -27,6 +27,7 @@
  * (truncation, damage, zero padding and trailing garbage alike), so the
  * messages differ only in the format's name.
  */
+#define _GNU_SOURCE	/* memrchr */
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -105,22 +106,30 @@ struct gz {
 	char err[256];
 };
 
+/* A chunk goes FREE -> READY (the producer filled and queued it) ->
+ * TAKEN (the reader took it) -> FREE (the reader and the blocks cut from
+ * it are done with it).  The reader's blocks may outlive the file, so
+ * chunks belong to the input, not to one file's producer. */
+enum { C_FREE, C_READY, C_TAKEN };
+
 struct chunk {
 	char *p;	/* HEADROOM bytes, then CHUNK_SIZE of data, then a spare */
 	size_t n;	/* data bytes at p + HEADROOM */
 	int rc;		/* 1 data, 0 end, -1 error (in gz.err) */
-	int full;	/* published and not yet released */
+	int state;	/* under the pump's mutex while a pump runs */
+	int refs;	/* the reader's: as its current chunk, and by a block */
 };
 
-/* The producer thread and the ring it fills, in order; the reader takes
- * chunks in the same order and gives them back in that order too. */
+/* The producer thread of one file: it fills any free chunk and queues it;
+ * the reader takes them from the queue in order. */
 struct pump {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct chunk c[NCHUNK];
-	int head;		/* the producer's next chunk */
-	int take;		/* the reader's next chunk */
+	struct chunk *c;	/* the input's chunks */
+	int nc;
+	struct chunk **q;	/* filled chunks, in the order of the data */
+	int qhead, qlen;
 	int done;		/* the producer has ended or must end */
 	int wake[2];		/* a pipe that tells a blocked producer to end */
 	struct gz g;
@@ -133,15 +142,21 @@ struct input {
 
 	int fd;			/* current file, or -1 */
 	const char *name;
-	uint64_t lineno;
+	int first;		/* the next block is its file's first */
 	int eof;		/* the producer has ended */
 	int failed;		/* ... with the error in err */
 	int late;		/* ... after a clean end of the data */
 	struct pump *pump;
-	struct chunk *cur;	/* the chunk lines are cut from */
-	size_t pos, end, scan;	/* unread cur->p[pos..end); no newline before scan */
-	struct buf longl;	/* a line longer than the headroom */
-	char *ring[NCHUNK];	/* chunk memory, kept from file to file */
+	struct chunk *cur;	/* the chunk blocks are cut from */
+	size_t pos, end;	/* unread cur->p[pos..end) */
+	struct chunk *chunks;	/* kept from file to file */
+	int nchunks;
+
+	/* in_next's block and where it is in it */
+	struct block blk;
+	int have_blk;
+	size_t blk_pos;
+	uint64_t lineno;
 
 	uint64_t bytes;		/* bytes of files already closed */
 	char err[512];
@@ -161,7 +176,25 @@ in_open(char *const *paths, int n)
 	in->paths = paths;
 	in->npaths = n;
 	in->fd = -1;
+	in->nchunks = NCHUNK;
+	in->chunks = xcalloc(NCHUNK, sizeof *in->chunks);
 	return in;
+}
+
+void
+in_set_window(struct input *in, int nblocks)
+{
+	/* Each block holds at most one chunk; the reader's current chunk
+	 * and the one being filled make two more, so the producer always
+	 * finds a free chunk without waiting for the reader. */
+	int want = nblocks + 2;
+
+	if (want <= in->nchunks)
+		return;
+	in->chunks = xreallocarray(in->chunks, (size_t)want, sizeof *in->chunks);
+	memset(in->chunks + in->nchunks, 0,
+	    (size_t)(want - in->nchunks) * sizeof *in->chunks);
+	in->nchunks = want;
 }
 
 static void
@@ -642,17 +675,25 @@ gz_free(struct gz *g)
 
 /* --- the producer thread -------------------------------------------- */
 
-/* Wait for the chunk at the producer's index to be free; NULL when told
- * to stop. */
+/* Wait for a free chunk; NULL when told to stop. */
 static struct chunk *
 pump_free_chunk(struct pump *pp)
 {
+	struct chunk *c = NULL;
+
 	pthread_mutex_lock(&pp->mu);
-	while (pp->c[pp->head].full && !pp->done)
+	for (;;) {
+		if (pp->done)
+			break;
+		for (int i = 0; i < pp->nc && c == NULL; i++)
+			if (pp->c[i].state == C_FREE)
+				c = &pp->c[i];
+		if (c != NULL)
+			break;
 		pthread_cond_wait(&pp->cv, &pp->mu);
-	int stop = pp->done;
+	}
 	pthread_mutex_unlock(&pp->mu);
-	return stop ? NULL : &pp->c[pp->head];
+	return c;
 }
 
 static void
@@ -661,10 +702,11 @@ pump_publish(struct pump *pp, struct chunk *c, ssize_t n)
 	pthread_mutex_lock(&pp->mu);
 	c->n = n > 0 ? (size_t)n : 0;
 	c->rc = n > 0 ? 1 : (int)n;
-	c->full = 1;
+	c->state = C_READY;
+	pp->q[(pp->qhead + pp->qlen) % pp->nc] = c;
+	pp->qlen++;
 	if (n <= 0)
 		pp->done = 1;
-	pp->head = (pp->head + 1) % NCHUNK;
 	pthread_cond_broadcast(&pp->cv);
 	pthread_mutex_unlock(&pp->mu);
 }
@@ -753,24 +795,33 @@ pump_run(void *arg)
 static struct chunk *
 pump_take(struct pump *pp)
 {
-	struct chunk *c = &pp->c[pp->take];
-
 	pthread_mutex_lock(&pp->mu);
-	while (!c->full)
+	while (pp->qlen == 0)
 		pthread_cond_wait(&pp->cv, &pp->mu);
+	struct chunk *c = pp->q[pp->qhead];
+	pp->qhead = (pp->qhead + 1) % pp->nc;
+	pp->qlen--;
+	c->state = C_TAKEN;
 	pthread_mutex_unlock(&pp->mu);
-	pp->take = (pp->take + 1) % NCHUNK;
+	c->refs = 1;
 	return c;
 }
 
-/* Give the oldest taken chunk back to the producer. */
+/* Drop one of the reader's references to c; the last one frees it for
+ * the producer (or for the next file's). */
 static void
-pump_release(struct pump *pp, struct chunk *c)
+chunk_unref(struct input *in, struct chunk *c)
 {
-	pthread_mutex_lock(&pp->mu);
-	c->full = 0;
-	pthread_cond_broadcast(&pp->cv);
-	pthread_mutex_unlock(&pp->mu);
+	if (--c->refs > 0)
+		return;
+	if (in->pump == NULL) {
+		c->state = C_FREE;
+		return;
+	}
+	pthread_mutex_lock(&in->pump->mu);
+	c->state = C_FREE;
+	pthread_cond_broadcast(&in->pump->cv);
+	pthread_mutex_unlock(&in->pump->mu);
 }
 
 static void
@@ -785,6 +836,7 @@ pump_free(struct input *in)
 		close(pp->wake[1]);
 	}
 	gz_free(&pp->g);
+	free(pp->q);
 	free(pp);
 	in->pump = NULL;
 }
@@ -812,11 +864,12 @@ pump_start(struct input *in)
 		fcntl(pp->wake[1], F_SETFD, FD_CLOEXEC);
 		pp->g.wakefd = pp->wake[0];
 	}
-	for (int i = 0; i < NCHUNK; i++) {
-		if (in->ring[i] == NULL)
-			in->ring[i] = xmalloc(HEADROOM + CHUNK_SIZE + 1);
-		pp->c[i].p = in->ring[i];
-	}
+	for (int i = 0; i < in->nchunks; i++)
+		if (in->chunks[i].p == NULL)
+			in->chunks[i].p = xmalloc(HEADROOM + CHUNK_SIZE + 1);
+	pp->c = in->chunks;
+	pp->nc = in->nchunks;
+	pp->q = xcalloc((size_t)pp->nc, sizeof *pp->q);
 	pthread_mutex_init(&pp->mu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
 	int e = pthread_create(&pp->th, NULL, pump_run, pp);
@@ -845,24 +898,29 @@ pump_stop(struct input *in)
 	if (!finished && pp->wake[1] >= 0)
 		(void)write(pp->wake[1], "", 1);
 	pthread_join(pp->th, NULL);
+	/* Chunks filled but never taken go back; those the reader's
+	 * blocks still hold stay taken. */
+	for (int i = 0; i < pp->nc; i++)
+		if (pp->c[i].state == C_READY)
+			pp->c[i].state = C_FREE;
 	in->bytes += atomic_load(&pp->g.bytes);
 	pump_free(in);
 }
 
-/* --- lines ---------------------------------------------------------- */
+/* --- blocks and lines ------------------------------------------------ */
 
 static void
 close_file(struct input *in)
 {
 	if (in->cur != NULL)
-		pump_release(in->pump, in->cur);
+		chunk_unref(in, in->cur);
 	in->cur = NULL;
 	if (in->pump != NULL)
 		pump_stop(in);
 	if (in->fd > 0 || (in->fd == 0 && strcmp(in->name, "-") != 0))
 		close(in->fd);
 	in->fd = -1;
-	in->pos = in->end = in->scan = 0;
+	in->pos = in->end = 0;
 }
 
 /* Open the next operand and start its producer: 1, 0 when there are no
@@ -873,10 +931,10 @@ open_next(struct input *in)
 	if (in->next >= in->npaths)
 		return 0;
 	in->name = in->paths[in->next++];
-	in->lineno = 0;
+	in->first = 1;
 	in->eof = in->failed = in->late = 0;
 	in->cur = NULL;
-	in->pos = in->end = in->scan = 0;
+	in->pos = in->end = 0;
 	if (strcmp(in->name, "-") == 0) {
 		in->fd = 0;
 	} else {
@@ -894,31 +952,6 @@ open_next(struct input *in)
 	return 1;
 }
 
-/* Finish the line s[0..len) (s[len] is writable): 1 when it is a record
- * (filled into ln), 0 when it is blank. */
-static int
-cut(struct input *in, struct line *ln, char *s, size_t len)
-{
-	in->lineno++;
-	if (len > 0 && s[len - 1] == '\r')
-		len--;
-	s[len] = '\0';
-	if (len == 0)
-		return 0;
-	if (s[0] == ' ' || s[0] == '\t' || s[0] == '\r') {
-		size_t i = 1;
-		while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
-			i++;
-		if (i == len)
-			return 0;
-	}
-	ln->p = s;
-	ln->len = len;
-	ln->file = in->name;
-	ln->lineno = in->lineno;
-	return 1;
-}
-
 /* The producer's end (or error): note it and let go of its chunk. */
 static void
 at_end(struct input *in, struct chunk *c)
@@ -930,17 +963,17 @@ at_end(struct input *in, struct chunk *c)
 	in->late = in->pump->g.late;
 	if (in->failed)
 		snprintf(in->err, sizeof in->err, "%s", in->pump->g.err);
-	pump_release(in->pump, c);
+	chunk_unref(in, c);
 }
 
 /*
  * Move on to the next chunk, keeping the unfinished line of the current
  * one.  A tail that fits the headroom is copied in front of the new data;
- * a longer one is a long line, assembled in in->longl until its newline
- * (or the end): then 1 is returned with the line in in->longl.
+ * a longer one is a long line, assembled in *longl until its newline (or
+ * the end): then 1 is returned.
  */
 static int
-advance(struct input *in)
+advance(struct input *in, struct buf *longl)
 {
 	struct pump *pp = in->pump;
 	size_t tail = in->cur != NULL ? in->end - in->pos : 0;
@@ -955,30 +988,28 @@ advance(struct input *in)
 		if (tail > 0)
 			memcpy(data - tail, in->cur->p + in->pos, tail);
 		if (in->cur != NULL)
-			pump_release(pp, in->cur);
+			chunk_unref(in, in->cur);
 		in->cur = c;
 		in->pos = HEADROOM - tail;
-		in->scan = HEADROOM;
 		in->end = HEADROOM + c->n;
 		return 0;
 	}
 
-	buf_reset(&in->longl);
-	buf_add(&in->longl, in->cur->p + in->pos, tail);
-	pump_release(pp, in->cur);
+	buf_add(longl, in->cur->p + in->pos, tail);
+	chunk_unref(in, in->cur);
 	in->cur = NULL;
 	for (;;) {
 		char *data = c->p + HEADROOM;
 		char *nl = memchr(data, '\n', c->n);
 		if (nl != NULL) {
-			buf_add(&in->longl, data, (size_t)(nl - data));
+			buf_add(longl, data, (size_t)(nl - data));
 			in->cur = c;
-			in->pos = in->scan = HEADROOM + (size_t)(nl - data) + 1;
+			in->pos = HEADROOM + (size_t)(nl - data) + 1;
 			in->end = HEADROOM + c->n;
 			return 1;
 		}
-		buf_add(&in->longl, data, c->n);
-		pump_release(pp, c);
+		buf_add(longl, data, c->n);
+		chunk_unref(in, c);
 		c = pump_take(pp);
 		if (c->rc <= 0) {
 			at_end(in, c);
@@ -989,8 +1020,24 @@ advance(struct input *in)
 	}
 }
 
+/* Fill b with p[0..len) of chunk c (NULL: p is b's own memory). */
+static int
+give(struct input *in, struct block *b, struct chunk *c, char *p, size_t len)
+{
+	b->p = p;
+	b->len = len;
+	b->file = in->name;
+	b->first = in->first;
+	in->first = 0;
+	b->chunk = c;
+	b->own = c == NULL ? p : NULL;
+	if (c != NULL)
+		c->refs++;
+	return 1;
+}
+
 int
-in_next(struct input *in, struct line *ln)
+in_block(struct input *in, struct block *b)
 {
 	for (;;) {
 		if (in->fd < 0) {
@@ -998,22 +1045,21 @@ in_next(struct input *in, struct line *ln)
 			if (r <= 0)
 				return r;
 		}
-		if (in->cur != NULL) {
+		if (in->cur != NULL && in->pos < in->end) {
 			char *w = in->cur->p;
-			char *nl = memchr(w + in->scan, '\n', in->end - in->scan);
+			char *nl = memrchr(w + in->pos, '\n', in->end - in->pos);
 			if (nl != NULL) {
-				char *s = w + in->pos;
-				in->pos = in->scan = (size_t)(nl - w) + 1;
-				if (cut(in, ln, s, (size_t)(nl - s)))
-					return 1;
-				continue;
+				size_t start = in->pos;
+				in->pos = (size_t)(nl - w) + 1;
+				return give(in, b, in->cur, w + start,
+				    in->pos - start);
 			}
-			in->scan = in->end;
 		}
 		if (!in->eof) {
-			if (advance(in) &&
-			    cut(in, ln, in->longl.p, in->longl.len))
-				return 1;
+			struct buf longl = { 0 };
+			if (advance(in, &longl))
+				return give(in, b, NULL, longl.p, longl.len);
+			buf_free(&longl);
 			continue;
 		}
 		if (in->failed && !in->late) {
@@ -1023,18 +1069,78 @@ in_next(struct input *in, struct line *ln)
 		}
 		if (in->cur != NULL && in->pos < in->end) {
 			/* The last line, without its newline; the chunk has
-			 * a spare byte for the NUL. */
-			char *s = in->cur->p + in->pos;
-			size_t len = in->end - in->pos;
-			in->pos = in->scan = in->end;
-			if (cut(in, ln, s, len))
-				return 1;
-			continue;
+			 * a spare byte for its NUL. */
+			size_t start = in->pos;
+			in->pos = in->end;
+			return give(in, b, in->cur, in->cur->p + start,
+			    in->end - start);
 		}
 		int failed = in->failed;
 		close_file(in);
 		if (failed)
 			return -1;
+	}
+}
+
+void
+in_release(struct input *in, struct block *b)
+{
+	if (b->chunk != NULL)
+		chunk_unref(in, b->chunk);
+	free(b->own);
+	b->chunk = NULL;
+	b->own = NULL;
+}
+
+int
+in_block_line(struct block *b, size_t *pos, uint64_t *lines, struct line *ln)
+{
+	char *p = b->p, *end = b->p + b->len;
+
+	while (*pos < b->len) {
+		char *s = p + *pos;
+		char *nl = memchr(s, '\n', (size_t)(end - s));
+		size_t len = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
+		*pos += len + (nl != NULL);
+		++*lines;
+		if (len > 0 && s[len - 1] == '\r')
+			len--;
+		s[len] = '\0';
+		if (len == 0)
+			continue;
+		if (s[0] == ' ' || s[0] == '\t' || s[0] == '\r') {
+			size_t i = 1;
+			while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+				i++;
+			if (i == len)
+				continue;
+		}
+		ln->p = s;
+		ln->len = len;
+		ln->file = b->file;
+		ln->lineno = *lines;
+		return 1;
+	}
+	return 0;
+}
+
+int
+in_next(struct input *in, struct line *ln)
+{
+	for (;;) {
+		if (in->have_blk) {
+			if (in_block_line(&in->blk, &in->blk_pos, &in->lineno, ln))
+				return 1;
+			in_release(in, &in->blk);
+			in->have_blk = 0;
+		}
+		int r = in_block(in, &in->blk);
+		if (r <= 0)
+			return r;
+		if (in->blk.first)
+			in->lineno = 0;
+		in->have_blk = 1;
+		in->blk_pos = 0;
 	}
 }
 
@@ -1059,10 +1165,12 @@ in_close(struct input *in)
 {
 	if (in == NULL)
 		return;
+	if (in->have_blk)
+		in_release(in, &in->blk);
 	if (in->fd >= 0)
 		close_file(in);
-	buf_free(&in->longl);
-	for (int i = 0; i < NCHUNK; i++)
-		free(in->ring[i]);
+	for (int i = 0; i < in->nchunks; i++)
+		free(in->chunks[i].p);
+	free(in->chunks);
 	free(in);
 }

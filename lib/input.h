@@ -23,6 +23,23 @@ struct line {
 };
 
 struct input;
+struct chunk;
+
+/*
+ * A block: whole lines of one file, as read, for a reader that hands
+ * lines to other threads.  Every line but perhaps the file's last ends
+ * with a newline; p[len] may be written only when the last line does not
+ * (it is the NUL's room).  The memory stays valid, and the reader's alone,
+ * until in_release.
+ */
+struct block {
+	char *p;
+	size_t len;
+	const char *file;	/* the operand as given; "-" for stdin */
+	int first;		/* the file's first block: line numbers restart */
+	struct chunk *chunk;	/* for in_release */
+	char *own;		/* for in_release */
+};
 
 /* Read paths[0..n) in order; n == 0 means stdin.  "-" is stdin. */
 struct input *in_open(char *const *paths, int n);
@@ -37,6 +54,27 @@ struct input *in_open(char *const *paths, int n);
  */
 int in_next(struct input *in, struct line *ln);
 const char *in_error(const struct input *in);
+
+/*
+ * Blocks instead of lines: the next block of the input, or 0 or -1 as
+ * in_next (an error comes after every block before it).  At most NBLOCKS
+ * blocks may be held at once after in_set_window(in, NBLOCKS), which must
+ * come before the first read (the default is 2); each is given back with
+ * in_release, in any order, before in_close.  in_next and in_block do not
+ * mix on one input.
+ */
+void in_set_window(struct input *in, int nblocks);
+int in_block(struct input *in, struct block *b);
+void in_release(struct input *in, struct block *b);
+
+/*
+ * The next record of block b at *pos (start at 0): 1 with ln filled, or 0
+ * when the block has no more.  *lines counts every line passed, blank ones
+ * too, and ln->lineno is its count: start it at 0 for the block's own
+ * numbering, or go on from the lines of the file before it.  The line's
+ * newline (or trailing CR) becomes its NUL, in place.
+ */
+int in_block_line(struct block *b, size_t *pos, uint64_t *lines, struct line *ln);
 
 /* Bytes read from the files so far (the compressed size when compressed). */
 uint64_t in_bytes(const struct input *in);

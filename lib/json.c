@@ -27,6 +27,7 @@
 #define _GNU_SOURCE	/* strtod_l, newlocale, uselocale */
 #include <float.h>
 #include <locale.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -791,21 +792,31 @@ json_put_string(struct buf *out, const char *s, size_t n)
 
 /* ----- numbers ----- */
 
+/* Numbers never meet a comma decimal point, whatever the caller's
+ * locale.  Created once (by whichever thread needs it first), kept for
+ * the life of the process. */
+static locale_t c_locale_obj;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+
+static void
+c_locale_init(void)
+{
+	c_locale_obj = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
 static locale_t
 c_locale(void)
 {
-	/* Numbers never meet a comma decimal point, whatever the caller's
-	 * locale.  Created once, kept for the life of the process. */
-	static locale_t c;
-	if (c == (locale_t)0)
-		c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-	return c;
+	pthread_once(&c_locale_once, c_locale_init);
+	return c_locale_obj;
 }
 
 static const double pow10tab[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
+
+static _Thread_local struct buf number_text;	/* json_number's long texts */
 
 double
 json_number(const char *text, size_t len)
@@ -841,12 +852,12 @@ json_number(const char *text, size_t len)
 
 	/* Everything else (exponents, long mantissas, nan, inf, "+1", ".5")
 	 * through the C library, which rounds correctly as jq's strtod does. */
-	static _Thread_local struct buf big;	/* reused: no malloc per call */
+	struct buf *big = &number_text;	/* reused: no malloc per call */
 	char small[64], *z = small;
 	if (len >= sizeof small) {
-		buf_reset(&big);
-		buf_add(&big, text, len);
-		z = big.p;
+		buf_reset(big);
+		buf_add(big, text, len);
+		z = big->p;
 	} else {
 		memcpy(z, text, len);
 		z[len] = '\0';
@@ -1281,4 +1292,20 @@ json_object_end(const char *p, size_t n, int *empty)
 		return (size_t)-1;
 	*empty = jscan_ws(s + 1, e) == e - 1;
 	return (size_t)(e - 1 - p);
+}
+
+void
+json_thread_free(void)
+{
+	buf_free(&number_text);
+	buf_free(&cmp_a);
+	buf_free(&cmp_b);
+	for (size_t i = 0; i < mpool_n; i++) {
+		free(mpool[i]->m);
+		buf_free(&mpool[i]->keys);
+		free(mpool[i]);
+	}
+	free(mpool);
+	mpool = NULL;
+	mpool_n = mpool_cap = mpool_used = 0;
 }

@@ -96,4 +96,11 @@ void json_put_double(struct buf *out, double v);
  */
 size_t json_object_end(const char *p, size_t n, int *empty);
 
+/*
+ * The buffers json.c keeps per thread so that numbers, canonical text and
+ * comparisons do not allocate per call: a thread that ends calls this
+ * first, or they leak.
+ */
+void json_thread_free(void);
+
 #endif
