@@ -42,6 +42,11 @@ ifdef SAN
 CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
 endif
+# ThreadSanitizer (make check-tsan, into build-tsan/).
+ifdef TSAN
+CFLAGS  += -O1 -fno-omit-frame-pointer -fsanitize=thread
+LDFLAGS += -fsanitize=thread
+endif
 # The fuzz build (make fuzz): libFuzzer instruments the library too.
 ifdef FUZZ
 CFLAGS  += -fsanitize=fuzzer-no-link
@@ -110,6 +115,7 @@ check: all $(TESTPROGS) $(BENCHPROGS) $(GENPROGS) lint
 	TRAWL_BIN=$(abspath $(BINDIR)) TRAWL_TESTBIN=$(abspath $(O)/tests) $(BATS) tests
 	$(MAKE) check-scalar
 	$(MAKE) check-san
+	$(MAKE) check-tsan
 
 # The suites that work the JSON scanner hardest, again with the scalar
 # scanner alone (TRAWL_SIMD=0): what a CPU without AVX2 runs, and the
@@ -128,6 +134,16 @@ check-san:
 	ASAN_OPTIONS=detect_leaks=1:detect_stack_use_after_return=1:abort_on_error=0 \
 	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp):print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 $(BATS) tests
+
+# The suites that run threads (--threads, the input's reading thread)
+# against a ThreadSanitizer build: any report fails them (its exit status
+# and its words on stderr).  libjq and Oniguruma are not instrumented:
+# see lib/loop.c for what was read of them instead.
+TSAN_SUITES = tests/threads.bats tests/input.bats
+check-tsan:
+	$(MAKE) O=build-tsan BINDIR=build-tsan/bin TSAN=1 all build-tsan/tests-built
+	TRAWL_BIN=$(abspath build-tsan/bin) TRAWL_TESTBIN=$(abspath build-tsan/tests) \
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 $(BATS) $(TSAN_SUITES)
 
 $(O)/tests-built: $(TESTPROGS) $(BENCHPROGS) $(GENPROGS)
 	@touch $@
@@ -190,7 +206,7 @@ uninstall:
 	rm -f $(patsubst man/%,$(DESTDIR)$(MANPREFIX)/man7/%,$(wildcard man/*.7))
 
 clean:
-	rm -rf build build-san build-fuzz $(PROGS)
+	rm -rf build build-san build-tsan build-fuzz $(PROGS)
 
-.PHONY: all check check-scalar check-san fuzz lint bench demo gen-programs install uninstall clean
+.PHONY: all check check-scalar check-san check-tsan fuzz lint bench demo gen-programs install uninstall clean
 .DELETE_ON_ERROR:

@@ -935,6 +935,12 @@ fs_clone(const struct fieldset *fs, char *err, size_t errlen)
 }
 
 int
+fs_fields(const struct fieldset *fs)
+{
+	return fs->n;
+}
+
+int
 fs_is_fast(const struct fieldset *fs, int i)
 {
 	return fs->f[i].fast;

@@ -47,6 +47,9 @@ int fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t e
  */
 struct fieldset *fs_clone(const struct fieldset *fs, char *err, size_t errlen);
 
+/* How many fields fs has. */
+int fs_fields(const struct fieldset *fs);
+
 /* 1 when field i runs on the fast path. */
 int fs_is_fast(const struct fieldset *fs, int i);
 

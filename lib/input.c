@@ -1082,6 +1082,17 @@ in_block(struct input *in, struct block *b)
 	}
 }
 
+int
+in_ready(struct input *in)
+{
+	if (in->fd < 0 || in->eof)
+		return 1;
+	pthread_mutex_lock(&in->pump->mu);
+	int r = in->pump->qlen > 0;
+	pthread_mutex_unlock(&in->pump->mu);
+	return r;
+}
+
 void
 in_release(struct input *in, struct block *b)
 {

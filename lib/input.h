@@ -66,6 +66,9 @@ const char *in_error(const struct input *in);
 void in_set_window(struct input *in, int nblocks);
 int in_block(struct input *in, struct block *b);
 void in_release(struct input *in, struct block *b);
+/* 1 when data is waiting, so that in_block would not wait for a pipe
+ * (unless the next line is longer than what came); 0 otherwise. */
+int in_ready(struct input *in);
 
 /*
  * The next record of block b at *pos (start at 0): 1 with ln filled, or 0
