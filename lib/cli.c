@@ -619,6 +619,7 @@ static const struct cli_option shared_options[] = {
 	{ CLI_SORTED, "sorted", 0, NULL, "the input is grouped by key: hold one group at a time" },
 	{ CLI_STATE, "state", 0, "FILE", "read the state of earlier runs from FILE, save it there" },
 	{ CLI_STATS, "stats", 0, NULL, "write counters as one JSON line to stderr at the end" },
+	{ CLI_THREADS, "threads", 0, "N", "evaluate fields in N threads (default: the online CPUs)" },
 	{ CLI_TIME_FORMAT, "time-format", 0, "FMT", "read time strings by the strptime format FMT" },
 	{ CLI_TIME_UNIT, "time-unit", 'u', "UNIT", "the unit of numeric times: s (the default), ms, us or ns" },
 	{ (int)VERSION, "version", 0, NULL, "print the version and exit" },
@@ -716,6 +717,10 @@ shared_option(unsigned bit, const char *arg)
 		break;
 	case CLI_STATS:
 		stats_on = 1;
+		break;
+	case CLI_THREADS:
+		/* 0 is allowed: the default, the online CPUs. */
+		cli.threads = (unsigned)cli_arg_u64(arg, 0, 1024);
 		break;
 	case CLI_TIME_FORMAT:
 		ts_format_free(cli.time_format);

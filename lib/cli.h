@@ -63,12 +63,13 @@ enum {
 	CLI_EPOCH	= 1 << 9,	/* --epoch */
 	CLI_OUTPUT	= 1 << 10,	/* -o, --output=FORMAT: cli_output() */
 	CLI_MISSING	= 1 << 11,	/* --missing=pass|drop */
+	CLI_THREADS	= 1 << 12,	/* --threads=N: lib/loop.h */
 };
 
 /* --missing: what a filter does with a record that lacks its key or field;
  * CLI_MISSING_DEFAULT until given (each tool documents its default). */
 enum cli_missing { CLI_MISSING_DEFAULT, CLI_MISSING_PASS, CLI_MISSING_DROP };
-#define CLI_COMMON (CLI_BAD | CLI_STATS)
+#define CLI_COMMON (CLI_BAD | CLI_STATS | CLI_THREADS)
 
 /* The values of the shared options (their defaults until given). */
 struct cli_shared {
@@ -76,6 +77,7 @@ struct cli_shared {
 	unsigned shard_k, shard_n;	/* --shard; shard_n 0 when not given */
 	const char *state;	/* --state, or NULL */
 	int merge, sorted, epoch;
+	unsigned threads;	/* --threads; 0, the online CPUs, unless given */
 	enum ts_unit time_unit;	/* TS_S unless given */
 	struct ts_format *time_format;	/* compiled; NULL unless given */
 	int64_t origin;		/* nanoseconds; 0, the epoch, unless given */

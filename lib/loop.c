@@ -99,19 +99,11 @@ struct worker {
 	struct fieldset *fs;
 };
 
-static unsigned threads_wanted;
-
-void
-loop_set_threads(unsigned n)
-{
-	threads_wanted = n;
-}
-
 unsigned
 loop_threads(void)
 {
-	if (threads_wanted > 0)
-		return threads_wanted < MAX_THREADS ? threads_wanted : MAX_THREADS;
+	if (cli.threads > 0)
+		return cli.threads < MAX_THREADS ? cli.threads : MAX_THREADS;
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }

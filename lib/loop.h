@@ -35,9 +35,8 @@ const struct jval *fv_first(const struct fields *fv, int i);
 /* The tool's work on one record: 0 to go on, -1 to stop (--bad=fail). */
 typedef int loop_record_fn(const struct line *ln, const struct fields *fv);
 
-/* --threads N; 0 (the default) means the online CPUs. */
-void loop_set_threads(unsigned n);
-/* The number of threads a loop will use. */
+/* The number of threads a loop will use: --threads (cli.threads), or
+ * the online CPUs when it is 0 (not given). */
 unsigned loop_threads(void);
 
 /*

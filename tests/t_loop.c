@@ -1,23 +1,19 @@
 /*
  * t_loop: a test driver for lib/loop.c, the record loop.
  *
- *   t_loop [-j THREADS] [--bad MODE] [--stats] [-p] -f EXPR [-f EXPR ...] [file ...]
+ *   t_loop [--threads N] [--bad MODE] [--stats] [-p] -f EXPR [-f EXPR ...] [file ...]
  *
  * For each record: "FILE:LINE:" then, for each field, " [" and its values'
  * texts joined by "," and "]"; -p writes the line itself instead.  A line
  * whose evaluation fails is bad (--bad); a record whose first value of
  * the first field is the string "stop" stops the loop as --bad=fail does.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "loop.h"
-
-static const char usage[] =
-    "usage: t_loop [-ps] [-j threads] [-b mode] -f expr ... [file ...]\n";
 
 static int nfields, pass;
 
@@ -50,49 +46,41 @@ record(const struct line *ln, const struct fields *fv)
 	return 0;
 }
 
+enum { O_FIELD, O_PASS };
+static const struct cli_option options[] = {
+	{ O_FIELD, "field", 'f', "EXPR", "a field to evaluate" },
+	{ O_PASS, "pass", 'p', NULL, "pass the lines through unchanged" },
+	{ 0 }
+};
+static struct fieldset *fs;
+
+static void
+option(int id, const char *arg)
+{
+	char err[512];
+
+	if (id == O_PASS) {
+		pass = 1;
+		return;
+	}
+	if (fs_add(fs, arg, 0, err, sizeof err) < 0)
+		cli_usage("-f %s: %s", arg, err);
+	nfields++;
+}
+
+static const struct cli_tool tool = {
+	"usage: t_loop [-p] [--threads=n] [--bad=mode] [--stats] -f expr ... [file ...]\n",
+	options,
+	CLI_COMMON,
+	option,
+};
+
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "bad", required_argument, NULL, 'b' },
-		{ "stats", no_argument, NULL, 's' },
-		{ "threads", required_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct fieldset *fs = fs_new();
-	char err[512];
-	uint64_t n;
-	int ch;
-
-	cli_init(argv[0], usage);
-	while ((ch = getopt_long(argc, argv, "b:f:j:ps", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'b':
-			if (cli_set_bad(optarg) < 0)
-				cli_usage("--bad needs warn, fail, skip or a file");
-			break;
-		case 'f':
-			if (fs_add(fs, optarg, 0, err, sizeof err) < 0)
-				cli_usage("-f %s: %s", optarg, err);
-			nfields++;
-			break;
-		case 'j':
-			if (cli_parse_u64(optarg, &n) < 0)
-				cli_usage("--threads: expected a number");
-			loop_set_threads((unsigned)n);
-			break;
-		case 'p':
-			pass = 1;
-			break;
-		case 's':
-			cli_set_stats(1);
-			break;
-		default:
-			cli_usage(NULL);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	fs = fs_new();
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 	if (nfields == 0)
 		cli_usage("-f is required");
 

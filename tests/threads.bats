@@ -13,9 +13,9 @@ runj() {
 	local j=$1
 	shift
 	if [ -n "${PIPE:-}" ]; then
-		cat "${STDIN:-/dev/null}" | t_loop -j "$j" "$@"
+		cat "${STDIN:-/dev/null}" | t_loop --threads="$j" "$@"
 	else
-		t_loop -j "$j" "$@" <"${STDIN:-/dev/null}"
+		t_loop --threads="$j" "$@" <"${STDIN:-/dev/null}"
 	fi
 }
 
@@ -89,7 +89,7 @@ same_run() {
 	local d=$BATS_FILE_TMPDIR t=$BATS_TEST_TMPDIR j
 	for j in 1 3; do
 		rm -f "$t/bad"
-		t_loop -j "$j" -p --bad="$t/bad" --stats -f .id -f '.n[]?|tostring' "$d/mixed" >"$t/p$j" 2>"$t/s$j"
+		t_loop --threads="$j" -p --bad="$t/bad" --stats -f .id -f '.n[]?|tostring' "$d/mixed" >"$t/p$j" 2>"$t/s$j"
 		mv "$t/bad" "$t/bad$j"
 		# peak memory differs; every other counter must not.
 		sed -i 's/"peak_rss_kb":[0-9]*//' "$t/s$j"
@@ -115,7 +115,7 @@ same_run() {
 	# the reader go: it is stopped by hand.
 	cat "$t/stopping" >&"$w" &
 	local writer=$!
-	run -1 --separate-stderr timeout 60 "$TRAWL_TESTBIN/t_loop" -j 4 -f .id <"$t/fifo"
+	run -1 --separate-stderr timeout 60 "$TRAWL_TESTBIN/t_loop" --threads=4 -f .id <"$t/fifo"
 	exec {w}>&-
 	kill "$writer" 2>/dev/null || true
 	wait "$writer" || true
@@ -126,16 +126,16 @@ same_run() {
 	local d=$BATS_FILE_TMPDIR
 	same_run -f '.id | ascii_downcase' "$d/mixed"
 	same_run -f .id "$d/mixed"
-	t_loop -j 0 -f .id "$d/mixed" >"$BATS_TEST_TMPDIR/out0" 2>/dev/null || true
+	t_loop --threads=0 -f .id "$d/mixed" >"$BATS_TEST_TMPDIR/out0" 2>/dev/null || true
 	same "$BATS_TEST_TMPDIR/out1" "$BATS_TEST_TMPDIR/out0"
 }
 
 @test "threads: empty input, one line, and a last line without its newline" {
 	local t=$BATS_TEST_TMPDIR
 	: >"$t/empty"
-	run -0 t_loop -j 4 -f .a "$t/empty"
+	run -0 t_loop --threads=4 -f .a "$t/empty"
 	[ -z "$output" ]
 	printf '{"a":1}' >"$t/one"
-	run -0 t_loop -j 4 -f .a "$t/one" "$t/one"
+	run -0 t_loop --threads=4 -f .a "$t/one" "$t/one"
 	[ "$output" = "$t/one:1: [1]"$'\n'"$t/one:1: [1]" ]
 }
