@@ -63,13 +63,13 @@ enum {
 	CLI_EPOCH	= 1 << 9,	/* --epoch */
 	CLI_OUTPUT	= 1 << 10,	/* -o, --output=FORMAT: cli_output() */
 	CLI_MISSING	= 1 << 11,	/* --missing=pass|drop */
-	CLI_THREADS	= 1 << 12,	/* --threads=N: lib/loop.h */
+	CLI_THREADS	= 1 << 12,	/* --threads=N: tools that run lib/loop.h */
 };
 
 /* --missing: what a filter does with a record that lacks its key or field;
  * CLI_MISSING_DEFAULT until given (each tool documents its default). */
 enum cli_missing { CLI_MISSING_DEFAULT, CLI_MISSING_PASS, CLI_MISSING_DROP };
-#define CLI_COMMON (CLI_BAD | CLI_STATS | CLI_THREADS)
+#define CLI_COMMON (CLI_BAD | CLI_STATS)
 
 /* The values of the shared options (their defaults until given). */
 struct cli_shared {

@@ -71,7 +71,7 @@ option(int id, const char *arg)
 static const struct cli_tool tool = {
 	"usage: t_loop [-p] [--threads=n] [--bad=mode] [--stats] -f expr ... [file ...]\n",
 	options,
-	CLI_COMMON,
+	CLI_COMMON | CLI_THREADS,
 	option,
 };
 
