@@ -282,6 +282,57 @@ digits(const char **pp, const char *end, int n)
 	return v;
 }
 
+/* Z, +hh, +hhmm or +hh:mm as seconds east of UTC; -1 when not an
+ * offset, -2 when out of range. */
+static int
+utc_offset(const char **pp, const char *end, int *off)
+{
+	const char *p = *pp;
+	int sign, oh, om = 0;
+
+	if (p < end && (*p == 'Z' || *p == 'z')) {
+		*off = 0;
+		*pp = p + 1;
+		return 0;
+	}
+	if (p >= end || (*p != '+' && *p != '-'))
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if ((oh = digits(&p, end, 2)) < 0)
+		return -1;
+	if (p < end && *p == ':') {
+		p++;
+		if ((om = digits(&p, end, 2)) < 0)
+			return -1;
+	} else if (end - p >= 2 && p[0] >= '0' && p[0] <= '9') {
+		if ((om = digits(&p, end, 2)) < 0)
+			return -1;
+	}
+	if (oh > 23 || om > 59)
+		return -2;
+	*off = sign * (oh * 3600 + om * 60);
+	*pp = p;
+	return 0;
+}
+
+/* Decimal digits after a point as nanoseconds (finer ones dropped):
+ * how many digits there were, 0 for none. */
+static size_t
+fraction(const char **pp, const char *end, int64_t *frac)
+{
+	const char *p = *pp;
+	size_t nd = 0, k;
+
+	*frac = 0;
+	for (; p < end && *p >= '0' && *p <= '9'; p++, nd++)
+		if (nd < 9)
+			*frac = *frac * 10 + (*p - '0');
+	for (k = nd; k < 9; k++)
+		*frac *= 10;
+	*pp = p;
+	return nd;
+}
+
 int
 ts_parse(const char *s, size_t n, int64_t *ns, const char **why)
 {
@@ -311,35 +362,13 @@ ts_parse(const char *s, size_t n, int64_t *ns, const char **why)
 				if ((sec = digits(&p, end, 2)) < 0)
 					goto syntax;
 				if (p < end && *p == '.') {
-					size_t nd = 0;
-
-					for (p++; p < end && *p >= '0' && *p <= '9'; p++, nd++)
-						if (nd < 9)
-							frac = frac * 10 + (*p - '0');
-					if (nd == 0)
-						goto syntax;
-					for (; nd < 9; nd++)
-						frac *= 10;
-				}
-			}
-			if (p < end && (*p == 'Z' || *p == 'z')) {
-				p++;
-			} else if (p < end && (*p == '+' || *p == '-')) {
-				int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
-
-				if ((oh = digits(&p, end, 2)) < 0)
-					goto syntax;
-				if (p < end && *p == ':') {
 					p++;
-					if ((om = digits(&p, end, 2)) < 0)
+					if (fraction(&p, end, &frac) == 0)
 						goto syntax;
-				} else if (p < end && (om = digits(&p, end, 2)) < 0) {
-					goto syntax;
 				}
-				if (oh > 23 || om > 59)
-					goto clock;
-				off = sign * (oh * 3600 + om * 60);
 			}
+			if (p < end && utc_offset(&p, end, &off) == -2)
+				goto clock;
 			if (p != end)
 				goto syntax;
 		}
@@ -620,49 +649,31 @@ fmt_name(const char **pp, const char *end, const char *const *names, int nnames)
 	return -1;
 }
 
-/* Z, +hh, +hhmm or +hh:mm as seconds east of UTC; -1 when not an
- * offset, -2 when out of range. */
-static int
-fmt_offset(const char **pp, const char *end, int *off)
-{
-	const char *p = *pp;
-	int sign, oh, om = 0;
-
-	if (p < end && (*p == 'Z' || *p == 'z')) {
-		*off = 0;
-		*pp = p + 1;
-		return 0;
-	}
-	if (p >= end || (*p != '+' && *p != '-'))
-		return -1;
-	sign = *p++ == '-' ? -1 : 1;
-	if ((oh = digits(&p, end, 2)) < 0)
-		return -1;
-	if (p < end && *p == ':') {
-		p++;
-		if ((om = digits(&p, end, 2)) < 0)
-			return -1;
-	} else if (end - p >= 2 && p[0] >= '0' && p[0] <= '9') {
-		if ((om = digits(&p, end, 2)) < 0)
-			return -1;
-	}
-	if (oh > 23 || om > 59)
-		return -2;
-	*off = sign * (oh * 3600 + om * 60);
-	*pp = p;
-	return 0;
-}
+/* The numbers a format reads: at most so many digits, and the range in
+ * which they exist (outside it: no such date, or no such time of day). */
+static const struct {
+	unsigned char digits, clock;
+	short lo, hi;
+} fnum[] = {
+	[FO_YEAR] = { 4, 0, 0, 9999 }, [FO_YEAR2] = { 2, 0, 0, 99 },
+	[FO_MONTH] = { 2, 0, 1, 12 }, [FO_DAY] = { 2, 0, 1, 31 },
+	[FO_YDAY] = { 3, 0, 1, 366 }, [FO_HOUR] = { 2, 1, 0, 23 },
+	[FO_HOUR12] = { 2, 1, 1, 12 }, [FO_MINUTE] = { 2, 1, 0, 59 },
+	[FO_SECOND] = { 2, 1, 0, 60 }, [FO_WDAY1] = { 1, 0, 1, 7 },
+	[FO_WDAY0] = { 1, 0, 0, 6 },
+};
 
 int
 ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
     const char **why)
 {
 	const char *p = s, *end = s + n, *q;
-	int64_t year = 1970, v, days, secs, epoch = 0, frac = 0;
-	int mon = 1, day = 1, yday = 0, hour = 0, min = 0, sec = 0, pm = 0, off = 0;
-	int neg = 0, r;
-	size_t i, nd;
+	int64_t num[LEN(fop_why)], v, year, days, secs, epoch = 0, frac = 0;
+	int mon, day, hour, pm = 0, off = 0, neg = 0, r;
+	size_t i;
 
+	for (i = 0; i < LEN(num); i++)
+		num[i] = -1;
 	for (i = 0; i < f->n; i++) {
 		const struct fstep *st = &f->step[i];
 
@@ -676,54 +687,10 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
 			while (p < end && is_space((unsigned char)*p))
 				p++;
 			break;
-		case FO_YEAR:
-			if ((year = fmt_number(&p, end, 4)) < 0)
-				goto nomatch;
-			break;
-		case FO_YEAR2:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			year = v < 69 ? 2000 + v : 1900 + v;
-			break;
-		case FO_MONTH:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			if (v < 1 || v > 12)
-				goto date;
-			mon = (int)v;
-			break;
 		case FO_MONTHNAME:
 			if ((r = fmt_name(&p, end, month_names, 12)) < 0)
 				goto nomatch;
-			mon = r + 1;
-			break;
-		case FO_DAY:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			if (v < 1)
-				goto date;
-			day = (int)v;
-			break;
-		case FO_YDAY:
-			if ((v = fmt_number(&p, end, 3)) < 0)
-				goto nomatch;
-			if (v < 1 || v > 366)
-				goto date;
-			yday = (int)v;
-			break;
-		case FO_HOUR:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			if (v > 23)
-				goto clock;
-			hour = (int)v;
-			break;
-		case FO_HOUR12:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			if (v < 1 || v > 12)
-				goto clock;
-			hour = (int)v % 12;
+			num[FO_MONTH] = r + 1;
 			break;
 		case FO_AMPM:
 			while (p < end && *p == ' ')
@@ -734,33 +701,14 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
 			pm = (p[0] | 0x20) == 'p';
 			p += 2;
 			break;
-		case FO_MINUTE:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			if (v > 59)
-				goto clock;
-			min = (int)v;
-			break;
-		case FO_SECOND:
-			if ((v = fmt_number(&p, end, 2)) < 0)
-				goto nomatch;
-			if (v > 60)
-				goto clock;
-			sec = (int)v;
-			break;
 		case FO_FRAC:
-			for (nd = 0; p < end && *p >= '0' && *p <= '9'; p++, nd++)
-				if (nd < 9)
-					frac = frac * 10 + (*p - '0');
-			if (nd == 0)
+			if (fraction(&p, end, &frac) == 0)
 				goto nomatch;
-			for (; nd < 9; nd++)
-				frac *= 10;
 			break;
 		case FO_OFFSET:
 			while (p < end && *p == ' ')
 				p++;
-			if ((r = fmt_offset(&p, end, &off)) == -2)
+			if ((r = utc_offset(&p, end, &off)) == -2)
 				goto clock;
 			if (r < 0)
 				goto nomatch;
@@ -798,12 +746,15 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
 			if (fmt_name(&p, end, wday_names, 7) < 0)
 				goto nomatch;
 			break;
-		case FO_WDAY1:
-		case FO_WDAY0:
-			if ((v = fmt_number(&p, end, 1)) < 0)
+		default:
+			if ((v = fmt_number(&p, end, fnum[st->op].digits)) < 0)
 				goto nomatch;
-			if (st->op == FO_WDAY1 ? v < 1 || v > 7 : v > 6)
+			if (v < fnum[st->op].lo || v > fnum[st->op].hi) {
+				if (fnum[st->op].clock)
+					goto clock;
 				goto date;
+			}
+			num[st->op] = v;
 			break;
 		}
 		continue;
@@ -824,23 +775,29 @@ nomatch:
 			goto range;
 		return 0;
 	}
-	if (f->fields & FF_HOUR12)
-		hour += pm ? 12 : 0;
-	if (f->fields & FF_YDAY) {
-		if (yday > 365 + is_leap(year))
+	year = num[FO_YEAR] >= 0 ? num[FO_YEAR] : num[FO_YEAR2] < 0 ? 1970 :
+	    num[FO_YEAR2] < 69 ? 2000 + num[FO_YEAR2] : 1900 + num[FO_YEAR2];
+	mon = num[FO_MONTH] >= 0 ? (int)num[FO_MONTH] : 1;
+	day = num[FO_DAY] >= 0 ? (int)num[FO_DAY] : 1;
+	hour = num[FO_HOUR] >= 0 ? (int)num[FO_HOUR] :
+	    num[FO_HOUR12] >= 0 ? (int)num[FO_HOUR12] % 12 + (pm ? 12 : 0) : 0;
+	if (num[FO_YDAY] >= 0) {
+		if (num[FO_YDAY] > 365 + is_leap(year))
 			goto date;
-		days = days_from_civil(year, 1, 1) + yday - 1;
+		days = days_from_civil(year, 1, 1) + num[FO_YDAY] - 1;
 	} else {
 		if (day > days_in_month(year, mon))
 			goto date;
 		days = days_from_civil(year, mon, day);
 	}
-	secs = days * SEC_PER_DAY + hour * 3600 + min * 60 + sec - off;
+	secs = days * SEC_PER_DAY + hour * 3600 + (num[FO_MINUTE] >= 0 ? num[FO_MINUTE] : 0) * 60 +
+	    (num[FO_SECOND] >= 0 ? num[FO_SECOND] : 0) - off;
 	if (secs_to_ns(secs, frac, ns) < 0)
 		goto range;
 	return 0;
 date:
-	*why = !(f->fields & FF_YEAR) && mon == 2 && day == 29 ? E_NOYEAR : E_DATE;
+	*why = !(f->fields & FF_YEAR) && num[FO_MONTH] == 2 && num[FO_DAY] == 29 ?
+	    E_NOYEAR : E_DATE;
 	return -1;
 clock:
 	*why = E_CLOCK;

@@ -82,6 +82,16 @@ print_line(struct buf *out)
 	return 0;
 }
 
+/* "RFC3339" EPOCH */
+static void
+print_time(struct buf *out, int64_t ns)
+{
+	ts_put(out, ns, 0);
+	buf_addc(out, ' ');
+	ts_put(out, ns, 1);
+	print_line(out);
+}
+
 static struct ts_format *
 format_of(const char *fmt)
 {
@@ -127,10 +137,7 @@ main(int argc, char **argv)
 				rval = 1;
 				continue;
 			}
-			ts_put(&out, ns, 0);
-			buf_addc(&out, ' ');
-			ts_put(&out, ns, 1);
-			print_line(&out);
+			print_time(&out, ns);
 		}
 	} else if (strcmp(argv[1], "format") == 0 && argc > 2) {
 		fmt = format_of(argv[2]);
@@ -140,10 +147,7 @@ main(int argc, char **argv)
 				rval = 1;
 				continue;
 			}
-			ts_put(&out, ns, 0);
-			buf_addc(&out, ' ');
-			ts_put(&out, ns, 1);
-			print_line(&out);
+			print_time(&out, ns);
 		}
 	} else if (strcmp(argv[1], "bad") == 0) {
 		for (; i < argc; i++) {
