@@ -30,6 +30,7 @@
 #include "../lib/input.h"
 #include "../lib/jmember.h"
 #include "../lib/json.h"
+#include "../lib/loop.h"
 #include "../lib/md5.h"
 #include "../lib/ts.h"
 
@@ -90,8 +91,8 @@ static const struct cli_tool tool = {
 	"usage: actorsig [--apply labels] [--drop type] [option ...] [file ...]\n"
 	"       actorsig --metrics [--active] [--level level] [option ...] [file ...]\n",
 	options,
-	CLI_COMMON | CLI_SHARD | CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_EPOCH | CLI_OUTPUT |
-	    CLI_MISSING,
+	CLI_COMMON | CLI_THREADS | CLI_SHARD | CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_EPOCH |
+	    CLI_OUTPUT | CLI_MISSING,
 	option,
 };
 
@@ -113,6 +114,7 @@ static struct buf carrytext;		/* one record's ,"name":value... */
 static uint64_t nrecords;		/* records accumulated: read order */
 
 static struct fieldset *fs;
+static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int fidx[NF];
 static struct am_spider *spider;
 static struct buf sbuf[NF];		/* unescaped string values */
@@ -179,7 +181,7 @@ static int64_t last_data = INT64_MIN;	/* newest closed hour with rows */
 static uint64_t hours_written, peak_rows, peak_bytes;
 
 static void setup(void);
-static int record(const struct line *ln);
+static loop_record_fn record;
 static void load_labels(void);
 static void finish_metrics(void);
 
@@ -194,14 +196,7 @@ main(int argc, char *argv[])
 		load_labels();
 
 	struct input *in = in_open(argv, argc);
-	struct line ln;
-	int stopped = 0;
-	while (cli_next(in, &ln)) {
-		if (record(&ln) == -1) {
-			stopped = 1;
-			break;
-		}
-	}
+	int stopped = loop_run(in, fs, record) < 0;
 	in_close(in);
 	/* Under --bad=fail the hours still open are not complete: they are
 	 * not written. */
@@ -314,7 +309,7 @@ getstr(int i, struct str *s)
 
 	s->p = NULL;
 	s->n = 0;
-	if (fidx[i] < 0 || (v = fs_first(fs, fidx[i])) == NULL)
+	if (fidx[i] < 0 || (v = fv_first(fv, fidx[i])) == NULL)
 		return 0;
 	if (v->type != J_STRING)
 		return -1;
@@ -336,7 +331,7 @@ getflag(int i)
 {
 	const struct jval *v;
 
-	if (fidx[i] < 0 || (v = fs_first(fs, fidx[i])) == NULL)
+	if (fidx[i] < 0 || (v = fv_first(fv, fidx[i])) == NULL)
 		return 0;
 	return v->type == J_TRUE || (v->type == J_NUMBER && v->num != 0);
 }
@@ -370,7 +365,7 @@ xanalytics(int *has_uuid, struct str *uuid, uint64_t *nocookies, const char **wh
 
 	*has_uuid = 0;
 	*nocookies = 0;
-	if ((v = fs_first(fs, fidx[F_XA])) == NULL)
+	if ((v = fv_first(fv, fidx[F_XA])) == NULL)
 		return 0;
 	if (v->type == J_STRING) {
 		getstr(F_XA, &hdr);
@@ -427,7 +422,7 @@ compute(struct rec *r, const char **why)
 			*why = whybuf;
 			return -1;
 		}
-	r->agent = fidx[F_AGENT] >= 0 ? fs_first(fs, fidx[F_AGENT]) : NULL;
+	r->agent = fidx[F_AGENT] >= 0 ? fv_first(fv, fidx[F_AGENT]) : NULL;
 	if (r->agent && r->agent->type != J_STRING) {
 		*why = "agent_type is not a string";
 		return -1;
@@ -459,11 +454,11 @@ compute(struct rec *r, const char **why)
 	if (r->v[F_IP].p == NULL || r->v[F_UA].p == NULL || al.p == NULL) {
 		/* Which fields the signature lacked, for "nothing written". */
 		if (r->v[F_IP].p == NULL)
-			cli_note_missing(fs, fidx[F_IP]);
+			cli_note_missing(fv, fidx[F_IP]);
 		if (r->v[F_UA].p == NULL)
-			cli_note_missing(fs, fidx[F_UA]);
+			cli_note_missing(fv, fidx[F_UA]);
 		if (al.p == NULL)
-			cli_note_missing(fs, fidx[F_AL]);
+			cli_note_missing(fv, fidx[F_AL]);
 		null_sigs++;
 		return 0;
 	}
@@ -517,7 +512,7 @@ in_shard(const unsigned char d[16])
 static int
 hour_of(int64_t *sec, int64_t *hour, const char **why)
 {
-	const struct jval *v = fs_first(fs, fidx[F_DT]);
+	const struct jval *v = fv_first(fv, fidx[F_DT]);
 	int64_t ns;
 	static struct buf whybuf;
 	const char *w;
@@ -551,13 +546,14 @@ static int annotate(const struct line *ln, struct rec *r);
 static int accumulate(const struct line *ln, struct rec *r);
 
 static int
-record(const struct line *ln)
+record(const struct line *ln, const struct fields *f)
 {
 	struct rec r;
 	const char *why;
 
-	if (fs_eval(fs, ln->p, ln->len) == -1)
-		return cli_bad(ln, fs_error(fs));
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
 	if (compute(&r, &why) == -1)
 		return cli_bad(ln, why);
 	return metrics ? accumulate(ln, &r) : annotate(ln, &r);
@@ -870,7 +866,7 @@ put_carried(struct buf *b)
 {
 	buf_reset(b);
 	for (size_t i = 0; i < ncarry; i++) {
-		const struct jval *v = fs_first(fs, carry[i].field);
+		const struct jval *v = fv_first(fv, carry[i].field);
 		buf_addc(b, ',');
 		json_put_string(b, carry[i].name, strlen(carry[i].name));
 		buf_addc(b, ':');
@@ -891,7 +887,7 @@ accumulate(const struct line *ln, struct rec *r)
 	if ((h = hour_of(&sec, &hour, &why)) == -1)
 		return cli_bad(ln, why);
 	if (h == 0) {
-		cli_missing(fs, fidx[F_DT]);
+		cli_missing(fv, fidx[F_DT]);
 		return 0;
 	}
 	/* Every dated record moves the clock, counted or not, so that each
@@ -960,7 +956,7 @@ accumulate(const struct line *ln, struct rec *r)
 	/* COUNT(DISTINCT page_title) ignores NULL.  Without a title field
 	 * the refinery's own derivation from the path and query stands in
 	 * (strings by content, so a given and a derived "A" are one title). */
-	const struct jval *t = fs_first(fs, fidx[F_TITLE]);
+	const struct jval *t = fv_first(fv, fidx[F_TITLE]);
 	struct str path;
 	int have = 1;
 	if (t && t->type == J_STRING) {

@@ -31,6 +31,7 @@
 #include "../lib/iptable.h"
 #include "../lib/jmember.h"
 #include "../lib/json.h"
+#include "../lib/loop.h"
 #include "../lib/util.h"
 
 /* Sums are exact decimals: 128-bit integers counting units of 1e-18. */
@@ -93,6 +94,7 @@ static unsigned shard_k, shard_n;
 static enum mode mode;
 
 static struct fieldset *fs;
+static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int fip = -1, fscope = -1, fscore = -1;
 
 static struct iptable *table;
@@ -119,9 +121,9 @@ static uint64_t matched, unmatched, other_shards;
 
 static void setup(void);
 static void load_tables(void);
-static int annotate(const struct line *ln);
-static int aggregate(const struct line *ln);
-static int merge_record(const struct line *ln);
+static loop_record_fn annotate;
+static loop_record_fn aggregate;
+static loop_record_fn merge_record;
 static void finish(void);
 
 int
@@ -146,6 +148,7 @@ main(int argc, char *argv[])
 		{ "table", required_argument, NULL, 't' },
 		{ "missing", required_argument, NULL, 3 },
 		{ "output", required_argument, NULL, 4 },
+		{ "threads", required_argument, NULL, 5 },
 		{ NULL, 0, NULL, 0 }
 	};
 
@@ -159,6 +162,9 @@ main(int argc, char *argv[])
 			break;
 		case 2:
 			cli_set_stats(1);
+			break;
+		case 5:
+			cli_option_threads(optarg);
 			break;
 		case 3:
 			if (strcmp(optarg, "pass") == 0)
@@ -239,16 +245,8 @@ main(int argc, char *argv[])
 	load_tables();
 
 	struct input *in = in_open(argv, argc);
-	struct line ln;
-	int r, stopped = 0;
-	while (cli_next(in, &ln)) {
-		r = mode == M_ANNOTATE ? annotate(&ln) : mode == M_MERGE ?
-		    merge_record(&ln) : aggregate(&ln);
-		if (r == -1) {
-			stopped = 1;
-			break;
-		}
-	}
+	int stopped = loop_run(in, fs, mode == M_ANNOTATE ? annotate :
+	    mode == M_MERGE ? merge_record : aggregate) < 0;
 	in_close(in);
 	/* Under --bad=fail, aggregates were not decided before the bad line. */
 	if (!stopped)
@@ -460,9 +458,9 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	unsigned char bytes[16];
 
 	*verdict = 0;
-	v = fs_first(fs, fip);
+	v = fv_first(fv, fip);
 	if (v == NULL) {
-		cli_missing(fs, fip);
+		cli_missing(fv, fip);
 		if (shard_n && shard_of(null_digest, shard_n) != shard_k) {
 			other_shards++;
 			return -2;
@@ -501,9 +499,9 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	if (sv)
 		*sv = NULL;
 	if (scopeexpr) {
-		const struct jval *g = fs_first(fs, fscope);
+		const struct jval *g = fv_first(fv, fscope);
 		if (g == NULL) {
-			cli_missing(fs, fscope);
+			cli_missing(fv, fscope);
 			return 0;
 		}
 		if (sv)
@@ -524,14 +522,15 @@ put_attrs(uint32_t row)
 }
 
 static int
-annotate(const struct line *ln)
+annotate(const struct line *ln, const struct fields *f)
 {
 	struct ip a;
 	uint32_t scope, row;
 	int verdict, st;
 
-	if (fs_eval(fs, ln->p, ln->len) == -1)
-		return cli_bad(ln, fs_error(fs));
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
 	st = address(ln, &a, &scope, NULL, &verdict);
 	if (st == -1)
 		return verdict;
@@ -827,7 +826,7 @@ prefix_group(struct ip a, const struct jval *sv)
 }
 
 static int
-aggregate(const struct line *ln)
+aggregate(const struct line *ln, const struct fields *f)
 {
 	struct ip a;
 	uint32_t scope;
@@ -835,17 +834,18 @@ aggregate(const struct line *ln)
 	int verdict, st, exact = 0;
 	i128 d = 0;
 
-	if (fs_eval(fs, ln->p, ln->len) == -1)
-		return cli_bad(ln, fs_error(fs));
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
 	st = address(ln, &a, &scope, &sv, &verdict);
 	if (st == -1)
 		return verdict;
 	if (st <= 0)
 		return 0;
 	if (scoreexpr) {
-		score = fs_first(fs, fscore);
+		score = fv_first(fv, fscore);
 		if (score == NULL) {
-			cli_missing(fs, fscore);
+			cli_missing(fv, fscore);
 			return 0;
 		}
 		if (score->type != J_NUMBER) {
@@ -917,7 +917,7 @@ jstr(const struct jval *v, struct buf *b)
 }
 
 static int
-merge_record(const struct line *ln)
+merge_record(const struct line *ln, const struct fields *unused)
 {
 	const char *msg;
 	size_t where, pos = 0;
@@ -927,6 +927,7 @@ merge_record(const struct line *ln)
 	uint64_t cnt, dist = 0;
 	int st;
 
+	(void)unused;
 	if (json_validate(ln->p, ln->len, &msg, &where) < 0)
 		return cli_bad(ln, msg);
 	buf_reset(&keybuf);

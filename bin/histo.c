@@ -37,6 +37,7 @@
 #include "../lib/hash.h"
 #include "../lib/jmember.h"
 #include "../lib/json.h"
+#include "../lib/loop.h"
 #include "../lib/ts.h"
 #include "../lib/util.h"
 #include "../lib/vstore.h"
@@ -134,6 +135,7 @@ static struct ts_format *tfmt;	/* --time-format */
 
 /* State. */
 static struct fieldset *fs;
+static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int F = -1, B = -1, W = -1;
 static struct series *ser;
 static size_t nser, capser;
@@ -717,7 +719,7 @@ check_values(size_t nv)
 	const char *why;
 
 	for (size_t k = 0; k < nv; k++) {
-		const struct jval *v = fs_value(fs, F, k);
+		const struct jval *v = fv_value(fv, F, k);
 		if (v->type == J_NULL)
 			continue;
 		switch (mode) {
@@ -757,7 +759,7 @@ check_values(size_t nv)
 
 /* One record; returns 0, or -1 when --bad=fail stops the run. */
 static int
-record(const struct line *ln)
+record(const struct line *ln, const struct fields *f)
 {
 	const struct jval *wv = NULL, *bv;
 	struct cell one = { 1, 0 };
@@ -765,19 +767,20 @@ record(const struct line *ln)
 	const char *why;
 	size_t nv;
 
-	if (fs_eval(fs, ln->p, ln->len) < 0)
-		return cli_bad(ln, fs_error(fs));
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
 	if (W >= 0) {
-		if (cli_missing(fs, W))
+		if (cli_missing(fv, W))
 			return 0;
-		wv = fs_first(fs, W);
+		wv = fv_first(fv, W);
 		if (wv->type != J_NUMBER)
 			return cli_bad(ln, bad_value("weight is not a number", wv));
 		if (isnan(wv->num))
 			return cli_bad(ln, "weight is NaN");
 		one = cell_of(wv);
 	}
-	nv = fs_count(fs, F);
+	nv = fv_count(fv, F);
 	if (mode == M_TIME && nv > tcap) {
 		tcap = nv + 16;
 		tvals = xreallocarray(tvals, tcap, sizeof *tvals);
@@ -785,7 +788,7 @@ record(const struct line *ln)
 	if ((why = check_values(nv)) != NULL)
 		return cli_bad(ln, why);
 	if (B >= 0) {
-		bv = fs_first(fs, B);
+		bv = fv_first(fv, B);
 		s = bv ? series_of(bv->text, bv->len) : series_of("null", 4);
 	} else {
 		s = &ser[0];
@@ -796,7 +799,7 @@ record(const struct line *ln)
 	if (nv == 0)
 		stats.missing++;
 	for (size_t k = 0; k < nv; k++) {
-		const struct jval *v = fs_value(fs, F, k);
+		const struct jval *v = fv_value(fv, F, k);
 		if (v->type == J_NULL) {
 			stats.missing++;
 			nnull++;
@@ -832,7 +835,7 @@ record(const struct line *ln)
 		}
 	}
 	if (nnull == nv)
-		cli_note_missing(fs, F);
+		cli_note_missing(fv, F);
 	return 0;
 }
 
@@ -1771,7 +1774,17 @@ opt_double(const char *name, const char *arg)
 }
 
 enum { O_MIN = 256, O_MAX, O_BAD, O_STATS, O_ORIGIN, O_TIME_FORMAT, O_OUTPUT, O_SORT,
-	O_LABEL_WIDTH };
+	O_LABEL_WIDTH, O_THREADS };
+
+/* A line of --merge input: histo's own output, read without fields. */
+static int
+merge_record(const struct line *ln, const struct fields *unused)
+{
+	const char *msg = merge_line(ln);
+
+	(void)unused;
+	return msg != NULL ? cli_bad(ln, msg) : 0;
+}
 
 int
 main(int argc, char *argv[])
@@ -1807,6 +1820,7 @@ main(int argc, char *argv[])
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "sort", required_argument, NULL, O_SORT },
 		{ "label-width", required_argument, NULL, O_LABEL_WIDTH },
+		{ "threads", required_argument, NULL, O_THREADS },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, nmodes = 0, have_f = 0, have_tu = 0, have_top = 0;
@@ -1912,6 +1926,9 @@ main(int argc, char *argv[])
 		case O_STATS:
 			cli_set_stats(1);
 			break;
+		case O_THREADS:
+			cli_option_threads(optarg);
+			break;
 		case O_ORIGIN:
 			if (ts_parse(optarg, strlen(optarg), &origin, &why) < 0)
 				cli_usage("--origin: %s: %s", why, optarg);
@@ -2012,20 +2029,7 @@ main(int argc, char *argv[])
 	}
 
 	struct input *in = in_open(argv, argc);
-	struct line ln;
-	int failed = 0;
-	while (cli_next(in, &ln)) {
-		if (merge) {
-			const char *msg = merge_line(&ln);
-			if (msg != NULL && cli_bad(&ln, msg) < 0) {
-				failed = 1;
-				break;
-			}
-		} else if (record(&ln) < 0) {
-			failed = 1;
-			break;
-		}
-	}
+	int failed = loop_run(in, merge ? NULL : fs, merge ? merge_record : record) < 0;
 	in_close(in);
 
 	/* Under --bad=fail nothing was decided before the bad line: a

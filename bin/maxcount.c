@@ -27,6 +27,7 @@
 #include "../lib/hash.h"
 #include "../lib/input.h"
 #include "../lib/json.h"
+#include "../lib/loop.h"
 #include "../lib/ts.h"
 #include "../lib/util.h"
 
@@ -44,7 +45,7 @@ static const struct cli_tool tool = {
 	"usage: maxcount [-g expr] [-p period] [option ...] [file ...]\n"
 	"       maxcount --timeline [-g expr] [option ...] [file ...]\n",
 	options,
-	CLI_COMMON | CLI_SHARD | CLI_SORTED | CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_ORIGIN |
+	CLI_COMMON | CLI_THREADS | CLI_SHARD | CLI_SORTED | CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_ORIGIN |
 	    CLI_EPOCH | CLI_OUTPUT,
 	option,
 };
@@ -70,6 +71,7 @@ static int have_per;
 static int timeline;
 
 static struct fieldset *fs;
+static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int sfield, efield, *gfield;
 
 static struct dtab *gtab;	/* group digest -> index + 1 */
@@ -386,11 +388,11 @@ group_text(void)
 	for (i = 0; i < ngroup_expr; i++) {
 		if (i > 0)
 			buf_addc(&gkey, ',');
-		if ((v = fs_first(fs, gfield[i])) != NULL) {
+		if ((v = fv_first(fv, gfield[i])) != NULL) {
 			buf_add(&gkey, v->text, v->len);
 		} else {
 			buf_adds(&gkey, "null");
-			cli_note_missing(fs, gfield[i]);
+			cli_note_missing(fv, gfield[i]);
 			missing = 1;
 		}
 	}
@@ -429,18 +431,85 @@ bad_time(const struct line *ln, const char *what, const struct jval *v, const ch
 	return cli_bad(ln, scratch.p);
 }
 
+/* One record of the input (lib/loop.h): 0, or -1 when --bad=fail stops. */
+static int
+record(const struct line *ln, const struct fields *f)
+{
+	const struct jval *sv, *ev;
+	const char *why;
+	struct digest d;
+	struct group *g;
+	int ins;
+	int64_t ts, te;
+
+
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
+	if (cli_missing(fv, sfield, efield))
+		return 0;
+	sv = fv_first(fv, sfield);
+	ev = fv_first(fv, efield);
+	if (group_text())
+		stats.missing++;
+	d = json_digest(gkey.p, gkey.len, &scratch);
+	if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k)
+		return 0;
+	if (ts_from_jval(sv, cli.time_unit, cli.time_format, &ts, &why) < 0) {
+		if (bad_time(ln, "start", sv, why) < 0)
+			return -1;
+		return 0;
+	}
+	if (ts_from_jval(ev, cli.time_unit, cli.time_format, &te, &why) < 0) {
+		if (bad_time(ln, "end", ev, why) < 0)
+			return -1;
+		return 0;
+	}
+	if (te < ts) {
+		buf_reset(&scratch);
+		buf_adds(&scratch, "end ");
+		ts_put_rfc3339(&scratch, te);
+		buf_adds(&scratch, " is before start ");
+		ts_put_rfc3339(&scratch, ts);
+		if (cli_bad(ln, scratch.p) < 0)
+			return -1;
+		return 0;
+	}
+	if (cli.sorted && (!have_cur_group || !digest_eq(d, cur_group))) {
+		if (dtab_get(done_groups, d) != NULL) {
+			if (cli_bad(ln, "group reappears after it ended"
+			    " (input not grouped; drop --sorted)") < 0)
+				return -1;
+			return 0;
+		}
+		if (have_cur_group) {
+			g = &groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1];
+			process_group(g);
+			release_group(g);
+			dtab_put(done_groups, cur_group, &ins);
+			ndone++;
+		}
+		cur_group = d;
+		have_cur_group = 1;
+	}
+	g = group_of(d);
+	if (te == ts) {
+		push(&g->points, ts);
+	} else {
+		push(&g->starts, ts);
+		push(&g->ends, te);
+	}
+	nintervals++;
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct input *in;
-	struct line ln;
-	const struct jval *sv, *ev;
-	const char *why;
-	struct digest d;
-	struct group *g, **order;
-	int r, ins;
+	struct group **order;
+	int r;
 	size_t i;
-	int64_t ts, te;
 
 	cli_init(argv[0], &tool);
 	argc = cli_parse(argc, argv);
@@ -460,67 +529,7 @@ main(int argc, char *argv[])
 		done_groups = dtab_new(0);
 
 	in = in_open(argv, argc);
-	while ((r = cli_next(in, &ln)) != 0) {
-		if (fs_eval(fs, ln.p, ln.len) < 0) {
-			if (cli_bad(&ln, fs_error(fs)) < 0)
-				break;
-			continue;
-		}
-		if (cli_missing(fs, sfield, efield))
-			continue;
-		sv = fs_first(fs, sfield);
-		ev = fs_first(fs, efield);
-		if (group_text())
-			stats.missing++;
-		d = json_digest(gkey.p, gkey.len, &scratch);
-		if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k)
-			continue;
-		if (ts_from_jval(sv, cli.time_unit, cli.time_format, &ts, &why) < 0) {
-			if (bad_time(&ln, "start", sv, why) < 0)
-				break;
-			continue;
-		}
-		if (ts_from_jval(ev, cli.time_unit, cli.time_format, &te, &why) < 0) {
-			if (bad_time(&ln, "end", ev, why) < 0)
-				break;
-			continue;
-		}
-		if (te < ts) {
-			buf_reset(&scratch);
-			buf_adds(&scratch, "end ");
-			ts_put_rfc3339(&scratch, te);
-			buf_adds(&scratch, " is before start ");
-			ts_put_rfc3339(&scratch, ts);
-			if (cli_bad(&ln, scratch.p) < 0)
-				break;
-			continue;
-		}
-		if (cli.sorted && (!have_cur_group || !digest_eq(d, cur_group))) {
-			if (dtab_get(done_groups, d) != NULL) {
-				if (cli_bad(&ln, "group reappears after it ended"
-				    " (input not grouped; drop --sorted)") < 0)
-					break;
-				continue;
-			}
-			if (have_cur_group) {
-				g = &groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1];
-				process_group(g);
-				release_group(g);
-				dtab_put(done_groups, cur_group, &ins);
-				ndone++;
-			}
-			cur_group = d;
-			have_cur_group = 1;
-		}
-		g = group_of(d);
-		if (te == ts) {
-			push(&g->points, ts);
-		} else {
-			push(&g->starts, ts);
-			push(&g->ends, te);
-		}
-		nintervals++;
-	}
+r = loop_run(in, fs, record) < 0;
 	in_close(in);
 	/* Under --bad=fail nothing after the groups already written is
 	 * decided: a maximum needs all of its group's intervals. */

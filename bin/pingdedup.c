@@ -28,6 +28,7 @@
 #include "../lib/hash.h"
 #include "../lib/input.h"
 #include "../lib/json.h"
+#include "../lib/loop.h"
 #include "../lib/state.h"
 
 #define STATE_VERSION 1
@@ -86,7 +87,7 @@ static const struct cli_tool tool = {
 	"       pingdedup --count [-k expr] [--min-count n] [option ...] [file ...]\n"
 	"       pingdedup --report-by expr [-k expr] [option ...] [file ...]\n",
 	options,
-	CLI_COMMON | CLI_SHARD | CLI_STATE | CLI_SORTED | CLI_MERGE | CLI_MISSING | CLI_OUTPUT,
+	CLI_COMMON | CLI_THREADS | CLI_SHARD | CLI_STATE | CLI_SORTED | CLI_MERGE | CLI_MISSING | CLI_OUTPUT,
 	option,
 };
 
@@ -146,8 +147,9 @@ static struct {
 } cur;
 
 static void setup(void);
-static int record(const struct line *ln);
-static int merge_record(const struct line *ln);
+static loop_record_fn record, merge_record;
+/* The fields of the record being handled (lib/loop.h). */
+static const struct fields *fv;
 static void finish(void);
 static void load_state(void);
 static void save_state(void);
@@ -163,14 +165,7 @@ main(int argc, char *argv[])
 		load_state();
 
 	struct input *in = in_open(argv, argc);
-	struct line ln;
-	int stopped = 0;
-	while (cli_next(in, &ln)) {
-		if ((cli.merge ? merge_record(&ln) : record(&ln)) == -1) {
-			stopped = 1;
-			break;
-		}
-	}
+	int stopped = loop_run(in, fs, cli.merge ? merge_record : record) < 0;
 	in_close(in);
 
 	/*
@@ -468,7 +463,7 @@ in_state(struct digest d)
 static void
 order_value(const char **t, size_t *n)
 {
-	const struct jval *v = fs_first(fs, forder);
+	const struct jval *v = fv_first(fv, forder);
 
 	*t = v ? v->text : "null";
 	*n = v ? v->len : 4;
@@ -659,7 +654,7 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 		}
 		break;
 	case M_REPORT: {
-		uint32_t g = group_of(fs_first(fs, freport), NULL);
+		uint32_t g = group_of(fv_first(fv, freport), NULL);
 		struct rgroup *gr = &groups[g];
 
 		gr->records++;
@@ -692,7 +687,7 @@ static void
 report_record(const struct jval *kv, struct digest d)
 {
 	struct digest gd;
-	uint32_t g = group_of(fs_first(fs, freport), &gd);
+	uint32_t g = group_of(fv_first(fv, freport), &gd);
 	struct rgroup *gr = &groups[g];
 	unsigned char pair[32];
 	int ins;
@@ -733,22 +728,23 @@ report_record(const struct jval *kv, struct digest d)
 }
 
 static int
-record(const struct line *ln)
+record(const struct line *ln, const struct fields *f)
 {
 	const struct jval *kv;
 	struct digest d;
 	int ins;
 
-	if (fs_eval(fs, ln->p, ln->len) == -1)
-		return cli_bad(ln, fs_error(fs));
-	kv = fs_first(fs, fkey);
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
+	kv = fv_first(fv, fkey);
 	d = kv ? json_digest(kv->text, kv->len, &scratch) : null_digest;
 	if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k) {
 		other_shards++;
 		return 0;
 	}
 	if (kv == NULL) {
-		cli_missing(fs, fkey);
+		cli_missing(fv, fkey);
 		if (mode == M_COUNT || mode == M_REPORT || !pass_keyless)
 			return 0;
 		if (mode == M_FIRST || mode == M_REPEATS || cli.sorted)
@@ -818,7 +814,7 @@ record(const struct line *ln)
 static int
 get_count(int f, uint64_t *out)
 {
-	const struct jval *v = fs_first(fs, f);
+	const struct jval *v = fv_first(fv, f);
 	uint64_t n = 0;
 
 	if (v == NULL || v->type != J_NUMBER || v->len == 0)
@@ -834,14 +830,15 @@ get_count(int f, uint64_t *out)
 }
 
 static int
-merge_record(const struct line *ln)
+merge_record(const struct line *ln, const struct fields *f)
 {
 	uint64_t a, b, c;
 
-	if (fs_eval(fs, ln->p, ln->len) == -1)
-		return cli_bad(ln, fs_error(fs));
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
 	if (mode == M_COUNT) {
-		const struct jval *kv = fs_first(fs, fkey);
+		const struct jval *kv = fv_first(fv, fkey);
 
 		if (kv == NULL)
 			return cli_bad(ln, "not a --count output: no \"key\"");
@@ -857,7 +854,7 @@ merge_record(const struct line *ln)
 		return cli_bad(ln, "not a --report-by output: \"records\", "
 		    "\"distinct\" and \"first_seen\" must be non-negative integers");
 	/* group_of may move groups: index it after the call. */
-	uint32_t gi = group_of(fs_first(fs, freport), NULL);
+	uint32_t gi = group_of(fv_first(fv, freport), NULL);
 	struct rgroup *g = &groups[gi];
 
 	if (g->records > UINT64_MAX - a || g->distinct > UINT64_MAX - b ||

@@ -42,6 +42,7 @@
 #include "../lib/hash.h"
 #include "../lib/input.h"
 #include "../lib/json.h"
+#include "../lib/loop.h"
 #include "../lib/state.h"
 #include "../lib/ts.h"
 #include "../lib/util.h"
@@ -120,6 +121,7 @@ static struct column *cols[NCOLKINDS];
 static size_t ncols[NCOLKINDS];
 
 static struct fieldset *fs;
+static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int kfield, tfield;
 
 /* Run state. */
@@ -419,7 +421,7 @@ set_first(struct sess *s, const struct jval *key)
 	buf_add(&s->first, key->text, key->len);
 	s->foff[1] = s->first.len;
 	for (i = 0; i < ncols[COL_CARRY]; i++) {
-		if ((v = fs_first(fs, cols[COL_CARRY][i].field)) != NULL)
+		if ((v = fv_first(fv, cols[COL_CARRY][i].field)) != NULL)
 			buf_add(&s->first, v->text, v->len);
 		else
 			buf_adds(&s->first, "null");
@@ -617,9 +619,9 @@ add_values(struct sess *s)
 	for (i = 0; i < nsets(); i++) {
 		f = i < ncols[COL_DISTINCT] ? cols[COL_DISTINCT][i].field :
 		    cols[COL_COLLECT][i - ncols[COL_DISTINCT]].field;
-		n = fs_count(fs, f);
+		n = fv_count(fv, f);
 		for (k = 0; k < n; k++) {
-			v = fs_value(fs, f, k);
+			v = fv_value(fv, f, k);
 			if (v->type == J_NULL)
 				continue;
 			vset_add(&s->sets[i], json_digest(v->text, v->len, &scratch2),
@@ -837,6 +839,88 @@ flush_sessions(void)
 
 /* ------------------------------------------------------------ main */
 
+/* One record of the input (lib/loop.h): 0, or -1 when --bad=fail stops. */
+static int
+record(const struct line *ln, const struct fields *f)
+{
+	const struct jval *kv, *tv;
+	const char *why;
+	struct digest kd;
+	int64_t t;
+
+
+	fv = f;
+	if (fv_error(fv) != NULL)
+		return cli_bad(ln, fv_error(fv));
+	if (cli_missing(fv, kfield, tfield))
+		return 0;
+	kv = fv_first(fv, kfield);
+	tv = fv_first(fv, tfield);
+	kd = json_digest(kv->text, kv->len, &scratch);
+	if (ts_from_jval(tv, unit, tfmt, &t, &why) < 0) {
+		if (shard_n && shard_of(kd, shard_n) != shard_k)
+			return 0;
+		buf_reset(&scratch);
+		ts_bad_message(&scratch, "time", tv, unit, why);
+		if (cli_bad(ln, scratch.p) < 0)
+			return -1;
+		return 0;
+	}
+	if (sorted_in && (!have_cur_key || !digest_eq(kd, cur_key))) {
+		if (dtab_get(done_keys, kd) != NULL) {
+			if (cli_bad(ln, "key reappears after its group ended"
+			    " (input not grouped by key; drop --sorted)") < 0)
+				return -1;
+			return 0;
+		}
+		if (have_cur_key) {
+			int ins;
+
+			flush_sessions();
+			dtab_put(done_keys, cur_key, &ins);
+		}
+		cur_key = kd;
+		have_cur_key = 1;
+		have_newest = 0;
+	}
+	if (have_newest && t < ssub(newest, lateness)) {
+		if (shard_n && shard_of(kd, shard_n) != shard_k)
+			return 0;
+		buf_reset(&scratch);
+		buf_adds(&scratch, "time ");
+		ts_put_rfc3339(&scratch, t);
+		buf_adds(&scratch, " is more than the lateness (");
+		dur_put_seconds(&scratch, lateness);
+		buf_adds(&scratch, "s) behind the newest time ");
+		ts_put_rfc3339(&scratch, newest);
+		nlate++;
+		if (cli_bad(ln, scratch.p) < 0)
+			return -1;
+		return 0;
+	}
+	if (!have_gnewest || t > gnewest) {
+		gnewest = t;
+		have_gnewest = 1;
+	}
+	if (shard_n && shard_of(kd, shard_n) != shard_k) {
+		/* Other shards' times still move the clock, so that
+		 * every shard judges lateness and "open" alike. */
+		if (!have_newest || t > newest) {
+			newest = t;
+			have_newest = 1;
+			close_final();
+		}
+		return 0;
+	}
+	add_event(kd, kv, t);
+	if (!have_newest || t > newest) {
+		newest = t;
+		have_newest = 1;
+		close_final();
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -862,23 +946,23 @@ main(int argc, char *argv[])
 		{ "until", required_argument, NULL, 'u' },
 		{ "time-format", required_argument, NULL, 256 },
 		{ "output", required_argument, NULL, 257 },
+		{ "threads", required_argument, NULL, 258 },
 		{ NULL, 0, NULL, 0 }
 	};
 	char err[512];
 	struct input *in;
-	struct line ln;
-	const struct jval *kv, *tv;
 	const char *why;
-	struct digest kd;
 	int c, r, k, stop;
 	size_t i;
-	int64_t t;
 
 	cli_init_usage(argv[0], usage_text);
 	while ((c = getopt_long(argc, argv, "b:c:d:EFg:hk:L:l:o:Ss:t:U:u:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'B':
 			cli_option_bad(optarg);
+			break;
+		case 258:
+			cli_option_threads(optarg);
 			break;
 		case 'b':
 			if (period_parse(optarg, &bucket, &why) < 0)
@@ -979,79 +1063,7 @@ main(int argc, char *argv[])
 		return cli_exit();
 
 	in = in_open(argv, argc);
-	while ((r = cli_next(in, &ln)) != 0) {
-		if (fs_eval(fs, ln.p, ln.len) < 0) {
-			if (cli_bad(&ln, fs_error(fs)) < 0)
-				break;
-			continue;
-		}
-		if (cli_missing(fs, kfield, tfield))
-			continue;
-		kv = fs_first(fs, kfield);
-		tv = fs_first(fs, tfield);
-		kd = json_digest(kv->text, kv->len, &scratch);
-		if (ts_from_jval(tv, unit, tfmt, &t, &why) < 0) {
-			if (shard_n && shard_of(kd, shard_n) != shard_k)
-				continue;
-			buf_reset(&scratch);
-			ts_bad_message(&scratch, "time", tv, unit, why);
-			if (cli_bad(&ln, scratch.p) < 0)
-				break;
-			continue;
-		}
-		if (sorted_in && (!have_cur_key || !digest_eq(kd, cur_key))) {
-			if (dtab_get(done_keys, kd) != NULL) {
-				if (cli_bad(&ln, "key reappears after its group ended"
-				    " (input not grouped by key; drop --sorted)") < 0)
-					break;
-				continue;
-			}
-			if (have_cur_key) {
-				int ins;
-
-				flush_sessions();
-				dtab_put(done_keys, cur_key, &ins);
-			}
-			cur_key = kd;
-			have_cur_key = 1;
-			have_newest = 0;
-		}
-		if (have_newest && t < ssub(newest, lateness)) {
-			if (shard_n && shard_of(kd, shard_n) != shard_k)
-				continue;
-			buf_reset(&scratch);
-			buf_adds(&scratch, "time ");
-			ts_put_rfc3339(&scratch, t);
-			buf_adds(&scratch, " is more than the lateness (");
-			dur_put_seconds(&scratch, lateness);
-			buf_adds(&scratch, "s) behind the newest time ");
-			ts_put_rfc3339(&scratch, newest);
-			nlate++;
-			if (cli_bad(&ln, scratch.p) < 0)
-				break;
-			continue;
-		}
-		if (!have_gnewest || t > gnewest) {
-			gnewest = t;
-			have_gnewest = 1;
-		}
-		if (shard_n && shard_of(kd, shard_n) != shard_k) {
-			/* Other shards' times still move the clock, so that
-			 * every shard judges lateness and "open" alike. */
-			if (!have_newest || t > newest) {
-				newest = t;
-				have_newest = 1;
-				close_final();
-			}
-			continue;
-		}
-		add_event(kd, kv, t);
-		if (!have_newest || t > newest) {
-			newest = t;
-			have_newest = 1;
-			close_final();
-		}
-	}
+r = loop_run(in, fs, record) < 0;
 	/* Under --bad=fail (r != 0: the loop was left early) what was
 	 * decided, the closed sessions, is written; open sessions and the
 	 * state stay as they were, since the input was not read to its end. */

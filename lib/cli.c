@@ -253,6 +253,16 @@ cli_set_stats(int on)
 	stats_on = on;
 }
 
+void
+cli_option_threads(const char *arg)
+{
+	uint64_t n;
+
+	if (cli_parse_u64(arg, &n) < 0 || n > 1024)
+		cli_usage("--threads: expected an integer from 0 to 1024: %s", arg);
+	cli.threads = (unsigned)n;
+}
+
 static void
 bad_flush(void)
 {

@@ -154,6 +154,8 @@ void cli_init_usage(const char *argv0, const char *usage);
 int cli_set_bad(const char *arg);
 /* --stats */
 void cli_set_stats(int on);
+/* --threads=N for a tool still on getopt (a usage error when malformed). */
+void cli_option_threads(const char *arg);
 
 /*
  * A bad line: under warn, print "PROG: FILE:LINE: msg" (the first 10; later
@@ -197,8 +199,8 @@ int cli_parse_double(const char *arg, double *v);
 /*
  * Field expressions named for messages.  cli_field compiles expr as the
  * next field of fs (fs_add), a usage error "OPT EXPR: why" when it does not
- * compile, and remembers which option gave it.  cli_missing(fs, f, ...)
- * checks the given fields of the record just evaluated: when any has no
+ * compile, and remembers which option gave it.  cli_missing(fv, f, ...)
+ * checks the given fields of the record at hand (lib/loop.h's fields): when any has no
  * value (nothing, or null), it notes which and how, counts the record in
  * stats.missing and returns 1.  A tool that counts missing records its own
  * way notes a field with cli_note_missing.  When nothing is written,
@@ -206,10 +208,11 @@ int cli_parse_double(const char *arg, double *v);
  * missing) from "no value" (filtered out, e.g. by select).
  */
 struct fieldset;
+struct fields;
 int cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags);
-int cli_missing_(const struct fieldset *fs, ...);
-#define cli_missing(fs, ...) cli_missing_((fs), __VA_ARGS__, -1)
-void cli_note_missing(const struct fieldset *fs, int field);
+int cli_missing_(const struct fields *fv, ...);
+#define cli_missing(fv, ...) cli_missing_((fv), __VA_ARGS__, -1)
+void cli_note_missing(const struct fields *fv, int field);
 /* For cli_exit: the clauses of the "nothing written" line appended to b;
  * returns how many (0: no expression was noted). */
 int cli_missing_report(struct buf *b, uint64_t records);

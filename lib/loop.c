@@ -47,6 +47,7 @@
 #define NO_ERROR	SIZE_MAX
 
 struct fields {
+	const struct fieldset *owner;	/* the tool's */
 	const struct fieldset *fs;	/* one thread: the fieldset itself */
 	const char *err;
 	const struct stored *vals;	/* else: the job's values ... */
@@ -109,6 +110,12 @@ loop_threads(void)
 }
 
 /* ----- the fields of one record ----- */
+
+const struct fieldset *
+fv_fieldset(const struct fields *fv)
+{
+	return fv->owner;
+}
 
 const char *
 fv_error(const struct fields *fv)
@@ -270,7 +277,7 @@ libs_init(void)
 static int
 run_inline(struct input *in, struct fieldset *fs, loop_record_fn *record)
 {
-	struct fields fv = { .fs = fs };
+	struct fields fv = { .owner = fs, .fs = fs };
 	struct line ln;
 
 	while (cli_next(in, &ln)) {
@@ -284,9 +291,10 @@ run_inline(struct input *in, struct fieldset *fs, loop_record_fn *record)
 
 /* Hand job j's records to the tool; base is the file's lines before it. */
 static int
-apply(struct job *j, uint64_t *base, loop_record_fn *record)
+apply(struct job *j, const struct fieldset *fs, uint64_t *base,
+    loop_record_fn *record)
 {
-	struct fields fv = { .vals = j->vals };
+	struct fields fv = { .owner = fs, .vals = j->vals };
 	struct line ln;
 
 	if (j->is_error) {
@@ -385,7 +393,7 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 			q->state = JOB_DONE;
 		}
 		pthread_mutex_unlock(&lp.mu);
-		rc = apply(j, &base, record);
+		rc = apply(j, fs, &base, record);
 		if (!j->is_error)
 			in_release(in, &j->blk);
 		/* Workers read the window's bounds when they look for work. */

@@ -27,6 +27,8 @@ struct fields;
 /* What fs_eval would have said: NULL when the evaluation succeeded, else
  * fs_error's message (the line is bad). */
 const char *fv_error(const struct fields *fv);
+/* The fieldset the tool gave loop_run (the fields' indexes are its). */
+const struct fieldset *fv_fieldset(const struct fields *fv);
 /* As fs_count, fs_value and fs_first, for this record. */
 size_t fv_count(const struct fields *fv, int i);
 const struct jval *fv_value(const struct fields *fv, int i, size_t k);

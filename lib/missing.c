@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "field.h"
+#include "loop.h"
 
 struct named {
 	const struct fieldset *fs;
@@ -38,11 +39,13 @@ cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags)
 }
 
 void
-cli_note_missing(const struct fieldset *fs, int field)
+cli_note_missing(const struct fields *fv, int field)
 {
+	const struct fieldset *fs = fv_fieldset(fv);
+
 	for (size_t i = 0; i < nnamed; i++)
 		if (named[i].fs == fs && named[i].field == field) {
-			if (fs_count(fs, field) == 0)
+			if (fv_count(fv, field) == 0)
 				named[i].nothing++;
 			else
 				named[i].null++;
@@ -51,15 +54,15 @@ cli_note_missing(const struct fieldset *fs, int field)
 }
 
 int
-cli_missing_(const struct fieldset *fs, ...)
+cli_missing_(const struct fields *fv, ...)
 {
 	va_list ap;
 	int f, any = 0;
 
-	va_start(ap, fs);
+	va_start(ap, fv);
 	while ((f = va_arg(ap, int)) >= 0)
-		if (fs_first(fs, f) == NULL) {
-			cli_note_missing(fs, f);
+		if (fv_first(fv, f) == NULL) {
+			cli_note_missing(fv, f);
 			any = 1;
 		}
 	va_end(ap);
