@@ -588,7 +588,7 @@ annotate(const struct line *ln, struct rec *r)
 		int ok = labels_level == L_DOMAIN ? r->sig_ok : r->fam_ok;
 		const unsigned char *sig = labels_level == L_DOMAIN ? r->sig : r->fam;
 		if (h == 0)
-			cli_note_missing(fs, fidx[F_DT]);
+			cli_note_missing(fv, fidx[F_DT]);
 		if (h == 0 || !ok)
 			missing = 1;
 		else if (dtab_get(labels, label_key(hour, sig))) {
