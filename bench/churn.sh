@@ -68,8 +68,14 @@ churn_maxawk='mawk -F'\''[:,}]'\'' '\''$6 == $8 { print $2 "\t" $6 "\t1"; print 
   mawk -F'\''\t'\'' '\''$1 != g { if (g != "") print g, max; g = $1; c = 0; max = 0 }
     { if ($3 == 1) { if (++c > max) max = c } else c-- } END { if (g != "") print g, max }'\'''
 
+# DuckDB: the same sessions in SQL, as an analyst would write them with
+# window functions: 5-minute buckets, a new session when a bucket starts
+# more than the gap (900 s) after the previous one ends.  Like sort+awk it
+# neither drops late events nor writes "open".
+churn_duck="WITH e AS (SELECT bot_id AS key, time_seen - time_seen % 300 AS b FROM read_ndjson('\\\$F', columns={bot_id: 'VARCHAR', time_seen: 'DOUBLE'})), f AS (SELECT key, b, CASE WHEN b - lag(b) OVER w - 300 <= 900 THEN 0 ELSE 1 END AS starts FROM e WINDOW w AS (PARTITION BY key ORDER BY b)), s AS (SELECT key, b, sum(starts) OVER (PARTITION BY key ORDER BY b ROWS UNBOUNDED PRECEDING) AS n FROM f) SELECT key, min(b) AS start, max(b) + 300 AS end_, count(DISTINCT b) AS buckets, count(*) AS events FROM s GROUP BY key, n"
+
 churn_rows_sessionize() {
-	local s=$1
+	local s=$1 duck
 	bench_ref "sessionize -k .bot_id -t .time_seen" "$s -k .bot_id -t .time_seen \"\$F\""
 	bench_row "  ... -c .asn -d .ip (carry, distinct)" "$s -k .bot_id -t .time_seen -c .asn -d .ip \"\$F\""
 	bench_row "  ... --shard 1/2 (half the keys, all the times)" "$s --shard 1/2 -k .bot_id -t .time_seen \"\$F\""
@@ -80,6 +86,11 @@ churn_rows_sessionize() {
 		bench_row_sample "mlr sort -nf time_seen then put (sessions)" "$churn_mlr" "$churn_small"
 	else
 		bench_skip "mlr" "not installed"
+	fi
+	if duck=$(bench_duckdb); then
+		bench_row "duckdb: sessions by window functions (lag, running sum)" "$duck \"$churn_duck\""
+	else
+		bench_skip "duckdb" "$(bench_duckdb 2>&1 >/dev/null | tail -n 1)"
 	fi
 	bench_row "wc -l (floor)" "wc -l \"\$F\""
 }

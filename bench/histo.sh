@@ -12,7 +12,7 @@
 histo_mawk='mawk -F'\''"geoCountry":"'\'' '\''{ c[substr($2, 1, index($2, "\"") - 1)]++ } END { for (k in c) print c[k], k }'\'
 
 histo_rows() {
-	local h
+	local h duck
 	if h=$(bench_tool histo); then
 		bench_ref "histo -f .meta.geoCountry --counts" "$h -f .meta.geoCountry --counts \"\$F\""
 	else
@@ -31,6 +31,13 @@ histo_rows() {
 		    "mlr --ijsonl --ojsonl flatten -f meta then count-distinct -f meta.geoCountry \"\$F\"" "$slow"
 	else
 		bench_skip "mlr" "not installed"
+	fi
+	if duck=$(bench_duckdb); then
+		# DuckDB reads only the named member when told the columns.
+		bench_row "duckdb: GROUP BY meta.geoCountry (columns named)" \
+		    "$duck \"SELECT meta.geoCountry AS value, count(*) AS count FROM read_ndjson('\\\$F', columns={meta: 'STRUCT(geoCountry VARCHAR)'}) GROUP BY ALL\""
+	else
+		bench_skip "duckdb" "$(bench_duckdb 2>&1 >/dev/null | tail -n 1)"
 	fi
 	bench_row "wc -l (floor)" "wc -l \"\$F\""
 }

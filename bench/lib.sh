@@ -109,6 +109,27 @@ bench_zst() {
 	printf '%s\n' "$z"
 }
 
+# bench_duckdb: print the command that runs one DuckDB query (SQL as its
+# argument, "$F" in it the input; rows out as NDJSON), installing the npm
+# package @duckdb/node-api (DuckDB with its own native library) into
+# $O/duckdb the first time; fail with the reason on stderr when it cannot.
+# DuckDB is a peer here, never a test dependency.
+bench_duckdb() {
+	local dir=$O/duckdb
+	if [ ! -d "$dir/node_modules/@duckdb/node-api" ]; then
+		bench_have node || { echo "node is not installed" >&2; return 1; }
+		bench_have npm || { echo "npm is not installed" >&2; return 1; }
+		mkdir -p "$dir"
+		echo "installing @duckdb/node-api into $dir" >&2
+		if ! (cd "$dir" && npm install --no-audit --no-fund --loglevel=error \
+		    @duckdb/node-api >&2); then
+			echo "npm install @duckdb/node-api failed" >&2
+			return 1
+		fi
+	fi
+	printf 'NODE_PATH=%q node %q\n' "$dir/node_modules" "$BENCH_ROOT/bench/duckdb.cjs"
+}
+
 _bench_size() { stat -c %s "$1"; }
 
 # bench_section TITLE: start a section.

@@ -78,6 +78,29 @@ pingdedup_zst_rows() {
 	fi
 }
 
+# Records against distinct ids per day, as an analyst counts duplicates:
+# pingdedup --report-by against DuckDB's count(DISTINCT) (reading only the
+# named members), on projected pings.
+pingdedup_report_rows() {
+	local pd duck
+	if pd=$(bench_tool pingdedup); then
+		bench_ref "pingdedup -k .id --report-by .meta.submissionDate" \
+		    "$pd -k .id --report-by .meta.submissionDate \"\$F\""
+	else
+		bench_skip "pingdedup --report-by" "$TRAWL_BIN/pingdedup is not built"
+	fi
+	if duck=$(bench_duckdb); then
+		bench_row "duckdb: count(*), count(DISTINCT id) GROUP BY day" \
+		    "$duck \"SELECT meta.submissionDate AS day, count(*) AS records, count(DISTINCT id) AS distinct_ids FROM read_ndjson('\\\$F', columns={id: 'VARCHAR', meta: 'STRUCT(submissionDate VARCHAR)'}) GROUP BY ALL\""
+	else
+		bench_skip "duckdb" "$(bench_duckdb 2>&1 >/dev/null | tail -n 1)"
+	fi
+	if bench_have jq; then
+		bench_row_sample "jq -r '[.meta.submissionDate, .id] | @tsv' | sort -u | cut -f1 | uniq -c" \
+		    "jq -r '[.meta.submissionDate, .id] | @tsv' \"\$F\" | sort -u | cut -f1 | uniq -c"
+	fi
+}
+
 for shape in projected full; do
 	# Generate (or find) every input before the tables start.
 	f=$(bench_data "$shape" "$BENCH_MB" -d 0.05)
@@ -105,3 +128,11 @@ for shape in projected full; do
 		bench_skip "pingdedup FILE.zst" "zstd is not installed"
 	fi
 done
+
+f=$(bench_data projected "$BENCH_MB" -d 0.05)
+sample=$(bench_data projected "$BENCH_SAMPLE_MB" -d 0.05)
+bench_section "pingdedup --report-by: records and distinct ids per day, projected pings"
+bench_input "$f"
+bench_sample "$sample"
+pingdedup_report_rows
+bench_end

@@ -139,3 +139,100 @@ same_run() {
 	run -0 t_loop --threads=4 -f .a "$t/one" "$t/one"
 	[ "$output" = "$t/one:1: [1]"$'\n'"$t/one:1: [1]" ]
 }
+
+# --- every tool ------------------------------------------------------
+
+# records: N records of the shape hostile.bats uses (every tool finds its
+# fields in them), with repeated ids and keys, times over a day, a bad
+# line now and then and a record whose fields do not parse.
+records() {
+	awk -v n="$1" 'BEGIN {
+		srand(5)
+		for (i = 0; i < n; i++) {
+			id = int(rand() * n / 3); k = int(rand() * 50)
+			s = int(rand() * 86000); e = s + int(rand() * 4000)
+			printf "{\"id\":\"%d\",\"x\":%d,\"k\":\"k%d\",\"t\":\"2017-03-12T%02d:%02d:%02dZ\",", id, int(rand() * 20), k, s / 3600, s % 3600 / 60, s % 60
+			printf "\"start\":%d,\"end\":%d,\"ip\":\"10.%d.%d.%d\",\"user_agent\":\"Mozilla/5.0 (%d)\",", 1489276800 + s, 1489276800 + e, k, int(rand() * 256), int(rand() * 256), int(rand() * 5)
+			printf "\"accept_language\":\"en\",\"uri_host\":\"en.wikipedia.org\",\"dt\":\"2017-03-12T%02d:%02d:00Z\"}\n", s / 3600, s % 3600 / 60
+			r = rand()
+			if (r < 0.003) print "{oops"
+			else if (r < 0.006) print "{\"id\":\"z\",\"x\":\"NaN?\",\"k\":\"k1\",\"t\":\"yesterday\",\"start\":\"x\",\"end\":1,\"ip\":\"300.1.2.3\",\"dt\":\"then\"}"
+		}
+	}'
+}
+
+# As in hostile.bats, and one more set of arguments per tool whose
+# expressions libjq evaluates.
+tool_args() {
+	case $1 in
+	actorsig) echo "" ;;
+	cidrscore) echo "--prefix-len 24" ;;
+	histo) echo "-f .x --counts" ;;
+	maxcount) echo "" ;;
+	pingdedup) echo "" ;;
+	sessionize) echo "-k .k -t .t" ;;
+	esac
+}
+tool_args_jq() {
+	case $1 in
+	actorsig) echo "--ip .ip|ascii_downcase" ;;
+	cidrscore) echo "--prefix-len 24 --ip .ip|ascii_downcase" ;;
+	histo) echo "-f .x|tostring --counts" ;;
+	maxcount) echo "-g .k|ascii_upcase" ;;
+	pingdedup) echo "-k .id|ascii_downcase --report-by .k" ;;
+	sessionize) echo "-k .k|ascii_upcase -t .t" ;;
+	esac
+}
+
+# tool_same TOOL FILE ARGS...: TOOL with --threads=1 and --threads=3:
+# stdout, stderr, status and --bad=FILE byte for byte.
+tool_same() {
+	local tool=$1 in=$2 t=$BATS_TEST_TMPDIR j rc
+	shift 2
+	for j in 1 3; do
+		rm -f "$t/bad"
+		rc=0
+		"$tool" --threads="$j" "$@" --bad="$t/bad" --stats "$in" >"$t/out$j" 2>"$t/err$j" || rc=$?
+		echo "$rc" >"$t/rc$j"
+		[ -e "$t/bad" ] && mv "$t/bad" "$t/bad$j"
+		sed -i 's/"peak_rss_kb":[0-9]*//' "$t/err$j"
+	done
+	echo "$tool $*: status $(cat "$t/rc1") and $(cat "$t/rc3")"
+	same "$t/rc1" "$t/rc3"
+	same "$t/out1" "$t/out3"
+	same "$t/err1" "$t/err3"
+	if [ -e "$t/bad1" ]; then same "$t/bad1" "$t/bad3"; fi
+}
+
+@test "threads: every tool writes the same with 1 and 3 threads: output, --bad=FILE, --stats, status" {
+	local t=$BATS_TEST_TMPDIR tool args
+	records 30000 >"$t/in"
+	zstd -q -c "$t/in" >"$t/in.zst"
+	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
+		tool=$(basename "$src" .c)
+		# shellcheck disable=SC2046
+		IFS=' ' read -r -a args <<<"$(tool_args "$tool")"
+		tool_same "$tool" "$t/in" "${args[@]}"
+		[ -s "$t/out1" ]
+		IFS=' ' read -r -a args <<<"$(tool_args_jq "$tool")"
+		tool_same "$tool" "$t/in.zst" "${args[@]}"
+	done
+}
+
+@test "threads: state files are the same with 1 and 3 threads (pingdedup, sessionize)" {
+	local t=$BATS_TEST_TMPDIR j
+	records 20000 >"$t/in"
+	for j in 1 3; do
+		pingdedup --threads="$j" --state="$t/p$j.state" "$t/in" >/dev/null 2>&1 || true
+		sessionize --threads="$j" -k .k -t .t --state="$t/s$j.state" "$t/in" >/dev/null 2>&1 || true
+	done
+	cmp "$t/p1.state" "$t/p3.state"
+	cmp "$t/s1.state" "$t/s3.state"
+}
+
+@test "threads: --threads takes a count; 0 is the online CPUs" {
+	run -2 --separate-stderr pingdedup --threads=x /dev/null
+	[[ ${stderr_lines[0]} == "pingdedup: --threads: "*": x" ]]
+	run -0 pingdedup --threads=0 /dev/null
+	run -0 histo --threads 2 -f .x -c /dev/null
+}
