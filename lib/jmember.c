@@ -20,17 +20,16 @@ jmember_type(const char *p, size_t n)
 }
 
 static void
-set_val(struct jval *v, const char *p, size_t n)
+set_val(struct jval *v, const char *p, size_t n, int num)
 {
 	v->type = jmember_type(p, n);
 	v->text = p;
 	v->len = n;
-	v->num = v->type == J_NUMBER ? json_number(p, n) : 0;
+	v->num = num && v->type == J_NUMBER ? json_number(p, n) : 0;
 }
 
-int
-jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
-    struct jval *val)
+static int
+next(const char *p, size_t n, size_t *pos, struct jval *key, struct jval *val, int num)
 {
 	size_t i = *pos, len;
 
@@ -50,7 +49,7 @@ jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
 	len = json_skip(p + i, n - i);
 	if (len == 0)
 		return -1;
-	set_val(key, p + i, len);
+	set_val(key, p + i, len, 0);
 	i = ws(p, n, i + len);
 	if (i >= n || p[i] != ':')
 		return -1;
@@ -58,7 +57,21 @@ jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
 	len = json_skip(p + i, n - i);
 	if (len == 0)
 		return -1;
-	set_val(val, p + i, len);
+	set_val(val, p + i, len, num);
 	*pos = i + len;
 	return 1;
+}
+
+int
+jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
+    struct jval *val)
+{
+	return next(p, n, pos, key, val, 1);
+}
+
+int
+jmember_next_text(const char *p, size_t n, size_t *pos, struct jval *key,
+    struct jval *val)
+{
+	return next(p, n, pos, key, val, 0);
 }

@@ -23,6 +23,11 @@
 int jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
     struct jval *val);
 
+/* The same without converting numbers (val->num is 0): for a caller that
+ * needs only the texts, since the conversion costs more than the walk. */
+int jmember_next_text(const char *p, size_t n, size_t *pos, struct jval *key,
+    struct jval *val);
+
 /* The type of a valid value text (no leading whitespace). */
 enum jtype jmember_type(const char *p, size_t n);
 

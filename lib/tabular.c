@@ -1,10 +1,11 @@
 /*
  * tabular.c: NDJSON records as TSV or CSV rows (see tabular.h).
  *
- * A record is taken apart with jmember_next, without a tree; its cells
- * are placed by member name, trying first the column a member would have
- * if the record's members are in the header's order, as a tool's records
- * are.  Nothing is allocated per row once the buffers have grown.
+ * A record is taken apart with jmember_next_text, without a tree; its
+ * cells are placed by member name, trying first the column a member would
+ * have if the record's members are in the header's order, as a tool's
+ * records are, and comparing the name's bytes as they stand before
+ * decoding it.  Nothing is allocated per row once the buffers have grown.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +189,7 @@ tabular_row(struct tabular *t, struct buf *out, const char *rec, size_t n, const
 	int r;
 
 	if (!t->started && t->ncols == 0) {
-		while ((r = jmember_next(rec, n, &pos, &k, &v)) > 0) {
+		while ((r = jmember_next_text(rec, n, &pos, &k, &v)) > 0) {
 			buf_reset(&t->key);
 			json_unescape(&t->key, k.text, k.len);
 			/* A name given twice is one member, as in jq. */
@@ -210,10 +211,21 @@ tabular_row(struct tabular *t, struct buf *out, const char *rec, size_t n, const
 	}
 	if (t->ncols > 0)
 		memset(t->have, 0, t->ncols);
-	for (m = 0; (r = jmember_next(rec, n, &pos, &k, &v)) > 0; m++) {
+	for (m = 0; (r = jmember_next_text(rec, n, &pos, &k, &v)) > 0; m++) {
+		size_t g = t->ncols ? m % t->ncols : 0;
+
+		/* The usual case: the expected column, the same bytes (and
+		 * no escape, whose bytes could spell another name). */
+		if (g < t->ncols && t->off[g + 1] - t->off[g] == k.len - 2 &&
+		    memcmp(t->names.p + t->off[g], k.text + 1, k.len - 2) == 0 &&
+		    memchr(k.text + 1, '\\', k.len - 2) == NULL) {
+			t->cell[g] = v;
+			t->have[g] = 1;
+			continue;
+		}
 		buf_reset(&t->key);
 		json_unescape(&t->key, k.text, k.len);
-		if ((c = t->ncols ? column_of(t, t->key.p, t->key.len, m % t->ncols) : -1) < 0) {
+		if ((c = t->ncols ? column_of(t, t->key.p, t->key.len, g) : -1) < 0) {
 			*why = "a record has a member the table's header lacks";
 			return -1;
 		}

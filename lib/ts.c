@@ -626,27 +626,27 @@ fmt_number(const char **pp, const char *end, int maxd)
 }
 
 /* The index of the name of names[] that the text starts with, in any
- * case, in full or its first three letters (the longer first); -1. */
+ * case: its first three letters, then the rest of it when that follows
+ * too (a name is a whole name or its abbreviation); -1. */
 static int
 fmt_name(const char **pp, const char *end, const char *const *names, int nnames)
 {
 	const char *p = *pp;
-	int i, full;
+	int i;
+	size_t k;
 
-	for (full = 1; full >= 0; full--)
-		for (i = 0; i < nnames; i++) {
-			size_t n = full ? strlen(names[i]) : 3, k;
-
-			if ((size_t)(end - p) < n)
-				continue;
-			for (k = 0; k < n && (p[k] | 0x20) == names[i][k]; k++)
-				;
-			if (k == n) {
-				*pp = p + n;
-				return i;
-			}
-		}
-	return -1;
+	if (end - p < 3)
+		return -1;
+	for (i = 0; i < nnames; i++)
+		if ((p[0] | 0x20) == names[i][0] && (p[1] | 0x20) == names[i][1] &&
+		    (p[2] | 0x20) == names[i][2])
+			break;
+	if (i == nnames)
+		return -1;
+	for (k = 3; names[i][k] != '\0' && p + k < end && (p[k] | 0x20) == names[i][k]; k++)
+		;
+	*pp = p + (names[i][k] == '\0' ? k : 3);
+	return i;
 }
 
 /* The numbers a format reads: at most so many digits, and the range in
@@ -672,8 +672,7 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
 	int mon, day, hour, pm = 0, off = 0, neg = 0, r;
 	size_t i;
 
-	for (i = 0; i < LEN(num); i++)
-		num[i] = -1;
+	memset(num, 0xff, sizeof num);	/* every part -1: not read */
 	for (i = 0; i < f->n; i++) {
 		const struct fstep *st = &f->step[i];
 
