@@ -94,23 +94,21 @@ rare_bare(const char *line, size_t n, size_t base, uint64_t odd,
 			while (s > line && !jscan_delim[(unsigned char)s[-1]])
 				s--;
 		const char *e;
-		switch (*s) {
-		case 't':
-			e = s + 4;
-			if (e > end || memcmp(s, "true", 4) != 0)
+		if ((*s == 't' || *s == 'f' || *s == 'n') && end - s >= 8) {
+			/* One word holds the literal and the byte after it. */
+			uint64_t w = load_le64((const unsigned char *)s);
+			uint64_t w4 = w & 0xFFFFFFFF, w5 = w & 0xFFFFFFFFFF;
+			int four = w4 == 0x65757274 || w4 == 0x6C6C756E;	/* true, null */
+			if (!four && w5 != 0x65736C6166)			/* false */
 				return 1;
-			break;
-		case 'f':
-			e = s + 5;
-			if (e > end || memcmp(s, "false", 5) != 0)
+			e = s + 5 - four;
+		} else if (*s == 't' || *s == 'f' || *s == 'n') {
+			size_t len = *s == 'f' ? 5 : 4;
+			if ((size_t)(end - s) < len ||
+			    memcmp(s, *s == 't' ? "true" : *s == 'f' ? "false" : "null", len) != 0)
 				return 1;
-			break;
-		case 'n':
-			e = s + 4;
-			if (e > end || memcmp(s, "null", 4) != 0)
-				return 1;
-			break;
-		default:
+			e = s + len;
+		} else {
 			e = jscan_plain_number(s, end);
 			if (e == NULL)
 				return 1;
@@ -124,38 +122,44 @@ rare_bare(const char *line, size_t n, size_t base, uint64_t odd,
 	return 0;
 }
 
-/* A block's bytes by class: '{' or '[', '}' or ']', '}' alone, ...;
+/* A block's bytes by class: '{' or '[', '}' or ']', ...;
  * delim is what ends a bare token (whitespace, '"' and structure). */
 struct masks {
-	uint64_t qt, bs, ws, ctrl, open, close, rbrace, colon, comma, dig, delim;
+	uint64_t qt, bs, ws, ctrl, open, close, colon, comma, dig, delim;
 };
 
 /* Chunks of 4 KB keep a chunk's masks and brackets in the L1 cache. */
 #define CHUNK_BLOCKS 64
 
 /*
- * Pass 2 of both kernels: the bracket walk over n bracket bytes.
- * stack[sp] is the open bracket byte of the innermost container, 0x80 at
- * the top level; it goes to ctx[] after each bracket (bit 5: an object;
- * bit 7: the top level).  A close that does not match sets *err.  The
- * caller keeps sp within the stack between calls.
+ * Pass 2 of both kernels: the bracket walk over n bracket bytes.  top is
+ * the open bracket byte of the innermost container (0x84 at the top
+ * level), stack[1..sp-1] those around it; top goes to ctx[] after each
+ * bracket (bit 5: an object; bit 7: the top level).  A close that does
+ * not match sets *err.  top lives in a register, so that no load reads
+ * the slot the bracket before has just written (a pattern that depends
+ * on the data, which memory disambiguation guesses badly); the caller
+ * keeps sp within the stack between calls.
  */
 static inline void
 walk_brackets(const unsigned char *b, size_t n, unsigned char *ctx,
-    unsigned char *stack, long *spp, unsigned *err)
+    unsigned char *stack, long *spp, unsigned *topp, unsigned *err)
 {
 	long sp = *spp;
-	unsigned e = 0;
+	unsigned top = *topp, e = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = b[i];
 		unsigned open = (c >> 1) & 1;
-		e |= (stack[sp] ^ c) & 0xA0 & (open - 1);
-		stack[sp + 1] = (unsigned char)c;
+		e |= (top ^ c) & 0xA0 & (open - 1);
+		stack[sp] = (unsigned char)top;
 		sp += 2 * (long)open - 1;
-		ctx[i] = stack[sp];
+		unsigned below = stack[sp];
+		top = open ? c : below;
+		ctx[i] = (unsigned char)top;
 	}
 	*spp = sp;
+	*topp = top;
 	*err |= e;
 }
 
@@ -219,7 +223,7 @@ classify_avx2(const char *p, struct masks *m)
 	    -122, -121, -120, '\t', '\n', -117, -116, '\r', -114, -113,
 	    ' ', -127, -126, -125, -124, -123,
 	    -122, -121, -120, '\t', '\n', -117, -116, '\r', -114, -113);
-	__m256i v[2], r[10][2];
+	__m256i v[2], r[9][2];
 
 	v[0] = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	v[1] = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
@@ -232,10 +236,9 @@ classify_avx2(const char *p, struct masks *m)
 		r[3][h] = _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1f)), x);
 		r[4][h] = _mm256_cmpeq_epi8(x20, _mm256_set1_epi8('{'));
 		r[5][h] = _mm256_cmpeq_epi8(x20, _mm256_set1_epi8('}'));
-		r[6][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8('}'));
-		r[7][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(':'));
-		r[8][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(','));
-		r[9][h] = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+		r[6][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(':'));
+		r[7][h] = _mm256_cmpeq_epi8(x, _mm256_set1_epi8(','));
+		r[8][h] = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
 	}
 	m->qt = mask_avx2(r[0][0], r[0][1]);
 	m->bs = mask_avx2(r[1][0], r[1][1]);
@@ -243,10 +246,9 @@ classify_avx2(const char *p, struct masks *m)
 	m->ctrl = mask_avx2(r[3][0], r[3][1]);
 	m->open = mask_avx2(r[4][0], r[4][1]);
 	m->close = mask_avx2(r[5][0], r[5][1]);
-	m->rbrace = mask_avx2(r[6][0], r[6][1]);
-	m->colon = mask_avx2(r[7][0], r[7][1]);
-	m->comma = mask_avx2(r[8][0], r[8][1]);
-	m->dig = mask_avx2(r[9][0], r[9][1]);
+	m->colon = mask_avx2(r[6][0], r[6][1]);
+	m->comma = mask_avx2(r[7][0], r[7][1]);
+	m->dig = mask_avx2(r[8][0], r[8][1]);
 	m->delim = m->ws | m->qt | m->open | m->close | m->colon | m->comma;
 }
 
@@ -375,8 +377,9 @@ skip_container_avx2(const char *p, const char *end)
 #define TC 0xAA
 #define TL(a, b, c, f) _mm512_ternarylogic_epi64(a, b, c, (f) & 0xFF)
 
-/* The raw classes of a block, one row per class. */
-enum { R_QT, R_BS, R_WS, R_CT, R_OP, R_CL, R_RB, R_CO, R_CM, R_DG, NRAW };
+/* The raw classes of a block, one row per class (R_NCT and R_NDG: the
+ * bytes that are not control bytes, not digits). */
+enum { R_QT, R_BS, R_WS, R_NCT, R_OP, R_CL, R_CO, R_CM, R_NDG, NRAW };
 
 static inline void
 classify_avx512(const char *p, uint64_t (*raw)[CHUNK_BLOCKS], size_t i)
@@ -390,14 +393,15 @@ classify_avx512(const char *p, uint64_t (*raw)[CHUNK_BLOCKS], size_t i)
 	raw[R_QT][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"'));
 	raw[R_BS][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
 	raw[R_WS][i] = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(wst, x), x);
-	raw[R_CT][i] = _mm512_cmple_epu8_mask(x, _mm512_set1_epi8(0x1f));
+	/* Compares into masks all go to one port; these two take another
+	 * (a saturating add sets bit 7 exactly outside the range). */
+	raw[R_NCT][i] = _mm512_movepi8_mask(_mm512_adds_epu8(x, _mm512_set1_epi8(0x60)));
 	raw[R_OP][i] = _mm512_cmpeq_epi8_mask(x20, _mm512_set1_epi8('{'));
 	raw[R_CL][i] = _mm512_cmpeq_epi8_mask(x20, _mm512_set1_epi8('}'));
-	raw[R_RB][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('}'));
 	raw[R_CO][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(':'));
 	raw[R_CM][i] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(','));
-	raw[R_DG][i] = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8('0')),
-	    _mm512_set1_epi8(10));
+	raw[R_NDG][i] = _mm512_movepi8_mask(_mm512_adds_epu8(_mm512_sub_epi8(x,
+	    _mm512_set1_epi8('0')), _mm512_set1_epi8(0x76)));
 }
 
 static inline unsigned
@@ -553,18 +557,24 @@ skip_container_avx512(const char *p, const char *end)
 static int
 validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 {
-	uint64_t raw[NRAW][CHUNK_BLOCKS];
-	uint64_t eo[CHUNK_BLOCKS], ea[CHUNK_BLOCKS], brk[CHUNK_BLOCKS];
-	uint64_t keyo[CHUNK_BLOCKS];
-	uint64_t flips[CHUNK_BLOCKS], tflips[CHUNK_BLOCKS];
-	uint64_t spill[3][8];
+	/* Rows of eight lanes are stored and loaded whole: aligned, a store
+	 * never splits a cache line, so a narrower load right after it gets
+	 * its bytes forwarded. */
+#define ALIGNED __attribute__((aligned(64)))
+	uint64_t raw[NRAW][CHUNK_BLOCKS] ALIGNED;
+	uint64_t eo[CHUNK_BLOCKS] ALIGNED, ea[CHUNK_BLOCKS] ALIGNED;
+	uint64_t brk[CHUNK_BLOCKS] ALIGNED, keyo[CHUNK_BLOCKS] ALIGNED;
+	uint64_t flips[CHUNK_BLOCKS] ALIGNED, tflips[CHUNK_BLOCKS] ALIGNED;
+	uint64_t c_odd[CHUNK_BLOCKS] ALIGNED, c_start[CHUNK_BLOCKS] ALIGNED;
+	uint64_t c_br[CHUNK_BLOCKS] ALIGNED, spill[8] ALIGNED;
+#undef ALIGNED
 	unsigned char dense[CHUNK_BLOCKS * 64 + 64];
 	unsigned char ctxmem[1 + CHUNK_BLOCKS * 64 + 64], *ctx = ctxmem + 1;
 	unsigned char stackmem[WALK_GUARD + WALK_MAX_SP + 64 + 2];
 	unsigned char *stack = stackmem + WALK_GUARD;
 	char tail[64];
 	long sp = 0;
-	unsigned werr = 0;
+	unsigned werr = 0, top = 0x84;
 	size_t last = 0;
 	int closed = 0;
 	long depth = 0;
@@ -595,6 +605,7 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 	for (size_t b0 = 0; b0 < blocks; b0 += CHUNK_BLOCKS) {
 		size_t nb = blocks - b0 < CHUNK_BLOCKS ? blocks - b0 : CHUNK_BLOCKS;
 		size_t ng = (nb + 7) / 8, k = 0;
+		uint64_t oddblocks = 0;
 
 		/* Pass 0: the classes.  Lanes past the line are whitespace. */
 		for (size_t i = 0; i < nb; i++) {
@@ -604,7 +615,7 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 		for (size_t i = nb; i < ng * 8; i++) {
 			for (int r = 0; r < NRAW; r++)
 				raw[r][i] = 0;
-			raw[R_WS][i] = ~(uint64_t)0;
+			raw[R_WS][i] = raw[R_NCT][i] = raw[R_NDG][i] = ~(uint64_t)0;
 		}
 
 		/* Pass 1, eight blocks at a time. */
@@ -632,14 +643,14 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 			__m512i br = TL(in, delim, delim, ~(TA | TB));
 
 			/* Raw control bytes in strings, backslashes outside. */
-			verr = _mm512_or_si512(verr, TL(in, load8(raw[R_CT] + i0), bs,
-			    (TA & TB) | (~TA & TC)));
+			verr = _mm512_or_si512(verr, TL(in, load8(raw[R_NCT] + i0), bs,
+			    (TA & ~TB) | (~TA & TC)));
 			__m512i escin = _mm512_and_si512(esc, in);
 			if (_mm512_test_epi64_mask(escin, escin)) {
-				_mm512_storeu_si512((void *)spill[0], escin);
+				_mm512_storeu_si512((void *)spill, escin);
 				for (int j = 0; j < 8; j++)
-					if (spill[0][j])
-						rerr |= rare_escapes(p, n, (b0 + i0 + j) * 64, spill[0][j]);
+					if (spill[j])
+						rerr |= rare_escapes(p, n, (b0 + i0 + j) * 64, spill[j]);
 			}
 
 			/* Bare tokens: plain integers in bulk, the rest one by
@@ -647,16 +658,11 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 			__m512i brprev = follow8(br, v_br);
 			v_br = br;
 			__m512i start = _mm512_andnot_si512(brprev, br);
-			__m512i odd = _mm512_andnot_si512(load8(raw[R_DG] + i0), br);
-			if (_mm512_test_epi64_mask(odd, odd)) {
-				_mm512_storeu_si512((void *)spill[0], odd);
-				_mm512_storeu_si512((void *)spill[1], start);
-				_mm512_storeu_si512((void *)spill[2], br);
-				for (int j = 0; j < 8; j++)
-					if (spill[0][j])
-						rerr |= rare_bare(p, n, (b0 + i0 + j) * 64,
-						    spill[0][j], spill[1][j], spill[2][j]);
-			}
+			__m512i odd = _mm512_and_si512(load8(raw[R_NDG] + i0), br);
+			_mm512_storeu_si512((void *)(c_odd + i0), odd);
+			_mm512_storeu_si512((void *)(c_start + i0), start);
+			_mm512_storeu_si512((void *)(c_br + i0), br);
+			oddblocks |= (uint64_t)_mm512_test_epi64_mask(odd, odd) << i0;
 
 			/* The class of the token before each position. */
 			__m512i popen = follow8(open, v_open);
@@ -690,13 +696,14 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 			__m512i pend_arr = _mm512_or_si512(pend, pkey);
 
 			/* A '}' or ']' checks its own context (the walk checks
-			 * that it matches); the rest waits for pass 3. */
-			__m512i rb = load8(raw[R_RB] + i0);
-			verr = TL(verr, TL(pkey, rb, colon, (TA & TB) | (~TA & TC)),
+			 * that it matches), but for a key before it (fine in an
+			 * array: its context comes in pass 3, with the rest). */
+			verr = TL(verr, _mm512_andnot_si512(pkey, colon),
 			    TL(close, pend_arr, popen, TA & ~(TB | TC)), TA | TB | TC);
-			__m512i e_o = TL(TL(qopen, popcom, pcolon, TA & ~(TB | TC)),
+			__m512i e_o = TL(TL(TL(qopen, popcom, pcolon, TA & ~(TB | TC)),
 			    TL(start, open, pcolon, (TA | TB) & ~TC),
-			    _mm512_andnot_si512(pend, comma), TA | TB | TC);
+			    _mm512_andnot_si512(pend, comma), TA | TB | TC),
+			    close, pkey, TA | (TB & TC));
 			__m512i e_a = _mm512_or_si512(
 			    _mm512_andnot_si512(popcom, TL(qopen, start, open, TA | TB | TC)),
 			    TL(comma, pend_arr, colon, (TA & ~TB) | TC));
@@ -710,14 +717,22 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 				_mm512_storeu_si512((void *)(ix->close + b0 + i0), close);
 				ix->escapes |= _mm512_test_epi64_mask(bs, bs) != 0;
 			}
-			size_t lim = nb - i0 < 8 ? nb - i0 : 8;
-			for (size_t j = 0; j < lim; j++) {
-				size_t b = b0 + i0 + j;
-				k += compress_avx512(b < full ? p + b * 64 : tail,
-				    brk[i0 + j], dense + k);
-			}
 		}
-		if (rerr || _mm512_test_epi64_mask(verr, verr))
+		/* The brackets packed, apart: the groups above are deep chains
+		 * of dependent steps, and overlap better without this. */
+		for (size_t i = 0; i < nb; i++) {
+			size_t b = b0 + i;
+			k += compress_avx512(b < full ? p + b * 64 : tail, brk[i], dense + k);
+		}
+		if (_mm512_test_epi64_mask(verr, verr))
+			return 0;
+		/* Bare tokens other than plain integers, one by one. */
+		for (; oddblocks; oddblocks &= oddblocks - 1) {
+			size_t i = (size_t)__builtin_ctzll(oddblocks);
+			if (rare_bare(p, n, (b0 + i) * 64, c_odd[i], c_start[i], c_br[i]))
+				return 0;
+		}
+		if (rerr)
 			return 0;
 
 		/* Pass 2: the walk, checking the depth every 64 brackets.
@@ -728,19 +743,19 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 		if (b0 == 0) {
 			/* The line's value opens the walk; its entry carries
 			 * bit 2, as the top level's does: depth 1 or less. */
-			stack[1] = dense[0] | 4;
-			ctx[0] = stack[1];
+			top = dense[0] | 4;
+			ctx[0] = (unsigned char)top;
 			sp = 1;
 			w0 = 1;
 		}
 		for (size_t i = w0; i < k; i += 64) {
 			size_t len = k - i < 64 ? k - i : 64;
-			walk_brackets(dense + i, len, ctx + i, stack, &sp, &werr);
+			walk_brackets(dense + i, len, ctx + i, stack, &sp, &top, &werr);
 			if (sp < 0 || sp > WALK_MAX_SP || werr)
 				return 0;
-			uint64_t top = rootbits_avx512(ctx + i) & (~(uint64_t)0 >> (64 - len));
-			if (top) {
-				if (top != (uint64_t)1 << (len - 1) || i + len != k)
+			uint64_t back = rootbits_avx512(ctx + i) & (~(uint64_t)0 >> (64 - len));
+			if (back) {
+				if (back != (uint64_t)1 << (len - 1) || i + len != k)
 					return 0;
 				closed = 1;
 			}

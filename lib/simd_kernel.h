@@ -63,7 +63,7 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 	unsigned char *stack = stackmem + WALK_GUARD;
 	char tail[64];
 	long sp = 0;
-	unsigned werr = 0;
+	unsigned werr = 0, top = 0x84;
 	size_t last = 0;
 	int closed = 0;
 	long depth = 0;
@@ -165,11 +165,11 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 			uint64_t pend_arr = pend | pkey;
 
 			/* A '}' or ']' checks its own context (the walk checks
-			 * that it matches); the rest waits for pass 3. */
-			err |= (colon & ~pkey) | (close & ~(pend_arr | popen)) |
-			    (m.rbrace & pkey);
+			 * that it matches), but for a key before it (fine in an
+			 * array: its context comes in pass 3, with the rest). */
+			err |= (colon & ~pkey) | (close & ~(pend_arr | popen));
 			eo[i] = (qopen & ~(popcom | pcolon)) | ((start | open) & ~pcolon) |
-			    (comma & ~pend);
+			    (comma & ~pend) | (close & pkey);
 			ea[i] = ((qopen | start | open) & ~popcom) | (comma & ~pend_arr) |
 			    colon;
 			brk[i] = open | close;
@@ -192,19 +192,19 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 		if (b0 == 0) {
 			/* The line's value opens the walk; its entry carries
 			 * bit 2, as the top level's does: depth 1 or less. */
-			stack[1] = dense[0] | 4;
-			ctx[0] = stack[1];
+			top = dense[0] | 4;
+			ctx[0] = (unsigned char)top;
 			sp = 1;
 			w0 = 1;
 		}
 		for (size_t i = w0; i < k; i += 64) {
 			size_t len = k - i < 64 ? k - i : 64;
-			walk_brackets(dense + i, len, ctx + i, stack, &sp, &werr);
+			walk_brackets(dense + i, len, ctx + i, stack, &sp, &top, &werr);
 			if (sp < 0 || sp > WALK_MAX_SP || werr)
 				return 0;
-			uint64_t top = KN(rootbits)(ctx + i) & (~(uint64_t)0 >> (64 - len));
-			if (top) {
-				if (top != (uint64_t)1 << (len - 1) || i + len != k)
+			uint64_t back = KN(rootbits)(ctx + i) & (~(uint64_t)0 >> (64 - len));
+			if (back) {
+				if (back != (uint64_t)1 << (len - 1) || i + len != k)
 					return 0;
 				closed = 1;
 			}
@@ -222,7 +222,7 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 		uint64_t cerr = 0;
 		for (size_t i = 0; i < nb; i++) {
 			uint64_t flips = KN(objflips)(ctx + off);
-			uint64_t top = ix ? KN(topflips)(ctx + off) : 0;
+			uint64_t tfl = ix ? KN(topflips)(ctx + off) : 0;
 			off += (unsigned)__builtin_popcountll(brk[i]);
 			uint64_t obj = pxor64(_pdep_u64(flips, brk[i])) ^ c_obj;
 			c_obj = (uint64_t)((int64_t)obj >> 63);
@@ -231,7 +231,7 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 			cerr |= (eo[i] & objp) | (ea[i] & ~objp);
 			if (ix) {
 				size_t b = b0 + i;
-				uint64_t le1 = pxor64(_pdep_u64(top, brk[i])) ^ c_le1;
+				uint64_t le1 = pxor64(_pdep_u64(tfl, brk[i])) ^ c_le1;
 				c_le1 = (uint64_t)((int64_t)le1 >> 63);
 				ix->keys[b] = keyo[i] & objp;
 				ix->keys1[b] = ix->keys[b] & le1;
