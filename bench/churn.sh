@@ -28,23 +28,7 @@
 churn_gen=$O/bench/gensightings
 
 # churn_data NAME GENSIGHTINGS-OPTION...: a cached generated input.
-churn_data() {
-	local name=$1 f
-	shift
-	if [ ! -x "$churn_gen" ]; then
-		make -s -C "$BENCH_ROOT" O="$O" "$churn_gen" >&2 || bench_die "cannot build $churn_gen"
-	fi
-	f=$BENCH_DATA/$name-$(printf '%s' "$*" | tr -c 'A-Za-z0-9.' '_')-g$(cksum <"$BENCH_ROOT/bench/gensightings.c" | cut -d' ' -f1).ndjson
-	if [ ! -s "$f" ]; then
-		echo "generating $f" >&2
-		if ! "$churn_gen" "$@" >"$f.tmp.$$"; then
-			rm -f "$f.tmp.$$"
-			bench_die "gensightings failed"
-		fi
-		mv "$f.tmp.$$" "$f"
-	fi
-	printf '%s\n' "$f"
-}
+churn_data() { bench_gen "$churn_gen" "$@"; }
 
 churn_events=$((BENCH_MB * 1000000 / 105))
 churn_intervals=$((BENCH_MB * 1000000 / 64 / 2))

@@ -109,6 +109,29 @@ bench_zst() {
 	printf '%s\n' "$z"
 }
 
+# bench_gen GENERATOR NAME [OPTION...]: print the path of the output of a
+# generator built beside the tools ($O/bench/gensightings, $O/tests/genwebreq),
+# made once; the name carries the options and the generator source's
+# checksum, so a cached file is reused only for the same request.
+bench_gen() {
+	local gen=$1 name=$2 src f
+	shift 2
+	src=$BENCH_ROOT/$(basename "$(dirname "$gen")")/$(basename "$gen").c
+	if [ ! -x "$gen" ]; then
+		make -s -C "$BENCH_ROOT" O="$O" "$gen" >&2 || bench_die "cannot build $gen"
+	fi
+	f=$BENCH_DATA/$name-$(printf '%s' "$*" | tr -c 'A-Za-z0-9.' '_')-g$(cksum <"$src" | cut -d' ' -f1).ndjson
+	if [ ! -s "$f" ]; then
+		echo "generating $f" >&2
+		if ! "$gen" "$@" >"$f.tmp.$$"; then
+			rm -f "$f.tmp.$$"
+			bench_die "$(basename "$gen") failed"
+		fi
+		mv "$f.tmp.$$" "$f"
+	fi
+	printf '%s\n' "$f"
+}
+
 # bench_duckdb: print the command that runs one DuckDB query (SQL as its
 # argument, "$F" in it the input; rows out as NDJSON), installing the npm
 # package @duckdb/node-api (DuckDB with its own native library) into
