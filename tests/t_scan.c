@@ -33,6 +33,9 @@
  *   t_scan -i KERNEL     the same, building the index (jscan_fast_index)
  *   t_scan -K KERNEL     the kernel alone: lines it leaves to the scalar
  *                        scanner are counted as invalid, not rescanned
+ *   t_scan -V KERNEL     validate stdin's lines once, one by one, as
+ *                        json_validate does with KERNEL, and print how many
+ *                        are valid (for make bench, which times the run)
  *
  * Every text is copied into a buffer of exactly its size, so that the
  * sanitizers see any read past a line.
@@ -359,21 +362,53 @@ print_mutants(unsigned long count)
 	return 0;
 }
 
+/* The kernel called name, or -1 when this machine lacks it. */
+static int
+kernel_named(const char *name)
+{
+	for (int k = JSCAN_SCALAR; k <= JSCAN_AVX512; k++)
+		if (strcmp(name, jscan_kernel_name((enum jscan_kernel)k)) == 0)
+			return jscan_kernels() >> k & 1 ? k : -1;
+	return -1;
+}
+
+/* Lines read one by one (getline): memory stays small on a big input. */
+static int
+validate_once(const char *name)
+{
+	int k = kernel_named(name);
+	size_t valid = 0, cap = 0;
+	char *line = NULL;
+	ssize_t r;
+
+	if (k < 0) {
+		fprintf(stderr, "t_scan: no kernel %s here\n", name);
+		return 2;
+	}
+	while ((r = getline(&line, &cap, stdin)) > 0) {
+		size_t n = (size_t)r - (line[r - 1] == '\n');
+		const char *msg;
+		size_t where;
+		valid += (k != JSCAN_SCALAR && jscan_fast_validate((enum jscan_kernel)k, line, n)) ||
+		    json_validate(line, n, &msg, &where) == 0;
+	}
+	printf("%zu valid\n", valid);
+	free(line);
+	return 0;
+}
+
 static int
 bench(const char *name, int index, int kernel_only)
 {
 	static struct jscan_index ix;
 	size_t len, lines = 0, bad = 0;
-	char *data = slurp(stdin, &len);
-	int k;
+	int k = kernel_named(name);
 
-	for (k = JSCAN_SCALAR; k <= JSCAN_AVX512; k++)
-		if (strcmp(name, jscan_kernel_name((enum jscan_kernel)k)) == 0)
-			break;
-	if (k > JSCAN_AVX512 || !(jscan_kernels() >> k & 1)) {
+	if (k < 0) {
 		fprintf(stderr, "t_scan: no kernel %s here\n", name);
 		return 2;
 	}
+	char *data = slurp(stdin, &len);
 	/* The best of five runs (the machine is shared), each over at least
 	 * 100 MB: a small input is read again and again, from the cache. */
 	double best = 0;
@@ -451,6 +486,8 @@ main(int argc, char **argv)
 		return bench(argv[2], 1, 0);
 	if (argc == 3 && strcmp(argv[1], "-K") == 0)
 		return bench(argv[2], 0, 1);
-	fprintf(stderr, "usage: t_scan -k | -d [-a] [-m N] [-s SEED] | -g N [-s SEED] | -M N [-s SEED] | -b|-i|-K KERNEL\n");
+	if (argc == 3 && strcmp(argv[1], "-V") == 0)
+		return validate_once(argv[2]);
+	fprintf(stderr, "usage: t_scan -k | -d [-a] [-m N] [-s SEED] | -g N [-s SEED] | -M N [-s SEED] | -b|-i|-K|-V KERNEL\n");
 	return 2;
 }
