@@ -15,6 +15,11 @@ histo_rows() {
 	local h duck
 	if h=$(bench_tool histo); then
 		bench_ref "histo -f .meta.geoCountry --counts" "$h -f .meta.geoCountry --counts \"\$F\""
+		# One thread, with the SIMD scan and with the scalar one.
+		bench_row "histo --threads 1 -f .meta.geoCountry --counts" \
+		    "$h --threads 1 -f .meta.geoCountry --counts \"\$F\""
+		bench_row "TRAWL_SIMD=0 histo --threads 1 -f .meta.geoCountry --counts" \
+		    "TRAWL_SIMD=0 $h --threads 1 -f .meta.geoCountry --counts \"\$F\""
 	else
 		bench_skip "histo -f .meta.geoCountry --counts" "$TRAWL_BIN/histo is not built"
 	fi

@@ -22,6 +22,11 @@ pingdedup_rows() {
 	local pd
 	if pd=$(bench_tool pingdedup); then
 		bench_ref "pingdedup --keep first -k .id" "$pd --keep first -k .id \"\$F\""
+		# One thread, with the SIMD scan and with the scalar one.
+		bench_row "pingdedup --threads 1 --keep first -k .id" \
+		    "$pd --threads 1 --keep first -k .id \"\$F\""
+		bench_row "TRAWL_SIMD=0 pingdedup --threads 1 --keep first -k .id" \
+		    "TRAWL_SIMD=0 $pd --threads 1 --keep first -k .id \"\$F\""
 	else
 		bench_skip "pingdedup --keep first -k .id" "$TRAWL_BIN/pingdedup is not built"
 	fi
