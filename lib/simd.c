@@ -132,14 +132,15 @@ struct masks {
 #define CHUNK_BLOCKS 64
 
 /*
- * Pass 2 of both kernels: the bracket walk over n bracket bytes.  top is
- * the open bracket byte of the innermost container (0x84 at the top
- * level), stack[1..sp-1] those around it; top goes to ctx[] after each
- * bracket (bit 5: an object; bit 7: the top level).  A close that does
- * not match sets *err.  top lives in a register, so that no load reads
- * the slot the bracket before has just written (a pattern that depends
- * on the data, which memory disambiguation guesses badly); the caller
- * keeps sp within the stack between calls.
+ * Pass 2 of both kernels: the bracket walk over n bracket bytes.
+ * stack[j] is the open bracket byte of the container at depth j (j <= sp;
+ * stack[0] is 0x84, the top level), top the innermost one, in a register;
+ * it goes to ctx[] after each bracket (bit 5: an object; bit 7: the top
+ * level).  A close that does not match sets *err.  An open stores its own
+ * byte and every bracket loads the slot below its depth: no stored value
+ * comes from a load, and no load reads the slot just written, so nothing
+ * chains through memory.  The caller keeps sp within the stack between
+ * calls.
  */
 static inline void
 walk_brackets(const unsigned char *b, size_t n, unsigned char *ctx,
@@ -152,9 +153,9 @@ walk_brackets(const unsigned char *b, size_t n, unsigned char *ctx,
 		unsigned c = b[i];
 		unsigned open = (c >> 1) & 1;
 		e |= (top ^ c) & 0xA0 & (open - 1);
-		stack[sp] = (unsigned char)top;
+		unsigned below = stack[sp - 1];
+		stack[sp + 1] = (unsigned char)c;
 		sp += 2 * (long)open - 1;
-		unsigned below = stack[sp];
 		top = open ? c : below;
 		ctx[i] = (unsigned char)top;
 	}
@@ -744,6 +745,7 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 			/* The line's value opens the walk; its entry carries
 			 * bit 2, as the top level's does: depth 1 or less. */
 			top = dense[0] | 4;
+			stack[1] = (unsigned char)top;
 			ctx[0] = (unsigned char)top;
 			sp = 1;
 			w0 = 1;

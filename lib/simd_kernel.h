@@ -193,6 +193,7 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 			/* The line's value opens the walk; its entry carries
 			 * bit 2, as the top level's does: depth 1 or less. */
 			top = dense[0] | 4;
+			stack[1] = (unsigned char)top;
 			ctx[0] = (unsigned char)top;
 			sp = 1;
 			w0 = 1;
