@@ -78,14 +78,15 @@ agree() {
 
 @test "jqdiff: a disagreement is found, shrunk and reported (a pretended bug)" {
 	# -M: every string trawl yields starts with '#'
-	run -1 t_jqdiff -M -n 20 -r 20 -k 2 -s 2
+	run -1 t_jqdiff -M -n 20 -r 20 -k 2 -s 1
 	[ "${lines[0]}" = "DISAGREEMENT: texts differ" ]
 	[[ ${lines[1]} == '  expr: "a"   ['*']' ]]
 	[ "${lines[2]}" = '  record: null' ]
 	[ "${lines[3]}" = '  libjq:  "a" (string)' ]
 	[ "${lines[4]}" = '  trawl:  "#" (string)' ]
-	[[ ${lines[5]} == "t_jqdiff: seed 2: 20 cases, 400 pairs ("*"; 36 disagreements (1 distinct shown)" ]]
-	[ "${lines[7]}" = "t_jqdiff: 34 disagreements not shrunk (one per case, -k in all)" ]
+	[[ ${lines[5]} =~ ^t_jqdiff:\ seed\ 1:\ 20\ cases,\ 400\ pairs\ .*\;\ ([0-9]+)\ disagreements\ \(1\ distinct\ shown\)$ ]]
+	[ "${BASH_REMATCH[1]}" -gt 10 ]
+	[[ ${lines[7]} == "t_jqdiff: "*" disagreements not shrunk (one per case, -k in all)" ]]
 }
 
 @test "jqdiff: the harness agrees with itself: plain paths, and libjq against libjq" {

@@ -1932,6 +1932,8 @@ jd_cost(const struct jd_node *n)
 		}
 		if (strcmp(n->s, "range") == 0)
 			c.out *= 10;
+		if (strstr(n->s, "paths") || strcmp(n->s, "tostream") == 0)
+			c.out *= 40;
 		if (strncmp(n->s, "map", 3) == 0 || strstr(n->s, "_by") || strcmp(n->s, "with_entries") == 0 ||
 		    strncmp(n->s, "any", 3) == 0 || strncmp(n->s, "all", 3) == 0)
 			c.out = 1;
@@ -2123,7 +2125,8 @@ jd_rec_object(struct jd_rng *r, int depth)
 		order[i] = order[j];
 		order[j] = t;
 	}
-	unsigned keep = depth == 0 ? 80 : 50;
+	/* nested objects smaller, so that a record stays a few hundred bytes */
+	unsigned keep = depth == 0 ? 80 : depth == 1 ? 35 : 20;
 	for (size_t i = 0; i < LEN(jd_keys); i++) {
 		const struct jd_key *k = &jd_keys[order[i]];
 		if (!jd_chance(r, keep))
@@ -2159,7 +2162,7 @@ jd_rec_value(struct jd_rng *r, enum jd_ty t, int depth)
 		};
 		t = any[c];
 	}
-	if (depth > 5 && (jd_base(t) == TY_ARR || jd_base(t) == TY_OBJ))
+	if (depth > 4 && (jd_base(t) == TY_ARR || jd_base(t) == TY_OBJ))
 		return jd_rec_new('v', jd_chance(r, 50) ? "[]" : "{}");
 	struct jd_rec *v;
 	switch (t) {

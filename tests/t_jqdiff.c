@@ -15,11 +15,12 @@
  *       every string trawl yields start with '#' (checks of the harness
  *       itself).  A pair that takes more than SECONDS
  *       (default 20) is reported and ends the run (exit 3).
- *   t_jqdiff [-x] -e EXPR [-e EXPR | -E EXPR]... <RECORDS
+ *   t_jqdiff [-x] [-X] -e EXPR [-e EXPR | -E EXPR]... <RECORDS
  *       The fields given (-E: with FS_FIRST) on each line of stdin: print
  *       a reproduction for every line where trawl and libjq disagree.  -x
  *       also fails when a field does not run compiled (or as a plain
  *       path): what a regression case of the compiled evaluator wants.
+ *       -X first prints each field's path ("PATH: compiled: EXPR").
  *   t_jqdiff -g [-c] [-s SEED] [-n CASES] [-d DEPTH] [-w WILD%] [-o OUTSIDE%]
  *       Print CASES generated expressions, one per line (with -c: how
  *       many held each construct instead), and run nothing.
@@ -357,7 +358,7 @@ random_run(struct opts *o)
 /* ----- given expressions ----- */
 
 static int
-given_run(struct jd_case *c, int compiled)
+given_run(struct jd_case *c, int compiled, int paths)
 {
 	struct jd_sets s;
 	struct jd_answer a = { 0 }, b = { 0 };
@@ -365,6 +366,9 @@ given_run(struct jd_case *c, int compiled)
 	int rc = 0;
 
 	jd_build(&s, c);
+	if (paths)
+		for (int i = 0; i < c->n; i++)
+			printf("PATH: %s: %s\n", s.rc[0] ? "does not compile" : jd_path(s.fs[0], i), s.text[i]);
 	if (compiled)
 		for (int i = 0; i < c->n; i++)
 			if (s.rc[0] || jd_pathkind(jd_path(s.fs[0], i)) == JD_LIBJQ) {
@@ -408,7 +412,7 @@ usage(void)
 {
 	fputs("usage: t_jqdiff [-s seed] [-n cases] [-r records] [-d depth] [-w wild%] "
 	    "[-o outside%] [-k shrinks] [-t seconds] [-c] [-v] [-P] [-S] [-M]\n"
-	    "       t_jqdiff [-x] -e expr [-e expr | -E expr]... <records\n"
+	    "       t_jqdiff [-x] [-X] -e expr [-e expr | -E expr]... <records\n"
 	    "       t_jqdiff -g|-R [-s seed] [-n count] [-d depth] [-w wild%] [-o outside%]\n", stderr);
 	exit(2);
 }
@@ -428,11 +432,11 @@ main(int argc, char **argv)
 {
 	struct opts o = { .seed = 1, .cases = 100, .records = 50, .depth = 4, .shrinks = 20, .seconds = 20 };
 	struct jd_case given = { .n = 0 };
-	int mode = 0, compiled = 0, opt;
+	int mode = 0, compiled = 0, paths = 0, opt;
 
 	o.g.wild = 10;
 	o.g.outside = 3;
-	while ((opt = getopt(argc, argv, "s:n:r:d:w:o:k:t:cvPSMe:E:xgR")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:r:d:w:o:k:t:cvPSMe:E:xXgR")) != -1) {
 		switch (opt) {
 		case 's': o.seed = number(optarg); break;
 		case 'n': o.cases = number(optarg); break;
@@ -448,6 +452,7 @@ main(int argc, char **argv)
 		case 'S': jd_sanity = 1; break;
 		case 'M': jd_mutate = 1; break;
 		case 'x': compiled = 1; break;
+		case 'X': paths = 1; break;
 		case 'g': case 'R': mode = opt; break;
 		case 'e': case 'E':
 			if (given.n == (int)LEN(given.f))
@@ -463,7 +468,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (given.n) {
-		int rc = given_run(&given, compiled);
+		int rc = given_run(&given, compiled, paths);
 		jd_case_free(&given);
 		return rc;
 	}
