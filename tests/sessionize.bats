@@ -87,6 +87,21 @@ EOF
 	[ "${stderr_lines[0]}" = "sessionize: --bucket fortnight: not a period: a duration (90s, 5m, 1h30m, 1d, 1w) or hour, day, week, month, year" ]
 }
 
+@test "sessionize: a state of calendar buckets resumes: two runs give the single run's sessions" {
+	ev a 2017-01-30T10:00:00Z a 2017-02-10T00:00:00Z b 2017-03-12T23:59:59Z a 2017-03-20T00:00:00Z \
+	    b 2017-05-01T00:00:00Z >"$BATS_TEST_TMPDIR/in"
+	sessionize -k .k -t .t --bucket month --gap 0 --lateness 0 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/one"
+	head -n 3 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/part1"
+	tail -n 2 "$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/part2"
+	cd "$BATS_TEST_TMPDIR"
+	{
+		sessionize -k .k -t .t --bucket month --gap 0 --lateness 0 -s st part1
+		sessionize -k .k -t .t --bucket month --gap 0 --lateness 0 -s st --flush part2
+	} >two
+	same one two
+	[ "$(wc -l <one)" -eq 3 ]
+}
+
 @test "sessionize: --time-format reads syslog's times; --output csv writes the sessions as a table" {
 	printf '%s\n' '{"k":"a","t":"May 17 10:05:03","ip":"1.2.3.4"}' '{"k":"a","t":"May 17 10:07:00","ip":"5.6.7.8"}' \
 	    '{"k":"b,c","t":"May 17 10:09:00","ip":"1.2.3.4"}' >"$BATS_TEST_TMPDIR/in"
@@ -433,6 +448,8 @@ payload() {
 	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --gap 900s, not 600s (a state is read with the options that wrote it)" ]
 	run -1 --separate-stderr sessionize -k .k -t .t -b 1m -s "$BATS_TEST_TMPDIR/st" </dev/null
 	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --bucket 300s, not 60s (a state is read with the options that wrote it)" ]
+	run -1 --separate-stderr sessionize -k .k -t .t -b week -s "$BATS_TEST_TMPDIR/st" </dev/null
+	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --bucket 300s, not week (a state is read with the options that wrote it)" ]
 	run -1 --separate-stderr sessionize -k .id -t .t -s "$BATS_TEST_TMPDIR/st" </dev/null
 	[ "$stderr" = "sessionize: $BATS_TEST_TMPDIR/st: written with --key .k, not .id (a state is read with the options that wrote it)" ]
 	run -1 --separate-stderr sessionize -k .k -t .t -c .x -s "$BATS_TEST_TMPDIR/st" </dev/null
