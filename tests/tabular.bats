@@ -101,3 +101,11 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	run -2 --separate-stderr t_rows json </dev/null
 	[ "${stderr_lines[0]}" = "t_rows: --output: expected ndjson, tsv or csv: json" ]
 }
+
+@test "tabular: a row allocates nothing once its buffers have grown" {
+	run -0 "$TRAWL_TESTBIN/t_noalloc" row csv '{"a":"x,\"y","b":[1, {"c":"d"}],"c\n":null}'
+	[ "$output" != sanitizer ] || skip "a sanitizer owns malloc"
+	assert_output '{"a":"x,\"y","b":[1, {"c":"d"}],"c\n":null} 0'
+	run -0 "$TRAWL_TESTBIN/t_noalloc" row tsv '{"k":"t\tu\\v","n":1.5e3}'
+	assert_output '{"k":"t\tu\\v","n":1.5e3} 0'
+}

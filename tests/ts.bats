@@ -607,3 +607,14 @@ t_ts() { "$TRAWL_TESTBIN/t_ts" "$@"; }
 	run -2 t_ts period day --origin 5 1
 	assert_output 'error: hour, day, week, month and year start where the UTC calendar does; an origin is for durations (1h, 1d, 1w)'
 }
+
+@test "format: reading a time in a format allocates nothing per record" {
+	run -0 "$TRAWL_TESTBIN/t_noalloc" time '%d/%b/%Y:%H:%M:%S.%f %z' '17/May/2015:10:05:03.5 +0000' \
+	    '17/Mai/2015:10:05:03.5 +0000' '31/Feb/2015:10:05:03.5 +0000'
+	[ "$output" != sanitizer ] || skip "a sanitizer owns malloc"
+	assert_output - <<-'EOF'
+	17/May/2015:10:05:03.5 +0000 0
+	17/Mai/2015:10:05:03.5 +0000 0
+	31/Feb/2015:10:05:03.5 +0000 0
+	EOF
+}
