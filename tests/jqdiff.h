@@ -694,7 +694,9 @@ static const char *const jd_needles[] = {
  * empty string; and some that never do.  jq 1.6 never returns from gsub
  * with one that does, and crashes on match(re; "g") with one that does
  * on a string with non-ASCII characters (its global search steps one
- * byte into a character): so those take no "g".
+ * byte into a character): so those take no "g".  And some that match
+ * rarely: jq 1.6's split/2, splits and scan take quadratic time in the
+ * number of matches.
  */
 #define JD_REGEX_EMPTY 4
 static const char *const jd_regexes[] = {
@@ -706,6 +708,9 @@ static const char *const jd_regexes[] = {
 static const char *const jd_regexes_nonempty[] = {
 	"a", "[a-z]+", "(?<x>[a-z])(?<y>[0-9])?", "\\\\d+", "\xc3\xa9", ".",
 	"\\\\s", "(?<l>[aeiou])", "b|c", "(?i)A", "[[:upper:]]", "(?<w>\\\\w+)",
+};
+static const char *const jd_regexes_sparse[] = {
+	",", "b|c", "\\\\s", "\xc3\xa9", "x y", "(?<d>\\\\d)", "[AE]",
 };
 static const char *const jd_flags[] = {
 	"", "g", "i", "x", "n", "s", "l", "p", "gi", "gx", "q", "ig", "gn", "",
@@ -731,7 +736,7 @@ static const char *const jd_keywords[] = {
 
 enum jd_arg {
 	A_NONE, A_ANY, A_BOOLC, A_ELEMF, A_ELEMB, A_ELEMSAME, A_KEY, A_STR,
-	A_NEEDLE, A_REGEX, A_REGEX_NE, A_FLAGS, A_FLAGS_NOG, A_REPL, A_SMALL,
+	A_NEEDLE, A_REGEX, A_REGEX_NE, A_REGEX_SPARSE, A_FLAGS, A_FLAGS_NOG, A_REPL, A_SMALL,
 	A_GEN, A_FMT, A_CONTAINER, A_LIKE, A_NUM, A_ENTRYF, A_GENB, A_MSG,
 };
 
@@ -841,8 +846,8 @@ static const struct jd_builtin jd_builtins[] = {
 	{ "error", TY_ANY, TY_ANY, 1, { 0 }, 0, 0, 0 },
 	{ "error", TY_ANY, TY_ANY, 1, { A_MSG }, 0, 0, 0 },
 	/* outside the subset: must go to libjq, or be right */
-	{ "splits", TY_STR, TY_STR, 1, { A_REGEX_NE }, 0, 0, 1 },
-	{ "split", TY_STR, TY_ARRSTR, 1, { A_REGEX, A_FLAGS }, 0, 0, 1 },
+	{ "splits", TY_STR, TY_STR, 1, { A_REGEX_SPARSE }, 0, 0, 1 },
+	{ "split", TY_STR, TY_ARRSTR, 1, { A_REGEX_SPARSE, A_FLAGS_NOG }, 0, 0, 1 },
 	{ "ascii", TY_NUM, TY_STR, 1, { 0 }, 0, 0, 1 },
 	{ "@html", TY_ANY, TY_STR, 1, { 0 }, 0, 0, 1 },
 	{ "@sh", TY_ANY, TY_STR, 1, { 0 }, 0, 0, 1 },
@@ -869,8 +874,8 @@ static const struct jd_builtin jd_builtins[] = {
 	{ "tojson", TY_ANY, TY_STR, 1, { 0 }, 0, 0, 1 },
 	{ "combinations", TY_ARR, TY_ARR, 1, { 0 }, 0, 0, 1 },
 	{ "ascii_downcase", TY_ANY, TY_STR, 1, { 0 }, 0, 0, 1 },
-	{ "splits", TY_STR, TY_STR, 1, { A_REGEX_NE, A_FLAGS_NOG }, 0, 0, 1 },
-	{ "scan", TY_STR, TY_ANY, 1, { A_REGEX_NE }, 0, 0, 1 },
+	{ "splits", TY_STR, TY_STR, 1, { A_REGEX_SPARSE, A_FLAGS_NOG }, 0, 0, 1 },
+	{ "scan", TY_STR, TY_ANY, 1, { A_REGEX_SPARSE }, 0, 0, 1 },
 	{ "test", TY_STR, TY_BOOL, 1, { A_LIKE }, 0, 0, 1 },
 };
 #define JD_NBUILTINS ((int)LEN(jd_builtins))
@@ -1185,6 +1190,7 @@ jd_arg(struct jd_gen *g, int kind, enum jd_ty ctx, enum jd_ty want, int d)
 		}
 		return jd_gen(g, TY_STR, ctx, d - 1);
 	case A_REGEX_NE: return jd_strlit(JD_PICK(g, jd_regexes_nonempty));
+	case A_REGEX_SPARSE: return jd_strlit(JD_PICK(g, jd_regexes_sparse));
 	case A_FLAGS:
 		if (jd_chance(g->r, 8))
 			return jd_lit(JC_CONST, "null");
