@@ -970,6 +970,7 @@ struct member {
 	const char *v;		/* value text */
 	size_t vlen;
 	size_t idx;		/* position in the text: the last one wins */
+	size_t first;		/* position of the key's first occurrence */
 };
 
 struct members {
@@ -1031,13 +1032,18 @@ members_get(struct members *ms, const char *p, const char *end)
 	}
 	keys_base = ms->keys.p;
 	qsort(ms->m, ms->n, sizeof *ms->m, member_cmp);
-	size_t w = 0;
+	size_t w = 0, first = 0;
 	for (size_t i = 0; i < ms->n; i++) {
+		if (i == 0 || ms->m[i].klen != ms->m[i - 1].klen ||
+		    memcmp(ms->keys.p + ms->m[i].koff,
+		    ms->keys.p + ms->m[i - 1].koff, ms->m[i].klen) != 0)
+			first = ms->m[i].idx;
 		if (i + 1 < ms->n && ms->m[i].klen == ms->m[i + 1].klen &&
 		    memcmp(ms->keys.p + ms->m[i].koff,
 		    ms->keys.p + ms->m[i + 1].koff, ms->m[i].klen) == 0)
 			continue;
-		ms->m[w++] = ms->m[i];
+		ms->m[w] = ms->m[i];
+		ms->m[w++].first = first;
 	}
 	ms->n = w;
 }
@@ -1149,6 +1155,199 @@ json_digest(const char *text, size_t len, struct buf *scratch)
 	buf_reset(scratch);
 	json_canon(scratch, text, len);
 	return digest128(scratch->p, scratch->len);
+}
+
+/* ----- values as jq writes them ----- */
+
+/* 1 when p[0..n) is a number as RFC 8259 spells it. */
+static int
+strict_number(const char *p, size_t n)
+{
+	const char *s = jscan_plain_number(p, p + n);
+
+	if (s != p + n)
+		return 0;
+	/* jscan_plain_number's spelling allows leading zeros; RFC 8259's
+	 * does not. */
+	s = p + (*p == '-');
+	return !(s[0] == '0' && s + 1 < p + n && s[1] >= '0' && s[1] <= '9');
+}
+
+/* 1 when the string body p[0..end) (after its opening quote) is not
+ * written as jq writes it: invalid UTF-8, a \u escape of a lone low
+ * surrogate (jq writes U+FFFD for either), or a NUL byte (jq writes
+ * \u0000).  *q is set past the closing quote. */
+static int
+string_needs_normal(const char *p, const char *end, const char **q)
+{
+	const unsigned char *s = (const unsigned char *)p, *e = (const unsigned char *)end;
+	int bad = 0;
+
+	while (s < e && *s != '"') {
+		unsigned char c = *s;
+		if (c >= 0x20 && c < 0x80 && c != '\\') {
+			/* The common run of plain ASCII, eight bytes a step
+			 * while no byte is a quote, a backslash, a control
+			 * or a non-ASCII byte. */
+			s++;
+			while (e - s >= 8) {
+				uint64_t w, ones = 0x0101010101010101u, high = 0x8080808080808080u;
+				memcpy(&w, s, 8);
+				uint64_t dq = w ^ (ones * '"'), b = w ^ (ones * '\\');
+				if (((w | ((dq - ones) & ~dq) | ((b - ones) & ~b) |
+				    ((w - ones * 0x20) & ~w)) & high) != 0)
+					break;
+				s += 8;
+			}
+			while (s < e && *s >= 0x20 && *s < 0x80 && *s != '"' && *s != '\\')
+				s++;
+			continue;
+		}
+		if (c == '\\') {
+			if (s[1] == 'u') {
+				long cp = hex4((const char *)s + 2);
+				/* A high surrogate is followed by its low one
+				 * (json_validate checks it, as jq does). */
+				s += cp >= 0xD800 && cp <= 0xDBFF ? 12 : 6;
+				bad |= cp >= 0xDC00 && cp <= 0xDFFF;
+			} else {
+				s += 2;
+			}
+		} else if (c >= 0x80) {
+			/* A sequence never takes in the closing quote: it is
+			 * no continuation byte. */
+			size_t l;
+			bad |= utf8_next(s, e, &l) < 0;
+			s += l;
+		} else {
+			bad |= c == 0;
+			s++;
+		}
+	}
+	*q = (const char *)s + 1;
+	return bad;
+}
+
+int
+json_needs_normal(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len, *q;
+
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"') {
+			if (string_needs_normal(p + 1, end, &q))
+				return 1;
+			p = q;
+		} else if ((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' ||
+		    c == 'I' || c == 'N' || c == 'i' || c == 'n') {
+			/* Most numbers are integers: digits, then a delimiter. */
+			const char *d = p + (c == '-');
+			for (q = d; q < end && (unsigned)(*q - '0') < 10; q++)
+				;
+			if (q > d && (q == end || jscan_delim[(unsigned char)*q]) &&
+			    (*d != '0' || q - d == 1) && q - d <= 308) {
+				p = q;
+				continue;
+			}
+			for (; q < end && !jscan_delim[(unsigned char)*q]; q++)
+				;
+			size_t n = (size_t)(q - p);
+			if (!(c == 'n' && n == 4 && memcmp(p, "null", 4) == 0)) {
+				if (!strict_number(p, n))
+					return 1;
+				/* A decimal without an exponent overflows only
+				 * past 308 digits. */
+				if ((n > 308 || memchr(p, 'e', n) || memchr(p, 'E', n)) &&
+				    isinf(json_number(p, n)))
+					return 1;
+			}
+			p = q;
+		} else {
+			p++;
+		}
+	}
+	return 0;
+}
+
+static int
+member_first_cmp(const void *a, const void *b)
+{
+	const struct member *x = a, *y = b;
+
+	return x->first < y->first ? -1 : x->first > y->first;
+}
+
+/* Decoded strings on their way out; strings are leaves, so one buffer
+ * serves every level. */
+static _Thread_local struct buf put_tmp;
+
+static void
+put_value(struct buf *out, const char *p, const char *end)
+{
+	struct jscan_err e;
+	int esc;
+
+	p = jscan_ws(p, end);
+	switch (*p) {
+	case '"': {
+		const char *q = jscan_string(p + 1, end, &esc, &e);
+		buf_reset(&put_tmp);
+		jscan_decode(&put_tmp, p + 1, (size_t)(q - 1 - (p + 1)));
+		json_put_string(out, put_tmp.p, put_tmp.len);
+		return;
+	}
+	case '[':
+		buf_addc(out, '[');
+		p = jscan_ws(p + 1, end);
+		if (*p != ']') {
+			for (;;) {
+				const char *q = skip_valid(p, end);
+				put_value(out, p, q);
+				p = jscan_ws(q, end);
+				if (*p == ']')
+					break;
+				buf_addc(out, ',');
+				p = jscan_ws(p + 1, end);
+			}
+		}
+		buf_addc(out, ']');
+		return;
+	case '{': {
+		/* jq keeps a repeated key where it first stood, with the
+		 * last value. */
+		struct members *ms = members_take();
+		members_get(ms, p, end);
+		qsort(ms->m, ms->n, sizeof *ms->m, member_first_cmp);
+		buf_addc(out, '{');
+		for (size_t i = 0; i < ms->n; i++) {
+			if (i)
+				buf_addc(out, ',');
+			json_put_string(out, ms->keys.p + ms->m[i].koff, ms->m[i].klen);
+			buf_addc(out, ':');
+			put_value(out, ms->m[i].v, ms->m[i].v + ms->m[i].vlen);
+		}
+		buf_addc(out, '}');
+		members_give(1);
+		return;
+	}
+	default: {
+		enum jtype t;
+		const char *q = jscan_token(p, end, &t, &e);
+		if (t == J_NUMBER)
+			json_put_double(out, json_number(p, (size_t)(q - p)));
+		else
+			buf_add(out, p, (size_t)(q - p));
+		return;
+	}
+	}
+}
+
+void
+json_put_value(struct buf *out, const char *text, size_t len)
+{
+	const char *end = text + len;
+	put_value(out, json_skip_bom(text, end), end);
 }
 
 /* ----- jq's order ----- */

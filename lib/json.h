@@ -88,6 +88,23 @@ void json_put_u64(struct buf *out, uint64_t v);
 void json_put_double(struct buf *out, double v);
 
 /*
+ * Values as jq 1.6 writes them.  A value's own text is written as it
+ * stands when it is JSON that jq reads as the same value: whitespace,
+ * escapes and spellings such as 1E22 or 2.50 are kept (and integers above
+ * 2^53, which jq would round).  json_needs_normal says, in one pass over
+ * the text and without allocating, when it is not: a number jq reads but
+ * RFC 8259 does not write (+1, -01, .5, 2., Inf, NaN, infinity), one that
+ * overflows a double (1e999), or a string with invalid UTF-8, a \u escape
+ * of a lone low surrogate or a NUL byte.  json_put_value then writes the
+ * valid value p[0..len) as `jq -c .` writes it: numbers in jq's shortest
+ * form (infinities as +-1.7976931348623157e+308, NaN as null), strings
+ * with invalid UTF-8 and lone surrogates as U+FFFD and jq's escapes, a
+ * repeated object key once, where it first stood, with its last value.
+ */
+int json_needs_normal(const char *text, size_t len);
+void json_put_value(struct buf *out, const char *text, size_t len);
+
+/*
  * Splicing new members into a record without re-serialising it: returns
  * the offset of the closing '}' of the object that p[0..n) holds (trailing
  * whitespace allowed) and sets *empty when the object has no members, or
