@@ -169,6 +169,10 @@ compare(struct fieldset *f, struct fieldset *s, const char *what, int first,
 				die(name, p, size);
 			if (x->type == J_NUMBER && !printable_number(x->text, x->len))
 				die("a number's text is not JSON", p, size);
+			/* Nor anything inside a value: nested lax numbers,
+			 * invalid UTF-8, lone surrogates come as jq writes them. */
+			if (json_needs_normal(x->text, x->len))
+				die("a value's text is not JSON as jq writes it", p, size);
 		}
 	}
 }

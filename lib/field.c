@@ -553,36 +553,6 @@ set_jval(struct jval *v, const char *p, size_t len)
 	v->num = v->type == J_NUMBER ? json_number(p, len) : 0;
 }
 
-/* 1 when p[0..n) is a number as RFC 8259 writes it. */
-static int
-rfc_number(const char *p, size_t n)
-{
-	size_t i = p[0] == '-', d;
-	if (i < n && p[i] == '0')
-		i++;
-	else if (i < n && p[i] >= '1' && p[i] <= '9')
-		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
-	else
-		return 0;
-	if (i < n && p[i] == '.') {
-		for (d = ++i; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-		i++;
-		if (i < n && (p[i] == '+' || p[i] == '-'))
-			i++;
-		for (d = i; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-			;
-		if (i == d)
-			return 0;
-	}
-	return i == n;
-}
-
 static void
 push_val(struct field *f, const struct jval *v)
 {
@@ -647,11 +617,12 @@ eval_fast(struct fieldset *fs, const char *p, size_t n)
 		switch (f->st) {
 		case F_VALUE:
 			set_jval(&v, f->vp, f->vlen);
-			if (v.type == J_NUMBER && !rfc_number(v.text, v.len)) {
-				/* jq reads "+1", ".5", "01", "nan", "inf"; tools
-				 * print a value's text, so give jq's number. */
+			if (json_needs_normal(v.text, v.len)) {
+				/* Tools print a value's text: where it is not
+				 * JSON as jq writes it ("+1", [.5], 1e999, "\xff",
+				 * "\udfaa"), give jq's text. */
 				buf_reset(&f->text);
-				json_canon(&f->text, v.text, v.len);
+				json_put_value(&f->text, v.text, v.len);
 				v.text = f->text.p;
 				v.len = f->text.len;
 			}

@@ -406,6 +406,63 @@ kills() {
 	EOF
 }
 
+# Each line of tests/fixtures/values/lax.ndjson is read by jq 1.6 but is
+# not JSON as jq writes it: nested lax numbers, overflows, Inf and NaN
+# spellings, invalid UTF-8, lone low surrogates, a NUL in a string,
+# repeated keys.  kept.ndjson holds JSON that jq reads as the same value.
+@test "hostile: every value written is what jq -c writes for it (lax.ndjson), or its own JSON text (kept.ndjson)" {
+	local V=$FIXTURES/values n=0 line
+	while IFS= read -r line; do
+		n=$((n + 1))
+		printf '%s\n' "$line" >"$BATS_TEST_TMPDIR/one"
+		jq -c . "$BATS_TEST_TMPDIR/one" >"$BATS_TEST_TMPDIR/want"
+		# histo's value, pingdedup's key, sessionize's carried value.
+		histo -f . --counts "$BATS_TEST_TMPDIR/one" | sed 's/^{"value"://; s/,"count":1}$//' >"$BATS_TEST_TMPDIR/got"
+		same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		printf '{"x":%s,"t":0}\n' "$line" >"$BATS_TEST_TMPDIR/rec"
+		pingdedup -k .x --count "$BATS_TEST_TMPDIR/rec" | sed 's/^{"key"://; s/,"count":1}$//' >"$BATS_TEST_TMPDIR/got"
+		same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		sessionize -k .t -t .t -c .x "$BATS_TEST_TMPDIR/rec" | sed 's/.*,"x"://; s/}$//' >"$BATS_TEST_TMPDIR/got"
+		same "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		# Valid UTF-8, strict JSON.
+		python3 -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"), parse_constant=lambda c: sys.exit(1))' "$BATS_TEST_TMPDIR/got"
+	done <"$V/lax.ndjson"
+	[ "$n" -eq 35 ]
+	n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		printf '%s\n' "$line" >"$BATS_TEST_TMPDIR/one"
+		histo -f . --counts "$BATS_TEST_TMPDIR/one" | sed 's/^{"value"://; s/,"count":1}$//' >"$BATS_TEST_TMPDIR/got"
+		same "$BATS_TEST_TMPDIR/one" "$BATS_TEST_TMPDIR/got"
+		# jq reads the text written as it reads the original.
+		[ "$(jq -c . "$BATS_TEST_TMPDIR/one")" = "$(jq -c . "$BATS_TEST_TMPDIR/got")" ]
+	done <"$V/kept.ndjson"
+	[ "$n" -eq 14 ]
+}
+
+@test "hostile: keys jq sees as equal are one key: U+FFFD however spelled, lax and strict numbers" {
+	printf '["\\udfaa"]\n["\\ufffd"]\n["\xff"]\n["\xef\xbf\xbd"]\n["\\udc00"]\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f . --counts "$BATS_TEST_TMPDIR/in"
+	assert_output '{"value":["�"],"count":5}'
+	printf '[+1]\n[1]\n[1.0]\n[01]\n[1e0]\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f . --counts "$BATS_TEST_TMPDIR/in"
+	assert_output '{"value":[1],"count":5}'
+	printf '{"a":{"\\udfaa":1,"\\udfab":2}}\n{"a":{"\xff":2}}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 pingdedup -k .a --count "$BATS_TEST_TMPDIR/in"
+	assert_output '{"key":{"�":2},"count":2}'
+}
+
+@test "hostile: a NUL byte outside a string makes the line bad (jq 1.6 reads past it); inside a string it is \\u0000" {
+	printf '{"a":1}\0\n[1,\0002]\n' >"$BATS_TEST_TMPDIR/in"
+	run -1 --separate-stderr histo -f . --counts "$BATS_TEST_TMPDIR/in"
+	assert_output ''
+	[ "${#stderr_lines[@]}" -eq 3 ]
+	[ "${stderr_lines[2]}" = "histo: 2 bad lines skipped" ]
+	printf '{"a":"x\0y"}\n' >"$BATS_TEST_TMPDIR/in"
+	run -0 histo -f .a --counts "$BATS_TEST_TMPDIR/in"
+	assert_output '{"value":"x\u0000y","count":1}'
+}
+
 # damaged_states TOOL ARGS...: a small state file, then, at positions
 # spread over it, the file cut short and a bit flipped (the checksum
 # refuses them) and the payload cut, overwritten or bit-flipped behind a
