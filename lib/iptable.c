@@ -479,11 +479,12 @@ next_ndjson(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 		case K_OTHER:
 			break;
 		}
+		/* Attributes are written into records: as jq writes them. */
 		if (r->attrs.len > 0)
 			buf_addc(&r->attrs, ',');
-		buf_add(&r->attrs, k.text, k.len);
+		json_put_text(&r->attrs, k.text, k.len);
 		buf_addc(&r->attrs, ':');
-		buf_add(&r->attrs, v.text, v.len);
+		json_put_text(&r->attrs, v.text, v.len);
 	}
 	if (st < 0)
 		return rfail(r, err, errlen, "not a JSON object");

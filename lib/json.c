@@ -1350,6 +1350,15 @@ json_put_value(struct buf *out, const char *text, size_t len)
 	put_value(out, json_skip_bom(text, end), end);
 }
 
+void
+json_put_text(struct buf *out, const char *text, size_t len)
+{
+	if (json_needs_normal(text, len))
+		json_put_value(out, text, len);
+	else
+		buf_add(out, text, len);
+}
+
 /* ----- jq's order ----- */
 
 /* Decoded strings for comparison; reused so that comparing keys with

@@ -103,6 +103,8 @@ void json_put_double(struct buf *out, double v);
  */
 int json_needs_normal(const char *text, size_t len);
 void json_put_value(struct buf *out, const char *text, size_t len);
+/* A valid value's text as it stands, or as json_put_value writes it. */
+void json_put_text(struct buf *out, const char *text, size_t len);
 
 /*
  * Splicing new members into a record without re-serialising it: returns

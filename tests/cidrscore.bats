@@ -757,3 +757,9 @@ bad_table() {
 	run -0 bash -c "for k in 1 2 3; do cidrscore -p 8 -s .s --shard \$k/3 '$BATS_TEST_TMPDIR/mix'; done | cidrscore -M"
 	assert_output --partial '"count":3,"sum":1.5e+20,'
 }
+
+@test "cidrscore: an NDJSON table's attributes are spliced in as jq writes them (+1, [.5], invalid UTF-8)" {
+	printf '{"cidr":"10.0.0.0/8","asn":+1,"name":"\xff","x":[.5],"ok":1E2}\n' >"$BATS_TEST_TMPDIR/t.ndjson"
+	run -0 cidrscore -t "$BATS_TEST_TMPDIR/t.ndjson" <<<'{"ip":"10.1.2.3"}'
+	assert_output '{"ip":"10.1.2.3","asn":1,"name":"�","x":[0.5],"ok":1E2}'
+}
