@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "util.h"
 #include "version.h"
 
@@ -57,6 +58,22 @@ static int bad_fd = -1;
 static struct buf bad_buf;
 static uint64_t bad_shown;
 static int stats_on;
+
+/*
+ * Input that is not NDJSON at all (a raw access log, a CSV file) would
+ * give ten located warnings and a count that say nothing about the cause.
+ * While no line of the first NDJSON_PROBE is JSON, --bad=warn holds its
+ * warnings back; if none turns out to be, one notice says so instead (in
+ * every --bad mode but fail, which stops at the first line).
+ */
+#define NDJSON_PROBE	1000
+static enum { PROBE_OPEN, PROBE_NDJSON, PROBE_NOT } probe;
+static int line_not_json;		/* the current line was bad and not JSON */
+static uint64_t probe_notjson;		/* such lines so far */
+static int first_clf;			/* line 1 looks like a common log format line */
+static char *probe_file;		/* the first line's file */
+static char *held[BAD_SHOWN];		/* warnings held back while probing */
+static size_t nheld;
 
 struct extra {
 	char *name;
@@ -272,23 +289,112 @@ bad_flush(void)
 	buf_reset(&bad_buf);
 }
 
+/* A line of the Common Log Format, the start of Apache's and nginx's
+ * access logs: host ident user [time] "request" ... */
+static int
+looks_like_clf(const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	for (int field = 0; field < 3; field++) {
+		const char *s = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (p == s || p == end)
+			return 0;
+		p++;
+	}
+	if (p >= end || *p != '[' || (p = memchr(p, ']', (size_t)(end - p))) == NULL)
+		return 0;
+	return end - p >= 3 && p[1] == ' ' && p[2] == '"';
+}
+
+static const char *const clf_hint = "; it looks like a web server's common log format "
+    "line: convert the log to NDJSON first (actorsig(1) shows how)";
+
+/* The notice for input none of whose first lines is JSON. */
+static void
+say_not_ndjson(void)
+{
+	say("%s: does not look like NDJSON: none of its first %llu line%s is JSON%s",
+	    probe_file ? probe_file : "-", (unsigned long long)stats.read, stats.read == 1 ? "" : "s",
+	    first_clf ? clf_hint : "");
+}
+
+/* The probe after each line: the line just done was JSON, or the probe
+ * has seen enough, or (at the end) the input ended. */
+static void
+probe_step(int at_end)
+{
+	if (probe != PROBE_OPEN || stats.read == 0)
+		return;
+	if (probe_notjson < stats.read) {
+		probe = PROBE_NDJSON;
+		for (size_t i = 0; i < nheld; i++)
+			say("%s", held[i]);
+	} else if (at_end || stats.read >= NDJSON_PROBE) {
+		probe = PROBE_NOT;
+		say_not_ndjson();
+		if (bad_mode == BAD_WARN)
+			bad_shown = stats.bad;	/* no count of unshown lines */
+	} else {
+		return;
+	}
+	for (size_t i = 0; i < nheld; i++)
+		free(held[i]);
+	nheld = 0;
+}
+
+void
+cli_count_line(void)
+{
+	probe_step(0);
+	line_not_json = 0;
+	stats.read++;
+}
+
 int
 cli_bad(const struct line *ln, const char *msg)
 {
 	stats.bad++;
+	if (probe == PROBE_OPEN) {
+		const char *why;
+		size_t where;
+		const char *p = json_skip_bom(ln->p, ln->p + ln->len);
+		line_not_json = json_validate(p, (size_t)(ln->p + ln->len - p), &why, &where) < 0;
+		probe_notjson += (uint64_t)line_not_json;
+		if (stats.read == 1) {
+			probe_file = xstrdup(ln->file);
+			first_clf = line_not_json && looks_like_clf(ln->p, ln->len);
+		}
+		/* A JSON line settles it now, so that the warnings held
+		 * for earlier lines come before this line's. */
+		if (!line_not_json)
+			probe_step(0);
+	}
 	switch (bad_mode) {
 	case BAD_WARN:
-		if (bad_shown < BAD_SHOWN) {
+		if (probe == PROBE_OPEN && line_not_json) {
+			if (nheld < BAD_SHOWN) {
+				struct buf m = { 0 };
+				buf_addf(&m, "%s:%llu: %s", ln->file,
+				    (unsigned long long)ln->lineno, msg);
+				held[nheld++] = m.p;
+				bad_shown++;
+			}
+		} else if (probe != PROBE_NOT && bad_shown < BAD_SHOWN) {
 			bad_shown++;
 			say("%s:%llu: %s", ln->file,
 			    (unsigned long long)ln->lineno, msg);
+		} else if (probe == PROBE_NOT) {
+			bad_shown++;	/* the notice stood for it */
 		}
 		status = TRAWL_EXIT_DATA;
 		return 0;
 	case BAD_FAIL:
 		bad_shown++;
-		say("%s:%llu: %s", ln->file, (unsigned long long)ln->lineno,
-		    msg);
+		say("%s:%llu: %s%s", ln->file, (unsigned long long)ln->lineno,
+		    msg, probe == PROBE_OPEN && stats.read == 1 && first_clf ? clf_hint : "");
 		status = TRAWL_EXIT_DATA;
 		return -1;
 	case BAD_SKIP:
@@ -528,7 +634,19 @@ cli_exit(void)
 			cli_fatal("%s: %s", bad_path, strerror(errno));
 		bad_fd = -1;
 	}
-	if (stats.bad > 0 && bad_mode != BAD_FAIL) {
+	/* A tool that stopped early (--bad=fail) did not read to the end:
+	 * whatever is held is shown as it came. */
+	if (probe == PROBE_OPEN && bad_mode != BAD_FAIL)
+		probe_step(1);
+	for (size_t i = 0; i < nheld; i++) {
+		say("%s", held[i]);
+		free(held[i]);
+	}
+	nheld = 0;
+	free(probe_file);
+	probe_file = NULL;
+	if (stats.bad > 0 && bad_mode != BAD_FAIL &&
+	    !(probe == PROBE_NOT && bad_mode != BAD_FILE && stats.bad == stats.read)) {
 		const char *s = stats.bad == 1 ? "" : "s";
 		unsigned long long nb = (unsigned long long)stats.bad;
 		if (bad_mode == BAD_FILE)
@@ -578,7 +696,9 @@ cli_next(struct input *in, struct line *ln)
 	while ((r = in_next(in, ln)) == -1)
 		cli_input_error(in_error(in));
 	if (r == 1)
-		stats.read++;
+		cli_count_line();
+	else
+		probe_step(1);
 	return r;
 }
 

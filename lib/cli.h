@@ -176,6 +176,9 @@ void cli_input_error(const char *msg);
  * stats.read.  1 for a record, 0 at the end of all files.
  */
 int cli_next(struct input *in, struct line *ln);
+/* A line is about to be handed to the tool: counted in stats.read, and
+ * seen by the not-NDJSON probe (cli_next calls it; so does loop.c). */
+void cli_count_line(void);
 
 /* getopt_long's ':' (missing argument) and '?' (unknown option) as a
  * usage error, exit 2; opterr must be 0 and optstring start with ':'. */

@@ -311,7 +311,7 @@ apply(struct job *j, const struct fieldset *fs, uint64_t *base,
 		ln.lineno = *base + r->lineno;
 		fv.err = r->err == NO_ERROR ? NULL : j->arena.p + r->err;
 		fv.start = &j->start[r->start];
-		stats.read++;
+		cli_count_line();
 		if (record(&ln, &fv) < 0)
 			return -1;
 	}

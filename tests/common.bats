@@ -189,3 +189,45 @@ stats_line() {
 		[ "${stderr_lines[0]}" = "$tool: --bad: expected warn, fail, skip or a file name" ]
 	done
 }
+
+@test "common: input that is not NDJSON at all is said once, not in ten warnings and a count" {
+	zcat "$DATA/access-log-excerpt/apache_logs_head.log.gz" >"$BATS_TEST_TMPDIR/access.log"
+	run -1 --separate-stderr histo -f .x --counts "$BATS_TEST_TMPDIR/access.log"
+	assert_output ''
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[ "$stderr" = "histo: $BATS_TEST_TMPDIR/access.log: does not look like NDJSON: none of its first 300 lines is JSON; it looks like a web server's common log format line: convert the log to NDJSON first (actorsig(1) shows how)" ]
+	# 1000 lines decide, without waiting for the end of the input.
+	for k in 1 2 3 4; do cat "$BATS_TEST_TMPDIR/access.log"; done >"$BATS_TEST_TMPDIR/big.log"
+	run -1 --separate-stderr pingdedup -k .id "$BATS_TEST_TMPDIR/big.log"
+	[ "$stderr" = "pingdedup: $BATS_TEST_TMPDIR/big.log: does not look like NDJSON: none of its first 1000 lines is JSON; it looks like a web server's common log format line: convert the log to NDJSON first (actorsig(1) shows how)" ]
+	# Text that is not a log: the notice without the hint.
+	printf 'a,b\n1,2\n' | { run -1 --separate-stderr sessionize -k .a -t .b; [ "$stderr" = "sessionize: -: does not look like NDJSON: none of its first 2 lines is JSON" ]; }
+}
+
+@test "common: the not-NDJSON notice under each --bad mode; one JSON line among the first 1000 keeps the located warnings" {
+	zcat "$DATA/access-log-excerpt/apache_logs_head.log.gz" | head -n 3 >"$BATS_TEST_TMPDIR/access.log"
+	local note="does not look like NDJSON: none of its first 3 lines is JSON; it looks like a web server's common log format line: convert the log to NDJSON first (actorsig(1) shows how)"
+	run -0 --separate-stderr histo -f .x --counts --bad=skip "$BATS_TEST_TMPDIR/access.log"
+	[ "$stderr" = "histo: $BATS_TEST_TMPDIR/access.log: $note" ]
+	run -0 --separate-stderr histo -f .x --counts --bad="$BATS_TEST_TMPDIR/bad" "$BATS_TEST_TMPDIR/access.log"
+	[ "${stderr_lines[0]}" = "histo: $BATS_TEST_TMPDIR/access.log: $note" ]
+	[ "${stderr_lines[1]}" = "histo: 3 bad lines written to $BATS_TEST_TMPDIR/bad" ]
+	cmp "$BATS_TEST_TMPDIR/access.log" "$BATS_TEST_TMPDIR/bad"
+	# --bad=fail stops at line 1: its message says what the line looks like.
+	run -1 --separate-stderr histo -f .x --counts --bad=fail "$BATS_TEST_TMPDIR/access.log"
+	[[ $stderr == "histo: $BATS_TEST_TMPDIR/access.log:1: not JSON: "*"; it looks like a web server's common log format line: convert the log to NDJSON first (actorsig(1) shows how)" ]]
+	# A JSON line (even a bad record) makes it NDJSON with bad lines:
+	# the warnings held back come out, in order.
+	{ cat "$BATS_TEST_TMPDIR/access.log"; echo '{"x":1}'; echo 'oops'; } >"$BATS_TEST_TMPDIR/mixed"
+	run -1 --separate-stderr histo -f .x --counts "$BATS_TEST_TMPDIR/mixed"
+	assert_output '{"value":1,"count":1}'
+	[ "${#stderr_lines[@]}" -eq 5 ]
+	[[ ${stderr_lines[0]} == "histo: $BATS_TEST_TMPDIR/mixed:1: not JSON: "* ]]
+	[[ ${stderr_lines[2]} == "histo: $BATS_TEST_TMPDIR/mixed:3: not JSON: "* ]]
+	[[ ${stderr_lines[3]} == "histo: $BATS_TEST_TMPDIR/mixed:5: not JSON: "* ]]
+	[ "${stderr_lines[4]}" = "histo: 4 bad lines skipped" ]
+	{ cat "$BATS_TEST_TMPDIR/access.log"; echo '{"t":"not a time"}'; } >"$BATS_TEST_TMPDIR/mixed"
+	run -1 --separate-stderr histo -f .t --time 1h "$BATS_TEST_TMPDIR/mixed"
+	[ "${#stderr_lines[@]}" -eq 5 ]
+	[[ ${stderr_lines[3]} == "histo: $BATS_TEST_TMPDIR/mixed:4: "* ]]
+}

@@ -52,7 +52,7 @@ main(int argc, char *argv[])
 			cli_input_error(in_error(in));
 			continue;
 		}
-		stats.read++;
+		cli_count_line();
 		if (count) {
 			bytes += ln.len;
 			continue;
