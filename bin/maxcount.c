@@ -582,7 +582,7 @@ option(int id, const char *arg)
 		group_expr[ngroup_expr++] = arg;
 		break;
 	case O_PER:
-		per = cli_arg_period(arg);
+		per = cli_arg_period(arg, 0);
 		have_per = 1;
 		break;
 	case O_START:

@@ -31,7 +31,6 @@
  * order), so that a run split anywhere gives exactly the single run.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,12 +47,6 @@
 #include "../lib/util.h"
 
 #define STATE_VERSION 1
-
-static const char usage_text[] =
-    "usage: sessionize [-EFhS] [-b period] [-c [name=]expr] [-d [name=]expr]"
-    " [-g dur] [-k expr] [-L dur] [-l [name=]expr] [-o time] [-s file]"
-    " [-t expr] [-U unit] [-u time] [--bad action] [--shard k/n] [--stats]"
-    " [file ...]\n";
 
 /* A --carry, --distinct or --collect column. */
 struct column {
@@ -106,19 +99,39 @@ struct sess {
 /* Options. */
 /* --bucket: a duration, or a calendar period; width 0 is no bucketing. */
 static struct period bucket = { PERIOD_FIXED, 300 * NS_PER_SEC, 0, 0 };
-static int has_origin;
-static struct ts_format *tfmt;	/* --time-format */
 static int64_t gap = 900 * NS_PER_SEC;
-static int64_t origin;
 static int64_t lateness = -1;	/* -1: the gap */
 static int64_t until;
 static int has_until;
-static int epoch_out, flush_all, sorted_in;
-static const char *key_expr, *time_expr = ".time", *state_path;
-static enum ts_unit unit = TS_S;
-static unsigned shard_k, shard_n;
+static int flush_all;
+static const char *key_expr, *time_expr = ".time";
 static struct column *cols[NCOLKINDS];
 static size_t ncols[NCOLKINDS];
+
+enum { O_BUCKET, O_CARRY, O_COLLECT, O_DISTINCT, O_FLUSH, O_GAP, O_KEY,
+    O_LATENESS, O_TIME, O_UNTIL };
+static const struct cli_option options[] = {
+	{ O_BUCKET, "bucket", 0, "PERIOD", "the time buckets events fall in (default 5m; 0: none)" },
+	{ O_CARRY, "carry", 'c', "[NAME=]EXPR", "a value of each session's first event (repeatable)" },
+	{ O_COLLECT, "collect", 0, "[NAME=]EXPR", "the list of distinct values in each session (repeatable)" },
+	{ O_DISTINCT, "distinct", 'd', "[NAME=]EXPR", "the number of distinct values in each session (repeatable)" },
+	{ O_FLUSH, "flush", 0, NULL, "with --state, write every session at the end instead of saving it" },
+	{ O_GAP, "gap", 0, "DURATION", "the longest time between buckets of a session (default 15m)" },
+	{ O_KEY, "key", 'k', "EXPR", "the entity whose sessions to find" },
+	{ O_LATENESS, "lateness", 0, "DURATION", "how far an event may be behind the newest (default: the gap)" },
+	{ O_TIME, "time", 't', "EXPR", "the time of an event (default .time)" },
+	{ O_UNTIL, "until", 0, "TIME", "judge open sessions against TIME when later than the newest" },
+	{ 0 }
+};
+static void option(int id, const char *arg);
+static const struct cli_tool tool = {
+	"usage: sessionize -k expr [-t expr] [-c [name=]expr] [-d [name=]expr]\n"
+	"                  [option ...] [file ...]\n",
+	options,
+	CLI_COMMON | CLI_THREADS | CLI_SHARD | CLI_STATE | CLI_SORTED |
+	    CLI_TIME_UNIT | CLI_TIME_FORMAT | CLI_ORIGIN | CLI_EPOCH | CLI_OUTPUT,
+	option,
+};
 
 static struct fieldset *fs;
 static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
@@ -162,8 +175,6 @@ static void close_final(void);
 static void flush_sessions(void);
 static int load_state(void);
 static int save_state(void);
-static int64_t parse_dur(const char *opt, const char *arg);
-static int64_t parse_time(const char *opt, const char *arg);
 
 /* ------------------------------------------------------------ arithmetic */
 
@@ -722,9 +733,9 @@ write_session(const struct sess *s, int64_t ref)
 	buf_adds(o, "{\"key\":");
 	buf_add(o, s->first.p, s->foff[1]);
 	buf_adds(o, ",\"start\":");
-	ts_put(o, s->start, epoch_out);
+	ts_put(o, s->start, cli.epoch);
 	buf_adds(o, ",\"end\":");
-	ts_put(o, s->end, epoch_out);
+	ts_put(o, s->end, cli.epoch);
 	buf_adds(o, ",\"duration\":");
 	dur_put_seconds(o, ssub(s->end, s->start));
 	buf_adds(o, ",\"buckets\":");
@@ -786,7 +797,7 @@ batch_add(struct sess *s)
 static int64_t
 open_ref(void)
 {
-	int64_t r = sorted_in ? gnewest : newest;
+	int64_t r = cli.sorted ? gnewest : newest;
 
 	return has_until && until > r ? until : r;
 }
@@ -857,16 +868,16 @@ record(const struct line *ln, const struct fields *f)
 	kv = fv_first(fv, kfield);
 	tv = fv_first(fv, tfield);
 	kd = json_digest(kv->text, kv->len, &scratch);
-	if (ts_from_jval(tv, unit, tfmt, &t, &why) < 0) {
-		if (shard_n && shard_of(kd, shard_n) != shard_k)
+	if (ts_from_jval(tv, cli.time_unit, cli.time_format, &t, &why) < 0) {
+		if (cli.shard_n && shard_of(kd, cli.shard_n) != cli.shard_k)
 			return 0;
 		buf_reset(&scratch);
-		ts_bad_message(&scratch, "time", tv, unit, why);
+		ts_bad_message(&scratch, "time", tv, cli.time_unit, why);
 		if (cli_bad(ln, scratch.p) < 0)
 			return -1;
 		return 0;
 	}
-	if (sorted_in && (!have_cur_key || !digest_eq(kd, cur_key))) {
+	if (cli.sorted && (!have_cur_key || !digest_eq(kd, cur_key))) {
 		if (dtab_get(done_keys, kd) != NULL) {
 			if (cli_bad(ln, "key reappears after its group ended"
 			    " (input not grouped by key; drop --sorted)") < 0)
@@ -884,7 +895,7 @@ record(const struct line *ln, const struct fields *f)
 		have_newest = 0;
 	}
 	if (have_newest && t < ssub(newest, lateness)) {
-		if (shard_n && shard_of(kd, shard_n) != shard_k)
+		if (cli.shard_n && shard_of(kd, cli.shard_n) != cli.shard_k)
 			return 0;
 		buf_reset(&scratch);
 		buf_adds(&scratch, "time ");
@@ -902,7 +913,7 @@ record(const struct line *ln, const struct fields *f)
 		gnewest = t;
 		have_gnewest = 1;
 	}
-	if (shard_n && shard_of(kd, shard_n) != shard_k) {
+	if (cli.shard_n && shard_of(kd, cli.shard_n) != cli.shard_k) {
 		/* Other shards' times still move the clock, so that
 		 * every shard judges lateness and "open" alike. */
 		if (!have_newest || t > newest) {
@@ -924,132 +935,26 @@ record(const struct line *ln, const struct fields *f)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "bad", required_argument, NULL, 'B' },
-		{ "bucket", required_argument, NULL, 'b' },
-		{ "carry", required_argument, NULL, 'c' },
-		{ "collect", required_argument, NULL, 'l' },
-		{ "distinct", required_argument, NULL, 'd' },
-		{ "epoch", no_argument, NULL, 'E' },
-		{ "flush", no_argument, NULL, 'F' },
-		{ "gap", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "lateness", required_argument, NULL, 'L' },
-		{ "origin", required_argument, NULL, 'o' },
-		{ "shard", required_argument, NULL, 'H' },
-		{ "sorted", no_argument, NULL, 'S' },
-		{ "state", required_argument, NULL, 's' },
-		{ "stats", no_argument, NULL, 'T' },
-		{ "time", required_argument, NULL, 't' },
-		{ "time-unit", required_argument, NULL, 'U' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "time-format", required_argument, NULL, 256 },
-		{ "output", required_argument, NULL, 257 },
-		{ "threads", required_argument, NULL, 258 },
-		{ NULL, 0, NULL, 0 }
-	};
 	char err[512];
 	struct input *in;
-	const char *why;
-	int c, r, k, stop;
+	int r, k, stop;
 	size_t i;
 
-	cli_init_usage(argv[0], usage_text);
-	while ((c = getopt_long(argc, argv, "b:c:d:EFg:hk:L:l:o:Ss:t:U:u:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'B':
-			cli_option_bad(optarg);
-			break;
-		case 258:
-			cli_option_threads(optarg);
-			break;
-		case 'b':
-			if (period_parse(optarg, &bucket, &why) < 0)
-				cli_usage("--bucket %s: %s", optarg, why);
-			break;
-		case 'c':
-			add_column(COL_CARRY, optarg);
-			break;
-		case 'd':
-			add_column(COL_DISTINCT, optarg);
-			break;
-		case 'E':
-			epoch_out = 1;
-			break;
-		case 'F':
-			flush_all = 1;
-			break;
-		case 'g':
-			gap = parse_dur("--gap", optarg);
-			break;
-		case 'H':
-			cli_option_shard(optarg, &shard_k, &shard_n);
-			break;
-		case 'h':
-			cli_help();
-		case 'k':
-			key_expr = optarg;
-			break;
-		case 'L':
-			lateness = parse_dur("--lateness", optarg);
-			break;
-		case 'l':
-			add_column(COL_COLLECT, optarg);
-			break;
-		case 'o':
-			origin = parse_time("--origin", optarg);
-			has_origin = 1;
-			break;
-		case 'S':
-			sorted_in = 1;
-			break;
-		case 's':
-			state_path = optarg;
-			break;
-		case 'T':
-			cli_set_stats(1);
-			break;
-		case 't':
-			time_expr = optarg;
-			break;
-		case 'U':
-			if (ts_unit_parse(optarg, &unit) < 0)
-				cli_usage("--time-unit needs s, ms, us or ns: %s", optarg);
-			break;
-		case 'u':
-			until = parse_time("--until", optarg);
-			has_until = 1;
-			break;
-		case 256:
-			ts_format_free(tfmt);
-			if ((tfmt = ts_format_new(optarg, err, sizeof err)) == NULL)
-				cli_usage("--time-format: %s", err);
-			break;
-		case 257:
-			if (cli_set_output(optarg) < 0)
-				cli_usage("--output: expected ndjson, tsv or csv: %s", optarg);
-			break;
-		default:
-			cli_usage("unknown option");
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 	if (key_expr == NULL)
-		cli_usage("-k is required (the entity whose sessions to find)");
-	if (has_origin && period_set_origin(&bucket, origin, &why) < 0)
-		cli_usage("--origin: %s", why);
+		cli_usage("--key is required (the entity whose sessions to find)");
+	cli_period_origin(&bucket);
 	if (lateness < 0)
 		lateness = gap;
-	if (flush_all && state_path == NULL)
+	if (flush_all && cli.state == NULL)
 		cli_usage("--flush needs --state");
-	if (sorted_in && state_path != NULL)
+	if (cli.sorted && cli.state != NULL)
 		cli_usage("--sorted and --state do not go together");
 
 	fs = fs_new();
-	kfield = cli_field(fs, "-k", key_expr, FS_FIRST);
-	tfield = cli_field(fs, "-t", time_expr, FS_FIRST);
+	kfield = cli_field(fs, "--key", key_expr, FS_FIRST);
+	tfield = cli_field(fs, "--time", time_expr, FS_FIRST);
 	for (k = 0; k < NCOLKINDS; k++)
 		for (i = 0; i < ncols[k]; i++)
 			if ((cols[k][i].field = fs_add(fs, cols[k][i].expr,
@@ -1057,9 +962,9 @@ main(int argc, char *argv[])
 				cli_usage("%s: %s", cols[k][i].expr, err);
 
 	keys = dtab_new(sizeof(struct sess *));
-	if (sorted_in)
+	if (cli.sorted)
 		done_keys = dtab_new(0);
-	if (state_path != NULL && load_state() < 0)
+	if (cli.state != NULL && load_state() < 0)
 		return cli_exit();
 
 	in = in_open(argv, argc);
@@ -1069,16 +974,16 @@ r = loop_run(in, fs, record) < 0;
 	 * state stay as they were, since the input was not read to its end. */
 	stop = r != 0;
 	in_close(in);
-	if (!stop && state_path != NULL && !flush_all) {
+	if (!stop && cli.state != NULL && !flush_all) {
 		save_state();
 	} else if (!stop) {
 		flush_sessions();
-		if (state_path != NULL)
+		if (cli.state != NULL)
 			save_state();
 	}
 	cli_stat("sessions", nsessions);
 	cli_stat("peak_open", peak_open);
-	if (state_path != NULL)
+	if (cli.state != NULL)
 		cli_stat("saved", nsaved);
 	cli_stat("merged", nmerged);
 	cli_stat("late", nlate);
@@ -1107,33 +1012,48 @@ r = loop_run(in, fs, record) < 0;
 	}
 	buf_free(&scratch);
 	buf_free(&scratch2);
-	ts_format_free(tfmt);
 	fs_free(fs);
 	return cli_exit();
 }
 
 /* ------------------------------------------------------------ options */
 
-static int64_t
-parse_dur(const char *opt, const char *arg)
+static void
+option(int id, const char *arg)
 {
-	int64_t v;
-	const char *why;
-
-	if (dur_parse(arg, &v, &why) < 0)
-		cli_usage("%s %s: %s", opt, arg, why);
-	return v;
-}
-
-static int64_t
-parse_time(const char *opt, const char *arg)
-{
-	int64_t v;
-	const char *why;
-
-	if (ts_parse(arg, strlen(arg), &v, &why) < 0)
-		cli_usage("%s %s: %s", opt, arg, why);
-	return v;
+	switch (id) {
+	case O_BUCKET:
+		bucket = cli_arg_period(arg, 1);
+		break;
+	case O_CARRY:
+		add_column(COL_CARRY, arg);
+		break;
+	case O_COLLECT:
+		add_column(COL_COLLECT, arg);
+		break;
+	case O_DISTINCT:
+		add_column(COL_DISTINCT, arg);
+		break;
+	case O_FLUSH:
+		flush_all = 1;
+		break;
+	case O_GAP:
+		gap = cli_arg_duration(arg);
+		break;
+	case O_KEY:
+		key_expr = arg;
+		break;
+	case O_LATENESS:
+		lateness = cli_arg_duration(arg);
+		break;
+	case O_TIME:
+		time_expr = arg;
+		break;
+	case O_UNTIL:
+		until = cli_arg_time(arg);
+		has_until = 1;
+		break;
+	}
 }
 
 /*
@@ -1256,16 +1176,16 @@ options_pairs(struct buf *b)
 	dur_put_seconds(&v, lateness);
 	buf_addc(&v, 's');
 	PAIR("lateness");
-	ts_put_rfc3339(&v, origin);
+	ts_put_rfc3339(&v, cli.origin);
 	PAIR("origin");
 	buf_adds(&v, key_expr);
 	PAIR("key");
 	buf_adds(&v, time_expr);
 	PAIR("time");
-	buf_addf(&v, "%d", (int)unit);
+	buf_addf(&v, "%d", (int)cli.time_unit);
 	PAIR("time-unit");
-	if (shard_n)
-		buf_addf(&v, "%u/%u", shard_k, shard_n);
+	if (cli.shard_n)
+		buf_addf(&v, "%u/%u", cli.shard_k, cli.shard_n);
 	PAIR("shard");
 	for (k = 0; k < NCOLKINDS; k++) {
 		for (i = 0; i < ncols[k]; i++) {
@@ -1344,7 +1264,7 @@ save_state(void)
 			}
 		}
 	}
-	rc = state_save(state_path, "sessionize", STATE_VERSION, b.p, b.len, err, sizeof(err));
+	rc = state_save(cli.state, "sessionize", STATE_VERSION, b.p, b.len, err, sizeof(err));
 	buf_free(&b);
 	if (rc < 0) {
 		cli_error("%s", err);
@@ -1416,7 +1336,7 @@ load_state(void)
 	struct sess *s;
 	int rc;
 
-	rc = state_load(state_path, "sessionize", STATE_VERSION, &pl, err, sizeof(err));
+	rc = state_load(cli.state, "sessionize", STATE_VERSION, &pl, err, sizeof(err));
 	if (rc <= 0) {
 		buf_free(&pl);
 		if (rc < 0)
@@ -1436,13 +1356,13 @@ load_state(void)
 		if (!r.bad && (c != dn || memcmp(av, bv, c) != 0)) {
 			cli_error("%s: written with --%.*s %.*s, not %.*s"
 			    " (a state is read with the options that wrote it)",
-			    state_path, (int)a, an, c ? (int)c : 6, c ? av : "(none)",
+			    cli.state, (int)a, an, c ? (int)c : 6, c ? av : "(none)",
 			    dn ? (int)dn : 6, dn ? bv : "(none)");
 			goto refuse;
 		}
 	}
 	if (!r.bad && np != nm) {
-		cli_error("%s: written with other options", state_path);
+		cli_error("%s: written with other options", cli.state);
 		goto refuse;
 	}
 	have_newest = (int)get_u64(&r);
@@ -1502,7 +1422,7 @@ load_state(void)
 		}
 	}
 	if (r.bad || r.off != r.n) {
-		cli_error("%s: malformed session data (damaged state file)", state_path);
+		cli_error("%s: malformed session data (damaged state file)", cli.state);
 		goto refuse;
 	}
 	buf_free(&pl);

@@ -1055,14 +1055,14 @@ cli_arg_duration(const char *arg)
 }
 
 struct period
-cli_arg_period(const char *arg)
+cli_arg_period(const char *arg, int zero)
 {
 	struct period p;
 	const char *why;
 
 	if (period_parse(arg, &p, &why) < 0)
 		cli_arg_error(why, arg);
-	if (p.kind == PERIOD_FIXED && p.width == 0)
+	if (!zero && p.kind == PERIOD_FIXED && p.width == 0)
 		cli_arg_error("a period must be longer than 0", arg);
 	return p;
 }

@@ -121,7 +121,8 @@ int cli_parse(int argc, char *argv[]);
 uint64_t cli_arg_u64(const char *arg, uint64_t min, uint64_t max);
 double cli_arg_number(const char *arg);		/* finite, decimal */
 int64_t cli_arg_duration(const char *arg);	/* ns, >= 0 */
-struct period cli_arg_period(const char *arg);	/* longer than 0 */
+/* A period; of width 0 (no binning) only when zero is allowed. */
+struct period cli_arg_period(const char *arg, int zero);
 int64_t cli_arg_time(const char *arg);		/* ns since the epoch */
 /*
  * A column option's [NAME=]EXPR (sessionize --carry, actorsig --carry):

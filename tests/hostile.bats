@@ -384,7 +384,7 @@ kills() {
 }
 
 @test "hostile: sessionize killed at random points never leaves a mixed state file" {
-	kills sessionize -k .k -t .t -s
+	kills sessionize -k .k -t .t --state
 }
 
 @test "hostile: numbers jq reads but JSON does not write (+1, .5, 01, 1., nan, inf) are printed as jq prints them" {
@@ -508,7 +508,7 @@ damaged_states() {
 }
 
 @test "hostile: sessionize refuses a state file damaged anywhere and leaves it as it was" {
-	damaged_states sessionize -k .k -t .t -s
+	damaged_states sessionize -k .k -t .t --state
 }
 
 # Replayed by make fuzz too (scripts/fuzz-seeds seeds fuzz/iptable with

@@ -7,7 +7,7 @@ load helper
 
 # The tools that read their options from a table in lib/cli.  (Until every
 # tool does: the list then becomes every bin/*.c.)
-tools() { echo maxcount pingdedup actorsig; }
+tools() { echo maxcount pingdedup actorsig sessionize; }
 
 MAN=$BATS_TEST_DIRNAME/../man
 
@@ -53,7 +53,7 @@ synopsis_forms() {
 		# "  -k, --key=EXPR  help" or "      --stats  help".
 		printf '%s\n' "$output" | awk '!body && $0 == "" { body = 1; next } body' >"$BATS_TEST_TMPDIR/body"
 		[ -s "$BATS_TEST_TMPDIR/body" ]
-		run -1 grep -vE '^(  -[[:alnum:]], |      )--[a-z][a-z-]*(=[A-Z][][A-Z/=.,]*)?  +[a-z]' "$BATS_TEST_TMPDIR/body"
+		run -1 grep -vE '^(  -[[:alnum:]], |      )--[a-z][a-z-]*(=[][A-Z/=.,]+)?  +[a-z]' "$BATS_TEST_TMPDIR/body"
 		[ -z "$output" ]
 		run -0 "$tool" -h
 		[ "$output" = "$help" ]

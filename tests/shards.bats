@@ -306,19 +306,19 @@ histo_shards() {
 	export KEY='"\(.ip):\(.port)"'
 	for in in sightings.ndjson botnet.ndjson; do
 		echo "$in"
-		sh0 "sessionize -k \"\$KEY\" -t .time_seen -c .asn -d .bot_id -l .bot_id $in >single"
+		sh0 "sessionize -k \"\$KEY\" -t .time_seen -c .asn -d .bot_id --collect .bot_id $in >single"
 		atleast single 150
 		# The documented order: by end, then key (jq's order), then start.
-		sh0 "parallel -j 2 -q sessionize --shard {}/3 -k \"\$KEY\" -t .time_seen -c .asn -d .bot_id -l .bot_id $in ::: 1 2 3 |
+		sh0 "parallel -j 2 -q sessionize --shard {}/3 -k \"\$KEY\" -t .time_seen -c .asn -d .bot_id --collect .bot_id $in ::: 1 2 3 |
 		    jq -sc 'sort_by(.end, .key, .start)[]' >union"
 		same single union
 	done
 }
 
 @test "shards: sessionize --bucket 0 shards: the single run's sessions" {
-	sh0 'sessionize -k .ip -t .time_seen -b 0 -g 10m --epoch sightings.ndjson | sort >single'
+	sh0 'sessionize -k .ip -t .time_seen --bucket 0 --gap 10m --epoch sightings.ndjson | sort >single'
 	atleast single 150
-	sh0 "parallel 'sessionize -k .ip -t .time_seen -b 0 -g 10m --epoch --shard {}/4 sightings.ndjson' ::: 1 2 3 4 | sort >union"
+	sh0 "parallel 'sessionize -k .ip -t .time_seen --bucket 0 --gap 10m --epoch --shard {}/4 sightings.ndjson' ::: 1 2 3 4 | sort >union"
 	same single union
 }
 
@@ -403,7 +403,7 @@ shuffle() {
 	atleast single 150
 	# Without -u, "open" is judged at each group's end, not the input's.
 	end=$(jq -s 'map(.time_seen) | max | todate' sightings.ndjson)
-	sh0 "sessionize -S -u $end -k .bot_id -t .time_seen grouped | sort >sorted"
+	sh0 "sessionize --sorted --until $end -k .bot_id -t .time_seen grouped | sort >sorted"
 	same single sorted
 	shuffle .asn sessions.ndjson grouped
 	sh0 'maxcount -g .asn --per day sessions.ndjson | sort >single'
