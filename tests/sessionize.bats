@@ -598,9 +598,6 @@ EOF
 	    '{"ip":"83.149.9.216","dt":"2015-05-17T10:11:10Z"}' >requests.ndjson
 	run -0 sessionize -k .ip -t .dt requests.ndjson
 	assert_output '{"key":"83.149.9.216","start":"2015-05-17T10:05:00Z","end":"2015-05-17T10:15:00Z","duration":600,"buckets":2,"events":3,"open":true}'
-	run -0 sessionize -k .ip -t .dt -b 0 -g 30m requests.ndjson
-	assert_output '{"key":"83.149.9.216","start":"2015-05-17T10:05:03Z","end":"2015-05-17T10:11:10Z","duration":367,"buckets":3,"events":3,"open":true}'
-	# The README's form of it.
 	run -0 sessionize -k .ip -t .dt --bucket 0 --gap 30m requests.ndjson
 	assert_output '{"key":"83.149.9.216","start":"2015-05-17T10:05:03Z","end":"2015-05-17T10:11:10Z","duration":367,"buckets":3,"events":3,"open":true}'
 }
