@@ -136,7 +136,8 @@ struct masks {
  * stack[j] is the open bracket byte of the container at depth j (j <= sp;
  * stack[0] is 0x84, the top level), top the innermost one, in a register;
  * it goes to ctx[] after each bracket (bit 5: an object; bit 7: the top
- * level).  A close that does not match sets *err.  An open stores its own
+ * level).  A close that does not match sets *err; *back counts the
+ * brackets after which the top level is back.  An open stores its own
  * byte and every bracket loads the slot below its depth: no stored value
  * comes from a load, and no load reads the slot just written, so nothing
  * chains through memory.  The caller keeps sp within the stack between
@@ -144,10 +145,12 @@ struct masks {
  */
 static inline void
 walk_brackets(const unsigned char *b, size_t n, unsigned char *ctx,
-    unsigned char *stack, long *spp, unsigned *topp, unsigned *err)
+    unsigned char *stack, long *spp, unsigned *topp, unsigned *err,
+    size_t *back)
 {
 	long sp = *spp;
 	unsigned top = *topp, e = 0;
+	size_t r = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		unsigned c = b[i];
@@ -158,10 +161,12 @@ walk_brackets(const unsigned char *b, size_t n, unsigned char *ctx,
 		sp += 2 * (long)open - 1;
 		top = open ? c : below;
 		ctx[i] = (unsigned char)top;
+		r += top >> 7;
 	}
 	*spp = sp;
 	*topp = top;
 	*err |= e;
+	*back += r;
 }
 
 /* The deepest nesting the walk lets through: with at most 64 brackets
@@ -200,6 +205,102 @@ pxor64(uint64_t x)
 	__m128i r = _mm_clmulepi64_si128(_mm_cvtsi64_si128((long long)x),
 	    _mm_set1_epi8(-1), 0);
 	return (uint64_t)_mm_cvtsi128_si64(r);
+}
+
+/* The escaped bytes of a block: those right after an odd run of the
+ * backslashes bs; *carry (0 or 1) brings one in from the block before. */
+static inline uint64_t
+escaped(uint64_t bs, uint64_t *carry)
+{
+	const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+	uint64_t pot = bs & ~*carry;
+	uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
+	uint64_t esc = r ^ (bs | *carry);
+	*carry = (r & bs) >> 63;
+	return esc;
+}
+
+/* Skipping a container known to be valid, a block at a time. */
+struct skip {
+	uint64_t esc, in;	/* carries: escaped first byte, in a string */
+	long depth;		/* containers open */
+};
+
+/*
+ * One block of the container being skipped, given its quotes,
+ * backslashes and brackets: the offset of the bracket that ends it in the
+ * block, or 64 when it goes on.  Bit by bit only where the depth can fall
+ * to 0.
+ */
+__attribute__((target("pclmul,sse2,popcnt"))) static inline unsigned
+skip_block(struct skip *s, uint64_t qt, uint64_t bs, uint64_t open, uint64_t close)
+{
+	uint64_t esc = (bs | s->esc) ? escaped(bs, &s->esc) : 0;
+	uint64_t in = pxor64(qt & ~esc) ^ s->in;
+	s->in = (uint64_t)((int64_t)in >> 63);
+	uint64_t o = open & ~in, c = close & ~in;
+	long nc = __builtin_popcountll(c);
+	if (s->depth > nc) {
+		s->depth += __builtin_popcountll(o) - nc;
+		return 64;
+	}
+	for (uint64_t m = o | c; m; m &= m - 1) {
+		unsigned bit = (unsigned)__builtin_ctzll(m);
+		s->depth += (long)((o >> bit & 1) * 2) - 1;
+		if (s->depth == 0)
+			return bit;
+	}
+	return 64;
+}
+
+/*
+ * Pass 2 for the k brackets of a chunk (the line's first chunk when
+ * first): the walk in batches of 64 with the depth checked between them.
+ * The top level must come back once, after the line's last bracket
+ * (*closed then set; brackets after it are refused).  0 when the line is
+ * not for the fast path.
+ */
+static inline int
+walk_chunk(const unsigned char *dense, size_t k, unsigned char *ctx,
+    unsigned char *stack, long *sp, unsigned *top, int first, int *closed)
+{
+	unsigned err = 0;
+	size_t w0 = 0;
+
+	if (*closed && k)
+		return 0;
+	if (first) {
+		/* The line's value opens the walk; its entry carries bit 2,
+		 * as the top level's does: depth 1 or less. */
+		*top = dense[0] | 4;
+		stack[1] = (unsigned char)*top;
+		ctx[0] = (unsigned char)*top;
+		*sp = 1;
+		w0 = 1;
+	}
+	for (size_t i = w0; i < k; i += 64) {
+		size_t len = k - i < 64 ? k - i : 64, back = 0;
+		walk_brackets(dense + i, len, ctx + i, stack, sp, top, &err, &back);
+		if (*sp < 0 || *sp > WALK_MAX_SP || err)
+			return 0;
+		if (back) {
+			if (back > 1 || i + len != k || !(ctx[k - 1] & 0x80))
+				return 0;
+			*closed = 1;
+		}
+	}
+	return 1;
+}
+
+/* The offset of the last bracket of the nb blocks from block b0, if any. */
+static inline void
+last_bracket(const uint64_t *brk, size_t nb, size_t b0, size_t *last)
+{
+	for (size_t j = nb; j-- > 0;)
+		if (brk[j]) {
+			*last = (b0 + j) * 64 + 63 - (size_t)__builtin_clzll(brk[j]);
+			return;
+		}
 }
 
 #define KN(name) name##_avx2
@@ -287,13 +388,6 @@ topflips_avx2(const unsigned char *ctx)
 	return mask_avx2(_mm256_slli_epi16(d0, 5), _mm256_slli_epi16(d1, 5));
 }
 
-/* For the 64 brackets from ctx: those after which the top level is back. */
-static inline uint64_t
-rootbits_avx2(const unsigned char *ctx)
-{
-	return mask_avx2(_mm256_loadu_si256((const __m256i *)(const void *)ctx),
-	    _mm256_loadu_si256((const __m256i *)(const void *)(ctx + 32)));
-}
 
 /* The end of the object or array at p, known to be valid. */
 static const char *
@@ -302,8 +396,7 @@ skip_container_avx2(const char *p, const char *end)
 	const __m256i quote = _mm256_set1_epi8('"'), bslash = _mm256_set1_epi8('\\');
 	const __m256i lc = _mm256_set1_epi8(0x20), ob = _mm256_set1_epi8('{');
 	const __m256i cb = _mm256_set1_epi8('}');
-	uint64_t c_esc = 0, c_in = 0;
-	long depth = 0;
+	struct skip s = { 0, 0, 0 };
 	char tail[64];
 
 	for (const char *b = p; b < end; b += 64) {
@@ -316,32 +409,13 @@ skip_container_avx2(const char *p, const char *end)
 		__m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)blk);
 		__m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(blk + 32));
 		__m256i y0 = _mm256_or_si256(x0, lc), y1 = _mm256_or_si256(x1, lc);
-		uint64_t qt = mask_avx2(_mm256_cmpeq_epi8(x0, quote), _mm256_cmpeq_epi8(x1, quote));
-		uint64_t bs = mask_avx2(_mm256_cmpeq_epi8(x0, bslash), _mm256_cmpeq_epi8(x1, bslash));
-		uint64_t open = mask_avx2(_mm256_cmpeq_epi8(y0, ob), _mm256_cmpeq_epi8(y1, ob));
-		uint64_t close = mask_avx2(_mm256_cmpeq_epi8(y0, cb), _mm256_cmpeq_epi8(y1, cb));
-		uint64_t esc = 0;
-		if ((bs | c_esc) != 0) {
-			const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
-			uint64_t pot = bs & ~c_esc;
-			uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
-			esc = r ^ (bs | c_esc);
-			c_esc = (r & bs) >> 63;
-		}
-		uint64_t in = pxor64(qt & ~esc) ^ c_in;
-		c_in = (uint64_t)((int64_t)in >> 63);
-		uint64_t o = open & ~in, c = close & ~in;
-		long nc = __builtin_popcountll(c);
-		if (depth > nc) {
-			depth += __builtin_popcountll(o) - nc;
-			continue;
-		}
-		for (uint64_t m = o | c; m; m &= m - 1) {
-			int bit = __builtin_ctzll(m);
-			depth += (long)((o >> bit & 1) * 2) - 1;
-			if (depth == 0)
-				return b + bit + 1;
-		}
+		unsigned off = skip_block(&s,
+		    mask_avx2(_mm256_cmpeq_epi8(x0, quote), _mm256_cmpeq_epi8(x1, quote)),
+		    mask_avx2(_mm256_cmpeq_epi8(x0, bslash), _mm256_cmpeq_epi8(x1, bslash)),
+		    mask_avx2(_mm256_cmpeq_epi8(y0, ob), _mm256_cmpeq_epi8(y1, ob)),
+		    mask_avx2(_mm256_cmpeq_epi8(y0, cb), _mm256_cmpeq_epi8(y1, cb)));
+		if (off < 64)
+			return b + off + 1;
 	}
 	return end;
 }
@@ -432,11 +506,6 @@ topflips_avx512(const unsigned char *ctx)
 	return _mm512_test_epi8_mask(d, _mm512_set1_epi8(0x04));
 }
 
-static inline uint64_t
-rootbits_avx512(const unsigned char *ctx)
-{
-	return _mm512_movepi8_mask(_mm512_loadu_si512((const void *)ctx));
-}
 
 /* Each lane's x shifted up one byte, bit 63 of the lane before coming in
  * (for lane 0, lane 7 of prev: the group before). */
@@ -493,18 +562,11 @@ load8(const uint64_t *p)
 /* The escaped bytes of eight blocks, one after the other (a block's
  * first byte may be escaped by the block before). */
 static __attribute__((noinline)) __m512i
-escapes8(const uint64_t *bs, unsigned *c_esc)
+escapes8(const uint64_t *bs, uint64_t *c_esc)
 {
 	uint64_t esc[8];
-	unsigned c = *c_esc;
-	for (int j = 0; j < 8; j++) {
-		const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
-		uint64_t pot = bs[j] & ~(uint64_t)c;
-		uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
-		esc[j] = r ^ (bs[j] | c);
-		c = (unsigned)((r & bs[j]) >> 63);
-	}
-	*c_esc = c;
+	for (int j = 0; j < 8; j++)
+		esc[j] = escaped(bs[j], c_esc);
 	return _mm512_loadu_si512((const void *)esc);
 }
 
@@ -512,8 +574,7 @@ escapes8(const uint64_t *bs, unsigned *c_esc)
 static const char *
 skip_container_avx512(const char *p, const char *end)
 {
-	uint64_t c_esc = 0, c_in = 0;
-	long depth = 0;
+	struct skip s = { 0, 0, 0 };
 	char tail[64];
 
 	for (const char *b = p; b < end; b += 64) {
@@ -525,32 +586,13 @@ skip_container_avx512(const char *p, const char *end)
 		}
 		__m512i x = _mm512_loadu_si512((const void *)blk);
 		__m512i y = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
-		uint64_t qt = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"'));
-		uint64_t bs = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\'));
-		uint64_t open = _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('{'));
-		uint64_t close = _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('}'));
-		uint64_t esc = 0;
-		if ((bs | c_esc) != 0) {
-			const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
-			uint64_t pot = bs & ~c_esc;
-			uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
-			esc = r ^ (bs | c_esc);
-			c_esc = (r & bs) >> 63;
-		}
-		uint64_t in = pxor64(qt & ~esc) ^ c_in;
-		c_in = (uint64_t)((int64_t)in >> 63);
-		uint64_t o = open & ~in, c = close & ~in;
-		long nc = __builtin_popcountll(c);
-		if (depth > nc) {
-			depth += __builtin_popcountll(o) - nc;
-			continue;
-		}
-		for (uint64_t m = o | c; m; m &= m - 1) {
-			int bit = __builtin_ctzll(m);
-			depth += (long)((o >> bit & 1) * 2) - 1;
-			if (depth == 0)
-				return b + bit + 1;
-		}
+		unsigned off = skip_block(&s,
+		    _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('"')),
+		    _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('\\')),
+		    _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('{')),
+		    _mm512_cmpeq_epi8_mask(y, _mm512_set1_epi8('}')));
+		if (off < 64)
+			return b + off + 1;
 	}
 	return end;
 }
@@ -575,7 +617,7 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 	unsigned char *stack = stackmem + WALK_GUARD;
 	char tail[64];
 	long sp = 0;
-	unsigned werr = 0, top = 0x84;
+	unsigned top = 0x84;
 	size_t last = 0;
 	int closed = 0;
 	long depth = 0;
@@ -595,7 +637,8 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 	const __m512i zero = _mm512_setzero_si512();
 	__m512i v_br = zero, v_comma = zero, v_colon = zero, v_key = zero, v_end = zero;
 	__m512i v_open = _mm512_set_epi64(INT64_MIN, 0, 0, 0, 0, 0, 0, 0);	/* the line's start: like '[' */
-	unsigned c_esc = 0, c_in = 0, c_key = 0, filling = 0;
+	uint64_t c_esc = 0;
+	unsigned c_in = 0, c_key = 0, filling = 0;
 	unsigned f_open = 0, f_comma = 0, f_colon = 0, f_key = 0, f_end = 0;
 	__m512i verr = zero;
 	uint64_t rerr = 0;
@@ -736,37 +779,10 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 		if (rerr)
 			return 0;
 
-		/* Pass 2: the walk, checking the depth every 64 brackets.
-		 * The top level comes back once: at the line's last bracket. */
-		if (closed && k)
+		/* Pass 2: the walk. */
+		if (!walk_chunk(dense, k, ctx, stack, &sp, &top, b0 == 0, &closed))
 			return 0;
-		size_t w0 = 0;
-		if (b0 == 0) {
-			/* The line's value opens the walk; its entry carries
-			 * bit 2, as the top level's does: depth 1 or less. */
-			top = dense[0] | 4;
-			stack[1] = (unsigned char)top;
-			ctx[0] = (unsigned char)top;
-			sp = 1;
-			w0 = 1;
-		}
-		for (size_t i = w0; i < k; i += 64) {
-			size_t len = k - i < 64 ? k - i : 64;
-			walk_brackets(dense + i, len, ctx + i, stack, &sp, &top, &werr);
-			if (sp < 0 || sp > WALK_MAX_SP || werr)
-				return 0;
-			uint64_t back = rootbits_avx512(ctx + i) & (~(uint64_t)0 >> (64 - len));
-			if (back) {
-				if (back != (uint64_t)1 << (len - 1) || i + len != k)
-					return 0;
-				closed = 1;
-			}
-		}
-		for (size_t j = nb; j-- > 0;)
-			if (brk[j]) {
-				last = (b0 + j) * 64 + 63 - (size_t)__builtin_clzll(brk[j]);
-				break;
-			}
+		last_bracket(brk, nb, b0, &last);
 		memset(ctx + k, 0, 64);
 
 		/* Pass 3: object context as a mask (the byte at a bracket has

@@ -2,7 +2,7 @@
  * simd_kernel.h: the validating block scan on 64-bit masks in general
  * registers, one block at a time: the AVX2 kernel (lib/simd.c includes it
  * inside the AVX2 target region, after classify(), compress(), objflips()
- * and rootbits()).  The AVX-512 kernel in simd.c does the same work on
+ * and topflips()).  The AVX-512 kernel in simd.c does the same work on
  * eight blocks at once; the two must agree on every input.
  *
  * KN(name) gives this kernel's name for name.  Everything here runs on
@@ -63,7 +63,7 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 	unsigned char *stack = stackmem + WALK_GUARD;
 	char tail[64];
 	long sp = 0;
-	unsigned werr = 0, top = 0x84;
+	unsigned top = 0x84;
 	size_t last = 0;
 	int closed = 0;
 	long depth = 0;
@@ -99,14 +99,7 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 			KN(classify)(blk, &m);
 
 			/* Escaped bytes: those after an odd run of backslashes. */
-			uint64_t esc = 0;
-			if ((m.bs | c_esc) != 0) {
-				const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
-				uint64_t pot = m.bs & ~c_esc;
-				uint64_t r = (((pot << 1) | odd) - pot) ^ odd;
-				esc = r ^ (m.bs | c_esc);
-				c_esc = (r & m.bs) >> 63;
-			}
+			uint64_t esc = (m.bs | c_esc) ? escaped(m.bs, &c_esc) : 0;
 			uint64_t q = m.qt & ~esc;
 			uint64_t in = pxor64(q) ^ c_in;
 			c_in = (uint64_t)((int64_t)in >> 63);
@@ -184,37 +177,9 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 		if (err)
 			return 0;
 
-		/* The walk, checking the depth every 64 brackets.  The top
-		 * level comes back once: at the line's last bracket. */
-		if (closed && k)
+		if (!walk_chunk(dense, k, ctx, stack, &sp, &top, b0 == 0, &closed))
 			return 0;
-		size_t w0 = 0;
-		if (b0 == 0) {
-			/* The line's value opens the walk; its entry carries
-			 * bit 2, as the top level's does: depth 1 or less. */
-			top = dense[0] | 4;
-			stack[1] = (unsigned char)top;
-			ctx[0] = (unsigned char)top;
-			sp = 1;
-			w0 = 1;
-		}
-		for (size_t i = w0; i < k; i += 64) {
-			size_t len = k - i < 64 ? k - i : 64;
-			walk_brackets(dense + i, len, ctx + i, stack, &sp, &top, &werr);
-			if (sp < 0 || sp > WALK_MAX_SP || werr)
-				return 0;
-			uint64_t back = KN(rootbits)(ctx + i) & (~(uint64_t)0 >> (64 - len));
-			if (back) {
-				if (back != (uint64_t)1 << (len - 1) || i + len != k)
-					return 0;
-				closed = 1;
-			}
-		}
-		for (size_t j = nb; j-- > 0;)
-			if (brk[j]) {
-				last = (b0 + j) * 64 + 63 - (size_t)__builtin_clzll(brk[j]);
-				break;
-			}
+		last_bracket(brk, nb, b0, &last);
 		memset(ctx + k, 0, 64);
 
 		/* Object context as a mask: the byte at a bracket has the

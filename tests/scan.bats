@@ -150,3 +150,20 @@ need_simd() {
 		grep -qx "$k: 16 checked, 6 fast, 10 fallback" <<<"$output"
 	done
 }
+
+@test "scan: containers of every length from 2 to 200 bytes end where the scalar scanner ends them" {
+	need_simd
+	# An array and an object of exactly n bytes each, inside a line and
+	# as a line: a skip that reads 64 bytes at a time meets its end at
+	# every offset, the last byte of a block included.
+	for n in $(seq 2 200); do
+		digits=$(printf "%$((n - 2))s" | tr ' ' 1)
+		body=$(printf "%$((n > 10 ? n - 10 : 0))s" | tr ' ' x)
+		obj='{"k":"'"$body"'"}'
+		[ "$n" -ge 10 ] || obj='{}'
+		printf '{"v":[%s],"o":%s,"w":[[%s],%s]}\n' "$digits" "$obj" "$digits" "$obj"
+	done >lines
+	run -0 t_scan -d -a <lines
+	expected=$(kernels | while read -r k; do echo "$k: 199 checked, 199 fast, 0 fallback"; done)
+	[ "$output" = "$expected" ]
+}
