@@ -220,6 +220,37 @@ escaped(uint64_t bs, uint64_t *carry)
 	return esc;
 }
 
+/* The 64 bytes at b, or, when fewer are left before end, a copy of them
+ * in tail padded with spaces: no read passes the end. */
+static inline const char *
+block_at(const char *b, const char *end, char *tail)
+{
+	if (end - b >= 64)
+		return b;
+	memset(tail, ' ', 64);
+	memcpy(tail, b, (size_t)(end - b));
+	return tail;
+}
+
+/*
+ * What both validating kernels do first: 0 when the line's value is not
+ * an object or an array (left to the scalar scanner), else the number of
+ * blocks, with the walk's stack and the contexts set for the top level
+ * and the last partial block copied to tail, padded with spaces.
+ */
+static inline size_t
+line_start(const char *p, size_t n, unsigned char *stackmem, size_t stacklen,
+    unsigned char *ctx, char *tail)
+{
+	if (first_byte(p, n) == n)
+		return 0;
+	memset(stackmem, 0x84, stacklen);
+	ctx[-1] = 0x84;
+	if (n % 64)
+		block_at(p + n / 64 * 64, p + n, tail);
+	return (n + 63) / 64;
+}
+
 /* Skipping a container known to be valid, a block at a time. */
 struct skip {
 	uint64_t esc, in;	/* carries: escaped first byte, in a string */
@@ -400,12 +431,7 @@ skip_container_avx2(const char *p, const char *end)
 	char tail[64];
 
 	for (const char *b = p; b < end; b += 64) {
-		const char *blk = b;
-		if (end - b < 64) {
-			memset(tail, ' ', sizeof tail);
-			memcpy(tail, b, (size_t)(end - b));
-			blk = tail;
-		}
+		const char *blk = block_at(b, end, tail);
 		__m256i x0 = _mm256_loadu_si256((const __m256i *)(const void *)blk);
 		__m256i x1 = _mm256_loadu_si256((const __m256i *)(const void *)(blk + 32));
 		__m256i y0 = _mm256_or_si256(x0, lc), y1 = _mm256_or_si256(x1, lc);
@@ -578,12 +604,7 @@ skip_container_avx512(const char *p, const char *end)
 	char tail[64];
 
 	for (const char *b = p; b < end; b += 64) {
-		const char *blk = b;
-		if (end - b < 64) {
-			memset(tail, ' ', sizeof tail);
-			memcpy(tail, b, (size_t)(end - b));
-			blk = tail;
-		}
+		const char *blk = block_at(b, end, tail);
 		__m512i x = _mm512_loadu_si512((const void *)blk);
 		__m512i y = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
 		unsigned off = skip_block(&s,
@@ -622,15 +643,9 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 	int closed = 0;
 	long depth = 0;
 
-	if (first_byte(p, n) == n)
+	size_t full = n / 64, blocks = line_start(p, n, stackmem, sizeof stackmem, ctx, tail);
+	if (blocks == 0)
 		return 0;
-	memset(stackmem, 0x84, sizeof stackmem);
-	ctx[-1] = 0x84;
-	size_t full = n / 64, blocks = full + (n % 64 != 0);
-	if (n % 64) {
-		memset(tail, ' ', sizeof tail);
-		memcpy(tail, p + full * 64, n % 64);
-	}
 
 	/* What crosses from group to group (pass 1): lane 7 of the vectors,
 	 * bits of the rest. */

@@ -68,16 +68,9 @@ KN(validate)(const char *p, size_t n, struct jscan_index *ix)
 	int closed = 0;
 	long depth = 0;
 
-	if (first_byte(p, n) == n)
+	size_t full = n / 64, blocks = line_start(p, n, stackmem, sizeof stackmem, ctx, tail);
+	if (blocks == 0)
 		return 0;
-
-	memset(stackmem, 0x84, sizeof stackmem);
-	ctx[-1] = 0x84;
-	size_t full = n / 64, blocks = full + (n % 64 != 0);
-	if (n % 64) {
-		memset(tail, ' ', sizeof tail);
-		memcpy(tail, p + full * 64, n % 64);
-	}
 
 	/* Carries from block to block (pass 1). */
 	uint64_t c_esc = 0, c_in = 0, c_br = 0, c_key = 0;
