@@ -1101,7 +1101,7 @@ jd_object(struct jd_gen *g, enum jd_ty ctx, int d)
 	struct jd_node *o = jd_node(N_OBJECT, JC_OBJECT, NULL, nk);
 	for (int i = 0; i < nk; i++) {
 		const struct jd_var *v = jd_pickvar(g, TY_ANY);
-		unsigned form = v && jd_chance(g->r, 25) ? PK_VAR : jd_pick(g->r, 8);
+		unsigned form = v && jd_chance(g->r, 40) ? PK_VAR : jd_pick(g->r, 8);
 		if (form == 7)
 			form = v ? PK_VAR : PK_EXPR;
 		if (form == PK_VAR && v == NULL)
@@ -1969,7 +1969,10 @@ jd_selfuse(const struct jd_node *n)
 		f = 1;
 	if (n->cons == JC_MUL_STR || n->cons == JC_MUL_OBJ)
 		f += 10;
-	if (n->kind == N_CALL && (strcmp(n->s, "tojson") == 0 || strcmp(n->s, "tostring") == 0))
+	/* a text of the state repeats it, escaped: tojson, tostring, @json,
+	 * @text and interpolation */
+	if ((n->kind == N_CALL && (strcmp(n->s, "tojson") == 0 || strcmp(n->s, "tostring") == 0)) ||
+	    n->kind == N_FMT || (n->kind == N_STR && n->nk))
 		f += 2;
 	for (int i = 0; i < n->nk; i++)
 		f += jd_selfuse(n->k[i]);
@@ -2005,7 +2008,7 @@ jd_expr(struct jd_gen *g, int depth)
 		g->nowild = 0;
 		struct jd_node *n = jd_gen(g, wants[jd_pick(g->r, LEN(wants))], TY_OBJ, depth);
 		struct jd_cost c = jd_cost(n);
-		if ((c.out <= 5000 && c.work <= 50000 && jd_growth(n) <= 1e5) || tries > 50)
+		if ((c.out <= 5000 && c.work <= 50000 && jd_growth(n) <= 1e4) || tries > 50)
 			return n;
 		jd_free(n);
 	}
