@@ -2655,7 +2655,8 @@ jd_shrink_record(struct jd_rec **rec, struct jd_sets *s, const struct jd_case *c
 			struct jd_rec **slot = slots[--sp], *v = stack[sp];
 			/* try: v replaced by each child, each member removed, a
 			 * scalar made null */
-			for (int k = 0; k < 2 * v->n + 1 && !changed; k++) {
+			int n = v->n;	/* v is freed when a candidate is taken */
+			for (int k = 0; !changed && k < 2 * n + 1; k++) {
 				struct jd_rec *alt;
 				if (k < v->n) {
 					alt = jd_rec_clone(v->kids[k]);
@@ -2685,7 +2686,7 @@ jd_shrink_record(struct jd_rec **rec, struct jd_sets *s, const struct jd_case *c
 					jd_rec_free(alt);
 				}
 			}
-			for (int i = v->n - 1; i >= 0 && !changed && sp < 256; i--) {
+			for (int i = n - 1; !changed && i >= 0 && sp < 256; i--) {
 				slots[sp] = &v->kids[i];
 				stack[sp++] = v->kids[i];
 			}
