@@ -63,12 +63,12 @@ cidr_section() {
 
 	bench_section "cidrscore: loading the 412k-row IPv4 ASN table (no records)"
 	bench_input "$cidr_asn"
-	bench_ref "cidrscore -t asn-ipv4.csv /dev/null" "$c -t \"\$F\" /dev/null"
-	bench_row "cidrscore -t asn-country-ipv4.csv /dev/null (142k rows)" \
-	    "$c -t \"$cidr_country\" /dev/null"
+	bench_ref "cidrscore -T asn-ipv4.csv /dev/null" "$c -T \"\$F\" /dev/null"
+	bench_row "cidrscore -T asn-country-ipv4.csv /dev/null (142k rows)" \
+	    "$c -T \"$cidr_country\" /dev/null"
 	if [ -r "$cidr_mmdb" ]; then
-		bench_row "cidrscore -t iptoasn-country.mmdb /dev/null (401k networks)" \
-		    "$c -t \"$cidr_mmdb\" /dev/null"
+		bench_row "cidrscore -T iptoasn-country.mmdb /dev/null (401k networks)" \
+		    "$c -T \"$cidr_mmdb\" /dev/null"
 	fi
 	bench_row "python3 cidrpeer.py asn-ipv4.csv /dev/null" \
 	    "python3 \"$BENCH_ROOT/bench/cidrpeer.py\" \"\$F\" /dev/null"
@@ -102,8 +102,8 @@ cidr_section() {
 	bench_section "cidrscore: annotating projected pings (an ip at the end) with the IPv4 ASN table"
 	bench_input "$(cidr_pings "$BENCH_MB")"
 	bench_sample "$(cidr_pings "$BENCH_SAMPLE_MB")"
-	bench_ref "cidrscore -t asn-ipv4.csv" "$c -t \"$cidr_asn\" \"\$F\""
-	bench_row "cidrscore -A as -t asn-ipv4.csv" "$c -A as -t \"$cidr_asn\" \"\$F\""
+	bench_ref "cidrscore -T asn-ipv4.csv" "$c -T \"$cidr_asn\" \"\$F\""
+	bench_row "cidrscore --as as -T asn-ipv4.csv" "$c --as as -T \"$cidr_asn\" \"\$F\""
 	bench_row_sample "python3 cidrpeer.py (ipaddress + bisect)" \
 	    "python3 \"$BENCH_ROOT/bench/cidrpeer.py\" \"$cidr_asn\" \"\$F\""
 	bench_row "cat (floor)" "cat \"\$F\""
@@ -115,14 +115,14 @@ cidr_section() {
 	bench_section "cidrscore: annotating 60-byte records with the IPv4 ASN table"
 	bench_input "$(cidr_data "$n")"
 	bench_sample "$(cidr_data "$nsample")"
-	bench_ref "cidrscore -t asn-ipv4.csv" "$c -t \"$cidr_asn\" \"\$F\""
-	bench_row "cidrscore -A as -t asn-ipv4.csv" "$c -A as -t \"$cidr_asn\" \"\$F\""
+	bench_ref "cidrscore -T asn-ipv4.csv" "$c -T \"$cidr_asn\" \"\$F\""
+	bench_row "cidrscore --as as -T asn-ipv4.csv" "$c --as as -T \"$cidr_asn\" \"\$F\""
 	if [ -r "$cidr_mmdb" ]; then
-		bench_row "cidrscore -t iptoasn-country.mmdb" "$c -t \"$cidr_mmdb\" \"\$F\""
+		bench_row "cidrscore -T iptoasn-country.mmdb" "$c -T \"$cidr_mmdb\" \"\$F\""
 	fi
-	bench_row "cidrscore -t asn-ipv4.csv -s .bytes (aggregate per row)" \
-	    "$c -t \"$cidr_asn\" -s .bytes \"\$F\""
-	bench_row "cidrscore -p 24 -s .bytes (per /24)" "$c -p 24 -s .bytes \"\$F\""
+	bench_row "cidrscore -T asn-ipv4.csv --score .bytes (aggregate per row)" \
+	    "$c -T \"$cidr_asn\" --score .bytes \"\$F\""
+	bench_row "cidrscore --prefix-len 24 --score .bytes (per /24)" "$c --prefix-len 24 --score .bytes \"\$F\""
 	bench_row_sample "python3 cidrpeer.py (ipaddress + bisect)" \
 	    "python3 \"$BENCH_ROOT/bench/cidrpeer.py\" \"$cidr_asn\" \"\$F\""
 	if bench_have mmdblookup && [ -r "$cidr_mmdb" ]; then

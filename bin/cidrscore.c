@@ -17,7 +17,6 @@
  * accumulator per table row or prefix and, with -I or -p, 40 bytes per
  * distinct (row or prefix, address) pair.  Records stream through.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,23 +73,39 @@ struct pair {
 	struct ip ip;
 };
 
-static const char usage_text[] =
-    "usage: cidrscore [-a] [-A name] [-b action] [-g expr] [-i expr] -t table\n"
-    "                 [--shard k/n] [--stats] [file ...]\n"
-    "       cidrscore -s expr [-Im] [-b action] [-c cutoff] [-g expr] [-i expr]\n"
-    "                 -t table [--shard k/n] [--stats] [file ...]\n"
-    "       cidrscore -p len[,len6] [-I] [-b action] [-c cutoff] [-g expr] [-i expr]\n"
-    "                 [-s expr] [--shard k/n] [--stats] [file ...]\n"
-    "       cidrscore -M [-I] [-b action] [-c cutoff] [--stats] [file ...]\n";
+enum { O_ALL, O_AS, O_CUTOFF, O_IP, O_IPS, O_MISSES, O_PREFIX_LEN, O_SCOPE,
+    O_SCORE, O_TABLE };
+static const struct cli_option options[] = {
+	{ O_ALL, "all", 0, NULL, "add every row that holds the address, narrowest first" },
+	{ O_AS, "as", 0, "NAME", "nest the attributes under NAME" },
+	{ O_CUTOFF, "cutoff", 0, "X", "write only rows whose mean is at most X" },
+	{ O_IP, "ip", 0, "EXPR", "the IP address (default .ip)" },
+	{ O_IPS, "ips", 0, NULL, "also write the distinct addresses of each row or prefix" },
+	{ O_MISSES, "misses", 0, NULL, "also write the table rows that matched nothing" },
+	{ O_PREFIX_LEN, "prefix-len", 0, "LEN[,LEN6]", "group by prefixes of LEN bits (IPv6: LEN6, default 64)" },
+	{ O_SCOPE, "scope", 0, "EXPR", "match a record only to table rows of the same scope" },
+	{ O_SCORE, "score", 0, "EXPR", "aggregate this score per table row or prefix" },
+	{ O_TABLE, "table", 'T', "FILE", "a table of CIDRs, ranges or a MaxMind DB (repeatable)" },
+	{ 0 }
+};
+static void option(int id, const char *arg);
+static const struct cli_tool tool = {
+	"usage: cidrscore -T table [--all] [--as name] [option ...] [file ...]\n"
+	"       cidrscore -T table --score expr [option ...] [file ...]\n"
+	"       cidrscore --prefix-len len[,len6] [--score expr] [option ...] [file ...]\n"
+	"       cidrscore --merge [option ...] [file ...]\n",
+	options,
+	CLI_COMMON | CLI_THREADS | CLI_SHARD | CLI_MERGE | CLI_MISSING | CLI_OUTPUT,
+	option,
+};
 
 static const char *ipexpr = ".ip";
 static const char *scopeexpr, *scoreexpr, *asname;
 static const char **tables;
 static size_t ntables;
-static int allflag, ipsflag, missesflag, mergeflag, cutoffset;
+static int allflag, ipsflag, missesflag, cutoffset;
 static double cutoff;
 static int plen4 = -1, plen6 = -1;
-static unsigned shard_k, shard_n;
 static enum mode mode;
 
 static struct fieldset *fs;
@@ -129,117 +144,8 @@ static void finish(void);
 int
 main(int argc, char *argv[])
 {
-	int c;
-	static const struct option longopts[] = {
-		{ "all", no_argument, NULL, 'a' },
-		{ "as", required_argument, NULL, 'A' },
-		{ "bad", required_argument, NULL, 'b' },
-		{ "cutoff", required_argument, NULL, 'c' },
-		{ "scope", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "ips", no_argument, NULL, 'I' },
-		{ "ip", required_argument, NULL, 'i' },
-		{ "merge", no_argument, NULL, 'M' },
-		{ "misses", no_argument, NULL, 'm' },
-		{ "prefix-len", required_argument, NULL, 'p' },
-		{ "score", required_argument, NULL, 's' },
-		{ "shard", required_argument, NULL, 1 },
-		{ "stats", no_argument, NULL, 2 },
-		{ "table", required_argument, NULL, 't' },
-		{ "missing", required_argument, NULL, 3 },
-		{ "output", required_argument, NULL, 4 },
-		{ "threads", required_argument, NULL, 5 },
-		{ NULL, 0, NULL, 0 }
-	};
-
-	cli_init_usage(argv[0], usage_text);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":aA:b:c:g:hIi:Mmp:s:t:", longopts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 1:
-			cli_option_shard(optarg, &shard_k, &shard_n);
-			break;
-		case 2:
-			cli_set_stats(1);
-			break;
-		case 5:
-			cli_option_threads(optarg);
-			break;
-		case 3:
-			if (strcmp(optarg, "pass") == 0)
-				cli.missing = CLI_MISSING_PASS;
-			else if (strcmp(optarg, "drop") == 0)
-				cli.missing = CLI_MISSING_DROP;
-			else
-				cli_usage("--missing: expected pass or drop: %s", optarg);
-			break;
-		case 4:
-			if (cli_set_output(optarg) < 0)
-				cli_usage("--output: expected ndjson, tsv or csv: %s", optarg);
-			break;
-		case 'a':
-			allflag = 1;
-			break;
-		case 'A':
-			asname = optarg;
-			break;
-		case 'b':
-			cli_option_bad(optarg);
-			break;
-		case 'c':
-			if (cli_parse_double(optarg, &cutoff) == -1)
-				cli_usage("--cutoff: expected a number: %s", optarg);
-			cutoffset = 1;
-			break;
-		case 'g':
-			scopeexpr = optarg;
-			break;
-		case 'h':
-			cli_help();
-		case 'I':
-			ipsflag = 1;
-			break;
-		case 'i':
-			ipexpr = optarg;
-			break;
-		case 'M':
-			mergeflag = 1;
-			break;
-		case 'm':
-			missesflag = 1;
-			break;
-		case 'p': {
-			char *end;
-			long a = strtol(optarg, &end, 10), b = 64;
-			if (end == optarg || *optarg < '0' || *optarg > '9')
-				a = -1;
-			if (*end == ',') {
-				const char *q = end + 1;
-				b = strtol(q, &end, 10);
-				if (end == q || *q < '0' || *q > '9')
-					b = -1;
-			}
-			if (*end != '\0' || a < 0 || a > 32 || b < 0 || b > 128)
-				cli_usage("--prefix-len: expected an IPv4 length 0-32 and "
-				    "optionally ,IPv6 length 0-128: %s", optarg);
-			plen4 = (int)a;
-			plen6 = (int)b;
-			break;
-		}
-		case 's':
-			scoreexpr = optarg;
-			break;
-		case 't':
-			tables = xreallocarray(tables, ntables + 1, sizeof(*tables));
-			tables[ntables++] = optarg;
-			break;
-		default:
-			cli_getopt_error(c, argv);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 
 	setup();
 	load_tables();
@@ -264,7 +170,7 @@ main(int argc, char *argv[])
 	}
 	if (mode == M_PREFIX || mode == M_MERGE)
 		cli_stat("groups", naggs);
-	if (shard_n)
+	if (cli.shard_n)
 		cli_stat("other_shards", other_shards);
 
 	ipt_free(table);
@@ -293,9 +199,9 @@ main(int argc, char *argv[])
 static void
 setup(void)
 {
-	if (mergeflag) {
+	if (cli.merge) {
 		if (ntables || plen4 >= 0 || scoreexpr || scopeexpr || allflag ||
-		    asname || missesflag || shard_n || strcmp(ipexpr, ".ip") != 0)
+		    asname || missesflag || cli.shard_n || strcmp(ipexpr, ".ip") != 0)
 			cli_usage("--merge reads aggregate records: it takes only "
 			    "--ips, --cutoff, --bad and --stats");
 		mode = M_MERGE;
@@ -461,7 +367,7 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	v = fv_first(fv, fip);
 	if (v == NULL) {
 		cli_missing(fv, fip);
-		if (shard_n && shard_of(null_digest, shard_n) != shard_k) {
+		if (cli.shard_n && shard_of(null_digest, cli.shard_n) != cli.shard_k) {
 			other_shards++;
 			return -2;
 		}
@@ -488,9 +394,9 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 		*verdict = cli_bad(ln, tmp.p);
 		return -1;
 	}
-	if (shard_n) {
+	if (cli.shard_n) {
 		ip_bytes(*a, bytes);
-		if (shard_of(digest128(bytes, sizeof(bytes)), shard_n) != shard_k) {
+		if (shard_of(digest128(bytes, sizeof(bytes)), cli.shard_n) != cli.shard_k) {
 			other_shards++;
 			return -2;
 		}
@@ -1191,7 +1097,7 @@ finish(void)
 		struct agg *g = &aggs[i];
 		/* Under -M a zero-count row can only come from an -m part: the
 		 * user asked for misses there, so keep them. */
-		if (g->count == 0 && !missesflag && !mergeflag)
+		if (g->count == 0 && !missesflag && !cli.merge)
 			continue;
 		if (cutoffset && g->count > 0) {
 			if (!g->scored)
@@ -1291,4 +1197,58 @@ finish(void)
 	}
 	free(pstart);
 	free(o);
+}
+
+static void
+option(int id, const char *arg)
+{
+	switch (id) {
+	case O_ALL:
+		allflag = 1;
+		break;
+	case O_AS:
+		asname = arg;
+		break;
+	case O_CUTOFF:
+		cutoff = cli_arg_number(arg);
+		cutoffset = 1;
+		break;
+	case O_IP:
+		ipexpr = arg;
+		break;
+	case O_IPS:
+		ipsflag = 1;
+		break;
+	case O_MISSES:
+		missesflag = 1;
+		break;
+	case O_PREFIX_LEN: {
+		char *end;
+		long a = strtol(arg, &end, 10), b = 64;
+		if (end == arg || *arg < '0' || *arg > '9')
+			a = -1;
+		if (*end == ',') {
+			const char *q = end + 1;
+			b = strtol(q, &end, 10);
+			if (end == q || *q < '0' || *q > '9')
+				b = -1;
+		}
+		if (*end != '\0' || a < 0 || a > 32 || b < 0 || b > 128)
+			cli_arg_error("expected an IPv4 length 0-32 and optionally "
+			    ",IPv6 length 0-128", arg);
+		plen4 = (int)a;
+		plen6 = (int)b;
+		break;
+	}
+	case O_SCOPE:
+		scopeexpr = arg;
+		break;
+	case O_SCORE:
+		scoreexpr = arg;
+		break;
+	case O_TABLE:
+		tables = xreallocarray(tables, ntables + 1, sizeof(*tables));
+		tables[ntables++] = arg;
+		break;
+	}
 }

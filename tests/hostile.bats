@@ -320,7 +320,7 @@ bad_values() {
 }
 
 @test "hostile: a MaxMind DB whose data record is damaged is refused without a leak (fuzz finding)" {
-	run -1 --separate-stderr cidrscore -t "$HOSTILE/damaged-record.mmdb" <<<"$RECORD"
+	run -1 --separate-stderr cidrscore -T "$HOSTILE/damaged-record.mmdb" <<<"$RECORD"
 	[ "$stderr" = "cidrscore: $HOSTILE/damaged-record.mmdb: damaged MaxMind DB (bad search tree or data)" ]
 }
 
@@ -517,11 +517,11 @@ damaged_states() {
 	local f=$HOSTILE/isal-avail-wrap.gz
 	run -1 --separate-stderr histo -f .x --counts "$f"
 	[[ $stderr == "histo: $f: corrupt gzip input ("*")" ]]
-	run -1 --separate-stderr cidrscore -t "$f" <<<"$RECORD"
+	run -1 --separate-stderr cidrscore -T "$f" <<<"$RECORD"
 	[[ $stderr == "cidrscore: $f: corrupt gzip input ("*")" ]]
 }
 
 @test "hostile: a MaxMind DB with damaged metadata is refused (fuzz finding: libmaxminddb leaks, suppressed in lsan.supp)" {
-	run -1 --separate-stderr cidrscore -t "$HOSTILE/damaged-metadata.mmdb" <<<"$RECORD"
+	run -1 --separate-stderr cidrscore -T "$HOSTILE/damaged-metadata.mmdb" <<<"$RECORD"
 	[ "$stderr" = "cidrscore: $HOSTILE/damaged-metadata.mmdb: The MaxMind DB file's data section contains bad data (unknown data type or corrupt data)" ]
 }

@@ -38,7 +38,7 @@ setup_file() {
 	"$build/bench/gensightings" -n 4000 -a 40 -p 150 -r 0.1 -c 0.01 -l 300 -S 3 >"$d/sightings.ndjson"
 	"$build/bench/gensightings" -i -n 3000 -S 3 >"$d/intervals.ndjson"
 	"$build/gen/genbotnet" "$DATA/ip-botnet/asn-ipv4.csv" 5 | head -n 15000 >"$d/botnet.ndjson"
-	cidrscore -t "$DATA/ip-botnet/asn-ipv4.csv" "$d/botnet.ndjson" |
+	cidrscore -T "$DATA/ip-botnet/asn-ipv4.csv" "$d/botnet.ndjson" |
 	    sessionize -k '"\(.ip):\(.port)"' -t .time_seen -c .asn >"$d/sessions.ndjson"
 	"$build/tests/genwebreq" -u 30 -w 1 -d 2 >"$d/webrequest.ndjson"
 }
@@ -247,45 +247,45 @@ histo_shards() {
 # --- cidrscore ---------------------------------------------------------
 
 @test "shards: cidrscore --score per table row from --shard parts, merged: the single run's bytes" {
-	for opts in '-t feedback.ndjson -g .domain -s .score' '-t feedback.ndjson -g .domain -s .score -I'; do
+	for opts in '-T feedback.ndjson --scope .domain --score .score' '-T feedback.ndjson --scope .domain --score .score --ips'; do
 		echo "$opts"
 		sh0 "cidrscore $opts model.ndjson >single"
 		atleast single 300
-		sh0 "parallel -j 2 cidrscore $opts --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore -M ${opts##*.score} >merged"
+		sh0 "parallel -j 2 cidrscore $opts --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore --merge ${opts##*.score} >merged"
 		same single merged
 	done
 }
 
 @test "shards: cidrscore --misses parts keep the rows no part matched through the merge" {
-	sh0 'cidrscore -t feedback.ndjson -g .domain -s .score -m model.ndjson >single'
+	sh0 'cidrscore -T feedback.ndjson --scope .domain --score .score --misses model.ndjson >single'
 	# Rows no model IP falls in are there, or the test proves nothing.
 	run -0 grep -c '"count":0,' single
 	[ "$output" -gt 0 ]
-	sh0 'parallel cidrscore -t feedback.ndjson -g .domain -s .score -m --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore -M >merged'
+	sh0 'parallel cidrscore -T feedback.ndjson --scope .domain --score .score --misses --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore --merge >merged'
 	same single merged
 }
 
 @test "shards: cidrscore --cutoff applied to the merge: the single run's bytes" {
-	sh0 'cidrscore -t feedback.ndjson -g .domain -s .score -c 0.3 model.ndjson >single'
+	sh0 'cidrscore -T feedback.ndjson --scope .domain --score .score --cutoff 0.3 model.ndjson >single'
 	atleast single 50
-	sh0 'parallel cidrscore -t feedback.ndjson -g .domain -s .score --shard {}/4 model.ndjson ::: 1 2 3 4 | cidrscore -M -c 0.3 >merged'
+	sh0 'parallel cidrscore -T feedback.ndjson --scope .domain --score .score --shard {}/4 model.ndjson ::: 1 2 3 4 | cidrscore --merge --cutoff 0.3 >merged'
 	same single merged
 }
 
 @test "shards: cidrscore --prefix-len neighbourhoods from --shard parts, merged: the single run's bytes" {
-	for opts in '-p 24 -g .domain -s .score' '-p 16 -g .domain' '-p 24,48 -I -s .score'; do
+	for opts in '--prefix-len 24 --scope .domain --score .score' '--prefix-len 16 --scope .domain' '--prefix-len 24,48 --ips --score .score'; do
 		echo "$opts"
 		sh0 "cidrscore $opts model.ndjson >single"
 		atleast single 300
-		sh0 "parallel -j 2 cidrscore $opts --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore -M $([[ $opts == *-I* ]] && echo -I) >merged"
+		sh0 "parallel -j 2 cidrscore $opts --shard {}/3 model.ndjson ::: 1 2 3 | cidrscore --merge $([[ $opts == *--ips* ]] && echo --ips) >merged"
 		same single merged
 	done
 }
 
 @test "shards: cidrscore annotating --shard parts: the single run's records" {
-	sh0 "cidrscore -t '$DATA/ip-botnet/asn-ipv4.csv' botnet.ndjson | sort >single"
+	sh0 "cidrscore -T '$DATA/ip-botnet/asn-ipv4.csv' botnet.ndjson | sort >single"
 	atleast single 10000
-	sh0 "parallel cidrscore -t '$DATA/ip-botnet/asn-ipv4.csv' --shard {}/3 botnet.ndjson ::: 1 2 3 | sort >union"
+	sh0 "parallel cidrscore -T '$DATA/ip-botnet/asn-ipv4.csv' --shard {}/3 botnet.ndjson ::: 1 2 3 | sort >union"
 	same single union
 }
 
@@ -456,10 +456,10 @@ shuffle() {
 }
 
 @test "shards: cidrscore(1): the aggregate in four shards, merged with a cutoff" {
-	sh0 'cidrscore -t feedback.ndjson -g .domain -s .score -I -c 0.3 model.ndjson >single'
+	sh0 'cidrscore -T feedback.ndjson --scope .domain --score .score --ips --cutoff 0.3 model.ndjson >single'
 	atleast single 50
-	sh0 'parallel -k cidrscore -t feedback.ndjson -g .domain -s .score -I \
-	    --shard {}/4 model.ndjson ::: 1 2 3 4 | cidrscore -M -I -c 0.3 >merged'
+	sh0 'parallel -k cidrscore -T feedback.ndjson --scope .domain --score .score --ips \
+	    --shard {}/4 model.ndjson ::: 1 2 3 4 | cidrscore --merge --ips --cutoff 0.3 >merged'
 	same single merged
 }
 
