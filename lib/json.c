@@ -948,19 +948,60 @@ json_put_double(struct buf *out, double v)
 			json_put_i64(out, (int64_t)v);
 		return;
 	}
-	char b[40];
+	/* The shortest digits that read back as v (David Gay's mode 0, which
+	 * jq 1.6 uses), then laid out as jq's jvp_dtoa_fmt lays them out:
+	 * an exponent when the point is 4 or more places left of the digits,
+	 * or more than 15 places right of them (1e+22, 1e-05, and
+	 * 123456789012345680000000000000 written out). */
+	char e[40], digits[24], *o;
+	int nd = 0, decpt = 0;
 	locale_t old = uselocale(c_locale());
 	/* Fifteen digits are never too many for a normal double, and start
 	 * the search there; a subnormal one has fewer digits to give, so its
 	 * shortest form is searched from one. */
 	for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
-		int n = snprintf(b, sizeof b, "%.*g", prec, v);
-		if (prec == 17 || strtod_l(b, NULL, c_locale()) == v) {
-			buf_add(out, b, (size_t)n);
+		snprintf(e, sizeof e, "%.*e", prec - 1, v);
+		if (prec == 17 || strtod_l(e, NULL, c_locale()) == v)
 			break;
-		}
 	}
 	uselocale(old);
+	/* e is [-]d[.ddd]e[+-]xx */
+	for (o = e + (e[0] == '-'); *o != 'e'; o++)
+		if (*o != '.')
+			digits[nd++] = *o;
+	decpt = atoi(o + 1) + 1;
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	char b[48];
+	size_t n = 0;
+	if (v < 0)
+		b[n++] = '-';
+	if (decpt <= -4 || decpt > nd + 15) {
+		b[n++] = digits[0];
+		if (nd > 1) {
+			b[n++] = '.';
+			memcpy(b + n, digits + 1, (size_t)nd - 1);
+			n += (size_t)nd - 1;
+		}
+		n += (size_t)snprintf(b + n, sizeof b - n, "e%c%02d", decpt - 1 < 0 ? '-' : '+',
+		    abs(decpt - 1));
+	} else if (decpt <= 0) {
+		b[n++] = '0';
+		b[n++] = '.';
+		for (; decpt < 0; decpt++)
+			b[n++] = '0';
+		memcpy(b + n, digits, (size_t)nd);
+		n += (size_t)nd;
+	} else {
+		for (int i = 0; i < nd; i++) {
+			b[n++] = digits[i];
+			if (i + 1 == decpt && i + 1 < nd)
+				b[n++] = '.';
+		}
+		for (int i = nd; i < decpt; i++)
+			b[n++] = '0';
+	}
+	buf_add(out, b, n);
 }
 
 /* ----- objects: members in jq's key order ----- */

@@ -80,7 +80,8 @@ double json_number(const char *text, size_t len);
 /*
  * Writers.  Every number written reads back as the same double; integers
  * within 2^53 are written as integers, other doubles in the shortest form
- * that round-trips.
+ * that round-trips, laid out as jq 1.6 lays it out (1e+22, 1e-05,
+ * 123456789012345680000000000000: jq's jvp_dtoa_fmt).
  */
 void json_put_string(struct buf *out, const char *s, size_t n); /* quoted, escaped */
 void json_put_i64(struct buf *out, int64_t v);
