@@ -1335,7 +1335,8 @@ put_value(struct buf *out, const char *p, const char *end)
 		const char *q = jscan_string(p + 1, end, &esc, &e);
 		buf_reset(&put_tmp);
 		jscan_decode(&put_tmp, p + 1, (size_t)(q - 1 - (p + 1)));
-		json_put_string(out, put_tmp.p, put_tmp.len);
+		/* An empty first string leaves the buffer unallocated. */
+		json_put_string(out, put_tmp.p ? put_tmp.p : "", put_tmp.len);
 		return;
 	}
 	case '[':

@@ -427,7 +427,7 @@ kills() {
 		# Valid UTF-8, strict JSON.
 		python3 -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"), parse_constant=lambda c: sys.exit(1))' "$BATS_TEST_TMPDIR/got"
 	done <"$V/lax.ndjson"
-	[ "$n" -eq 35 ]
+	[ "$n" -eq 36 ]
 	n=0
 	while IFS= read -r line; do
 		n=$((n + 1))
