@@ -121,3 +121,11 @@ agree() {
 	run -2 t_jqdiff extra
 	run -2 t_jqdiff -t 0
 }
+
+# Regression cases: what the differential tests found (/work/tools/diff-findings.md),
+# each once fixed.
+
+@test "jqdiff: finding 9: a repaired plain-path value writes big numbers as jq does" {
+	agree . $'{"c":123456789012345678901234567890,"s":"\xff"}' $'{"o":1485817596984554752,"\xff":null}' \
+	    $'[1e17,12345678901234567,-1e19,"\xc3"]'
+}
