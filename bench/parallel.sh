@@ -24,7 +24,7 @@
 # buys memory (each job holds its part of the keys), not time; it is the
 # form that spreads over hosts.  --pipepart halves the scan (0.95 s a job)
 # but adds the merge, parallel's start (0.1-0.2 s) and a pipe per block:
-# about 1.2x for pingdedup --count and 1.5x for histo -c on two idle cores, and
+# about 1.2x for pingdedup --count and 1.5x for histo --counts on two idle cores, and
 # nearly 2x when the work per record is libjq's.  Records written by the
 # jobs (pingdedup --keep first) are copied once more through parallel's
 # temporary files.  On a machine whose cores are busy with other sessions,
@@ -62,9 +62,9 @@ parallel_rows() {
 	bench_input "$f"
 	bench_ref "pingdedup --count (one process)" "$pd --count \"\$F\""
 	bench_row "2 x pingdedup --count --shard k/2 | pingdedup --count --merge" \
-	    "$par $pd -c --shard {}/2 \"\$F\" ::: 1 2 | $pd -c -M"
+	    "$par $pd --count --shard {}/2 \"\$F\" ::: 1 2 | $pd --count --merge"
 	bench_row "--pipepart 2 blocks: pingdedup --count | pingdedup --count --merge" \
-	    "$par --pipepart -a \"\$F\" --block -1 $pd -c | $pd -c -M"
+	    "$par --pipepart -a \"\$F\" --block -1 $pd --count | $pd --count --merge"
 	# The job number goes into a comment: parallel appends it otherwise.
 	bench_row "2 x wc -l (each job reads all: the --shard floor)" \
 	    "$par 'wc -l <\"\$F\" # {}' ::: 1 2"
@@ -84,10 +84,10 @@ parallel_rows() {
 
 	bench_section "parallel: histo --counts, one process vs 2 jobs"
 	bench_input "$f"
-	bench_ref "histo -f .meta.geoCountry -c (one process)" \
-	    "$h -f .meta.geoCountry -c \"\$F\""
-	bench_row "--pipepart 2 blocks: histo -c | histo -m" \
-	    "$par --pipepart -a \"\$F\" --block -1 $h -f .meta.geoCountry -c | $h -m"
+	bench_ref "histo -f .meta.geoCountry --counts (one process)" \
+	    "$h -f .meta.geoCountry --counts \"\$F\""
+	bench_row "--pipepart 2 blocks: histo --counts | histo --merge" \
+	    "$par --pipepart -a \"\$F\" --block -1 $h -f .meta.geoCountry --counts | $h --merge"
 	bench_row "2 x wc -l over --pipepart blocks (its floor)" \
 	    "$par --pipepart -a \"\$F\" --block -1 wc -l"
 	parallel_speedups
@@ -96,22 +96,22 @@ parallel_rows() {
 	# An expression off the fast path: libjq's work per record dominates,
 	# so dividing the records divides the time.  libjq reads about 40 MB/s:
 	# the sample keeps the section short.
-	bench_section "parallel: histo -c through libjq, one process vs 2 jobs"
+	bench_section "parallel: histo --counts through libjq, one process vs 2 jobs"
 	bench_input "$sample"
-	bench_ref "histo -f '.environment.addons.activeAddons[] | .name' -c (one process)" \
-	    "$h -f '.environment.addons.activeAddons[] | .name' -c \"\$F\""
-	bench_row "--pipepart 2 blocks: histo -c | histo -m" \
-	    "$par -q --pipepart -a \"\$F\" --block -1 $h -f '.environment.addons.activeAddons[] | .name' -c | $h -m"
+	bench_ref "histo -f '.environment.addons.activeAddons[] | .name' --counts (one process)" \
+	    "$h -f '.environment.addons.activeAddons[] | .name' --counts \"\$F\""
+	bench_row "--pipepart 2 blocks: histo --counts | histo --merge" \
+	    "$par -q --pipepart -a \"\$F\" --block -1 $h -f '.environment.addons.activeAddons[] | .name' --counts | $h --merge"
 	parallel_speedups
 	bench_end
 
 	# trawl(7)'s recipe: documents per day, each counted once.
-	bench_section "parallel: pingdedup | histo -t 1d, one pipeline vs 2 jobs"
+	bench_section "parallel: pingdedup | histo -p 1d, one pipeline vs 2 jobs"
 	bench_input "$f"
-	bench_ref "pingdedup | histo -t 1d (one pipeline)" \
-	    "$pd \"\$F\" | $h -f .meta.submissionDate -t 1d"
-	bench_row "2 x (pingdedup --shard k/2 | histo -t 1d) | histo -m" \
-	    "$par '$pd --shard {}/2 \"\$F\" | $h -f .meta.submissionDate -t 1d' ::: 1 2 | $h -m"
+	bench_ref "pingdedup | histo -p 1d (one pipeline)" \
+	    "$pd \"\$F\" | $h -f .meta.submissionDate -p 1d"
+	bench_row "2 x (pingdedup --shard k/2 | histo -p 1d) | histo --merge" \
+	    "$par '$pd --shard {}/2 \"\$F\" | $h -f .meta.submissionDate -p 1d' ::: 1 2 | $h --merge"
 	parallel_speedups
 	bench_end
 }

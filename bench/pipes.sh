@@ -15,10 +15,10 @@ pipes_rows() {
 	bench_row "cat FILE | pingdedup -k .id" "cat \"\$F\" | $pd -k .id"
 	bench_row "cat FILE | pingdedup -k .id | cat" "cat \"\$F\" | $pd -k .id | cat"
 	bench_row "pingdedup -k .id FILE | pingdedup -k .id" "$pd -k .id \"\$F\" | $pd -k .id"
-	bench_row "histo -f .meta.geoCountry -c FILE" "$h -f .meta.geoCountry -c \"\$F\""
-	bench_row "cat FILE | histo -f .meta.geoCountry -c" "cat \"\$F\" | $h -f .meta.geoCountry -c"
-	bench_row "pingdedup -k .id FILE | histo -f .meta.geoCountry -c" \
-	    "$pd -k .id \"\$F\" | $h -f .meta.geoCountry -c"
+	bench_row "histo -f .meta.geoCountry --counts FILE" "$h -f .meta.geoCountry --counts \"\$F\""
+	bench_row "cat FILE | histo -f .meta.geoCountry --counts" "cat \"\$F\" | $h -f .meta.geoCountry --counts"
+	bench_row "pingdedup -k .id FILE | histo -f .meta.geoCountry --counts" \
+	    "$pd -k .id \"\$F\" | $h -f .meta.geoCountry --counts"
 	bench_row "cat FILE | wc -l (floor: one pipe)" "cat \"\$F\" | wc -l"
 	bench_row "cat FILE | cat | wc -l (floor: a stage between pipes)" "cat \"\$F\" | cat | wc -l"
 }

@@ -31,7 +31,7 @@ threads_rows_pings() {
 	bench_section "threads: pingdedup and histo, plain path, projected pings"
 	bench_input "$f"
 	threads_pair "pingdedup -k .id" "$pd" "-k .id"
-	threads_pair "histo -f .meta.geoCountry -c" "$h" "-f .meta.geoCountry -c"
+	threads_pair "histo -f .meta.geoCountry --counts" "$h" "-f .meta.geoCountry --counts"
 	bench_end
 
 	bench_section "threads: compiled-class expressions (libjq until the compiled evaluator lands), projected pings"

@@ -14,7 +14,7 @@
  *     (bounded memory, sorted runs spilled to a temporary file) and binned
  *     or ranked in one ordered pass at the end;
  *   - --counts and --maps keep one entry per distinct value or bucket;
- *   - --time counts per interval index, like --width.
+ *   - --per counts per interval index, like --width.
  * Integer counts and integer weights are summed exactly in 64 bits; other
  * weights are summed as doubles beside them.  Output is written after the
  * input ends, sorted, never in hash order.
@@ -23,7 +23,6 @@
  * run over all the input would have written.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,11 +41,45 @@
 #include "../lib/util.h"
 #include "../lib/vstore.h"
 
-static const char usage_text[] =
-    "usage: histo [-BCcehlMmS] [-b expr] [-f expr] [-k n] [-n bins] [-o file]\n"
-    "             [-T title] [-t period] [-u unit] [-W expr] [-w width] [-x label]\n"
-    "             [-y label] [--bad=mode] [--label-width n] [--max x] [--min x]\n"
-    "             [--stats] [file ...]\n";
+enum { O_BARS, O_BINS, O_BY, O_CLIP, O_COUNTS, O_FIELD, O_LABEL_WIDTH, O_LOG,
+    O_MAPS, O_MAX, O_MIN, O_PER, O_SORT, O_SUMMARY, O_SVG, O_TITLE, O_TOP,
+    O_WEIGHT, O_WIDTH, O_XLABEL, O_YLABEL };
+static const struct cli_option options[] = {
+	{ O_BARS, "bars", 'B', NULL, "draw a bar chart on the terminal instead" },
+	{ O_BINS, "bins", 'n', "N", "the number of numeric bins over the range (default 10)" },
+	{ O_BY, "by", 'b', "EXPR", "one series per value of EXPR" },
+	{ O_CLIP, "clip", 0, NULL, "count values beyond --min and --max in the edge bins" },
+	{ O_COUNTS, "counts", 0, NULL, "count each distinct value" },
+	{ O_FIELD, "field", 'f', "EXPR", "the values to count (default .)" },
+	{ O_LABEL_WIDTH, "label-width", 0, "N", "cut the labels of charts to N columns (default 28; 0: never)" },
+	{ O_LOG, "log", 0, NULL, "with --bars and --svg, a logarithmic count axis" },
+	{ O_MAPS, "maps", 0, NULL, "sum {bucket: count} maps (telemetry histograms)" },
+	{ O_MAX, "max", 0, "X", "the upper end of numeric bins" },
+	{ O_MIN, "min", 0, "X", "the lower end of numeric bins" },
+	{ O_PER, "per", 'p', "PERIOD", "a time series: count per period" },
+	{ O_SORT, "sort", 0, "ORDER", "with --counts, by count (the default) or value" },
+	{ O_SUMMARY, "summary", 0, NULL, "count, sum, min, max and quantiles instead" },
+	{ O_SVG, "svg", 0, "FILE", "also draw an SVG chart into FILE (- : only the chart)" },
+	{ O_TITLE, "title", 0, "TITLE", "the chart's title" },
+	{ O_TOP, "top", 0, "N", "with --counts, only the N most frequent values" },
+	{ O_WEIGHT, "weight", 0, "EXPR", "sum EXPR instead of counting one per value" },
+	{ O_WIDTH, "width", 'w', "WIDTH", "numeric bins of this width" },
+	{ O_XLABEL, "xlabel", 0, "LABEL", "the chart's x axis label" },
+	{ O_YLABEL, "ylabel", 0, "LABEL", "the chart's y axis label" },
+	{ 0 }
+};
+static void option(int id, const char *arg);
+static const struct cli_tool tool = {
+	"usage: histo [-f expr] [-b expr] [-n bins | -w width] [option ...] [file ...]\n"
+	"       histo --counts | --maps | --summary | -p period [-f expr] [-b expr]\n"
+	"             [option ...] [file ...]\n"
+	"       histo --merge [option ...] [file ...]\n",
+	options,
+	CLI_COMMON | CLI_THREADS | CLI_MERGE | CLI_TIME_UNIT | CLI_TIME_FORMAT |
+	    CLI_ORIGIN | CLI_EPOCH | CLI_OUTPUT,
+	option,
+};
+static int nmodes, have_f, have_top;
 
 /* A span of more bins or intervals than this is refused: it is nearly
  * always a stray value or a unit mistake, and would write gigabytes. */
@@ -103,7 +136,7 @@ struct series {
 struct row {
 	enum chart_kind kind;
 	double lo, hi;		/* bins */
-	int64_t t0, t1;		/* --time */
+	int64_t t0, t1;		/* --per */
 	size_t toff, tlen;	/* counts value, maps bucket */
 	int closed;
 	struct cell c;
@@ -113,9 +146,7 @@ struct row {
 static enum mode mode = M_BINS;
 static int bflag;		/* --bars */
 static int clip;
-static int epoch;
 static int logy;
-static int merge;
 static const char *svg_path;
 static const char *title, *xlabel, *ylabel;
 static uint64_t label_width = 28;	/* columns of a category or series label */
@@ -126,12 +157,8 @@ static uint64_t nbins;		/* --bins; 0 when --width */
 static double width;		/* --width; 0 when --bins */
 static int have_min, have_max;
 static double minv, maxv;
-static struct period tper;	/* --time */
-static int have_tper;		/* --time given, or (--merge) found in the input */
-static int have_origin;
-static int64_t origin;		/* --origin */
-static enum ts_unit tunit = TS_S;
-static struct ts_format *tfmt;	/* --time-format */
+static struct period tper;	/* --per */
+static int have_tper;		/* --per given, or (--merge) found in the input */
 
 /* State. */
 static struct fieldset *fs;
@@ -290,7 +317,7 @@ arena_at(size_t off)
 static size_t
 tab_vsize(void)
 {
-	if (merge && merge_bins_exact)
+	if (cli.merge && merge_bins_exact)
 		return sizeof(struct bentry);
 	return sizeof(struct centry);
 }
@@ -347,7 +374,7 @@ static void
 dense_fail(int64_t lo, int64_t hi)
 {
 	if (mode == M_TIME)
-		cli_fatal("--time: the times span %lld intervals (more than %lld); "
+		cli_fatal("--per: the times span %lld intervals (more than %lld); "
 		    "use a longer interval or check for stray times",
 		    (long long)(hi - lo + 1), (long long)MAX_SPAN);
 	cli_fatal("--width: the values span %lld bins (more than %lld); "
@@ -735,15 +762,15 @@ check_values(size_t nv)
 		case M_TIME: {
 			int64_t next;
 
-			if (ts_from_jval(v, tunit, tfmt, &tvals[k], &why) < 0) {
+			if (ts_from_jval(v, cli.time_unit, cli.time_format, &tvals[k], &why) < 0) {
 				buf_reset(&scratch);
-				ts_bad_message(&scratch, "time", v, tunit, why);
+				ts_bad_message(&scratch, "time", v, cli.time_unit, why);
 				snprintf(badmsg, sizeof badmsg, "%s", scratch.p);
 				return badmsg;
 			}
 			/* The interval's end must be a time too. */
 			if (period_next(&tper, period_floor(&tper, tvals[k]), &next) < 0)
-				return bad_value("time too late for --time", v);
+				return bad_value("time too late for --per", v);
 			break;
 		}
 		case M_MAPS:
@@ -915,10 +942,10 @@ mline_kind(const struct mline *m)
 }
 
 /*
- * --merge without --time: the periods of the first line, [t0, t1): a
+ * --merge without --per: the periods of the first line, [t0, t1): a
  * calendar month or year when it is one, else a duration from t0.  (A
  * duration that happens to span a calendar month, 31d from a 1st, needs
- * --time and --origin to be read back.)  0, or -1 when t1 - t0 overflows.
+ * --per and --origin to be read back.)  0, or -1 when t1 - t0 overflows.
  */
 static int
 infer_period(int64_t t0, int64_t t1)
@@ -992,7 +1019,7 @@ merge_line(const struct line *ln)
 		    (mode == M_TIME && kind != K_TIME) || (bin_opts && kind != K_BINS)) {
 			snprintf(badmsg, sizeof badmsg, "%s line, but the options are for %s",
 			    kind_name[kind], mode == M_SUMMARY ? "--summary" :
-			    mode == M_TIME ? "--time" : "bins");
+			    mode == M_TIME ? "--per" : "bins");
 			return badmsg;
 		}
 		if (have_sort && kind != K_COUNTS)
@@ -1087,7 +1114,7 @@ merge_line(const struct line *ln)
 		    ts_from_jval(&m.end, TS_S, NULL, &t1, &why) < 0)
 			return why;
 		if (m.start.type == J_NUMBER)
-			epoch = 1;
+			cli.epoch = 1;
 		if (t1 <= t0)
 			return "interval ends before it starts";
 		if (!have_tper) {
@@ -1097,8 +1124,8 @@ merge_line(const struct line *ln)
 		}
 		if (period_floor(&tper, t0) != t0 || period_next(&tper, t0, &next) < 0 ||
 		    next != t1)
-			return "interval is not one of the periods of --time or, without it, "
-			    "of the first line (--time or --origin differs)";
+			return "interval is not one of the periods of --per or, without it, "
+			    "of the first line (--per or --origin differs)";
 		cell_add(dense_at(&s->d, period_index(&tper, t0)), c);
 		break;
 	}
@@ -1329,7 +1356,7 @@ rows_bins(void)
 		if (!cell_zero(s->under)) {
 			r = row_new();
 			r->kind = CP_UNDER;
-			r->hi = merge ? under_bound : have_min ? minv : nedges ? edges[0].lo : 0;
+			r->hi = cli.merge ? under_bound : have_min ? minv : nedges ? edges[0].lo : 0;
 			r->c = s->under;
 		}
 		for (size_t j = 0; j < nedges; j++) {
@@ -1349,7 +1376,7 @@ rows_bins(void)
 		if (!cell_zero(s->over)) {
 			r = row_new();
 			r->kind = CP_OVER;
-			r->lo = merge ? over_bound : have_max ? maxv : nedges ? edges[nedges - 1].hi : 0;
+			r->lo = cli.merge ? over_bound : have_max ? maxv : nedges ? edges[nedges - 1].hi : 0;
 			r->c = s->over;
 		}
 		nrows[i] = nrowsall - rowoff[i];
@@ -1379,7 +1406,7 @@ rows_time(void)
 			 * that do: its start and end are times. */
 			if (period_start(&tper, k, &r->t0) < 0 ||
 			    period_next(&tper, r->t0, &r->t1) < 0)
-				cli_fatal("--time: a period outside the range of times");
+				cli_fatal("--per: a period outside the range of times");
 			r->c = dense_get(&ser[i].d, k);
 		}
 		nrows[i] = nrowsall - rowoff[i];
@@ -1446,9 +1473,9 @@ write_rows(void)
 				break;
 			case M_TIME:
 				buf_adds(&outbuf, "\"start\":");
-				ts_put(&outbuf, r->t0, epoch);
+				ts_put(&outbuf, r->t0, cli.epoch);
 				buf_adds(&outbuf, ",\"end\":");
-				ts_put(&outbuf, r->t1, epoch);
+				ts_put(&outbuf, r->t1, cli.epoch);
 				break;
 			case M_COUNTS:
 			case M_MAPS:
@@ -1707,7 +1734,7 @@ draw(void)
 	c.logy = logy;
 	c.label_width = (size_t)label_width;
 	c.lines = mode == M_TIME || (ns > 1 && c.axis != CHART_CAT);
-	c.xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : merge ? NULL : fexpr;
+	c.xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : cli.merge ? NULL : fexpr;
 	if (ylabel) {
 		c.ylabel = ylabel;
 	} else {
@@ -1763,18 +1790,6 @@ usage_conflict(const char *a, const char *b)
 	cli_usage("%s cannot be used with %s", a, b);
 }
 
-static double
-opt_double(const char *name, const char *arg)
-{
-	double v;
-
-	if (cli_parse_double(arg, &v) < 0)
-		cli_usage("%s: not a number: %s", name, arg);
-	return v;
-}
-
-enum { O_MIN = 256, O_MAX, O_BAD, O_STATS, O_ORIGIN, O_TIME_FORMAT, O_OUTPUT, O_SORT,
-	O_LABEL_WIDTH, O_THREADS };
 
 /* A line of --merge input: histo's own output, read without fields. */
 static int
@@ -1789,186 +1804,11 @@ merge_record(const struct line *ln, const struct fields *unused)
 int
 main(int argc, char *argv[])
 {
-	static const struct option longopts[] = {
-		{ "bars", no_argument, NULL, 'B' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "clip", no_argument, NULL, 'C' },
-		{ "counts", no_argument, NULL, 'c' },
-		{ "epoch", no_argument, NULL, 'e' },
-		{ "field", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "top", required_argument, NULL, 'k' },
-		{ "log", no_argument, NULL, 'l' },
-		{ "maps", no_argument, NULL, 'M' },
-		{ "merge", no_argument, NULL, 'm' },
-		{ "bins", required_argument, NULL, 'n' },
-		{ "svg", required_argument, NULL, 'o' },
-		{ "summary", no_argument, NULL, 'S' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "time", required_argument, NULL, 't' },
-		{ "time-unit", required_argument, NULL, 'u' },
-		{ "weight", required_argument, NULL, 'W' },
-		{ "width", required_argument, NULL, 'w' },
-		{ "xlabel", required_argument, NULL, 'x' },
-		{ "ylabel", required_argument, NULL, 'y' },
-		{ "min", required_argument, NULL, O_MIN },
-		{ "max", required_argument, NULL, O_MAX },
-		{ "bad", required_argument, NULL, O_BAD },
-		{ "stats", no_argument, NULL, O_STATS },
-		{ "origin", required_argument, NULL, O_ORIGIN },
-		{ "time-format", required_argument, NULL, O_TIME_FORMAT },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ "sort", required_argument, NULL, O_SORT },
-		{ "label-width", required_argument, NULL, O_LABEL_WIDTH },
-		{ "threads", required_argument, NULL, O_THREADS },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch, nmodes = 0, have_f = 0, have_tu = 0, have_top = 0;
-	const char *why;
-
-	cli_init_usage(argv[0], usage_text);
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":BCMSW:b:cef:hk:lmn:o:T:t:u:w:x:y:",
-	    longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'B':
-			bflag = 1;
-			break;
-		case 'C':
-			clip = 1;
-			break;
-		case 'M':
-			mode = M_MAPS;
-			nmodes++;
-			break;
-		case 'S':
-			mode = M_SUMMARY;
-			nmodes++;
-			break;
-		case 'W':
-			wexpr = optarg;
-			break;
-		case 'b':
-			byexpr = optarg;
-			break;
-		case 'c':
-			mode = M_COUNTS;
-			nmodes++;
-			break;
-		case 'e':
-			epoch = 1;
-			break;
-		case 'f':
-			fexpr = optarg;
-			have_f = 1;
-			break;
-		case 'h':
-			cli_help();
-		case 'k':
-			if (cli_parse_u64(optarg, &top) < 0 || top == 0)
-				cli_usage("--top: not a positive integer: %s", optarg);
-			have_top = 1;
-			break;
-		case 'l':
-			logy = 1;
-			break;
-		case 'm':
-			merge = 1;
-			break;
-		case 'n':
-			if (cli_parse_u64(optarg, &nbins) < 0 || nbins == 0 ||
-			    nbins > (uint64_t)MAX_SPAN)
-				cli_usage("--bins: not an integer from 1 to %lld: %s",
-				    (long long)MAX_SPAN, optarg);
-			break;
-		case 'o':
-			svg_path = optarg;
-			break;
-		case 'T':
-			title = optarg;
-			break;
-		case 't':
-			if (period_parse(optarg, &tper, &why) < 0)
-				cli_usage("--time: %s: %s", why, optarg);
-			if (tper.kind == PERIOD_FIXED && tper.width == 0)
-				cli_usage("--time: a period must be longer than 0: %s", optarg);
-			have_tper = 1;
-			mode = M_TIME;
-			nmodes++;
-			break;
-		case 'u':
-			if (ts_unit_parse(optarg, &tunit) < 0)
-				cli_usage("--time-unit: not s, ms, us or ns: %s", optarg);
-			have_tu = 1;
-			break;
-		case 'w':
-			width = opt_double("--width", optarg);
-			if (!(width > 0))
-				cli_usage("--width: must be greater than 0: %s", optarg);
-			break;
-		case 'x':
-			xlabel = optarg;
-			break;
-		case 'y':
-			ylabel = optarg;
-			break;
-		case O_MIN:
-			minv = opt_double("--min", optarg);
-			have_min = 1;
-			break;
-		case O_MAX:
-			maxv = opt_double("--max", optarg);
-			have_max = 1;
-			break;
-		case O_BAD:
-			cli_option_bad(optarg);
-			break;
-		case O_STATS:
-			cli_set_stats(1);
-			break;
-		case O_THREADS:
-			cli_option_threads(optarg);
-			break;
-		case O_ORIGIN:
-			if (ts_parse(optarg, strlen(optarg), &origin, &why) < 0)
-				cli_usage("--origin: %s: %s", why, optarg);
-			have_origin = 1;
-			break;
-		case O_TIME_FORMAT: {
-			char ferr[256];
-
-			ts_format_free(tfmt);
-			if ((tfmt = ts_format_new(optarg, ferr, sizeof ferr)) == NULL)
-				cli_usage("--time-format: %s", ferr);
-			break;
-		}
-		case O_OUTPUT:
-			if (cli_set_output(optarg) < 0)
-				cli_usage("--output: expected ndjson, tsv or csv: %s", optarg);
-			break;
-		case O_SORT:
-			if (strcmp(optarg, "count") == 0)
-				sort_value = 0;
-			else if (strcmp(optarg, "value") == 0)
-				sort_value = 1;
-			else
-				cli_usage("--sort: expected count or value: %s", optarg);
-			have_sort = 1;
-			break;
-		case O_LABEL_WIDTH:
-			if (cli_parse_u64(optarg, &label_width) < 0 || label_width > 10000)
-				cli_usage("--label-width: not a number of columns from 0 "
-				    "to 10000: %s", optarg);
-			break;
-		default:
-			cli_getopt_error(ch, argv);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	cli_init(argv[0], &tool);
+	argc = cli_parse(argc, argv);
 
 	if (nmodes > 1)
-		cli_usage("--counts, --maps, --summary and --time exclude each other");
+		cli_usage("--counts, --maps, --summary and --per exclude each other");
 	if (mode != M_BINS && (width > 0 || nbins > 0 || have_min || have_max || clip))
 		cli_usage("--width, --bins, --min, --max and --clip are for numeric bins");
 	if (width > 0 && nbins > 0)
@@ -1977,15 +1817,15 @@ main(int argc, char *argv[])
 		cli_usage("--min must be less than --max");
 	if (clip && !have_min && !have_max)
 		cli_usage("--clip needs --min or --max");
-	if (have_top && mode != M_COUNTS && !merge)
+	if (have_top && mode != M_COUNTS && !cli.merge)
 		cli_usage("--top is for --counts");
-	if ((epoch || have_tu || tfmt) && mode != M_TIME && !merge)
-		cli_usage("--epoch, --time-unit and --time-format are for --time");
-	if (have_origin && mode != M_TIME)
-		cli_usage("--origin is for --time");
-	if (have_origin && period_set_origin(&tper, origin, &why) < 0)
-		cli_usage("--origin: %s", why);
-	if (have_sort && mode != M_COUNTS && !merge)
+	if ((cli.given & (CLI_EPOCH | CLI_TIME_UNIT | CLI_TIME_FORMAT)) &&
+	    mode != M_TIME && !cli.merge)
+		cli_usage("--epoch, --time-unit and --time-format are for --per");
+	if ((cli.given & CLI_ORIGIN) && mode != M_TIME)
+		cli_usage("--origin is for --per");
+	cli_period_origin(&tper);
+	if (have_sort && mode != M_COUNTS && !cli.merge)
 		cli_usage("--sort is for --counts");
 	if (cli_output() != OUT_NDJSON && (bflag || (svg_path && strcmp(svg_path, "-") == 0)))
 		cli_usage("--output writes records; --bars and --svg - draw a chart instead");
@@ -1996,29 +1836,29 @@ main(int argc, char *argv[])
 		    "a time series or maps");
 	if (wexpr && (mode == M_SUMMARY || mode == M_MAPS))
 		usage_conflict("--weight", mode == M_SUMMARY ? "--summary" : "--maps");
-	if (merge && (have_f || byexpr || wexpr))
-		cli_usage("--merge reads histo output: -f, --by and --weight do not apply");
-	if (merge && mode != M_BINS && mode != M_SUMMARY && mode != M_TIME)
+	if (cli.merge && (have_f || byexpr || wexpr))
+		cli_usage("--merge reads histo output: --field, --by and --weight do not apply");
+	if (cli.merge && mode != M_BINS && mode != M_SUMMARY && mode != M_TIME)
 		cli_usage("--merge finds --counts or --maps from its input; "
-		    "it takes --summary, --time and the binning options only");
+		    "it takes --summary, --per and the binning options only");
 	if (bflag && svg_path && strcmp(svg_path, "-") == 0)
 		usage_conflict("--bars", "--svg -");
-	if (mode == M_BINS && width == 0 && nbins == 0 && !merge)
+	if (mode == M_BINS && width == 0 && nbins == 0 && !cli.merge)
 		nbins = 10;
-	if (mode == M_BINS && !merge && width == 0 && have_min && have_max) {
+	if (mode == M_BINS && !cli.merge && width == 0 && have_min && have_max) {
 		bmn = minv;
 		bmx = maxv;
 		bw = bin_width(bmn, bmx);
 	}
 	if (width > 0)
 		grid_setup();
-	store_values = mode == M_BINS && !merge && width == 0 && !(have_min && have_max);
+	store_values = mode == M_BINS && !cli.merge && width == 0 && !(have_min && have_max);
 	weighted = wexpr != NULL;
 
 	sertab = dtab_new(sizeof(uint32_t));
-	if (!merge) {
+	if (!cli.merge) {
 		fs = fs_new();
-		F = cli_field(fs, "-f", fexpr, 0);
+		F = cli_field(fs, "--field", fexpr, 0);
 		if (byexpr)
 			B = cli_field(fs, "--by", byexpr, FS_FIRST);
 		if (wexpr)
@@ -2029,7 +1869,7 @@ main(int argc, char *argv[])
 	}
 
 	struct input *in = in_open(argv, argc);
-	int failed = loop_run(in, merge ? NULL : fs, merge ? merge_record : record) < 0;
+	int failed = loop_run(in, cli.merge ? NULL : fs, cli.merge ? merge_record : record) < 0;
 	in_close(in);
 
 	/* Under --bad=fail nothing was decided before the bad line: a
@@ -2089,10 +1929,94 @@ main(int argc, char *argv[])
 	free(tvals);
 	free(pos_of);
 	vs_free(vals);
-	ts_format_free(tfmt);
 	buf_free(&arena);
 	buf_free(&scratch);
 	if (fs)
 		fs_free(fs);
 	return cli_exit();
+}
+
+static void
+option(int id, const char *arg)
+{
+	static const char *const sorts[] = { "count", "value", NULL };
+
+	switch (id) {
+	case O_BARS:
+		bflag = 1;
+		break;
+	case O_BINS:
+		nbins = cli_arg_u64(arg, 1, (uint64_t)MAX_SPAN);
+		break;
+	case O_BY:
+		byexpr = arg;
+		break;
+	case O_CLIP:
+		clip = 1;
+		break;
+	case O_COUNTS:
+		mode = M_COUNTS;
+		nmodes++;
+		break;
+	case O_FIELD:
+		fexpr = arg;
+		have_f = 1;
+		break;
+	case O_LABEL_WIDTH:
+		label_width = cli_arg_u64(arg, 0, 10000);
+		break;
+	case O_LOG:
+		logy = 1;
+		break;
+	case O_MAPS:
+		mode = M_MAPS;
+		nmodes++;
+		break;
+	case O_MAX:
+		maxv = cli_arg_number(arg);
+		have_max = 1;
+		break;
+	case O_MIN:
+		minv = cli_arg_number(arg);
+		have_min = 1;
+		break;
+	case O_PER:
+		tper = cli_arg_period(arg, 0);
+		have_tper = 1;
+		mode = M_TIME;
+		nmodes++;
+		break;
+	case O_SORT:
+		sort_value = cli_arg_choice(arg, sorts);
+		have_sort = 1;
+		break;
+	case O_SUMMARY:
+		mode = M_SUMMARY;
+		nmodes++;
+		break;
+	case O_SVG:
+		svg_path = arg;
+		break;
+	case O_TITLE:
+		title = arg;
+		break;
+	case O_TOP:
+		top = cli_arg_u64(arg, 1, UINT64_MAX);
+		have_top = 1;
+		break;
+	case O_WEIGHT:
+		wexpr = arg;
+		break;
+	case O_WIDTH:
+		width = cli_arg_number(arg);
+		if (!(width > 0))
+			cli_arg_error("must be greater than 0", arg);
+		break;
+	case O_XLABEL:
+		xlabel = arg;
+		break;
+	case O_YLABEL:
+		ylabel = arg;
+		break;
+	}
 }

@@ -227,7 +227,7 @@ stats_line() {
 	[[ ${stderr_lines[3]} == "histo: $BATS_TEST_TMPDIR/mixed:5: not JSON: "* ]]
 	[ "${stderr_lines[4]}" = "histo: 4 bad lines skipped" ]
 	{ cat "$BATS_TEST_TMPDIR/access.log"; echo '{"t":"not a time"}'; } >"$BATS_TEST_TMPDIR/mixed"
-	run -1 --separate-stderr histo -f .t --time 1h "$BATS_TEST_TMPDIR/mixed"
+	run -1 --separate-stderr histo -f .t --per 1h "$BATS_TEST_TMPDIR/mixed"
 	[ "${#stderr_lines[@]}" -eq 5 ]
 	[[ ${stderr_lines[3]} == "histo: $BATS_TEST_TMPDIR/mixed:4: "* ]]
 }

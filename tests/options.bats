@@ -7,7 +7,7 @@ load helper
 
 # The tools that read their options from a table in lib/cli.  (Until every
 # tool does: the list then becomes every bin/*.c.)
-tools() { echo maxcount pingdedup actorsig sessionize cidrscore; }
+tools() { echo maxcount pingdedup actorsig sessionize cidrscore histo; }
 
 MAN=$BATS_TEST_DIRNAME/../man
 

@@ -87,7 +87,7 @@ atleast() {
 	same single merged
 	sh0 'pingdedup real.ndjson | histo -f .environment.system.cpu.speedMHz -w 100 >single'
 	atleast single 10
-	sh0 "parallel 'pingdedup --shard {}/16 real.ndjson | histo -f .environment.system.cpu.speedMHz -w 100' ::: \$(seq 16) | histo -m -w 100 >merged"
+	sh0 "parallel 'pingdedup --shard {}/16 real.ndjson | histo -f .environment.system.cpu.speedMHz -w 100' ::: \$(seq 16) | histo --merge -w 100 >merged"
 	same single merged
 }
 
@@ -159,88 +159,88 @@ atleast() {
 
 # histo_shards OPTS MERGE-OPTS MIN [files|blocks]: histo OPTS over the
 # pings in one run (at least MIN lines), and over the three part files (one
-# job each) and over --pipepart blocks, each merged with -m MERGE-OPTS: all
+# job each) and over --pipepart blocks, each merged with --merge MERGE-OPTS: all
 # give the same bytes.
 histo_shards() {
 	sh0 "histo $1 pings.ndjson >single"
 	atleast single "$3"
 	# -q: the expressions reach histo as they are, not through a shell.
 	if [ "${4:-files}" = files ]; then
-		sh0 "parallel -q histo $1 {} ::: part.* | histo -m $2 >by-file"
+		sh0 "parallel -q histo $1 {} ::: part.* | histo --merge $2 >by-file"
 		same single by-file
 	fi
 	if [ "${4:-blocks}" = blocks ]; then
-		sh0 "parallel -q --pipepart -a pings.ndjson --block -2 -j 2 histo $1 | histo -m $2 >by-block"
+		sh0 "parallel -q --pipepart -a pings.ndjson --block -2 -j 2 histo $1 | histo --merge $2 >by-block"
 		same single by-block
 	fi
 }
 
 @test "shards: histo --counts of files and of blocks, merged: the single run's bytes" {
-	histo_shards '-f .environment.system.os.name -c' '' 3
+	histo_shards '-f .environment.system.os.name --counts' '' 3
 	histo_shards '-f .meta.geoCountry --counts' '' 8 files
 	# Several values per record, through libjq.
-	histo_shards "-f '.environment.addons.activeAddons[] | select(.isSystem|not) | .name' -c" '' 5 blocks
+	histo_shards "-f '.environment.addons.activeAddons[] | select(.isSystem|not) | .name' --counts" '' 5 blocks
 	# Summed weights per value.
-	histo_shards '-f .clientId -c -W .payload.histograms.SSL_HANDSHAKE_VERSION.sum' '' 20 files
+	histo_shards '-f .clientId --counts --weight .payload.histograms.SSL_HANDSHAKE_VERSION.sum' '' 20 files
 }
 
 @test "shards: histo --counts --top is given to the merge, not to the shards" {
-	sh0 'histo -f .meta.geoCountry -c -k 5 pings.ndjson >single'
+	sh0 'histo -f .meta.geoCountry --counts --top 5 pings.ndjson >single'
 	atleast single 5
-	sh0 'parallel histo -f .meta.geoCountry -c {} ::: part.* | histo -m -k 5 >merged'
+	sh0 'parallel histo -f .meta.geoCountry --counts {} ::: part.* | histo --merge --top 5 >merged'
 	same single merged
 }
 
 @test "shards: histo numeric bins with --width, and with --bins over a fixed range, merged" {
 	histo_shards '-f .payload.info.sessionLength -w 5000' '-w 5000' 20
-	histo_shards '-f .payload.info.sessionLength --min 0 --max 100000 -w 2500 -C' '' 40 blocks
+	histo_shards '-f .payload.info.sessionLength --min 0 --max 100000 -w 2500 --clip' '' 40 blocks
 	histo_shards '-f .environment.system.cpu.speedMHz -n 7 --min 1000 --max 4500' '' 7 files
 }
 
 @test "shards: histo --bins over each shard's own range cannot be merged, and says so" {
 	sh0 'parallel histo -f .payload.info.sessionLength -n 5 {} ::: part.* >parts'
-	run -1 --separate-stderr histo -m parts
+	run -1 --separate-stderr histo --merge parts
 	[ -z "$output" ]
 	# Which two bins it names depends on the order the parts arrive in.
 	[[ $stderr == "histo: --merge: bins do not match: "*" overlaps "*"; run the shards with the same --min, --max and --bins, or with --width" ]]
 }
 
-@test "shards: histo --time series of files and of blocks, merged: the single run's bytes" {
-	histo_shards '-f .meta.submissionDate -t 1d' '' 6
-	histo_shards '-f .meta.Timestamp -u ns --time 6h --epoch' '' 20 blocks
-	histo_shards '-f .meta.submissionDate -t 1d -b .environment.system.os.name' '' 12 files
+@test "shards: histo --per series of files and of blocks, merged: the single run's bytes" {
+	histo_shards '-f .meta.submissionDate -p 1d' '' 6
+	histo_shards '-f .meta.Timestamp -u ns --per 6h --epoch' '' 20 blocks
+	histo_shards '-f .meta.submissionDate -p 1d -b .environment.system.os.name' '' 12 files
 }
 
 @test "shards: histo --maps of files and of blocks, merged: the single run's bytes" {
-	histo_shards '-M -f .payload.histograms.SSL_HANDSHAKE_VERSION.values' '' 3
-	histo_shards '-M -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .meta.geoCountry' '' 30 files
-	sh0 'histo -M -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .clientId ssl.ndjson >single'
+	histo_shards '--maps -f .payload.histograms.SSL_HANDSHAKE_VERSION.values' '' 3
+	histo_shards '--maps -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .meta.geoCountry' '' 30 files
+	sh0 'histo --maps -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .clientId ssl.ndjson >single'
 	atleast single 100
-	sh0 'parallel --pipepart -a ssl.ndjson --block -4 -j 2 histo -M -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .clientId | histo -m >merged'
+	sh0 'parallel --pipepart -a ssl.ndjson --block -4 -j 2 histo --maps -f .payload.histograms.SSL_HANDSHAKE_VERSION.values -b .clientId | histo --merge >merged'
 	same single merged
 }
 
-@test "shards: histo --summary from -c shards merged with -m -S is exact, quantiles included" {
-	sh0 'histo -f .payload.info.sessionLength -S pings.ndjson >single'
+@test "shards: histo --summary from --counts shards merged with --merge --summary is exact, quantiles included" {
+	sh0 'histo -f .payload.info.sessionLength --summary pings.ndjson >single'
 	atleast single 1
-	sh0 'parallel histo -f .payload.info.sessionLength -c {} ::: part.* | histo -m -S >merged'
+	sh0 'parallel histo -f .payload.info.sessionLength --counts {} ::: part.* | histo --merge --summary >merged'
 	same single merged
-	sh0 'parallel --pipepart -a pings.ndjson --block -2 histo -f .payload.info.sessionLength -c | histo -m -S >merged'
+	sh0 'parallel --pipepart -a pings.ndjson --block -2 histo -f .payload.info.sessionLength --counts | histo --merge --summary >merged'
 	same single merged
 	# Summaries merged as summaries keep count, sum, min, max and mean
 	# exactly; their quantiles cannot be merged and are null.
 	sh0 'histo -f .payload.info.sessionLength --summary pings.ndjson | jq -c ".p50 = null | .p90 = null | .p99 = null" >expected'
-	sh0 'parallel histo -f .payload.info.sessionLength -S {} ::: part.* | histo -m >merged'
+	sh0 'parallel histo -f .payload.info.sessionLength --summary {} ::: part.* | histo --merge >merged'
 	same expected merged
 }
 
 @test "shards: histo over pingdedup --shard jobs, merged: the deduplicated single run's answer" {
-	sh0 'pingdedup pings.ndjson | histo -f .meta.submissionDate -t 1d >single'
+	sh0 'pingdedup pings.ndjson | histo -f .meta.submissionDate -p 1d >single'
 	atleast single 6
-	sh0 "parallel 'pingdedup --shard {}/3 pings.ndjson | histo -f .meta.submissionDate -t 1d' ::: 1 2 3 | histo -m >merged"
+	sh0 "parallel 'pingdedup --shard {}/3 pings.ndjson | histo -f .meta.submissionDate -p 1d' ::: 1 2 3 | histo --merge >merged"
 	same single merged
-	sh0 'pingdedup --keep unique pings.ndjson | histo -f .environment.system.os.name -c >single'
-	sh0 "parallel 'pingdedup --keep unique --shard {}/3 pings.ndjson | histo -f .environment.system.os.name -c' ::: 1 2 3 | histo -m >merged"
+	sh0 'pingdedup --keep unique pings.ndjson | histo -f .environment.system.os.name --counts >single'
+	sh0 "parallel 'pingdedup --keep unique --shard {}/3 pings.ndjson | histo -f .environment.system.os.name --counts' ::: 1 2 3 | histo --merge >merged"
 	same single merged
 }
 
@@ -415,10 +415,10 @@ shuffle() {
 # --- the recipes of the man pages, as written --------------------------
 
 @test "shards: trawl(7): pingdedup --shard jobs under parallel, then histo --merge" {
-	sh0 'pingdedup -k .id pings.ndjson.gz | histo -f .meta.submissionDate --time 1d >single'
+	sh0 'pingdedup -k .id pings.ndjson.gz | histo -f .meta.submissionDate --per 1d >single'
 	atleast single 6
 	sh0 "parallel -j 4 'pingdedup --shard {}/4 pings.ndjson.gz |
-	      histo -f .meta.submissionDate --time 1d' ::: 1 2 3 4 |
+	      histo -f .meta.submissionDate --per 1d' ::: 1 2 3 4 |
 	    histo --merge >merged"
 	same single merged
 }
@@ -447,11 +447,11 @@ shuffle() {
 }
 
 @test "shards: histo(1): session length quantiles from four shards, exactly" {
-	sh0 'pingdedup aurora.ndjson | histo -f .payload.info.sessionLength -S >single'
+	sh0 'pingdedup aurora.ndjson | histo -f .payload.info.sessionLength --summary >single'
 	atleast single 1
 	sh0 "parallel -j 4 'pingdedup --shard {}/4 aurora.ndjson |
-	      histo -f .payload.info.sessionLength -c' ::: 1 2 3 4 |
-	    histo -m -S >merged"
+	      histo -f .payload.info.sessionLength --counts' ::: 1 2 3 4 |
+	    histo --merge --summary >merged"
 	same single merged
 }
 

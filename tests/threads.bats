@@ -234,5 +234,5 @@ tool_same() {
 	run -2 --separate-stderr pingdedup --threads=x /dev/null
 	[[ ${stderr_lines[0]} == "pingdedup: --threads: "*": x" ]]
 	run -0 pingdedup --threads=0 /dev/null
-	run -0 histo --threads 2 -f .x -c /dev/null
+	run -0 histo --threads 2 -f .x --counts /dev/null
 }
