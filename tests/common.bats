@@ -145,7 +145,7 @@ stats_line() {
 @test "common: when a misspelled field leaves nothing to write, a line on stderr names it, exit 0" {
 	printf '{"a":1}\n{"a":2}\n' >"$BATS_TEST_TMPDIR/in"
 	lacks() { echo "$1: null in 2 of 2 records (the field is missing)"; }
-	for cmd in "histo --counts -f .stauts" "sessionize -k .a --time .tme" "cidrscore --prefix-len 24 --ip .addr"; do
+	for cmd in "histo --counts --field .stauts" "sessionize -k .a --time .tme" "cidrscore --prefix-len 24 --ip .addr"; do
 		echo "checking $cmd"
 		# shellcheck disable=SC2086
 		run -0 --separate-stderr $cmd "$BATS_TEST_TMPDIR/in"
@@ -169,9 +169,9 @@ stats_line() {
 	printf '{"a":1}\n{"a":1}\n{"b":2}\n' >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr histo --counts -f '.a | select(. > 5)' "$BATS_TEST_TMPDIR/in"
 	[ -z "$output" ]
-	[ "$stderr" = "histo: nothing written: -f '.a | select(. > 5)': no value in 3 of 3 records (filtered out)" ]
+	[ "$stderr" = "histo: nothing written: --field '.a | select(. > 5)': no value in 3 of 3 records (filtered out)" ]
 	run -0 --separate-stderr histo --counts -f '.a | select(. != 1)' "$BATS_TEST_TMPDIR/in"
-	[ "$stderr" = "histo: nothing written: -f '.a | select(. != 1)': null in 1 (the field is missing) and no value in 2 (filtered out) of 3 records" ]
+	[ "$stderr" = "histo: nothing written: --field '.a | select(. != 1)': null in 1 (the field is missing) and no value in 2 (filtered out) of 3 records" ]
 	# An expression is quoted as a shell needs it typed again.
 	run -0 --separate-stderr sessionize -k 'select(.b)' -t ".\"it's\"" "$BATS_TEST_TMPDIR/in"
 	[ "$stderr" = "sessionize: nothing written: --key 'select(.b)': no value in 2 of 3 records (filtered out); --time '.\"it'\\''s\"': null in 3 of 3 records (the field is missing)" ]
