@@ -129,8 +129,8 @@ enlarge_pipe(int fd)
 		(void)fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
 }
 
-static void
-start(const char *argv0, const char *usage)
+void
+cli_init(const char *argv0, const struct cli_tool *t)
 {
 	const char *slash = argv0 != NULL ? strrchr(argv0, '/') : NULL;
 
@@ -139,23 +139,11 @@ start(const char *argv0, const char *usage)
 	 * nothing here does: JSON numbers must never meet a decimal comma.
 	 */
 	progname = slash != NULL ? slash + 1 : argv0 != NULL ? argv0 : "trawl";
-	usage_text = usage != NULL ? usage : "";
+	tool = t;
+	usage_text = t->synopsis != NULL ? t->synopsis : "";
 	enlarge_pipe(STDOUT_FILENO);
 	enlarge_pipe(STDIN_FILENO);
 	buf_reserve(&outbuf, OUT_BLOCK + 4096);
-}
-
-void
-cli_init(const char *argv0, const struct cli_tool *t)
-{
-	tool = t;
-	start(argv0, t->synopsis);
-}
-
-void
-cli_init_usage(const char *argv0, const char *usage)
-{
-	start(argv0, usage);
 }
 
 /* A non-blocking descriptor (a shell may hand one down) is waited for
@@ -245,8 +233,9 @@ cli_error(const char *fmt, ...)
 	status = TRAWL_EXIT_DATA;
 }
 
-int
-cli_set_bad(const char *arg)
+/* --bad=warn|fail|skip|FILE; 0, or -1 for an empty argument. */
+static int
+set_bad(const char *arg)
 {
 	if (arg == NULL || *arg == '\0')
 		return -1;
@@ -262,22 +251,6 @@ cli_set_bad(const char *arg)
 		bad_path = arg;
 	}
 	return 0;
-}
-
-void
-cli_set_stats(int on)
-{
-	stats_on = on;
-}
-
-void
-cli_option_threads(const char *arg)
-{
-	uint64_t n;
-
-	if (cli_parse_u64(arg, &n) < 0 || n > 1024)
-		cli_usage("--threads: expected an integer from 0 to 1024: %s", arg);
-	cli.threads = (unsigned)n;
 }
 
 static void
@@ -702,30 +675,6 @@ cli_next(struct input *in, struct line *ln)
 	return r;
 }
 
-void
-cli_getopt_error(int c, char **argv)
-{
-	if (c == ':')
-		cli_usage("option %s needs an argument", argv[optind - 1]);
-	if (optopt)
-		cli_usage("unknown option: -%c", optopt);
-	cli_usage("unknown option: %s", argv[optind - 1]);
-}
-
-void
-cli_option_shard(const char *arg, unsigned *k, unsigned *n)
-{
-	if (cli_parse_shard(arg, k, n) == -1)
-		cli_usage("--shard: expected k/n with 1 <= k <= n: %s", arg);
-}
-
-void
-cli_option_bad(const char *arg)
-{
-	if (cli_set_bad(arg) == -1)
-		cli_usage("--bad: expected warn, fail, skip or a file name");
-}
-
 /* ------------------------------------------------------------ options */
 
 /*
@@ -754,6 +703,8 @@ static const struct cli_option shared_options[] = {
 	{ CLI_TIME_UNIT, "time-unit", 'u', "UNIT", "the unit of numeric times: s (the default), ms, us or ns" },
 	{ (int)VERSION, "version", 0, NULL, "print the version and exit" },
 };
+
+static void help(void) __attribute__((noreturn));
 
 static int
 takes(const struct cli_option *o)
@@ -805,13 +756,13 @@ shared_option(unsigned bit, const char *arg)
 
 	switch (bit) {
 	case HELP:
-		cli_help();
+		help();
 	case VERSION:
 		buf_addf(&outbuf, "%s (trawl) %s\n", progname, TRAWL_VERSION);
 		out_flush();
 		exit(TRAWL_EXIT_OK);
 	case CLI_BAD:
-		if (cli_set_bad(arg) < 0)
+		if (set_bad(arg) < 0)
 			cli_usage("--bad: expected warn, fail, skip or a file name");
 		break;
 	case CLI_EPOCH:
@@ -959,17 +910,14 @@ by_name(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-void
-cli_help(void)
+/* --help: the synopsis, then every option, on stdout; exit 0. */
+static void
+help(void)
 {
 	const struct cli_option **all, *o;
 	struct buf left = { 0 };
 	size_t n = 0, width = 0;
 
-	if (tool == NULL) {
-		put_all(STDOUT_FILENO, usage_text, strlen(usage_text), "write error");
-		exit(TRAWL_EXIT_OK);
-	}
 	/* Every option on its own line, sorted by long name as in the man
 	 * page, the help texts in one column. */
 	all = xcalloc(LEN(shared_options) + 1, sizeof *all);

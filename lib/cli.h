@@ -140,8 +140,6 @@ void cli_arg_error(const char *what, const char *arg) __attribute__((noreturn));
  * error for a calendar period, which starts where the calendar does). */
 void cli_period_origin(struct period *p);
 
-/* Print the --help text to stdout and exit 0. */
-void cli_help(void) __attribute__((noreturn));
 /* "PROG: message" then the synopsis on stderr, exit 2. */
 void cli_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* "PROG: message" on stderr, exit 1 (for errors after input started). */
@@ -149,14 +147,6 @@ void cli_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 
 /* "PROG: message" on stderr; the exit status becomes 1. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Until every tool has its option table: cli_init with a usage text. */
-void cli_init_usage(const char *argv0, const char *usage);
-/* --bad=warn|fail|skip|FILE; 0, or -1 for an empty argument. */
-int cli_set_bad(const char *arg);
-/* --stats */
-void cli_set_stats(int on);
-/* --threads=N for a tool still on getopt (a usage error when malformed). */
-void cli_option_threads(const char *arg);
 
 /*
  * A bad line: under warn, print "PROG: FILE:LINE: msg" (the first 10; later
@@ -181,17 +171,8 @@ int cli_next(struct input *in, struct line *ln);
  * seen by the not-NDJSON probe (cli_next calls it; so does loop.c). */
 void cli_count_line(void);
 
-/* getopt_long's ':' (missing argument) and '?' (unknown option) as a
- * usage error, exit 2; opterr must be 0 and optstring start with ':'. */
-void cli_getopt_error(int c, char **argv) __attribute__((noreturn));
-
 /* Extra --stats counters, printed in the order first set. */
 void cli_stat(const char *name, uint64_t value);
-
-/* The options every tool shares, parsed with one wording for their usage
- * errors: --shard K/N and --bad=MODE (exit 2 when malformed). */
-void cli_option_shard(const char *arg, unsigned *k, unsigned *n);
-void cli_option_bad(const char *arg);
 
 /* --shard K/N: 0, or -1 when malformed (1 <= K <= N required). */
 int cli_parse_shard(const char *arg, unsigned *k, unsigned *n);

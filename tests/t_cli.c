@@ -10,10 +10,12 @@
 
 static const char usage[] = "usage: t_cli shard|u64|double arg\n";
 
+static const struct cli_tool tool = { .synopsis = usage };
+
 int
 main(int argc, char *argv[])
 {
-	cli_init_usage(argv[0], usage);
+	cli_init(argv[0], &tool);
 	if (argc != 3)
 		cli_usage(NULL);
 	const char *what = argv[1], *arg = argv[2];

@@ -11,6 +11,10 @@
 #include "cli.h"
 #include "state.h"
 
+static const struct cli_tool tool = {
+	.synopsis = "usage: t_resave file tool version < payload\n",
+};
+
 int
 main(int argc, char *argv[])
 {
@@ -19,7 +23,7 @@ main(int argc, char *argv[])
 	uint64_t v;
 	size_t n;
 
-	cli_init_usage(argv[0], "usage: t_resave file tool version < payload\n");
+	cli_init(argv[0], &tool);
 	if (argc != 4 || cli_parse_u64(argv[3], &v) < 0 || v > 0xffffffffu)
 		cli_usage("bad arguments");
 	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)

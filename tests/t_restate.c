@@ -19,6 +19,8 @@
 static const char usage[] =
     "usage: t_restate file tool version flip|cut|set n [byte]\n";
 
+static const struct cli_tool tool = { .synopsis = usage };
+
 int
 main(int argc, char *argv[])
 {
@@ -26,7 +28,7 @@ main(int argc, char *argv[])
 	uint64_t v, n, b = 0;
 	struct buf p = { 0 };
 
-	cli_init_usage(argv[0], usage);
+	cli_init(argv[0], &tool);
 	if (argc < 6 || cli_parse_u64(argv[3], &v) < 0 || v > 0xffffffffu ||
 	    cli_parse_u64(argv[5], &n) < 0 ||
 	    (strcmp(argv[4], "set") == 0 && (argc != 7 || cli_parse_u64(argv[6], &b) < 0 || b > 255)))

@@ -16,13 +16,15 @@
 
 static const char usage[] = "usage: t_rows ndjson|tsv|csv [column ...]\n";
 
+static const struct cli_tool tool = { .synopsis = usage };
+
 int
 main(int argc, char *argv[])
 {
 	struct input *in;
 	struct line ln;
 
-	cli_init_usage(argv[0], usage);
+	cli_init(argv[0], &tool);
 	if (argc < 2)
 		cli_usage(NULL);
 	if (cli_set_output(argv[1]) < 0)

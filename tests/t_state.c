@@ -14,13 +14,15 @@ static const char usage[] =
     "usage: t_state save file tool version payload\n"
     "       t_state load file tool version\n";
 
+static const struct cli_tool tool = { .synopsis = usage };
+
 int
 main(int argc, char *argv[])
 {
 	char err[512];
 	uint64_t v;
 
-	cli_init_usage(argv[0], usage);
+	cli_init(argv[0], &tool);
 	if (argc < 5 || cli_parse_u64(argv[4], &v) < 0 || v > 0xffffffffu)
 		cli_usage(NULL);
 	if (strcmp(argv[1], "save") == 0 && argc == 6) {
