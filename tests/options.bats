@@ -176,3 +176,29 @@ usage: maxcount [-g expr] [-p period] [option ...] [file ...]
 	run -2 --separate-stderr maxcount --bad=
 	[ "${stderr_lines[0]}" = "maxcount: --bad: expected warn, fail, skip or a file name" ]
 }
+
+@test "options: trawl(7)'s table lists every letter and every option several tools take, with their tools, and no other" {
+	local all
+	all=$(tools | wc -l)
+	for tool in $(tools); do
+		help_options "$tool" | sed -E 's/=(.*)$/=\L\1/' | sed "s/^/$tool /"
+	done | awk -v all="$all" '
+		{ tool = $1; sub(/^[^ ]+ /, ""); opt = $0; long = opt; sub(/^-., /, "", long); sub(/=.*/, "", long)
+		  form[long] = opt; n[long]++; who[long] = who[long] (who[long] == "" ? "" : ", ") tool }
+		END { for (l in n) if (n[l] > 1 || form[l] ~ /^-[^-]/)
+			print l "\t" form[l] " | " (n[l] == all ? "every tool" : who[l]) }' |
+	    sort | cut -f2 >"$BATS_TEST_TMPDIR/tools"
+	# The tools in each row, as trawl(7) names them: in name order.
+	mandoc -Tascii -O width=200 "$MAN/trawl.7" | col -bx |
+	    awk '/^     The letters, and every option more than one tool takes:$/ { on = 1; next }
+		on && $0 != "" { match($0, /^ */); if (RLENGTH < 5) exit }
+		on && /^     -/ { tag = $0; sub(/^ +/, "", tag); getline body; sub(/^ +/, "", body)
+			sub(/:.*/, "", body); gsub(/\(1\)/, "", body); print tag " | " body }' >"$BATS_TEST_TMPDIR/man"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/man")" -gt 20 ]
+	# Compare with each row's tools in name order on both sides.
+	for f in tools man; do
+		awk -F' [|] ' '{ n = split($2, t, ", "); for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x }
+			s = t[1]; for (i = 2; i <= n; i++) s = s ", " t[i]; print $1 " | " s }' "$BATS_TEST_TMPDIR/$f" >"$BATS_TEST_TMPDIR/$f.sorted"
+	done
+	same "$BATS_TEST_TMPDIR/man.sorted" "$BATS_TEST_TMPDIR/tools.sorted"
+}
