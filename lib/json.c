@@ -38,6 +38,7 @@
 
 #include "jscan.h"
 #include "json.h"
+#include "utf8.h"
 
 /* ----- scanning ----- */
 
@@ -532,7 +533,7 @@ utf8_len(unsigned char c)
  * One step of jq's jvp_utf8_next: the code point at p (or -1 for an
  * invalid sequence) and the bytes it covers.
  */
-static long
+long
 utf8_next(const unsigned char *p, const unsigned char *end, size_t *len)
 {
 	static const long first_cp[] = { 0, 0, 0x80, 0x800, 0x10000 };
@@ -565,7 +566,7 @@ utf8_next(const unsigned char *p, const unsigned char *end, size_t *len)
 	return cp;
 }
 
-static size_t
+size_t
 utf8_put(char *o, long cp)
 {
 	if (cp < 0x80) {
@@ -591,7 +592,7 @@ utf8_put(char *o, long cp)
 }
 
 /* Whether p[0..n) is valid UTF-8 by jq's rules. */
-static int
+int
 utf8_valid(const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p, *end = s + n;
@@ -613,7 +614,7 @@ utf8_valid(const char *p, size_t n)
  * becomes at most 3 output bytes, so the bytes are first moved 3n up and
  * rewritten forwards: the writer never overtakes the reader.
  */
-static void
+void
 utf8_fix(struct buf *out, size_t from)
 {
 	size_t n = out->len - from;
