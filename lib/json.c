@@ -26,6 +26,7 @@
  */
 #define _GNU_SOURCE	/* strtod_l, newlocale, uselocale */
 #include <float.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <pthread.h>
 #include <math.h>
@@ -931,6 +932,64 @@ canon_number(struct buf *out, double d)
 	put_g(out, 17, d);
 }
 
+/*
+ * The shortest digits that read back as v (dtoa's mode 0, as jq 1.6's
+ * jvp_dtoa asks for them) and the decimal exponent: v = 0.DIGITS x
+ * 10^decpt.  Fifteen correctly rounded digits never pass a shorter
+ * representation by (a normal double has more than 15.9 digits), so they
+ * are tried first and their trailing zeros dropped; then 16 and 17.  At
+ * 16 digits a power of two, whose neighbour below is nearer than the one
+ * above, may read back only through the digit string above the correctly
+ * rounded one: dtoa finds that one too.  Subnormals have fewer digits to
+ * give and are searched from one.
+ */
+static int
+shortest(double v, char *digits, int *decpt)
+{
+	char b[40];
+	int prec = fabs(v) < DBL_MIN ? 1 : 15;
+	for (;; prec++) {
+		snprintf(b, sizeof b, "%.*e", prec - 1, v);
+		if (prec == 17 || strtod_l(b, NULL, c_locale()) == v)
+			break;
+		if (prec == 16) {
+			int e;
+			if (frexp(fabs(v), &e) == 0.5 &&
+			    fabs(strtod_l(b, NULL, c_locale())) < fabs(v)) {
+				/* the candidate one unit up in the last digit */
+				char *p = b + (b[0] == '-');
+				uint64_t m = 0;
+				for (char *q = p; *q != 'e'; q++)
+					if (*q != '.')
+						m = m * 10 + (uint64_t)(*q - '0');
+				int x = atoi(strchr(p, 'e') + 1);
+				char c[48];
+				snprintf(c, sizeof c, "%s%" PRIu64 "e%d", v < 0 ? "-" : "",
+				    m + 1, x - 15);
+				if (strtod_l(c, NULL, c_locale()) == v) {
+					int n = snprintf(digits, 24, "%" PRIu64, m + 1);
+					*decpt = x + 1 + (n - 16);
+					while (n > 1 && digits[n - 1] == '0')
+						n--;
+					digits[n] = '\0';
+					return n;
+				}
+			}
+		}
+	}
+	/* b: [-]D.DDDDe[+-]XX */
+	const char *p = b + (b[0] == '-');
+	int n = 0;
+	for (; *p != 'e'; p++)
+		if (*p != '.')
+			digits[n++] = *p;
+	*decpt = atoi(p + 1) + 1;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	return n;
+}
+
 void
 json_put_double(struct buf *out, double v)
 {
@@ -938,71 +997,55 @@ json_put_double(struct buf *out, double v)
 		buf_adds(out, "null");
 		return;
 	}
-	if (isinf(v)) {
-		put_g(out, 17, v < 0 ? -DBL_MAX : DBL_MAX);
+	if (isinf(v))
+		v = v < 0 ? -DBL_MAX : DBL_MAX;
+	if (v == 0) {
+		buf_adds(out, signbit(v) ? "-0" : "0");
 		return;
 	}
-	if (fabs(v) <= 9007199254740992.0 && v == trunc(v)) {
-		if (v == 0 && signbit(v))
-			buf_adds(out, "-0");
-		else
-			json_put_i64(out, (int64_t)v);
+	/* Integers below 1e16 are written whole in jq's layout too. */
+	if (fabs(v) < 1e16 && v == trunc(v)) {
+		json_put_i64(out, (int64_t)v);
 		return;
 	}
-	/* The shortest digits that read back as v (David Gay's mode 0, which
-	 * jq 1.6 uses), then laid out as jq's jvp_dtoa_fmt lays them out:
-	 * an exponent when the point is 4 or more places left of the digits,
-	 * or more than 15 places right of them (1e+22, 1e-05, and
-	 * 123456789012345680000000000000 written out). */
-	char e[40], digits[24], *o;
-	int nd = 0, decpt = 0;
+	char d[24], b[48], *o = b;
+	int decpt;
 	locale_t old = uselocale(c_locale());
-	/* Fifteen digits are never too many for a normal double, and start
-	 * the search there; a subnormal one has fewer digits to give, so its
-	 * shortest form is searched from one. */
-	for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
-		snprintf(e, sizeof e, "%.*e", prec - 1, v);
-		if (prec == 17 || strtod_l(e, NULL, c_locale()) == v)
-			break;
-	}
+	int n = shortest(v, d, &decpt);
 	uselocale(old);
-	/* e is [-]d[.ddd]e[+-]xx */
-	for (o = e + (e[0] == '-'); *o != 'e'; o++)
-		if (*o != '.')
-			digits[nd++] = *o;
-	decpt = atoi(o + 1) + 1;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	char b[48];
-	size_t n = 0;
 	if (v < 0)
-		b[n++] = '-';
-	if (decpt <= -4 || decpt > nd + 15) {
-		b[n++] = digits[0];
-		if (nd > 1) {
-			b[n++] = '.';
-			memcpy(b + n, digits + 1, (size_t)nd - 1);
-			n += (size_t)nd - 1;
+		*o++ = '-';
+	/* jvp_dtoa_fmt's layout */
+	if (decpt <= -4 || decpt > n + 15) {
+		*o++ = d[0];
+		if (n > 1) {
+			*o++ = '.';
+			memcpy(o, d + 1, (size_t)n - 1);
+			o += n - 1;
 		}
-		n += (size_t)snprintf(b + n, sizeof b - n, "e%c%02d", decpt - 1 < 0 ? '-' : '+',
-		    abs(decpt - 1));
+		int e = decpt - 1;
+		*o++ = 'e';
+		*o++ = e < 0 ? '-' : '+';
+		if (e < 0)
+			e = -e;
+		o += snprintf(o, 8, "%02d", e);
 	} else if (decpt <= 0) {
-		b[n++] = '0';
-		b[n++] = '.';
-		for (; decpt < 0; decpt++)
-			b[n++] = '0';
-		memcpy(b + n, digits, (size_t)nd);
-		n += (size_t)nd;
+		*o++ = '0';
+		*o++ = '.';
+		for (int i = decpt; i < 0; i++)
+			*o++ = '0';
+		memcpy(o, d, (size_t)n);
+		o += n;
 	} else {
-		for (int i = 0; i < nd; i++) {
-			b[n++] = digits[i];
-			if (i + 1 == decpt && i + 1 < nd)
-				b[n++] = '.';
+		for (int i = 0; i < n; i++) {
+			*o++ = d[i];
+			if (i + 1 == decpt && i + 1 < n)
+				*o++ = '.';
 		}
-		for (int i = nd; i < decpt; i++)
-			b[n++] = '0';
+		for (int i = n; i < decpt; i++)
+			*o++ = '0';
 	}
-	buf_add(out, b, n);
+	buf_add(out, b, (size_t)(o - b));
 }
 
 /* ----- objects: members in jq's key order ----- */
