@@ -1,21 +1,34 @@
 /*
  * field.c: field expressions, evaluated per record (see field.h).
  *
- * Fast path.  Plain paths are compiled to steps (a name or an index, each
- * with or without '?') and merged into a trie shared by every fast field
- * of the set.  One walk over the line follows the trie: a container whose
- * node has children is read member by member, everything else is handed
- * to the validating skipper (jscan_value), so the whole line is validated
- * and untracked values cost only the skip.  Reaching a node "visits" it:
- * each field through the node gets the answer it would have if this were
- * the last occurrence (a value, null, an error, or nothing under '?'), and
+ * Three paths.  A plain path (.a.b[0]) is answered by the walk alone.  An
+ * expression of jq's everyday language is compiled (lib/jqc*.c) into a
+ * program that runs over the record without libjq.  Anything else goes to
+ * libjq.
+ *
+ * The walk.  Static paths are "readers": a plain field's path, and every
+ * static path from the root that a compiled program reads (the
+ * ".meta.geoCountry" of a select).  Readers' steps (a name or an index,
+ * each with or without '?') are merged into a trie shared by the whole
+ * set.  One walk over the line follows the trie: a container whose node
+ * has children is read member by member, everything else is handed to the
+ * validating skipper (jscan_value), so the whole line is validated and
+ * untracked values cost only the skip.  Reaching a node "visits" it: each
+ * reader through the node gets the answer it would have if this were the
+ * last occurrence (a value, null, an error, or nothing under '?'), and
  * later occurrences overwrite it.  That is how jq's "last duplicate key
  * wins" falls out for intermediate steps too: {"a":{"b":1},"a":2} gives
- * .a.b an error, as jq does.
+ * .a.b an error, as jq does.  After the walk, fields are evaluated in
+ * order; a compiled program reads its readers' answers and navigates the
+ * (now validated) record lazily for everything else.
  *
  * libjq path.  Each other expression gets its own jq_state; the line is
- * parsed once per record (after the same validation as the fast path, so
- * both paths accept the same lines) and the parsed value shared.
+ * parsed once per record (after the same validation, so every path
+ * accepts the same lines) and the parsed value shared.  A compiled field
+ * also falls back to libjq, record by record, in the rare cases only
+ * libjq can answer exactly (jqc.h: JQC_BAIL); its jq_state is made on
+ * first need, so that startup never pays for libjq when no expression
+ * needs it.
  *
  * libjq's ownership rule (jv.h): every jv_* function consumes its jv
  * arguments and returns a new reference, except jv_copy; so a jv used
@@ -31,46 +44,44 @@
 #include <jv.h>
 
 #include "field.h"
+#include "jqc.h"
 #include "jscan.h"
 
 /* ----- data ----- */
 
-struct step {
-	int index;		/* 1: [N]; 0: a name */
-	char *name;		/* decoded, NUL-terminated (for messages) */
-	size_t nlen;
-	long n;
-	int opt;		/* '?' */
+/* A static path and what the walk found at its end. */
+struct reader {
+	struct jqc_step *steps;
+	int nsteps;
+	int owned;		/* steps belong to the reader (plain fields) */
+	struct jqc_capture cap;
 };
-
-/* What a fast field holds after a walk. */
-enum fstate { F_NONE, F_VALUE, F_NULL, F_ERROR };
 
 struct field {
 	char *expr;		/* as given: fs_clone compiles it again */
 	int flags;
-	int fast;
+	enum fs_path path;
+	char *why;		/* FS_LIBJQ: why not compiled */
 
-	/* fast path */
-	struct step *steps;
-	int nsteps;
-	enum fstate st;
-	const char *vp;		/* F_VALUE: the value's text */
-	size_t vlen;
-	int ekind;		/* F_ERROR: the kind indexed, the step */
-	int estep;
+	/* FS_PLAIN */
+	int reader;
 
-	/* libjq path */
+	/* FS_COMPILED */
+	struct jqc_prog *prog;
+	int *readers;		/* reader of each path of the program */
+	struct jqc_capture *caps;
+
+	/* FS_LIBJQ, and FS_COMPILED's fallback */
 	jq_state *jq;
-	struct buf text;	/* dumped values, back to back */
 
+	struct buf text;	/* computed values, back to back */
 	struct jval *vals;
 	size_t nvals, capvals;
 };
 
 struct child {
 	int index;
-	const char *name;	/* the first field's step name */
+	const char *name;	/* the first reader's step name */
 	size_t nlen;
 	long n;
 	struct node *node;
@@ -79,8 +90,8 @@ struct child {
 struct node {
 	int depth;
 	int fffd;		/* some child's name holds U+FFFD */
-	int *fields;		/* fields whose path reaches this node */
-	int nfields;
+	int *readers;		/* readers whose path reaches this node */
+	int nreaders;
 	struct child *kids;
 	int nkids;
 	int names, indexes;	/* how many kids of each sort */
@@ -89,12 +100,22 @@ struct node {
 struct fieldset {
 	struct field *f;
 	int n, cap;
+	struct reader *r;
+	int nr, capr;
 	int nofast;		/* TRAWL_NO_FASTPATH */
-	int nfast, nslow;
+	int nobail;		/* TRAWL_NO_BAIL: tests see every fallback */
+	int nwalk, nslow;	/* fields that need the walk, libjq */
 	struct node *root;
+	struct jqc_eval *ev;
 	struct buf kbuf;	/* decoded keys with escapes */
 	struct buf err;
+	struct buf explain;
 	int err_field;
+	/* the record being evaluated */
+	const char *rec;	/* its root value, no blanks around */
+	size_t recn;
+	jv parsed;		/* libjq's parse, when some field needed it */
+	int have_parsed;
 };
 
 /* ----- plain paths ----- */
@@ -113,7 +134,7 @@ is_ident(int c)
 
 /*
  * A jq string literal at *sp (at the quote) without interpolation or
- * \u escapes, whose bytes are valid UTF-8; else 0 (libjq will take it).
+ * \u escapes, whose bytes are valid UTF-8; else 0 (the compiler takes it).
  */
 static int
 parse_literal(const char **sp, struct buf *out)
@@ -153,10 +174,10 @@ parse_literal(const char **sp, struct buf *out)
 }
 
 static void
-add_step(struct field *f, int index, const char *name, size_t nlen, long n)
+add_step(struct reader *r, int index, const char *name, size_t nlen, long n)
 {
-	f->steps = xreallocarray(f->steps, (size_t)f->nsteps + 1, sizeof *f->steps);
-	struct step *st = &f->steps[f->nsteps++];
+	r->steps = xreallocarray(r->steps, (size_t)r->nsteps + 1, sizeof *r->steps);
+	struct jqc_step *st = &r->steps[r->nsteps++];
 	st->index = index;
 	st->name = index ? NULL : xstrndup(name, nlen);
 	st->nlen = nlen;
@@ -165,23 +186,23 @@ add_step(struct field *f, int index, const char *name, size_t nlen, long n)
 }
 
 static void
-free_steps(struct field *f)
+free_steps(struct reader *r)
 {
-	for (int i = 0; i < f->nsteps; i++)
-		free(f->steps[i].name);
-	free(f->steps);
-	f->steps = NULL;
-	f->nsteps = 0;
+	for (int i = 0; i < r->nsteps; i++)
+		free(r->steps[i].name);
+	free(r->steps);
+	r->steps = NULL;
+	r->nsteps = 0;
 }
 
 /*
- * Compile expr as a plain path into f->steps; 0 when it is not one.
+ * Read expr as a plain path into r's steps; 0 when it is not one.
  * Accepted: . .a ."a" .[N] .["a"] and then any of .a ."a" [N] ["a"],
  * each optionally followed by '?'; N is a non-negative integer (jq's
- * negative indexes are left to libjq).
+ * negative indexes are left to the compiler).
  */
 static int
-parse_path(struct field *f, const char *expr)
+parse_path(struct reader *r, const char *expr)
 {
 	struct buf lit = { 0 };
 	const char *s = expr;
@@ -201,12 +222,12 @@ parse_path(struct field *f, const char *expr)
 			const char *b = ++s;
 			while (is_ident((unsigned char)*s))
 				s++;
-			add_step(f, 0, b, (size_t)(s - b), 0);
+			add_step(r, 0, b, (size_t)(s - b), 0);
 		} else if (*s == '.' && s[1] == '"') {
 			s++;
 			if (!parse_literal(&s, &lit))
 				goto out;
-			add_step(f, 0, lit.p, lit.len, 0);
+			add_step(r, 0, lit.p, lit.len, 0);
 		} else if (*s == '[' || (first && *s == '.' && s[1] == '[')) {
 			if (*s == '.')
 				s++;
@@ -214,7 +235,7 @@ parse_path(struct field *f, const char *expr)
 			if (*s == '"') {
 				if (!parse_literal(&s, &lit))
 					goto out;
-				add_step(f, 0, lit.p, lit.len, 0);
+				add_step(r, 0, lit.p, lit.len, 0);
 			} else if (*s >= '0' && *s <= '9') {
 				long n = 0;
 				int nd = 0;
@@ -224,7 +245,7 @@ parse_path(struct field *f, const char *expr)
 				}
 				if (*s >= '0' && *s <= '9')
 					goto out;
-				add_step(f, 1, NULL, 0, n);
+				add_step(r, 1, NULL, 0, n);
 			} else {
 				goto out;
 			}
@@ -234,7 +255,7 @@ parse_path(struct field *f, const char *expr)
 			goto out;
 		}
 		if (*s == '?') {
-			f->steps[f->nsteps - 1].opt = 1;
+			r->steps[r->nsteps - 1].opt = 1;
 			s++;
 		}
 		first = 0;
@@ -246,11 +267,24 @@ end:
 out:
 	buf_free(&lit);
 	if (!ok)
-		free_steps(f);
+		free_steps(r);
 	return ok;
 }
 
-/* ----- the trie ----- */
+/* ----- readers and the trie ----- */
+
+static int
+same_steps(const struct jqc_step *a, int na, const struct jqc_step *b, int nb)
+{
+	if (na != nb)
+		return 0;
+	for (int i = 0; i < na; i++)
+		if (a[i].index != b[i].index || a[i].opt != b[i].opt ||
+		    (a[i].index ? a[i].n != b[i].n : a[i].nlen != b[i].nlen ||
+		    memcmp(a[i].name, b[i].name, a[i].nlen) != 0))
+			return 0;
+	return 1;
+}
 
 static struct node *
 node_new(int depth)
@@ -268,27 +302,27 @@ node_free(struct node *n)
 	for (int i = 0; i < n->nkids; i++)
 		node_free(n->kids[i].node);
 	free(n->kids);
-	free(n->fields);
+	free(n->readers);
 	free(n);
 }
 
 static void
-node_addfield(struct node *n, int fi)
+node_addreader(struct node *n, int ri)
 {
-	n->fields = xreallocarray(n->fields, (size_t)n->nfields + 1, sizeof *n->fields);
-	n->fields[n->nfields++] = fi;
+	n->readers = xreallocarray(n->readers, (size_t)n->nreaders + 1, sizeof *n->readers);
+	n->readers[n->nreaders++] = ri;
 }
 
 static void
-trie_add(struct fieldset *fs, int fi)
+trie_add(struct fieldset *fs, int ri)
 {
-	struct field *f = &fs->f[fi];
+	const struct reader *r = &fs->r[ri];
 	if (fs->root == NULL)
 		fs->root = node_new(0);
 	struct node *n = fs->root;
-	node_addfield(n, fi);
-	for (int d = 0; d < f->nsteps; d++) {
-		const struct step *st = &f->steps[d];
+	node_addreader(n, ri);
+	for (int d = 0; d < r->nsteps; d++) {
+		const struct jqc_step *st = &r->steps[d];
 		struct node *next = NULL;
 		for (int i = 0; i < n->nkids && next == NULL; i++) {
 			struct child *c = &n->kids[i];
@@ -315,33 +349,59 @@ trie_add(struct fieldset *fs, int fi)
 				n->names++;
 		}
 		n = next;
-		node_addfield(n, fi);
+		node_addreader(n, ri);
 	}
 }
 
-/* ----- the fast walk ----- */
+/* The reader for steps, shared with any earlier one that has the same. */
+static int
+reader_add(struct fieldset *fs, struct jqc_step *steps, int nsteps, int owned)
+{
+	for (int i = 0; i < fs->nr; i++)
+		if (same_steps(fs->r[i].steps, fs->r[i].nsteps, steps, nsteps)) {
+			if (owned) {
+				struct reader tmp = { steps, nsteps, 1, { 0 } };
+				free_steps(&tmp);
+			}
+			return i;
+		}
+	if (fs->nr == fs->capr) {
+		fs->capr = fs->capr ? 2 * fs->capr : 8;
+		fs->r = xreallocarray(fs->r, (size_t)fs->capr, sizeof *fs->r);
+	}
+	struct reader *r = &fs->r[fs->nr];
+	memset(r, 0, sizeof *r);
+	r->steps = steps;
+	r->nsteps = nsteps;
+	r->owned = owned;
+	trie_add(fs, fs->nr);
+	return fs->nr++;
+}
+
+/* ----- the walk ----- */
 
 /*
- * The value at p (kind k) reached node n: decide, for every field through
- * n, what it would yield if this were the last occurrence.  Fields that go
- * deeper get null now and are overwritten by the children's visits.
+ * The value at p (kind k) reached node n: decide, for every reader
+ * through n, what it would yield if this were the last occurrence.
+ * Readers that go deeper get null now and are overwritten by the
+ * children's visits.
  */
 static void
 visit(struct fieldset *fs, const struct node *n, enum jtype k)
 {
-	for (int i = 0; i < n->nfields; i++) {
-		struct field *f = &fs->f[n->fields[i]];
-		if (f->nsteps == n->depth)
+	for (int i = 0; i < n->nreaders; i++) {
+		struct reader *r = &fs->r[n->readers[i]];
+		if (r->nsteps == n->depth)
 			continue;	/* takes the value: see walk() */
-		const struct step *st = &f->steps[n->depth];
+		const struct jqc_step *st = &r->steps[n->depth];
 		if (k == J_NULL || k == (st->index ? J_ARRAY : J_OBJECT)) {
-			f->st = F_NULL;
+			r->cap.st = JQC_NULL;
 		} else if (st->opt) {
-			f->st = F_NONE;
+			r->cap.st = JQC_NONE;
 		} else {
-			f->st = F_ERROR;
-			f->ekind = k;
-			f->estep = n->depth;
+			r->cap.st = JQC_ERROR;
+			r->cap.ekind = k;
+			r->cap.estep = n->depth;
 		}
 	}
 }
@@ -349,12 +409,12 @@ visit(struct fieldset *fs, const struct node *n, enum jtype k)
 static void
 take(struct fieldset *fs, const struct node *n, const char *p, size_t len)
 {
-	for (int i = 0; i < n->nfields; i++) {
-		struct field *f = &fs->f[n->fields[i]];
-		if (f->nsteps == n->depth) {
-			f->st = F_VALUE;
-			f->vp = p;
-			f->vlen = len;
+	for (int i = 0; i < n->nreaders; i++) {
+		struct reader *r = &fs->r[n->readers[i]];
+		if (r->nsteps == n->depth) {
+			r->cap.st = JQC_VALUE;
+			r->cap.p = p;
+			r->cap.n = len;
 		}
 	}
 }
@@ -538,20 +598,50 @@ done:
 	return p;
 }
 
-static const char *const kind_names[] = {
-	[J_NULL] = "null", [J_FALSE] = "boolean", [J_TRUE] = "boolean",
-	[J_NUMBER] = "number", [J_STRING] = "string", [J_ARRAY] = "array",
-	[J_OBJECT] = "object",
-};
-
 static void
-set_jval(struct jval *v, const char *p, size_t len)
+parse_error(struct fieldset *fs, const char *msg, size_t where)
 {
-	v->text = p;
-	v->len = len;
-	v->type = jscan_kind(p, len);
-	v->num = v->type == J_NUMBER ? json_number(p, len) : 0;
+	buf_reset(&fs->err);
+	buf_addf(&fs->err, "not JSON: %s at column %zu", msg, where + 1);
 }
+
+/* Validate the line and fill every reader; 0, or -1 with fs->err set. */
+static int
+scan(struct fieldset *fs, const char *p, size_t n)
+{
+	const char *end = p + n, *s;
+	struct jscan_err e;
+
+	for (int i = 0; i < fs->nr; i++)
+		fs->r[i].cap.st = JQC_NONE;
+	s = jscan_ws(json_skip_bom(p, end), end);
+	if (s == end) {
+		e.msg = "expected a JSON value";
+		e.at = s;
+		goto bad;
+	}
+	fs->rec = s;
+	if (fs->root)
+		s = walk(fs, fs->root, s, end, 0, &e);
+	else
+		s = jscan_value(s, end, 0, &e);
+	if (s == NULL)
+		goto bad;
+	fs->recn = (size_t)(s - fs->rec);
+	s = jscan_ws(s, end);
+	if (s != end) {
+		e.msg = "unexpected extra JSON values";
+		e.at = s;
+		goto bad;
+	}
+	return 0;
+bad:
+	parse_error(fs, e.msg, (size_t)(e.at - p));
+	fs->err_field = -1;
+	return -1;
+}
+
+/* ----- values ----- */
 
 static void
 push_val(struct field *f, const struct jval *v)
@@ -563,91 +653,50 @@ push_val(struct field *f, const struct jval *v)
 	f->vals[f->nvals++] = *v;
 }
 
-/* The message jq 1.6 gives for indexing a value of kind k with step st. */
+/*
+ * Values are pushed with their text's offset in f->text (which may move
+ * as it grows) or, for the record's own bytes, the pointer; texts_fix
+ * turns offsets into pointers once the field is done.
+ */
+#define IN_TEXT ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
 static void
-index_error(struct buf *err, int k, const struct step *st)
+push_text(struct field *f, struct jval v, const char *text, size_t len)
 {
-	buf_reset(err);
-	if (st->index)
-		buf_addf(err, "Cannot index %s with number", kind_names[k]);
-	else if (st->nlen < 30)
-		buf_addf(err, "Cannot index %s with string \"%s\"", kind_names[k], st->name);
-	else
-		buf_addf(err, "Cannot index %s with string", kind_names[k]);
+	v.text = (const char *)(uintptr_t)f->text.len;
+	v.len = len | IN_TEXT;
+	buf_add(&f->text, text, len);
+	push_val(f, &v);
+}
+
+/* An unchanged subtree of the record: its own bytes, unless they are not
+ * JSON as jq writes it ("+1", [.5], 1e999, "\xff", "\udfaa"): then jq's
+ * text (json_put_value). */
+static void
+push_raw(struct field *f, const char *p, size_t len)
+{
+	struct jval v;
+	v.text = p;
+	v.len = len;
+	v.type = jscan_kind(p, len);
+	v.num = v.type == J_NUMBER ? json_number(p, len) : 0;
+	if (json_needs_normal(p, len)) {
+		size_t from = f->text.len;
+		v.text = (const char *)(uintptr_t)from;
+		json_put_value(&f->text, p, len);
+		v.len = (f->text.len - from) | IN_TEXT;
+	}
+	push_val(f, &v);
 }
 
 static void
-parse_error(struct fieldset *fs, const char *msg, size_t where)
+texts_fix(struct field *f)
 {
-	buf_reset(&fs->err);
-	buf_addf(&fs->err, "not JSON: %s at column %zu", msg, where + 1);
-}
-
-static int
-eval_fast(struct fieldset *fs, const char *p, size_t n)
-{
-	const char *end = p + n, *s = p;
-	struct jscan_err e;
-
-	for (int i = 0; i < fs->n; i++)
-		if (fs->f[i].fast)
-			fs->f[i].st = F_NONE;
-	s = jscan_ws(json_skip_bom(s, end), end);
-	if (s == end) {
-		e.msg = "expected a JSON value";
-		e.at = s;
-		goto bad;
-	}
-	s = walk(fs, fs->root, s, end, 0, &e);
-	if (s == NULL)
-		goto bad;
-	s = jscan_ws(s, end);
-	if (s != end) {
-		e.msg = "unexpected extra JSON values";
-		e.at = s;
-		goto bad;
-	}
-
-	int rc = 0;
-	for (int i = 0; i < fs->n; i++) {
-		struct field *f = &fs->f[i];
-		if (!f->fast)
-			continue;
-		struct jval v;
-		switch (f->st) {
-		case F_VALUE:
-			set_jval(&v, f->vp, f->vlen);
-			if (json_needs_normal(v.text, v.len)) {
-				/* Tools print a value's text: where it is not
-				 * JSON as jq writes it ("+1", [.5], 1e999, "\xff",
-				 * "\udfaa"), give jq's text. */
-				buf_reset(&f->text);
-				json_put_value(&f->text, v.text, v.len);
-				v.text = f->text.p;
-				v.len = f->text.len;
-			}
-			push_val(f, &v);
-			break;
-		case F_NULL:
-			set_jval(&v, "null", 4);
-			push_val(f, &v);
-			break;
-		case F_ERROR:
-			if (rc == 0) {
-				index_error(&fs->err, f->ekind, &f->steps[f->estep]);
-				fs->err_field = i;
-				rc = -1;
-			}
-			break;
-		case F_NONE:
-			break;
+	for (size_t k = 0; k < f->nvals; k++)
+		if (f->vals[k].len & IN_TEXT) {
+			f->vals[k].len &= ~IN_TEXT;
+			f->vals[k].text = f->text.p + (uintptr_t)f->vals[k].text;
 		}
-	}
-	return rc;
-bad:
-	parse_error(fs, e.msg, (size_t)(e.at - p));
-	fs->err_field = -1;
-	return -1;
 }
 
 /* ----- libjq ----- */
@@ -689,6 +738,31 @@ jq_discard_cb(void *data, jv msg)
 	jv_free(msg);
 }
 
+/* A jq_state for expr; NULL with jq's message in err. */
+static jq_state *
+jq_make(const char *expr, char *err, size_t errlen)
+{
+	struct buf msg = { 0 };
+	jq_state *jq = jq_init();
+	if (jq == NULL) {
+		snprintf(err, errlen, "jq: cannot initialise libjq");
+		return NULL;
+	}
+	jq_set_error_cb(jq, jq_err_cb, &msg);
+	if (!jq_compile(jq, expr)) {
+		snprintf(err, errlen, "%s", msg.len ? msg.p :
+		    "jq: error: the expression does not compile");
+		jq_teardown(&jq);
+		buf_free(&msg);
+		return NULL;
+	}
+	/* Runtime errors come back from jq_next; a library never prints,
+	 * and msg is about to die. */
+	jq_set_error_cb(jq, jq_discard_cb, NULL);
+	buf_free(&msg);
+	return jq;
+}
+
 static enum jtype
 jv_type(jv v)
 {
@@ -717,15 +791,54 @@ too_deep(const char *text)
 	return m != NULL && json_validate(text, strlen(text), &msg, &where) != 0;
 }
 
-/* Run field f on the parsed input; 0, or -1 with fs->err set. */
+static const char too_deep_msg[] = "a value nests deeper than jq can write (256 levels)";
+
+/* The record as libjq sees it, parsed once per record; 0 or -1. */
 static int
-eval_jq(struct fieldset *fs, struct field *f, jv input)
+parsed(struct fieldset *fs)
+{
+	if (fs->have_parsed)
+		return 0;
+	if (fs->recn > INT_MAX) {
+		buf_reset(&fs->err);
+		buf_adds(&fs->err, "line too long for libjq (over 2 GB)");
+		return -1;
+	}
+	jv in = jv_parse_sized(fs->rec, (int)fs->recn);
+	if (!jv_is_valid(in)) {
+		jv m = jv_invalid_get_msg(in);
+		buf_reset(&fs->err);
+		buf_adds(&fs->err, "not JSON: ");
+		if (jv_get_kind(m) == JV_KIND_STRING)
+			buf_add(&fs->err, jv_string_value(m),
+			    strcspn(jv_string_value(m), "("));
+		jv_free(m);
+		return -1;
+	}
+	fs->parsed = in;
+	fs->have_parsed = 1;
+	return 0;
+}
+
+/* Run field f through libjq on the record; 0, or -1 with fs->err set. */
+static int
+eval_jq(struct fieldset *fs, struct field *f)
 {
 	jv r;
 	int rc = 0;
 
-	buf_reset(&f->text);
-	jq_start(f->jq, input, 0);
+	if (f->jq == NULL) {
+		/* A compiled field that needs libjq for this record. */
+		char err[1024];
+		if ((f->jq = jq_make(f->expr, err, sizeof err)) == NULL) {
+			buf_reset(&fs->err);
+			buf_adds(&fs->err, err);
+			return -1;
+		}
+	}
+	if (parsed(fs) != 0)
+		return -1;
+	jq_start(f->jq, jv_copy(fs->parsed), 0);
 	while (jv_is_valid(r = jq_next(f->jq))) {
 		struct jval v;
 		jv d = jv_dump_string(jv_copy(r), 0);
@@ -733,21 +846,16 @@ eval_jq(struct fieldset *fs, struct field *f, jv input)
 			jv_free(d);
 			jv_free(r);
 			buf_reset(&fs->err);
-			buf_adds(&fs->err, "a value nests deeper than jq can write "
-			    "(256 levels)");
+			buf_adds(&fs->err, too_deep_msg);
 			rc = -1;
 			r = jv_invalid();
 			break;
 		}
 		v.type = jv_type(r);
 		v.num = v.type == J_NUMBER ? jv_number_value(r) : 0;
-		/* Offsets for now: text may move as it grows. */
-		v.text = (const char *)(uintptr_t)f->text.len;
-		v.len = (size_t)jv_string_length_bytes(jv_copy(d));
-		buf_add(&f->text, jv_string_value(d), v.len);
+		push_text(f, v, jv_string_value(d), (size_t)jv_string_length_bytes(jv_copy(d)));
 		jv_free(d);
 		jv_free(r);
-		push_val(f, &v);
 		if (f->flags & FS_FIRST)
 			break;
 	}
@@ -768,52 +876,45 @@ eval_jq(struct fieldset *fs, struct field *f, jv input)
 			jv_free(r);
 		}
 	}
-	for (size_t k = 0; k < f->nvals; k++)
-		f->vals[k].text = f->text.p + (uintptr_t)f->vals[k].text;
 	return rc;
 }
 
-/*
- * Run the libjq fields before field "upto" (all of them: fs->n).  When
- * the fast path already found an error in field upto, only earlier fields
- * run, so that the error reported is always the first field's, whichever
- * path each field took.
- */
-static int
-eval_slow(struct fieldset *fs, const char *p, size_t n, int validated, int upto)
-{
-	const char *msg;
-	size_t where;
+/* ----- compiled fields ----- */
 
-	/* The same acceptance as the fast path, whichever path runs. */
-	if (!validated && json_validate(p, n, &msg, &where) != 0) {
-		parse_error(fs, msg, where);
-		return -1;
-	}
-	if (n > INT_MAX) {
+static int
+emit(void *ctx, const struct jval *v, int computed)
+{
+	struct field *f = ctx;
+	if (computed)
+		push_text(f, *v, v->text, v->len);
+	else
+		push_raw(f, v->text, v->len);
+	return (f->flags & FS_FIRST) != 0;
+}
+
+static int
+eval_compiled(struct fieldset *fs, struct field *f)
+{
+	for (int i = 0; i < jqc_npaths(f->prog); i++)
+		f->caps[i] = fs->r[f->readers[i]].cap;
+	switch (jqc_run(fs->ev, f->prog, fs->rec, fs->recn, f->caps, emit, f)) {
+	case JQC_OK:
+		return 0;
+	case JQC_ERR:
 		buf_reset(&fs->err);
-		buf_adds(&fs->err, "line too long for libjq (over 2 GB)");
+		buf_adds(&fs->err, jqc_error(fs->ev));
 		return -1;
+	case JQC_BAIL:
+		if (fs->nobail) {
+			buf_reset(&fs->err);
+			buf_adds(&fs->err, "libjq needed (TRAWL_NO_BAIL)");
+			return -1;
+		}
+		break;
 	}
-	jv in = jv_parse_sized(p, (int)n);
-	if (!jv_is_valid(in)) {
-		jv m = jv_invalid_get_msg(in);
-		buf_reset(&fs->err);
-		buf_adds(&fs->err, "not JSON: ");
-		if (jv_get_kind(m) == JV_KIND_STRING)
-			buf_add(&fs->err, jv_string_value(m),
-			    strcspn(jv_string_value(m), "("));
-		jv_free(m);
-		return -1;
-	}
-	int rc = 0;
-	for (int i = 0; i < upto && rc == 0; i++) {
-		struct field *f = &fs->f[i];
-		if (!f->fast)
-			rc = eval_jq(fs, f, jv_copy(in));
-	}
-	jv_free(in);
-	return rc;
+	f->nvals = 0;
+	buf_reset(&f->text);
+	return eval_jq(fs, f);
 }
 
 /* ----- the interface ----- */
@@ -824,6 +925,8 @@ fs_new(void)
 	struct fieldset *fs = xcalloc(1, sizeof *fs);
 	const char *e = getenv("TRAWL_NO_FASTPATH");
 	fs->nofast = e != NULL && *e != '\0' && strcmp(e, "0") != 0;
+	e = getenv("TRAWL_NO_BAIL");
+	fs->nobail = e != NULL && *e != '\0' && strcmp(e, "0") != 0;
 	return fs;
 }
 
@@ -834,17 +937,28 @@ fs_free(struct fieldset *fs)
 		return;
 	for (int i = 0; i < fs->n; i++) {
 		struct field *f = &fs->f[i];
-		free_steps(f);
-		free(f->expr);
 		if (f->jq)
 			jq_teardown(&f->jq);
+		jqc_free(f->prog);
+		free(f->readers);
+		free(f->caps);
+		free(f->expr);
+		free(f->why);
 		buf_free(&f->text);
 		free(f->vals);
 	}
+	for (int i = 0; i < fs->nr; i++)
+		if (fs->r[i].owned)
+			free_steps(&fs->r[i]);
+	free(fs->r);
 	free(fs->f);
 	node_free(fs->root);
+	jqc_eval_free(fs->ev);
+	if (fs->have_parsed)
+		jv_free(fs->parsed);
 	buf_free(&fs->kbuf);
 	buf_free(&fs->err);
+	buf_free(&fs->explain);
 	free(fs);
 }
 
@@ -852,42 +966,56 @@ int
 fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t errlen)
 {
 	struct field nf = { 0 };
-	nf.flags = flags;
+	struct reader r = { 0 };
+	char why[256] = "";
 
-	if (!fs->nofast && parse_path(&nf, expr)) {
-		nf.fast = 1;
+	nf.flags = flags;
+	nf.expr = xstrdup(expr);
+	if (fs->nofast) {
+		nf.path = FS_LIBJQ;
+		snprintf(why, sizeof why, "TRAWL_NO_FASTPATH is set");
+	} else if (parse_path(&r, expr)) {
+		nf.path = FS_PLAIN;
+	} else if ((nf.prog = jqc_compile(expr, why, sizeof why)) != NULL) {
+		nf.path = FS_COMPILED;
 	} else {
-		struct buf msg = { 0 };
-		nf.jq = jq_init();
-		if (nf.jq == NULL) {
-			snprintf(err, errlen, "jq: cannot initialise libjq");
+		nf.path = FS_LIBJQ;
+	}
+	if (nf.path == FS_LIBJQ) {
+		if ((nf.jq = jq_make(expr, err, errlen)) == NULL) {
+			free(nf.expr);
 			return -1;
 		}
-		jq_set_error_cb(nf.jq, jq_err_cb, &msg);
-		if (!jq_compile(nf.jq, expr)) {
-			snprintf(err, errlen, "%s", msg.len ? msg.p :
-			    "jq: error: the expression does not compile");
-			jq_teardown(&nf.jq);
-			buf_free(&msg);
-			return -1;
-		}
-		/* Runtime errors come back from jq_next; a library never
-		 * prints, and msg is about to die. */
-		jq_set_error_cb(nf.jq, jq_discard_cb, NULL);
-		buf_free(&msg);
+		nf.why = xstrdup(why);
 	}
 	if (fs->n == fs->cap) {
 		fs->cap = fs->cap ? 2 * fs->cap : 4;
 		fs->f = xreallocarray(fs->f, (size_t)fs->cap, sizeof *fs->f);
 	}
-	nf.expr = xstrdup(expr);
-	fs->f[fs->n] = nf;
-	if (nf.fast) {
-		trie_add(fs, fs->n);
-		fs->nfast++;
-	} else {
-		fs->nslow++;
+	switch (nf.path) {
+	case FS_PLAIN:
+		nf.reader = reader_add(fs, r.steps, r.nsteps, 1);
+		fs->nwalk++;
+		break;
+	case FS_COMPILED: {
+		int np = jqc_npaths(nf.prog);
+		nf.readers = xcalloc((size_t)np + 1, sizeof *nf.readers);
+		nf.caps = xcalloc((size_t)np + 1, sizeof *nf.caps);
+		for (int i = 0; i < np; i++) {
+			int ns;
+			const struct jqc_step *st = jqc_path(nf.prog, i, &ns);
+			nf.readers[i] = reader_add(fs, (struct jqc_step *)st, ns, 0);
+		}
+		if (fs->ev == NULL)
+			fs->ev = jqc_eval_new();
+		fs->nwalk++;
+		break;
 	}
+	case FS_LIBJQ:
+		fs->nslow++;
+		break;
+	}
+	fs->f[fs->n] = nf;
 	return fs->n++;
 }
 
@@ -897,6 +1025,7 @@ fs_clone(const struct fieldset *fs, char *err, size_t errlen)
 	struct fieldset *c = xcalloc(1, sizeof *c);
 
 	c->nofast = fs->nofast;
+	c->nobail = fs->nobail;
 	for (int i = 0; i < fs->n; i++)
 		if (fs_add(c, fs->f[i].expr, fs->f[i].flags, err, errlen) < 0) {
 			fs_free(c);
@@ -911,10 +1040,29 @@ fs_fields(const struct fieldset *fs)
 	return fs->n;
 }
 
-int
-fs_is_fast(const struct fieldset *fs, int i)
+enum fs_path
+fs_path(const struct fieldset *fs, int i)
 {
-	return fs->f[i].fast;
+	return fs->f[i].path;
+}
+
+const char *
+fs_explain(struct fieldset *fs, int i)
+{
+	const struct field *f = &fs->f[i];
+	buf_reset(&fs->explain);
+	switch (f->path) {
+	case FS_PLAIN:
+		buf_adds(&fs->explain, "plain path");
+		break;
+	case FS_COMPILED:
+		buf_adds(&fs->explain, "compiled");
+		break;
+	case FS_LIBJQ:
+		buf_addf(&fs->explain, "libjq (%s)", f->why);
+		break;
+	}
+	return fs->explain.p;
 }
 
 int
@@ -922,23 +1070,49 @@ fs_eval(struct fieldset *fs, const char *p, size_t n)
 {
 	int rc = 0;
 
-	for (int i = 0; i < fs->n; i++)
+	for (int i = 0; i < fs->n; i++) {
 		fs->f[i].nvals = 0;
-	if (fs->nfast)
-		rc = eval_fast(fs, p, n);
-	else if (fs->nslow == 0) {
-		/* No fields: the line must still be one JSON value. */
-		const char *msg;
-		size_t where;
-		if (json_validate(p, n, &msg, &where) != 0) {
-			parse_error(fs, msg, where);
-			rc = -1;
-		}
+		buf_reset(&fs->f[i].text);
 	}
-	if (fs->nslow && (rc == 0 || fs->err_field >= 0)) {
-		int upto = rc == 0 ? fs->n : fs->err_field;
-		if (eval_slow(fs, p, n, fs->nfast > 0, upto) != 0)
-			rc = -1;
+	if (fs->have_parsed) {
+		jv_free(fs->parsed);
+		fs->have_parsed = 0;
+	}
+	if (fs->ev)
+		jqc_eval_reset(fs->ev);
+	if (scan(fs, p, n) != 0)
+		return -1;
+	for (int i = 0; i < fs->n && rc == 0; i++) {
+		struct field *f = &fs->f[i];
+		switch (f->path) {
+		case FS_PLAIN: {
+			const struct reader *r = &fs->r[f->reader];
+			switch (r->cap.st) {
+			case JQC_VALUE:
+				push_raw(f, r->cap.p, r->cap.n);
+				break;
+			case JQC_NULL:
+				push_raw(f, "null", 4);
+				break;
+			case JQC_ERROR:
+				jqc_index_error(&fs->err, r->cap.ekind, &r->steps[r->cap.estep]);
+				rc = -1;
+				break;
+			case JQC_NONE:
+				break;
+			}
+			break;
+		}
+		case FS_COMPILED:
+			rc = eval_compiled(fs, f);
+			break;
+		case FS_LIBJQ:
+			rc = eval_jq(fs, f);
+			break;
+		}
+		texts_fix(f);
+		if (rc != 0)
+			fs->err_field = i;
 	}
 	return rc;
 }

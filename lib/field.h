@@ -2,20 +2,21 @@
  * field.h: field expressions in jq's language, evaluated per record.
  *
  * A tool compiles all its expressions into one fieldset and evaluates the
- * set once per line.  Plain paths (.a, .a.b, .a["x y"], .a[0], .a.b?,
- * ."a") take the fast path: one scan of the raw line, shared by every
- * fast-path field of the set, that also validates the whole line, builds
- * no tree, allocates nothing per record and never starts libjq.  Any
+ * set once per line.  One scan of the raw line, shared by every field of
+ * the set, validates the whole line.  Plain paths (.a, .a.b, .a["x y"],
+ * .a[0], .a.b?, ."a") are answered by that scan alone.  Expressions of
+ * jq's everyday language (trawl(7) lists it) are compiled into programs
+ * that run over the raw line, fed by the same scan, without libjq.  Any
  * other expression is compiled by libjq 1.6; the line is then parsed once
  * per record and shared by every libjq field.  libjq is initialised only
- * when some expression needs it.
+ * when some expression needs it.  No path allocates per record once warm.
  *
- * The fast path gives exactly what jq gives: null for a missing key (and
- * for any step below a null), the last of duplicate keys, an error for
- * indexing a non-object with a name or a non-array with a number
- * (jq's words: "Cannot index string with string \"b\""), nothing at all for such an error
- * under '?'.  Setting TRAWL_NO_FASTPATH=1 in the environment sends every
- * expression through libjq (the differential tests use it).
+ * Every path gives exactly what jq 1.6 gives: values, their order, and
+ * errors with jq's words ("Cannot index string with string \"b\"").
+ * Setting TRAWL_NO_FASTPATH=1 in the environment sends every expression
+ * through libjq (the differential tests use it).  A compiled expression
+ * hands the rare record only libjq can answer exactly to libjq;
+ * TRAWL_NO_BAIL=1 makes that an error instead, so that tests see it.
  */
 #ifndef TRAWL_FIELD_H
 #define TRAWL_FIELD_H
@@ -50,8 +51,16 @@ struct fieldset *fs_clone(const struct fieldset *fs, char *err, size_t errlen);
 /* How many fields fs has. */
 int fs_fields(const struct fieldset *fs);
 
-/* 1 when field i runs on the fast path. */
-int fs_is_fast(const struct fieldset *fs, int i);
+/* Which path field i takes. */
+enum fs_path { FS_PLAIN, FS_COMPILED, FS_LIBJQ };
+enum fs_path fs_path(const struct fieldset *fs, int i);
+
+/*
+ * For TRAWL_EXPLAIN: "plain path", "compiled" or "libjq (WHY)", WHY
+ * naming what the compiler does not take ("input_filename is not
+ * compiled").  Valid until the next call.
+ */
+const char *fs_explain(struct fieldset *fs, int i);
 
 /*
  * Evaluate every field on one line (p[0..n), no newline).  Returns 0, or -1

@@ -86,12 +86,14 @@ differ() {
 	[ "${lines[0]}" = "1 0 number 79" ]
 }
 
-@test "field: plain paths compile to the fast path, everything else to libjq" {
+@test "field: plain paths take the plain path, the rest is compiled or goes to libjq" {
 	run -0 t_field -p . .a '.a.b' '."a"' '.["x y"]' '.a["x y"]' '.a[0]' '.a?' \
 	    '.a.b?' '.[0]' '.a[0][1]?.b' ' .a ' '.and' '."a\"b"'
 	[ "$(sort -u <<<"$output")" = fast ]
 	run -0 t_field -p '.a[-1]' '.a[]' '.a | .b' '.a,.b' '.["\u00e9"]' \
 	    '."a\(1)"' '..' '.a??' '.[1.5]' 'length' '.a .b' '.[ 0 ]'
+	[ "$(sort -u <<<"$output")" = compiled ]
+	run -0 t_field -p 'input_filename' '.a |= 1' 'path(.a)'
 	[ "$(sort -u <<<"$output")" = jq ]
 }
 
@@ -306,6 +308,15 @@ $long 0
 	[ "${lines[11]}" = 5e-324 ]
 	run -0 t_field -d <<<'1e-320'
 	[ "$output" = 1e-320 ]
+}
+
+@test "field: numbers are written exactly as jq 1.6 writes them" {
+	# random bit patterns, short decimals at every scale, powers of two
+	# and large integers, against libjq's own jv_dump_string
+	run -0 t_field -D 1 200000
+	[ "$output" = 0 ]
+	run -0 t_field -d <<<$'1e17\n1.1e16\n123456789012345678\n1e-5\n0.0001\n1e300'
+	[ "$output" = $'1e+17\n11000000000000000\n123456789012345680\n1e-05\n0.0001\n1e+300' ]
 }
 
 @test "field: numbers ignore the locale" {

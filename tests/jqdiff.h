@@ -2249,12 +2249,11 @@ jd_case_clone(struct jd_case *dst, const struct jd_case *src)
 	}
 }
 
-/* The path a field takes, in TRAWL_EXPLAIN's words (until the compiled
- * evaluator reports its own: plain path or libjq). */
+/* The path a field takes, in TRAWL_EXPLAIN's words. */
 static const char *
 jd_path(struct fieldset *fs, int i)
 {
-	return fs_is_fast(fs, i) ? "plain path" : "libjq";
+	return fs_explain(fs, i);
 }
 
 enum { JD_LIBJQ, JD_PLAIN, JD_COMPILED };

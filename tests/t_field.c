@@ -5,10 +5,18 @@
  *                     "LINE FIELD TYPE CANONICAL-TEXT", or "LINE error MSG"
  *   t_field -b EXPR... evaluate every line, print nothing per line; on
  *                     stderr the bytes, values and MB/s (the benchmark)
- *   t_field -p EXPR... print "fast" or "jq" for each expression
+ *   t_field -p EXPR... print "fast", "compiled" or "jq" for each expression
+ *   t_field -e EXPR... print fs_explain's words for each expression
+ *   t_field -X FILE   each line of FILE an expression in a fieldset of its
+ *                     own: for each, "EXPR" and then its values on every
+ *                     input line as -x prints them (the corpus test)
  *   t_field -f EXPR... compile with FS_FIRST and print fs_first() of each
  *                     field: "LINE FIELD TYPE CANONICAL-TEXT" or "LINE
  *                     FIELD missing"
+ *   t_field -x EXPR... as without an option, but each value's own text
+ *                     instead of its canonical text: on input that jq
+ *                     itself wrote, the compiled path and libjq must
+ *                     agree byte for byte"
  *   t_field -F SEED   each line mutated 40 ways: print the mutants where
  *                     json_validate and jq's parser disagree, or where
  *                     both accept and the canonical texts differ
@@ -16,6 +24,9 @@
  *   t_field -C        lines in pairs: json_cmp of the two as -1, 0 or 1
  *   t_field -u        each line a JSON string: its decoded bytes
  *   t_field -d        each line a number: json_number, then json_put_double
+ *   t_field -D SEED N N random doubles (random bits, and round decimals):
+ *                     json_put_double against libjq's jv_dump_string; prints
+ *                     each disagreement and then the count
  *   t_field -v        each line: "ok" or "error MSG at OFFSET" (json_validate)
  *   t_field -s        each line: json_skip's length
  *   t_field -o        each line: json_object_end's offset and emptiness
@@ -25,6 +36,7 @@
  */
 #define _GNU_SOURCE
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +66,8 @@ slurp(FILE *fp, size_t *len)
 	return p;
 }
 
+static int exact, explain;
+
 static int
 fields(int argc, char **argv, int bench, int paths, int first)
 {
@@ -67,10 +81,13 @@ fields(int argc, char **argv, int bench, int paths, int first)
 			fs_free(fs);
 			return 2;
 		}
-		if (paths)
-			printf("%s\n", fs_is_fast(fs, i) ? "fast" : "jq");
+		if (explain)
+			printf("%s\n", fs_explain(fs, i));
+		else if (paths)
+			printf("%s\n", fs_path(fs, i) == FS_PLAIN ? "fast" :
+			    fs_path(fs, i) == FS_COMPILED ? "compiled" : "jq");
 	}
-	if (paths) {
+	if (paths || explain) {
 		fs_free(fs);
 		return 0;
 	}
@@ -123,7 +140,10 @@ fields(int argc, char **argv, int bench, int paths, int first)
 				for (size_t k = 0; k < c; k++) {
 					const struct jval *v = fs_value(fs, i, k);
 					buf_reset(&canon);
-					json_canon(&canon, v->text, v->len);
+					if (exact)
+						buf_add(&canon, v->text, v->len);
+					else
+						json_canon(&canon, v->text, v->len);
 					printf("%" PRIu64 " %d %s %s\n", lines, i,
 					    tnames[v->type], canon.p);
 				}
@@ -332,13 +352,125 @@ fuzz(unsigned long seed)
 	return bad != 0;
 }
 
+/* Print field 0's values or error on one line, as -x does. */
+static void
+print_values(struct fieldset *fs, uint64_t line, struct buf *b)
+{
+	if (fs_eval(fs, b->p, b->len) != 0) {
+		printf("%" PRIu64 " error %s\n", line, fs_error(fs));
+		return;
+	}
+	for (size_t k = 0; k < fs_count(fs, 0); k++) {
+		const struct jval *v = fs_value(fs, 0, k);
+		printf("%" PRIu64 " 0 %s ", line, tnames[v->type]);
+		fwrite(v->text, 1, v->len, stdout);
+		putchar('\n');
+	}
+}
+
+static int
+corpus(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	if (fp == NULL) {
+		perror(path);
+		return 2;
+	}
+	size_t elen;
+	char *exprs = slurp(fp, &elen), err[4096];
+	fclose(fp);
+	size_t len;
+	char *data = slurp(stdin, &len);
+	struct buf line = { 0 };
+	for (char *e = exprs, *eend = exprs + elen; e < eend;) {
+		char *nl = memchr(e, '\n', (size_t)(eend - e));
+		if (nl == NULL)
+			nl = eend;
+		*nl = '\0';
+		if (*e == '\0') {
+			e = nl + 1;
+			continue;
+		}
+		printf("%s\n", e);
+		struct fieldset *fs = fs_new();
+		if (fs_add(fs, e, 0, err, sizeof err) < 0) {
+			printf("compile error %s\n", err);
+		} else {
+			uint64_t n = 0;
+			for (char *p = data, *end = data + len; p < end;) {
+				char *q = memchr(p, '\n', (size_t)(end - p));
+				size_t l = (size_t)((q ? q : end) - p);
+				buf_reset(&line);
+				buf_add(&line, p, l);
+				print_values(fs, ++n, &line);
+				p += l + 1;
+			}
+		}
+		fs_free(fs);
+		e = nl + 1;
+	}
+	buf_free(&line);
+	free(exprs);
+	free(data);
+	return 0;
+}
+
+/* json_put_double must write what jq 1.6 writes. */
+static int
+doubles(unsigned long seed, long n)
+{
+	struct buf b = { 0 };
+	long bad = 0;
+	rng = seed;
+	for (long i = 0; i < n; i++) {
+		double d;
+		uint64_t r = rnd();
+		switch (i % 4) {
+		case 0:		/* any bit pattern */
+			memcpy(&d, &r, sizeof d);
+			break;
+		case 1:		/* short decimals at every scale */
+			d = (double)(r % 100000) * pow(10, (double)(int)(rnd() % 80) - 40);
+			break;
+		case 2:		/* powers of two */
+			d = ldexp(1, (int)(rnd() % 2098) - 1074);
+			break;
+		default:	/* integers around 2^53 and above */
+			d = (double)(r >> (rnd() % 20));
+			break;
+		}
+		if (r & 1)
+			d = -d;
+		buf_reset(&b);
+		json_put_double(&b, d);
+		jv s = jv_dump_string(jv_number(d), 0);
+		if (strcmp(b.p, jv_string_value(s)) != 0) {
+			printf("%.17g: trawl %s, jq %s\n", d, b.p, jv_string_value(s));
+			bad++;
+		}
+		jv_free(s);
+	}
+	printf("%ld\n", bad);
+	buf_free(&b);
+	return bad != 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	if (argc > 1 && argv[1][0] == '-' && argv[1][1] && !argv[1][2]) {
 		int m = argv[1][1];
+		if (m == 'x' || m == 'e') {
+			exact = m == 'x';
+			explain = m == 'e';
+			return fields(argc - 2, argv + 2, 0, 0, 0);
+		}
+		if (m == 'X' && argc == 3)
+			return corpus(argv[2]);
 		if (m == 'b' || m == 'p' || m == 'f')
 			return fields(argc - 2, argv + 2, m == 'b', m == 'p', m == 'f');
+		if (m == 'D' && argc == 4)
+			return doubles(strtoul(argv[2], NULL, 10), atol(argv[3]));
 		if (m == 'F' && argc == 3)
 			return fuzz(strtoul(argv[2], NULL, 10));
 		if (strchr("cCudvso", m))

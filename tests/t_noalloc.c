@@ -6,11 +6,14 @@
  *
  *   t_noalloc time FMT TEXT...   the same for ts_parse_format (tests/ts.bats)
  *   t_noalloc row tsv|csv JSON...   and for tabular_row (tests/tabular.bats)
+ *   t_noalloc fields RECORD EXPR...   and for fs_eval of each expression
+ *                                     on RECORD (tests/jqc.bats)
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "json.h"
 #include "tabular.h"
 #include "ts.h"
@@ -86,6 +89,30 @@ rows(const char *format, char **recs, int n)
 	buf_free(&out);
 }
 
+/* 1000 evaluations of each expression (a fieldset of its own) on RECORD. */
+static int
+fields(int argc, char **argv)
+{
+	const char *rec = argv[0];
+	size_t n = strlen(rec);
+	char err[1024];
+	for (int i = 1; i < argc; i++) {
+		struct fieldset *fs = fs_new();
+		if (fs_add(fs, argv[i], 0, err, sizeof err) < 0) {
+			printf("%s: %s\n", argv[i], err);
+			return 1;
+		}
+		for (int r = 0; r < 3; r++)
+			fs_eval(fs, rec, n);
+		long before = nalloc;
+		for (int r = 0; r < 1000; r++)
+			fs_eval(fs, rec, n);
+		printf("%s %ld\n", argv[i], nalloc - before);
+		fs_free(fs);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -99,6 +126,9 @@ main(int argc, char **argv)
 		rows(argv[2], argv + 3, argc - 3);
 		return 0;
 	}
+	if (argc > 2 && strcmp(argv[1], "fields") == 0)
+		return fields(argc - 2, argv + 2);
+
 	for (int i = 1; i < argc; i++) {
 		const char *k = argv[i];
 		size_t n = strlen(k);
