@@ -290,11 +290,13 @@ jqv_index(struct jqc_eval *ev, const struct jqv *t, const struct jqv *k,
 		return R_OK;
 	}
 	if ((t->t == J_ARRAY || t->t == J_STRING) && k->t == J_OBJECT) {
+		/* a missing start or end is no number (an explicit null is
+		 * the default); false stands for "missing" */
 		struct jqv s, e;
 		if (!obj_get(ev, k, "start", 5, &s))
-			s = jqv_null_v;
+			s = jqv_false_v;
 		if (!obj_get(ev, k, "end", 3, &e))
-			e = jqv_null_v;
+			e = jqv_false_v;
 		return slice(ev, t, &s, &e, out);
 	}
 	if (t->t == J_ARRAY && k->t == J_ARRAY)
@@ -951,6 +953,7 @@ struct k_red {
 	const struct jqv *in;
 	struct jqv acc;
 	struct k *next;
+	int inits;		/* initial values seen */
 };
 
 struct k_redbody {
@@ -991,8 +994,11 @@ static int
 k_red_init(struct jqc_eval *ev, struct k *kk, const struct jqv *init)
 {
 	struct k_red *c = (struct k_red *)kk;
-	struct k_red red = { { k_red_src }, c->n, c->in, *init, c->next };
-	int r = eval(ev, c->n->a, c->in, &red.k);
+	/* jq 1.6 consumes the input with the first initial value (DUPN):
+	 * for the others the source runs on null */
+	const struct jqv *src = c->inits++ ? &jqv_null_v : c->in;
+	struct k_red red = { { k_red_src }, c->n, c->in, *init, c->next, 0 };
+	int r = eval(ev, c->n->a, src, &red.k);
 	if (r != R_OK)
 		return r;
 	return CALL(c->next, &red.acc);
@@ -1004,6 +1010,7 @@ struct k_fe {
 	const struct jqv *in;
 	struct jqv state;
 	struct k *next;
+	int inits;		/* initial values seen (see k_red_init) */
 };
 
 struct k_febody {
@@ -1047,8 +1054,9 @@ static int
 k_fe_init(struct jqc_eval *ev, struct k *kk, const struct jqv *init)
 {
 	struct k_fe *c = (struct k_fe *)kk;
-	struct k_fe fe = { { k_fe_src }, c->n, c->in, *init, c->next };
-	return eval(ev, c->n->a, c->in, &fe.k);
+	const struct jqv *src = c->inits++ ? &jqv_null_v : c->in;
+	struct k_fe fe = { { k_fe_src }, c->n, c->in, *init, c->next, 0 };
+	return eval(ev, c->n->a, src, &fe.k);
 }
 
 /* -- construction -- */
@@ -1169,7 +1177,7 @@ k_str_val(struct jqc_eval *ev, struct k *kk, const struct jqv *v)
 static int
 str_part(struct jqc_eval *ev, struct k_str *c)
 {
-	while (c->i >= 0 && c->n->args[c->i]->op == N_CONST) {
+	while (c->i >= 0 && c->n->args[c->i]->op == N_CONST && c->n->args[c->i]->opt) {
 		c->parts[c->i] = c->n->args[c->i]->cv;
 		c->i--;
 	}
@@ -1841,11 +1849,11 @@ eval(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *
 		return eval(ev, n->b, &e, k);
 	}
 	case N_REDUCE: {
-		struct k_red c = { { k_red_init }, n, in, jqv_null_v, k };
+		struct k_red c = { { k_red_init }, n, in, jqv_null_v, k, 0 };
 		return eval(ev, n->b, in, &c.k);
 	}
 	case N_FOREACH: {
-		struct k_fe c = { { k_fe_init }, n, in, jqv_null_v, k };
+		struct k_fe c = { { k_fe_init }, n, in, jqv_null_v, k, 0 };
 		return eval(ev, n->b, in, &c.k);
 	}
 	case N_AS: {

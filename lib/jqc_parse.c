@@ -408,6 +408,43 @@ single_const(const struct node *n)
 	return n->op == N_CONST && n->sub == 1;
 }
 
+/* What jq's parser takes as a constant block (gen_const_object and
+ * gen_const_array fold constant objects and arrays), and its kind. */
+static int
+const_kind(const struct node *n)
+{
+	switch (n->op) {
+	case N_CONST:
+		return n->cv.t;
+	case N_ARRAY: {
+		/* [c, c, ...]: a comma tree of constants */
+		const struct node *x = n->a;
+		while (x->op == N_COMMA) {
+			if (const_kind(x->b) < 0)
+				return -1;
+			x = x->a;
+		}
+		return const_kind(x) < 0 ? -1 : J_ARRAY;
+	}
+	case N_OBJECT:
+		for (int i = 0; i < n->nargs; i += 2)
+			if (n->args[i + 1] == NULL || const_kind(n->args[i]) != J_STRING ||
+			    const_kind(n->args[i + 1]) < 0)
+				return -1;
+		return J_OBJECT;
+	default:
+		return -1;
+	}
+}
+
+static void
+check_key(struct parser *P, const struct node *key)
+{
+	int k = const_kind(key);
+	if (k >= 0 && k != J_STRING)
+		fail(P, "a constant non-string key is a compile error in jq");
+}
+
 static struct node *
 binop(struct parser *P, int op, struct node *a, struct node *b)
 {
@@ -541,8 +578,7 @@ parse_pattern(struct parser *P, struct patvars *pv)
 				keys[i] = parse_pipe(P);
 				P->in_patkey--;
 				expect(P, ')');
-				if (keys[i]->op == N_CONST && keys[i]->cv.t != J_STRING)
-					fail(P, "a constant non-string key is a compile error in jq");
+				check_key(P, keys[i]);
 			} else {
 				SYNTAX(P);
 			}
@@ -677,8 +713,7 @@ parse_object(struct parser *P)
 		} else if (accept(P, '(')) {
 			key = parse_pipe(P);
 			expect(P, ')');
-			if (key->op == N_CONST && key->cv.t != J_STRING)
-				fail(P, "a constant non-string key is a compile error in jq");
+			check_key(P, key);
 			expect(P, ':');
 			val = parse_expd(P);
 		} else {
@@ -739,7 +774,8 @@ parse_string(struct parser *P, const char *fmt)
 				fail(P, "the string has too many parts for the compiler");
 			}
 			if (text.len) {
-				parts[n++] = mk_str(P, text.p, text.len);
+				parts[n] = mk_str(P, text.p, text.len);
+				parts[n++]->opt = 1;	/* text, not a value */
 				buf_reset(&text);
 			}
 			lex_at(P, s + 2);
@@ -785,8 +821,10 @@ parse_string(struct parser *P, const char *fmt)
 	if (!interp) {
 		res = mk_str(P, text.p ? text.p : "", text.len);
 	} else {
-		if (text.len)
-			parts[n++] = mk_str(P, text.p, text.len);
+		if (text.len) {
+			parts[n] = mk_str(P, text.p, text.len);
+			parts[n++]->opt = 1;
+		}
 		res = mk(P, N_STRING);
 		res->nargs = n;
 		res->args = prog_alloc(P->prog, (size_t)n * sizeof *res->args);
@@ -1565,6 +1603,28 @@ rootpath(struct parser *P, struct node *n)
 	return r;
 }
 
+/* Whether n yields at most one value, whatever its input. */
+static int
+single(const struct node *n)
+{
+	if (n == NULL)
+		return 1;
+	switch (n->op) {
+	case N_IDENT: case N_CONST: case N_VAR: case N_ARRAY: case N_EMPTY:
+	case N_NOT: case N_FORMAT:
+		return 1;
+	case N_INDEX: case N_SLICE: case N_BINOP: case N_NEG:
+		return single(n->a) && single(n->b) && single(n->c);
+	case N_CALL: case N_STRING: case N_OBJECT:
+		for (int i = 0; i < n->nargs; i++)
+			if (!single(n->args[i]))
+				return 0;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Whether n's outputs are its input unchanged (when they are the root). */
 static int
 out_root(const struct node *n, int in_root)
@@ -1611,7 +1671,8 @@ rootify(struct parser *P, struct node *n, int in_root)
 		return n;
 	case N_REDUCE:
 	case N_FOREACH:
-		n->a = rootify(P, n->a, in_root);
+		/* the source runs on null for a second initial value */
+		n->a = rootify(P, n->a, in_root && single(n->b));
 		n->b = rootify(P, n->b, in_root);
 		n->c = rootify(P, n->c, 0);
 		n->d = rootify(P, n->d, 0);

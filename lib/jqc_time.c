@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE	/* strptime, timegm */
 #include <ctype.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,12 +127,24 @@ to_tm(const struct jqv *a, struct tm *tm)
 	return 1;
 }
 
+/* Decided once, before any worker thread's mktime can rewrite tzset's
+ * globals under us. */
+static pthread_once_t zone_once = PTHREAD_ONCE_INIT;
+static int zone_utc;
+
+static void
+zone_check(void)
+{
+	tzset();
+	zone_utc = timezone == 0 && daylight == 0 && (strcmp(tzname[0], "UTC") == 0 ||
+	    strcmp(tzname[0], "GMT") == 0 || strcmp(tzname[0], "UCT") == 0);
+}
+
 int
 jqc_zone_is_utc(void)
 {
-	tzset();
-	return timezone == 0 && daylight == 0 && (strcmp(tzname[0], "UTC") == 0 ||
-	    strcmp(tzname[0], "GMT") == 0 || strcmp(tzname[0], "UCT") == 0);
+	pthread_once(&zone_once, zone_check);
+	return zone_utc;
 }
 
 int
@@ -148,9 +161,14 @@ jqc_mktime(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 	 * (an hour off in summer time); in UTC that is timegm, which does
 	 * not look at the zone files on every call as mktime does. */
 	time_t t = ev->utc ? timegm(&tm) : mktime(&tm);
+	if (t != (time_t)-1 && !ev->utc)
+		t += tm.tm_gmtoff;
+	/* jq's sentinels, even where they are real times */
 	if (t == (time_t)-1)
 		return raise_fmt(ev, "invalid gmtime representation");
-	*out = jqv_num((double)(t + (ev->utc ? 0 : tm.tm_gmtoff)));
+	if (t == (time_t)-2)
+		return raise_fmt(ev, "mktime not supported on this platform");
+	*out = jqv_num((double)t);
 	return R_OK;
 }
 

@@ -280,3 +280,32 @@ try error({"__jq":1}) catch .' ]
 	run -0 "$TRAWL_TESTBIN/t_noalloc" fields "$rec" '.s | test("b")'
 	[ "$output" = '.s | test("b") 1000' ]
 }
+
+@test "jqc: regressions from diff-findings.md" {
+	# 3: a second initial value of reduce/foreach runs the source on null
+	run -0 x '[foreach (.|tojson) as $x (0, 10, 20; $x)]' '[1,2]'
+	[ "$output" = '1 0 array ["[1,2]","null","null"]' ]
+	run -0 x 'reduce .arr[] as $y (.[]; .)' '{"arr":[],"e":null}'
+	[ "$output" = '1 error Cannot iterate over null (null)' ]
+	# 4: an object index is a slice, and a missing start or end no number
+	run -0 x '"a"[.], ([1,2] | .[{"start":null,"end":null}])' '{}'
+	[ "$output" = '1 error Start and end indices of an string slice must be numbers' ]
+	run -0 x '"abc" | .[{"start":1,"end":2}], .[{"end":2,"start":null}]' null
+	[ "$output" = $'1 0 string "b"\n1 0 string "ab"' ]
+	# 5: an interpolated constant is a value, not text
+	run -0 x '"a\(1)", "\\\(1)\"", "\n\(1)\u00e9\([.["\u00e9"]]) \(."arr"?) "' null
+	[ "$output" = '1 0 string "a1"
+1 0 string "\\1\""
+1 0 string "\n1é[null] null "' ]
+	run -0 x '{"a",b,"a$\(1+1)"}' '{"a":1, "b":2, "c":3, "a$2":4}'
+	[ "$output" = '1 0 object {"a":1,"b":2,"a$2":4}' ]
+	# mktime's sentinels are jq's even where they are real times
+	run -0 x 'gmtime | mktime' -2
+	[ "$output" = '1 error mktime not supported on this platform' ]
+	# a constant object or array as a key is a compile error: libjq's
+	for e in '{({"a":null}): 1}' '{([1]): 1}' '. as {([]): $x} | $x'; do
+		run -2 --separate-stderr t_field -p "$e"
+		[[ "$stderr" == *"as object key"* ]] || [[ "$stderr" == *"Cannot use"* ]] ||
+			{ echo "$e: $stderr" >&2; return 1; }
+	done
+}
