@@ -960,6 +960,8 @@ main(int argc, char *argv[])
 			if ((cols[k][i].field = fs_add(fs, cols[k][i].expr,
 			    k == COL_CARRY ? FS_FIRST : 0, err, sizeof(err))) < 0)
 				cli_usage("%s: %s", cols[k][i].expr, err);
+			else
+				cli_explain(fs, cols[k][i].field, cols[k][i].expr);
 
 	keys = dtab_new(sizeof(struct sess *));
 	if (cli.sorted)

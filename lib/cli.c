@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "field.h"
 #include "util.h"
 #include "version.h"
 
@@ -1088,4 +1089,13 @@ cli_arg_choice(const char *arg, const char *const *names)
 		buf_adds(&what, names[i]);
 	}
 	cli_arg_error(what.p, arg);	/* exits: what is not freed */
+}
+
+void
+cli_explain(struct fieldset *fs, int i, const char *expr)
+{
+	const char *e = getenv("TRAWL_EXPLAIN");
+	if (e == NULL || *e == '\0' || strcmp(e, "0") == 0)
+		return;
+	say("explain: %s: %s", fs_explain(fs, i), expr);
 }

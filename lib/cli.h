@@ -195,6 +195,9 @@ int cli_parse_double(const char *arg, double *v);
 struct fieldset;
 struct fields;
 int cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags);
+/* With TRAWL_EXPLAIN=1: "PROG: explain: PATH: EXPR" on stderr, PATH being
+ * "plain path", "compiled" or "libjq (WHY)" (cli_field calls it). */
+void cli_explain(struct fieldset *fs, int i, const char *expr);
 int cli_missing_(const struct fields *fv, ...);
 #define cli_missing(fv, ...) cli_missing_((fv), __VA_ARGS__, -1)
 void cli_note_missing(const struct fields *fv, int field);

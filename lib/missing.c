@@ -33,6 +33,7 @@ cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags)
 
 	if (i < 0)
 		cli_usage("%s %s: %s", opt, expr, err);
+	cli_explain(fs, i, expr);
 	named = xreallocarray(named, nnamed + 1, sizeof *named);
 	named[nnamed++] = (struct named){ fs, i, opt, expr, 0, 0 };
 	return i;

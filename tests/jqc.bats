@@ -309,3 +309,18 @@ try error({"__jq":1}) catch .' ]
 			{ echo "$e: $stderr" >&2; return 1; }
 	done
 }
+
+@test "jqc: TRAWL_EXPLAIN makes each tool say which path each expression takes" {
+	echo '{"a":{"b":1},"t":"2017-03-12T10:00:00Z","ip":"1.2.3.4"}' >in
+	TRAWL_EXPLAIN=1 run -0 --separate-stderr histo -f '.a | .b' --by input_filename --counts in
+	[ "$stderr" = 'histo: explain: compiled: .a | .b
+histo: explain: libjq (input_filename is not compiled): input_filename' ]
+	TRAWL_EXPLAIN=1 run -0 --separate-stderr sessionize -k '"\(.ip):\(.a.b)"' -t .t \
+	    --distinct '.a.b' in
+	[ "$stderr" = 'sessionize: explain: compiled: "\(.ip):\(.a.b)"
+sessionize: explain: plain path: .t
+sessionize: explain: plain path: .a.b' ]
+	# nothing without it
+	run -0 --separate-stderr histo -f '.a | .b' --counts in
+	[ "$stderr" = "" ]
+}
