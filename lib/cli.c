@@ -29,8 +29,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "json.h"
 #include "field.h"
+#include "json.h"
 #include "util.h"
 #include "version.h"
 
