@@ -1116,7 +1116,9 @@ members_get(struct members *ms, const char *p, const char *end)
 		p = jscan_ws(p + 1, end);
 	}
 	keys_base = ms->keys.p;
-	qsort(ms->m, ms->n, sizeof *ms->m, member_cmp);
+	/* An empty object has no array at all, and qsort wants one. */
+	if (ms->n > 1)
+		qsort(ms->m, ms->n, sizeof *ms->m, member_cmp);
 	size_t w = 0, first = 0;
 	for (size_t i = 0; i < ms->n; i++) {
 		if (i == 0 || ms->m[i].klen != ms->m[i - 1].klen ||
@@ -1404,7 +1406,8 @@ put_value(struct buf *out, const char *p, const char *end)
 		 * last value. */
 		struct members *ms = members_take();
 		members_get(ms, p, end);
-		qsort(ms->m, ms->n, sizeof *ms->m, member_first_cmp);
+		if (ms->n > 1)
+			qsort(ms->m, ms->n, sizeof *ms->m, member_first_cmp);
 		buf_addc(out, '{');
 		for (size_t i = 0; i < ms->n; i++) {
 			if (i)
