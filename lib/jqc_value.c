@@ -72,12 +72,20 @@ ar_extend(struct arena *a, void *p, size_t oldn, size_t newn)
 	return 1;
 }
 
+/* Chunks beyond this size are given back after their record: one record
+ * that built a huge value must not keep the memory for the rest. */
+#define CHUNK_KEEP ((size_t)16 << 20)
+
 void
 ar_reset(struct arena *a)
 {
 	while (a->used != NULL) {
 		struct arena_chunk *c = a->used;
 		a->used = c->next;
+		if (c->size > CHUNK_KEEP) {
+			free(c);
+			continue;
+		}
 		c->next = a->spare;
 		a->spare = c;
 	}
