@@ -606,12 +606,74 @@ time_ticks(double lo, double hi, double minstep, double maxticks, double *t, siz
 
 /* ---------------------------------------------------------------- SVG */
 
-static void
-svg_text(struct buf *b, double x, double y, const char *anchor, const char *extra,
-    const char *s, size_t max)
+/*
+ * The SVG is drawn in two steps: svg_layout measures the chart once and
+ * fixes every position (the scales, the margins, the plot area, the x
+ * ticks), then one function per part appends that part, in the order of
+ * the document (later parts paint over earlier ones): the title, the y
+ * grid, the y tick labels, the data, the axes with the x tick marks, the
+ * x tick labels, the axis labels and the note on values not drawn, the
+ * legend.  The parts read the layout and never change it.
+ */
+#define MAX_XTICKS	64
+
+struct svg_layout {
+	const struct chart *c;
+	struct yscale ys;
+	double xlo, xhi;	/* the x domain: bin edges, seconds, or
+				 * category indexes +- 0.5 */
+	double x0, x1;		/* the plot area's left and right, in pixels */
+	double y0, y1;		/* its top and bottom */
+	int rotate;		/* category labels slanted */
+	int plevel;		/* add_date's level for the points' labels */
+	size_t npts;		/* points drawn (CP_POINT) in all series */
+	double under, over;	/* the sums beyond the bins ... */
+	double under_at, over_at; /* ... and where the bins end */
+	int have_under, have_over;
+	int legend;		/* series have names: draw a legend */
+	size_t legend_cols;	/* the legend's names cut to this width */
+	size_t legend_w;	/* the legend's width in pixels */
+	double xtick[MAX_XTICKS]; /* x tick positions (x domain values) */
+	size_t nxtick;
+	double xtick_step;	/* CHART_NUM: the ticks' step */
+	int xtick_level;	/* CHART_TIME: add_date's level for them */
+	size_t every;		/* CHART_CAT: label every that many */
+	struct buf t;		/* scratch text */
+};
+
+static const char *
+colour(size_t series)
 {
-	buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>", x, y, anchor,
-	    extra ? " " : "", extra ? extra : "");
+	return palette[series % (sizeof palette / sizeof palette[0])];
+}
+
+/* The x pixel of a value of the x domain. */
+static double
+svg_x(const struct svg_layout *l, double v)
+{
+	return l->x0 + (v - l->xlo) / (l->xhi - l->xlo) * (l->x1 - l->x0);
+}
+
+/* The y pixel of a value. */
+static double
+svg_y(const struct svg_layout *l, double v)
+{
+	return ymap(&l->ys, v, l->y0, l->y1);
+}
+
+static void
+svg_line(struct buf *b, double x1, double y1, double x2, double y2)
+{
+	buf_addf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+	    x1, y1, x2, y2);
+}
+
+static void
+svg_text(struct buf *b, double x, double y, const char *anchor,
+    const char *extra, const char *s, size_t max)
+{
+	buf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>",
+	    x, y, anchor, extra ? " " : "", extra ? extra : "");
 	add_xml(b, s, max);
 	buf_adds(b, "</text>\n");
 }
@@ -637,362 +699,525 @@ xtick_text(struct buf *b, double x, double y, const char *s)
 		svg_text(b, x, y, "middle", NULL, s, 20);
 }
 
-void
-chart_svg(struct buf *out, const struct chart *c)
+/* A point's tooltip: its label and its value as the output prints it. */
+static void
+point_title(struct buf *out, struct svg_layout *l, const struct chart_point *p)
 {
-	struct buf t = { 0 };
-	struct yscale ys;
-	double xlo = INFINITY, xhi = -INFINITY;
-	double under = 0, over = 0, under_at = 0, over_at = 0;
-	int have_under = 0, have_over = 0, rotate = 0;
-	size_t legend_w = 0, maxcat = 0, npts = 0;
-	int legend = c->nseries > 1 || (c->nseries == 1 && c->series[0].name);
-	int plevel = c->axis == CHART_TIME ? time_level(c) : 2;
+	buf_reset(&l->t);
+	point_label(&l->t, l->c, p, l->plevel);
+	add_xml(out, l->t.p, 200);
+	buf_adds(out, ": ");
+	add_xml(out, p->ytext, 60);
+}
 
-	yscale_fit(&ys, c);
+/* The x domain from the points, and the sums beyond the bins. */
+static void
+layout_x(struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+
+	l->xlo = INFINITY;
+	l->xhi = -INFINITY;
 	for (size_t i = 0; i < c->nseries; i++)
 		for (size_t j = 0; j < c->series[i].n; j++) {
 			const struct chart_point *p = &c->series[i].pt[j];
 			if (p->kind == CP_UNDER) {
-				under += p->y;
-				under_at = p->x1;
-				have_under = 1;
+				l->under += p->y;
+				l->under_at = p->x1;
+				l->have_under = 1;
 				continue;
 			}
 			if (p->kind == CP_OVER) {
-				over += p->y;
-				over_at = p->x0;
-				have_over = 1;
+				l->over += p->y;
+				l->over_at = p->x0;
+				l->have_over = 1;
 				continue;
 			}
-			npts++;
-			double a = p->x0, b = c->axis == CHART_NUM ? p->x1 : p->x0;
-			if (a < xlo)
-				xlo = a;
-			if (b > xhi)
-				xhi = b;
+			l->npts++;
+			double a = p->x0;
+			double b = c->axis == CHART_NUM ? p->x1 : p->x0;
+			if (a < l->xlo)
+				l->xlo = a;
+			if (b > l->xhi)
+				l->xhi = b;
 		}
 	if (c->axis == CHART_CAT) {
-		xlo = -0.5;
-		xhi = (double)c->ncats - 0.5;
-		for (size_t i = 0; i < c->ncats; i++) {
-			size_t n = cut_width(u8width(c->cats[i]), c->label_width);
-			if (n > maxcat)
-				maxcat = n;
-		}
+		l->xlo = -0.5;
+		l->xhi = (double)c->ncats - 0.5;
 	}
-	if (!(xlo < INFINITY)) {
-		xlo = 0;
-		xhi = 1;
+	if (!(l->xlo < INFINITY)) {
+		l->xlo = 0;
+		l->xhi = 1;
 	}
-	if (xhi <= xlo) {
+	if (l->xhi <= l->xlo) {
 		/* One time point: a day (or the interval) either side. */
 		double pad = 1;
 		if (c->axis == CHART_TIME) {
 			pad = 86400;
 			for (size_t i = 0; i < c->nseries; i++)
 				if (c->series[i].n)
-					pad = c->series[i].pt[0].x1 - c->series[i].pt[0].x0;
+					pad = c->series[i].pt[0].x1 -
+					    c->series[i].pt[0].x0;
 		}
-		xlo -= pad;
-		xhi += pad;
+		l->xlo -= pad;
+		l->xhi += pad;
 	}
-	/* The legend's names as --label-width cuts them, but the legend no
-	 * wider than 40% of the picture. */
-	size_t legend_cols = cut_width(c->label_width, columns_in(SVG_W * 0.4 - 44, 11));
-	if (legend_cols == 0)
-		legend_cols = columns_in(SVG_W * 0.4 - 44, 11);
-	if (legend) {
-		size_t m = 0;
-		for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++) {
-			size_t n = c->series[i].name ? u8width(c->series[i].name) : 4;
-			n = cut_width(n, legend_cols);
-			if (n > m)
-				m = n;
-		}
-		legend_w = (size_t)(m * CHAR_W) + 44;
-	}
+}
 
-	double left = 78, right = 24 + (double)legend_w, top = c->title ? 52 : 24;
-	double bottom = 64;
-	double plot_w, slot = 0;
+/* The legend's names as --label-width cuts them, but the legend no wider
+ * than 40% of the picture. */
+static void
+layout_legend(struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	size_t widest = columns_in(SVG_W * 0.4 - 44, 11), m = 0;
+
+	l->legend = c->nseries > 1 || (c->nseries == 1 && c->series[0].name);
+	l->legend_cols = cut_width(c->label_width, widest);
+	if (l->legend_cols == 0)
+		l->legend_cols = widest;
+	if (!l->legend)
+		return;
+	for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++) {
+		const char *name = c->series[i].name;
+		size_t n = name ? u8width(name) : 4;
+		n = cut_width(n, l->legend_cols);
+		if (n > m)
+			m = n;
+	}
+	l->legend_w = (size_t)(m * CHAR_W) + 44;
+}
+
+/* The plot area: margins for the title, the tick labels (slanted when
+ * the categories' labels do not fit their slots), the note and the
+ * legend. */
+static void
+layout_area(struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	double left = 78, right = 24 + (double)l->legend_w;
+	double top = c->title ? 52 : 24, bottom = 64;
+	size_t maxcat = 0;
+
 	if (c->axis == CHART_CAT && c->ncats > 0) {
-		slot = (SVG_W - left - right) / (double)c->ncats;
+		for (size_t i = 0; i < c->ncats; i++) {
+			size_t n = cut_width(u8width(c->cats[i]),
+			    c->label_width);
+			if (n > maxcat)
+				maxcat = n;
+		}
+		double slot = (SVG_W - left - right) / (double)c->ncats;
 		if ((double)maxcat * CHAR_W > slot * 0.95) {
 			/* Slanted labels hang down and to the left: make room
 			 * below, and left of the first one. */
-			size_t n0 = cut_width(u8width(c->cats[0]), c->label_width);
+			size_t n0 = cut_width(u8width(c->cats[0]),
+			    c->label_width);
 			double need = (double)n0 * CHAR_W * 0.77;
-			rotate = 1;
+			l->rotate = 1;
 			bottom = 40 + (double)maxcat * CHAR_W * 0.64 + 12;
 			if (need + 12 > left)
 				left = need + 12;
-			slot = (SVG_W - left - right) / (double)c->ncats;
 		}
 	}
-	if (have_under || have_over)
+	if (l->have_under || l->have_over)
 		bottom += 16;
-	double x0 = left, x1 = SVG_W - right, y0 = top, y1 = SVG_H - bottom;
-	plot_w = x1 - x0;
-#define SX(v) (x0 + ((v) - xlo) / (xhi - xlo) * plot_w)
+	l->x0 = left;
+	l->x1 = SVG_W - right;
+	l->y0 = top;
+	l->y1 = SVG_H - bottom;
+}
 
-	buf_addf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-	    "viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" font-size=\"11\">\n",
-	    SVG_W, SVG_H, SVG_W, SVG_H, FONT);
-	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
-	if (c->title)
-		svg_text(out, SVG_W / 2, 30, "middle", "font-size=\"16\" font-weight=\"bold\"",
-		    c->title, columns_in(SVG_W - 20, 16 * 1.1));
+/* The x ticks: 1-2-5 steps on a numeric axis, calendar steps on a time
+ * axis no finer than the data's intervals, every category up to 40. */
+static void
+layout_xticks(struct svg_layout *l)
+{
+	const struct chart *c = l->c;
 
-	/* y grid, ticks and labels */
-	buf_adds(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
-	if (ys.log) {
-		for (double e = ys.lo; e <= ys.hi + 1e-9; e++) {
-			double y = ymap(&ys, pow(10, e), y0, y1);
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x0, y, x1, y);
-			if (e < ys.hi && ys.hi - ys.lo <= 8)
-				for (int m = 2; m <= 9; m++) {
-					double ym = ymap(&ys, m * pow(10, e), y0, y1);
-					buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-					    "stroke=\"#f2f2f2\"/>\n", x0, ym, x1, ym);
-				}
-		}
-	} else {
-		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
-			double y = ymap(&ys, v, y0, y1);
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", x0, y, x1, y);
-		}
+	switch (c->axis) {
+	case CHART_NUM: {
+		double st = nice_step(l->xhi - l->xlo, 8);
+		double v = ceil(l->xlo / st - 1e-9) * st;
+		for (; v <= l->xhi + st * 1e-9 && l->nxtick < MAX_XTICKS;
+		    v += st)
+			l->xtick[l->nxtick++] = fabs(v) < st * 1e-9 ? 0 : v;
+		l->xtick_step = st;
+		break;
 	}
-	buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
-	if (ys.log) {
-		/* Decades from 1000 on with their SI prefix: 1 10 100 1k 10k. */
-		for (double e = ys.lo; e <= ys.hi + 1e-9; e++) {
-			struct tickfmt f = tick_format(pow(10, e), pow(10, e), 1e3);
-			buf_reset(&t);
-			add_tick(&t, pow(10, e), &f);
-			svg_text(out, x0 - 8, ymap(&ys, pow(10, e), y0, y1) + 4, "end", NULL, t.p, 20);
-			/* Two decades or less leave room for 2 and 5 too. */
-			for (int m = 2; e < ys.hi && ys.hi - ys.lo <= 2 && m <= 5; m += 3) {
-				double v = m * pow(10, e);
-				buf_reset(&t);
-				add_tick(&t, v, &f);
-				svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end",
-				    "fill=\"#777777\"", t.p, 20);
-			}
-		}
-	} else {
-		struct tickfmt f = tick_format(fmax(fabs(ys.lo), fabs(ys.hi)), ys.step, 1e5);
-		for (double v = ys.lo; v <= ys.hi + ys.step * 1e-9; v += ys.step) {
-			buf_reset(&t);
-			add_tick(&t, fabs(v) < ys.step * 1e-9 ? 0 : v, &f);
-			svg_text(out, x0 - 8, ymap(&ys, v, y0, y1) + 4, "end", NULL, t.p, 20);
-		}
-	}
-	buf_adds(out, "</g>\n");
-
-	/* data */
-	double base = ys.log ? y1 : ymap(&ys, 0, y0, y1);
-	if (!c->lines) {
-		/* Several series on a category axis: bars side by side in each
-		 * category's slot (on numeric and time axes they are lines). */
-		size_t nbs = c->axis == CHART_CAT && c->nseries > 1 ? c->nseries : 1;
-		for (size_t i = 0; i < nbs && i < c->nseries; i++) {
-			const struct chart_series *s = &c->series[i];
-			double sub = 0.8 / (double)nbs;
-			buf_addf(out, "<g fill=\"%s\">\n",
-			    palette[i % (sizeof palette / sizeof palette[0])]);
-			for (size_t j = 0; j < s->n; j++) {
-				const struct chart_point *p = &s->pt[j];
-				double a, b, y;
-				if (p->kind != CP_POINT)
-					continue;
-				if (c->axis == CHART_CAT) {
-					a = SX(p->x0 - 0.4 + sub * (double)i);
-					b = SX(p->x0 - 0.4 + sub * (double)(i + 1));
-					if (nbs > 1 && b - a > 3)
-						b -= 1;
-				} else {
-					a = SX(p->x0);
-					b = SX(p->x1);
-					if (b - a > 3)
-						b -= 1;	/* a hairline between neighbours */
-				}
-				if (ys.log && p->y <= 0)
-					continue;
-				y = ymap(&ys, p->y, y0, y1);
-				buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"><title>",
-				    a, fmin(y, base), fmax(b - a, 0.5), fabs(base - y));
-				buf_reset(&t);
-				point_label(&t, c, p, plevel);
-				add_xml(out, t.p, 200);
-				buf_adds(out, ": ");
-				add_xml(out, p->ytext, 60);
-				buf_adds(out, "</title></rect>\n");
-			}
-			buf_adds(out, "</g>\n");
-		}
-	} else {
-		for (size_t i = 0; i < c->nseries; i++) {
-			const struct chart_series *s = &c->series[i];
-			const char *col = palette[i % (sizeof palette / sizeof palette[0])];
-			int open = 0;
-			buf_addf(out, "<g stroke=\"%s\" fill=\"none\" stroke-width=\"2\">\n", col);
-			for (size_t j = 0; j < s->n; j++) {
-				const struct chart_point *p = &s->pt[j];
-				if (p->kind != CP_POINT)
-					continue;
-				if (ys.log && p->y <= 0) {
-					if (open)
-						buf_adds(out, "\"/>\n");
-					open = 0;
-					continue;
-				}
-				double x = c->axis == CHART_NUM ? SX((p->x0 + p->x1) / 2) : SX(p->x0);
-				buf_addf(out, "%s%.1f,%.1f", open ? " " : "<polyline points=\"", x,
-				    ymap(&ys, p->y, y0, y1));
-				open = 1;
-			}
-			if (open)
-				buf_adds(out, "\"/>\n");
-			buf_adds(out, "</g>\n");
-			if (npts / (c->nseries ? c->nseries : 1) <= 60) {
-				buf_addf(out, "<g fill=\"%s\">\n", col);
-				for (size_t j = 0; j < s->n; j++) {
-					const struct chart_point *p = &s->pt[j];
-					if (p->kind != CP_POINT || (ys.log && p->y <= 0))
-						continue;
-					double x = c->axis == CHART_NUM ? SX((p->x0 + p->x1) / 2) : SX(p->x0);
-					buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>", x,
-					    ymap(&ys, p->y, y0, y1));
-					buf_reset(&t);
-					point_label(&t, c, p, plevel);
-					add_xml(out, t.p, 200);
-					buf_adds(out, ": ");
-					add_xml(out, p->ytext, 60);
-					buf_adds(out, "</title></circle>\n");
-				}
-				buf_adds(out, "</g>\n");
-			}
-		}
-	}
-
-	/* axes */
-	buf_addf(out, "<g stroke=\"#333333\" stroke-width=\"1\">\n"
-	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n"
-	    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-	    x0, y1, x1, y1, x0, y0, x0, y1);
-
-	/* x ticks */
-	double tk[64];
-	size_t ntk = 0;
-	int tlevel = 2;
-	if (c->axis == CHART_NUM) {
-		double st = nice_step(xhi - xlo, 8);
-		for (double v = ceil(xlo / st - 1e-9) * st; v <= xhi + st * 1e-9 && ntk < 64; v += st)
-			tk[ntk++] = fabs(v) < st * 1e-9 ? 0 : v;
-		for (size_t i = 0; i < ntk; i++)
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);
-		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
-		double maxabs = 0;
-		for (size_t i = 0; i < ntk; i++)
-			maxabs = fmax(maxabs, fabs(tk[i]));
-		struct tickfmt f = tick_format(maxabs, st, 1e5);
-		for (size_t i = 0; i < ntk; i++) {
-			buf_reset(&t);
-			add_tick(&t, tk[i], &f);
-			xtick_text(out, SX(tk[i]), y1 + 18, t.p);
-		}
-	} else if (c->axis == CHART_TIME) {
-		double minstep = 0;
+	case CHART_TIME: {
+		double minstep = 0, plot_w = l->x1 - l->x0;
 		for (size_t i = 0; i < c->nseries; i++)
 			if (c->series[i].n > 0)
-				minstep = fmax(minstep, c->series[i].pt[0].x1 - c->series[i].pt[0].x0);
-		ntk = time_ticks(xlo, xhi, minstep, fmin(10, plot_w / (10 * CHAR_W + 24)),
-		    tk, 64, &tlevel);
-		for (size_t i = 0; i < ntk; i++)
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			    SX(tk[i]), y1, SX(tk[i]), y1 + 5);
-		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
-		for (size_t i = 0; i < ntk; i++) {
-			buf_reset(&t);
-			add_date(&t, tk[i], tlevel);
-			xtick_text(out, SX(tk[i]), y1 + 18, t.p);
-		}
-	} else {
-		size_t every = c->ncats > 40 ? (c->ncats + 39) / 40 : 1;
-		for (size_t i = 0; i < c->ncats; i += every)
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-			    SX((double)i), y1, SX((double)i), y1 + 4);
-		buf_adds(out, "</g>\n<g fill=\"#333333\">\n");
-		for (size_t i = 0; i < c->ncats; i += every) {
-			if (rotate) {
-				char tr[96];
-				snprintf(tr, sizeof tr, "transform=\"rotate(-40 %.1f %.1f)\"",
-				    SX((double)i) + 3, y1 + 14);
-				svg_text(out, SX((double)i) + 3, y1 + 14, "end", tr, c->cats[i],
-				    c->label_width);
-			} else {
-				svg_text(out, SX((double)i), y1 + 18, "middle", NULL, c->cats[i],
-				    c->label_width);
+				minstep = fmax(minstep, c->series[i].pt[0].x1 -
+				    c->series[i].pt[0].x0);
+		l->nxtick = time_ticks(l->xlo, l->xhi, minstep,
+		    fmin(10, plot_w / (10 * CHAR_W + 24)), l->xtick,
+		    MAX_XTICKS, &l->xtick_level);
+		break;
+	}
+	case CHART_CAT:
+		l->every = c->ncats > 40 ? (c->ncats + 39) / 40 : 1;
+		break;
+	}
+}
+
+static void
+svg_layout(struct svg_layout *l, const struct chart *c)
+{
+	memset(l, 0, sizeof *l);
+	l->c = c;
+	l->plevel = c->axis == CHART_TIME ? time_level(c) : 2;
+	l->xtick_level = 2;
+	yscale_fit(&l->ys, c);
+	layout_x(l);
+	layout_legend(l);
+	layout_area(l);
+	layout_xticks(l);
+}
+
+static void
+svg_head(struct buf *out, const struct svg_layout *l)
+{
+	buf_addf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
+	    "font-size=\"11\">\n", SVG_W, SVG_H, SVG_W, SVG_H, FONT);
+	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n",
+	    SVG_W, SVG_H);
+	if (l->c->title)
+		svg_text(out, SVG_W / 2, 30, "middle",
+		    "font-size=\"16\" font-weight=\"bold\"", l->c->title,
+		    columns_in(SVG_W - 20, 16 * 1.1));
+}
+
+/* Horizontal lines at the y ticks; on a log axis light ones at 2..9 of
+ * each decade too, while there are at most 8 decades. */
+static void
+svg_grid(struct buf *out, const struct svg_layout *l)
+{
+	const struct yscale *ys = &l->ys;
+
+	buf_adds(out, "<g stroke=\"#e0e0e0\" stroke-width=\"1\">\n");
+	if (!ys->log) {
+		for (double v = ys->lo; v <= ys->hi + ys->step * 1e-9;
+		    v += ys->step)
+			svg_line(out, l->x0, svg_y(l, v), l->x1, svg_y(l, v));
+		buf_adds(out, "</g>\n");
+		return;
+	}
+	for (double e = ys->lo; e <= ys->hi + 1e-9; e++) {
+		double y = svg_y(l, pow(10, e));
+		svg_line(out, l->x0, y, l->x1, y);
+		if (e < ys->hi && ys->hi - ys->lo <= 8)
+			for (int m = 2; m <= 9; m++) {
+				double ym = svg_y(l, m * pow(10, e));
+				buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" "
+				    "x2=\"%.1f\" y2=\"%.1f\" "
+				    "stroke=\"#f2f2f2\"/>\n",
+				    l->x0, ym, l->x1, ym);
 			}
+	}
+	buf_adds(out, "</g>\n");
+}
+
+/* The y tick labels: one format for the axis; on a log axis decades with
+ * their SI prefix from 1000 on (1 10 100 1k 10k). */
+static void
+svg_yticks(struct buf *out, struct svg_layout *l)
+{
+	const struct yscale *ys = &l->ys;
+	double x = l->x0 - 8;
+
+	buf_adds(out, "<g fill=\"#333333\">\n");
+	if (!ys->log) {
+		struct tickfmt f = tick_format(fmax(fabs(ys->lo), fabs(ys->hi)),
+		    ys->step, 1e5);
+		for (double v = ys->lo; v <= ys->hi + ys->step * 1e-9;
+		    v += ys->step) {
+			buf_reset(&l->t);
+			add_tick(&l->t, fabs(v) < ys->step * 1e-9 ? 0 : v, &f);
+			svg_text(out, x, svg_y(l, v) + 4, "end", NULL, l->t.p,
+			    20);
+		}
+		buf_adds(out, "</g>\n");
+		return;
+	}
+	for (double e = ys->lo; e <= ys->hi + 1e-9; e++) {
+		struct tickfmt f = tick_format(pow(10, e), pow(10, e), 1e3);
+		buf_reset(&l->t);
+		add_tick(&l->t, pow(10, e), &f);
+		svg_text(out, x, svg_y(l, pow(10, e)) + 4, "end", NULL, l->t.p,
+		    20);
+		/* Two decades or less leave room for 2 and 5 too. */
+		for (int m = 2; e < ys->hi && ys->hi - ys->lo <= 2 && m <= 5;
+		    m += 3) {
+			double v = m * pow(10, e);
+			buf_reset(&l->t);
+			add_tick(&l->t, v, &f);
+			svg_text(out, x, svg_y(l, v) + 4, "end",
+			    "fill=\"#777777\"", l->t.p, 20);
 		}
 	}
 	buf_adds(out, "</g>\n");
+}
 
-	/* axis labels (each cut to 80% of its axis' length), notes, legend */
-	if (c->xlabel)
-		svg_text(out, (x0 + x1) / 2, SVG_H - ((have_under || have_over) ? 30 : 14),
-		    "middle", "font-size=\"13\"", c->xlabel, columns_in(0.8 * (x1 - x0), 13));
-	if (c->ylabel) {
-		char tr[96];
-		snprintf(tr, sizeof tr, "font-size=\"13\" transform=\"rotate(-90 18 %.1f)\"",
-		    (y0 + y1) / 2);
-		svg_text(out, 18, (y0 + y1) / 2, "middle", tr, c->ylabel, columns_in(0.8 * (y1 - y0), 13));
-	}
-	if (have_under || have_over) {
-		buf_reset(&t);
-		if (have_under) {
-			buf_adds(&t, "below ");
-			add_num(&t, under_at);
-			buf_adds(&t, ": ");
-			add_num(&t, under);
-		}
-		if (have_over) {
-			buf_adds(&t, have_under ? "; above " : "above ");
-			add_num(&t, over_at);
-			buf_adds(&t, ": ");
-			add_num(&t, over);
-		}
-		buf_adds(&t, " (not drawn)");
-		svg_text(out, x1, SVG_H - 10, "end", "fill=\"#666666\"", t.p, 120);
-	}
-	if (legend) {
-		double lx = x1 + 16, ly = y0 + 6;
-		buf_adds(out, "<g>\n");
-		for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++, ly += 18) {
-			const char *col = palette[i % (sizeof palette / sizeof palette[0])];
-			if (c->lines)
-				buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-				    "stroke=\"%s\" stroke-width=\"3\"/>\n", lx, ly, lx + 18, ly, col);
-			else
-				buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" "
-				    "fill=\"%s\"/>\n", lx + 3, ly - 6, col);
-			svg_text(out, lx + 24, ly + 4, "start", NULL,
-			    c->series[i].name ? c->series[i].name : "null", legend_cols);
-		}
-		if (c->nseries > MAX_LEGEND) {
-			buf_reset(&t);
-			buf_addf(&t, "and %zu more", c->nseries - MAX_LEGEND);
-			svg_text(out, lx + 24, ly + 4, "start", "fill=\"#666666\"", t.p, 40);
+/* Bars from the y axis' zero (the bottom on a log axis), with a tooltip.
+ * Several series on a category axis: bars side by side in each
+ * category's slot (on numeric and time axes only the first is drawn as
+ * bars: several series there are drawn as lines). */
+static void
+svg_bars(struct buf *out, struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	double base = l->ys.log ? l->y1 : svg_y(l, 0);
+	size_t nbs = c->axis == CHART_CAT && c->nseries > 1 ? c->nseries : 1;
+
+	for (size_t i = 0; i < nbs && i < c->nseries; i++) {
+		const struct chart_series *s = &c->series[i];
+		double sub = 0.8 / (double)nbs;
+		buf_addf(out, "<g fill=\"%s\">\n", colour(i));
+		for (size_t j = 0; j < s->n; j++) {
+			const struct chart_point *p = &s->pt[j];
+			double a, b, y;
+			if (p->kind != CP_POINT)
+				continue;
+			if (c->axis == CHART_CAT) {
+				a = svg_x(l, p->x0 - 0.4 + sub * (double)i);
+				b = svg_x(l, p->x0 - 0.4 + sub * (double)(i + 1));
+				if (nbs > 1 && b - a > 3)
+					b -= 1;
+			} else {
+				a = svg_x(l, p->x0);
+				b = svg_x(l, p->x1);
+				if (b - a > 3)
+					b -= 1;	/* a hairline between neighbours */
+			}
+			if (l->ys.log && p->y <= 0)
+				continue;
+			y = svg_y(l, p->y);
+			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			    "height=\"%.1f\"><title>", a, fmin(y, base),
+			    fmax(b - a, 0.5), fabs(base - y));
+			point_title(out, l, p);
+			buf_adds(out, "</title></rect>\n");
 		}
 		buf_adds(out, "</g>\n");
 	}
-	if (npts == 0)
-		svg_text(out, (x0 + x1) / 2, (y0 + y1) / 2, "middle", "fill=\"#666666\"",
-		    "no data", 20);
+}
+
+/* A point's x on a line: a bin's middle, an interval's start. */
+static double
+line_x(const struct svg_layout *l, const struct chart_point *p)
+{
+	if (l->c->axis == CHART_NUM)
+		return svg_x(l, (p->x0 + p->x1) / 2);
+	return svg_x(l, p->x0);
+}
+
+/* Per series a polyline through its points (broken where a log axis has
+ * no place for a value), and a dot with a tooltip on each point while
+ * there are at most 60 a series. */
+static void
+svg_lines(struct buf *out, struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	size_t per_series = l->npts / (c->nseries ? c->nseries : 1);
+
+	for (size_t i = 0; i < c->nseries; i++) {
+		const struct chart_series *s = &c->series[i];
+		int open = 0;
+		buf_addf(out, "<g stroke=\"%s\" fill=\"none\" "
+		    "stroke-width=\"2\">\n", colour(i));
+		for (size_t j = 0; j < s->n; j++) {
+			const struct chart_point *p = &s->pt[j];
+			if (p->kind != CP_POINT)
+				continue;
+			if (l->ys.log && p->y <= 0) {
+				if (open)
+					buf_adds(out, "\"/>\n");
+				open = 0;
+				continue;
+			}
+			buf_addf(out, "%s%.1f,%.1f",
+			    open ? " " : "<polyline points=\"", line_x(l, p),
+			    svg_y(l, p->y));
+			open = 1;
+		}
+		if (open)
+			buf_adds(out, "\"/>\n");
+		buf_adds(out, "</g>\n");
+		if (per_series > 60)
+			continue;
+		buf_addf(out, "<g fill=\"%s\">\n", colour(i));
+		for (size_t j = 0; j < s->n; j++) {
+			const struct chart_point *p = &s->pt[j];
+			if (p->kind != CP_POINT || (l->ys.log && p->y <= 0))
+				continue;
+			buf_addf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" "
+			    "r=\"2.5\"><title>", line_x(l, p), svg_y(l, p->y));
+			point_title(out, l, p);
+			buf_adds(out, "</title></circle>\n");
+		}
+		buf_adds(out, "</g>\n");
+	}
+}
+
+/* The x and y axes and the x tick marks. */
+static void
+svg_axes(struct buf *out, const struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+
+	buf_adds(out, "<g stroke=\"#333333\" stroke-width=\"1\">\n");
+	svg_line(out, l->x0, l->y1, l->x1, l->y1);
+	svg_line(out, l->x0, l->y0, l->x0, l->y1);
+	if (c->axis == CHART_CAT) {
+		for (size_t i = 0; i < c->ncats; i += l->every)
+			svg_line(out, svg_x(l, (double)i), l->y1,
+			    svg_x(l, (double)i), l->y1 + 4);
+	} else {
+		for (size_t i = 0; i < l->nxtick; i++)
+			svg_line(out, svg_x(l, l->xtick[i]), l->y1,
+			    svg_x(l, l->xtick[i]), l->y1 + 5);
+	}
+	buf_adds(out, "</g>\n");
+}
+
+/* The x tick labels: numbers in one format, dates, or the categories
+ * (slanted when the layout says so). */
+static void
+svg_xticks(struct buf *out, struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	double y = l->y1 + 18;
+
+	buf_adds(out, "<g fill=\"#333333\">\n");
+	if (c->axis == CHART_NUM) {
+		double maxabs = 0;
+		for (size_t i = 0; i < l->nxtick; i++)
+			maxabs = fmax(maxabs, fabs(l->xtick[i]));
+		struct tickfmt f = tick_format(maxabs, l->xtick_step, 1e5);
+		for (size_t i = 0; i < l->nxtick; i++) {
+			buf_reset(&l->t);
+			add_tick(&l->t, l->xtick[i], &f);
+			xtick_text(out, svg_x(l, l->xtick[i]), y, l->t.p);
+		}
+	} else if (c->axis == CHART_TIME) {
+		for (size_t i = 0; i < l->nxtick; i++) {
+			buf_reset(&l->t);
+			add_date(&l->t, l->xtick[i], l->xtick_level);
+			xtick_text(out, svg_x(l, l->xtick[i]), y, l->t.p);
+		}
+	} else {
+		for (size_t i = 0; i < c->ncats; i += l->every) {
+			double x = svg_x(l, (double)i);
+			if (l->rotate) {
+				char tr[96];
+				snprintf(tr, sizeof tr, "transform=\"rotate(-40 "
+				    "%.1f %.1f)\"", x + 3, l->y1 + 14);
+				svg_text(out, x + 3, l->y1 + 14, "end", tr,
+				    c->cats[i], c->label_width);
+			} else {
+				svg_text(out, x, y, "middle", NULL, c->cats[i],
+				    c->label_width);
+			}
+		}
+	}
+	buf_adds(out, "</g>\n");
+}
+
+/* The axis labels (each cut to 80% of its axis' length) and the note on
+ * the values below and above the bins, which are not drawn. */
+static void
+svg_labels(struct buf *out, struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	int note = l->have_under || l->have_over;
+
+	if (c->xlabel)
+		svg_text(out, (l->x0 + l->x1) / 2, SVG_H - (note ? 30 : 14),
+		    "middle", "font-size=\"13\"", c->xlabel,
+		    columns_in(0.8 * (l->x1 - l->x0), 13));
+	if (c->ylabel) {
+		double mid = (l->y0 + l->y1) / 2;
+		char tr[96];
+		snprintf(tr, sizeof tr, "font-size=\"13\" "
+		    "transform=\"rotate(-90 18 %.1f)\"", mid);
+		svg_text(out, 18, mid, "middle", tr, c->ylabel,
+		    columns_in(0.8 * (l->y1 - l->y0), 13));
+	}
+	if (!note)
+		return;
+	buf_reset(&l->t);
+	if (l->have_under) {
+		buf_adds(&l->t, "below ");
+		add_num(&l->t, l->under_at);
+		buf_adds(&l->t, ": ");
+		add_num(&l->t, l->under);
+	}
+	if (l->have_over) {
+		buf_adds(&l->t, l->have_under ? "; above " : "above ");
+		add_num(&l->t, l->over_at);
+		buf_adds(&l->t, ": ");
+		add_num(&l->t, l->over);
+	}
+	buf_adds(&l->t, " (not drawn)");
+	svg_text(out, l->x1, SVG_H - 10, "end", "fill=\"#666666\"", l->t.p, 120);
+}
+
+/* Right of the plot, a swatch and a name per series, the first
+ * MAX_LEGEND of them ("null" for a series without a name). */
+static void
+svg_legend(struct buf *out, struct svg_layout *l)
+{
+	const struct chart *c = l->c;
+	double lx = l->x1 + 16, ly = l->y0 + 6;
+
+	if (!l->legend)
+		return;
+	buf_adds(out, "<g>\n");
+	for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++, ly += 18) {
+		const char *name = c->series[i].name;
+		if (c->lines)
+			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			    "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n",
+			    lx, ly, lx + 18, ly, colour(i));
+		else
+			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
+			    "height=\"12\" fill=\"%s\"/>\n", lx + 3, ly - 6,
+			    colour(i));
+		svg_text(out, lx + 24, ly + 4, "start", NULL,
+		    name ? name : "null", l->legend_cols);
+	}
+	if (c->nseries > MAX_LEGEND) {
+		buf_reset(&l->t);
+		buf_addf(&l->t, "and %zu more", c->nseries - MAX_LEGEND);
+		svg_text(out, lx + 24, ly + 4, "start", "fill=\"#666666\"",
+		    l->t.p, 40);
+	}
+	buf_adds(out, "</g>\n");
+}
+
+void
+chart_svg(struct buf *out, const struct chart *c)
+{
+	struct svg_layout l;
+
+	svg_layout(&l, c);
+	svg_head(out, &l);
+	svg_grid(out, &l);
+	svg_yticks(out, &l);
+	if (c->lines)
+		svg_lines(out, &l);
+	else
+		svg_bars(out, &l);
+	svg_axes(out, &l);
+	svg_xticks(out, &l);
+	svg_labels(out, &l);
+	svg_legend(out, &l);
+	if (l.npts == 0)
+		svg_text(out, (l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2, "middle",
+		    "fill=\"#666666\"", "no data", 20);
 	buf_adds(out, "</svg>\n");
-#undef SX
-	buf_free(&t);
+	buf_free(&l.t);
 }

@@ -64,7 +64,22 @@ struct chart {
  */
 void chart_bars(struct buf *out, const struct chart *c, int columns);
 
-/* Append a standalone SVG document (UTF-8, one <svg> element). */
+/*
+ * Append a standalone SVG document (UTF-8, one <svg> element, 900 by 500
+ * pixels, no scripts, no external references): the title; the y grid and
+ * tick labels (the scale from 0, or below for negative sums, to a round
+ * number; with logy, decades); the data; the axes with the x ticks (1-2-5
+ * steps, calendar steps for time, the categories slanted when they do
+ * not fit, at most 40 labelled); the axis labels; and, when a series has
+ * a name, a legend of its first 24 series.  Bars, side by side per
+ * category when there are several series; with lines, a polyline per
+ * series and a dot per point while there are at most 60.  Every bar and
+ * dot carries a <title>: the point's label and its ytext.  CP_UNDER and
+ * CP_OVER points are not drawn: a note under the plot gives their sums.
+ * With no point at all the plot says "no data".  Text is cut to fit
+ * (label_width for categories and names) and escaped; the same chart
+ * always gives the same bytes.
+ */
 void chart_svg(struct buf *out, const struct chart *c);
 
 #endif
