@@ -28,6 +28,7 @@
 
 #include "hash.h"
 #include "iptable.h"
+#include "iptread.h"
 
 static double
 now(void)

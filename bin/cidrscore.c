@@ -28,6 +28,7 @@
 #include "../lib/input.h"
 #include "../lib/ip.h"
 #include "../lib/iptable.h"
+#include "../lib/iptread.h"
 #include "../lib/jmember.h"
 #include "../lib/json.h"
 #include "../lib/loop.h"

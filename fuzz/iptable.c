@@ -1,6 +1,6 @@
 /*
  * fuzz/iptable.c: reading IP table files and building the lookup
- * structure (lib/iptable.h).
+ * structure (lib/iptread.h, lib/iptable.h).
  *
  * The reader takes a path, so each input is written to an anonymous
  * memory file and read through /proc/self/fd: as NDJSON, CSV, TSV,
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "iptable.h"
+#include "iptread.h"
 
 static void
 die(const char *why)

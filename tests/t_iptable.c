@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "iptable.h"
+#include "iptread.h"
 
 struct r {
 	struct ip lo, hi;
