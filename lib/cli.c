@@ -1,11 +1,6 @@
 /*
  * cli.c: the runtime the six tools share (see cli.h): options, messages,
- * exit status, --bad, --stats and buffered output.
- *
- * Output goes through one buffer written with write(2) in large blocks;
- * stdio's stdout is left alone so that nothing is buffered twice.  A line
- * passed through that is larger than a block is written straight from the
- * caller's memory with writev instead of being copied.
+ * exit status, --bad and --stats; the output buffer is out.c's.
  *
  * SIGPIPE is not touched: at its default a closed pipe ends the tool as it
  * ends cat or grep (quietly, status 141 in the shell), and when the parent
@@ -15,10 +10,8 @@
 
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 
 #include <errno.h>
-#include <poll.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
@@ -34,18 +27,12 @@
 #include "util.h"
 #include "version.h"
 
-#define OUT_BLOCK	((size_t)1 << 20)	/* flush outbuf at this size */
 #define PIPE_SIZE	(1 << 20)
 #define BAD_SHOWN	10			/* --bad=warn prints this many */
 #define BAD_BLOCK	((size_t)64 << 10)	/* --bad=FILE buffer */
 
 struct cli_stats stats;
 struct cli_shared cli;
-struct buf outbuf;
-static size_t rec_start;		/* where the record being built begins */
-static enum out_format out_format;
-static struct tabular *out_table;	/* --output tsv|csv */
-static struct buf rowsrc;		/* the record a row is made of */
 
 enum bad_mode { BAD_WARN, BAD_FAIL, BAD_SKIP, BAD_FILE };
 
@@ -144,52 +131,7 @@ cli_init(const char *argv0, const struct cli_tool *t)
 	usage_text = t->synopsis != NULL ? t->synopsis : "";
 	enlarge_pipe(STDOUT_FILENO);
 	enlarge_pipe(STDIN_FILENO);
-	buf_reserve(&outbuf, OUT_BLOCK + 4096);
-}
-
-/* A non-blocking descriptor (a shell may hand one down) is waited for
- * rather than failed. */
-static void
-wait_writable(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-	poll(&pfd, 1, -1);
-}
-
-/* Write everything or die. */
-static void
-put_all(int fd, const char *p, size_t n, const char *what)
-{
-	if (write_all(fd, p, n) < 0)
-		cli_fatal("%s: %s", what, strerror(errno));
-}
-
-static void
-writev_all(int fd, struct iovec *iov, int n, const char *what)
-{
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				wait_writable(fd);
-				continue;
-			}
-			cli_fatal("%s: %s", what, strerror(errno));
-		}
-		size_t done = (size_t)w;
-		while (n > 0 && done >= iov->iov_len) {
-			done -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + done;
-			iov->iov_len -= done;
-		}
-	}
+	out_init();
 }
 
 void
@@ -259,7 +201,7 @@ bad_flush(void)
 {
 	if (bad_buf.len == 0)
 		return;
-	put_all(bad_fd, bad_buf.p, bad_buf.len, bad_path);
+	out_write(bad_fd, bad_buf.p, bad_buf.len, bad_path);
 	buf_reset(&bad_buf);
 }
 
@@ -496,85 +438,6 @@ cli_parse_double(const char *arg, double *v)
 	return 0;
 }
 
-void
-out_flush(void)
-{
-	put_all(STDOUT_FILENO, outbuf.p, outbuf.len, "write error");
-	buf_reset(&outbuf);
-	rec_start = 0;
-}
-
-void
-out_end(void)
-{
-	const char *why;
-
-	if (out_table != NULL) {
-		/* The row replaces the record it is made of. */
-		buf_reset(&rowsrc);
-		buf_add(&rowsrc, outbuf.p + rec_start, outbuf.len - rec_start);
-		outbuf.len = rec_start;
-		if (tabular_row(out_table, &outbuf, rowsrc.p, rowsrc.len, &why) < 0)
-			cli_fatal("--output %s: %s", out_format == OUT_CSV ? "csv" : "tsv", why);
-	} else {
-		buf_addc(&outbuf, '\n');
-	}
-	stats.written++;
-	if (outbuf.len >= OUT_BLOCK)
-		out_flush();
-	rec_start = outbuf.len;
-}
-
-int
-cli_set_output(const char *name)
-{
-	if (name == NULL || out_format_parse(name, &out_format) < 0)
-		return -1;
-	tabular_free(out_table);
-	out_table = out_format == OUT_NDJSON ? NULL : tabular_new(out_format);
-	return 0;
-}
-
-enum out_format
-cli_output(void)
-{
-	return out_format;
-}
-
-void
-cli_output_column(const char *name)
-{
-	if (out_table != NULL)
-		tabular_column(out_table, name, strlen(name));
-}
-
-void
-out_line(const char *p, size_t n)
-{
-	stats.written++;
-	if (n >= OUT_BLOCK / 4) {
-		/* A big line goes out from where it is, after what is
-		 * buffered, without being copied. */
-		struct iovec iov[3] = {
-			{ outbuf.p, outbuf.len },
-			{ (void *)p, n },
-			{ "\n", 1 },
-		};
-		writev_all(STDOUT_FILENO, iov, 3, "write error");
-		buf_reset(&outbuf);
-		rec_start = 0;
-		return;
-	}
-	buf_reserve(&outbuf, n + 1);
-	memcpy(outbuf.p + outbuf.len, p, n);
-	outbuf.len += n;
-	outbuf.p[outbuf.len++] = '\n';
-	outbuf.p[outbuf.len] = '\0';
-	if (outbuf.len >= OUT_BLOCK)
-		out_flush();
-	rec_start = outbuf.len;
-}
-
 static void
 print_stats(void)
 {
@@ -647,13 +510,10 @@ cli_exit(void)
 	cli_missing_free();
 	if (stats_on)
 		print_stats();
-	buf_free(&outbuf);
+	out_free();
 	buf_free(&bad_buf);
-	buf_free(&rowsrc);
 	ts_format_free(cli.time_format);
 	cli.time_format = NULL;
-	tabular_free(out_table);
-	out_table = NULL;
 	for (size_t i = 0; i < nextras; i++)
 		free(extras[i].name);
 	free(extras);

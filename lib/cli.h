@@ -1,6 +1,6 @@
 /*
  * cli.h: the runtime every tool shares: options, messages, bad-record
- * handling, --stats and buffered output.
+ * handling, --stats, and (out.h) buffered output.
  *
  * Unlike the rest of lib/, this module prints and exits on the tool's
  * behalf, so that all six tools keep the same manners (trawl(7)):
@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "input.h"
-#include "tabular.h"
+#include "out.h"	/* output: the runtime's other half */
 #include "ts.h"
 #include "util.h"
 
@@ -205,30 +205,6 @@ void cli_note_missing(const struct fields *fv, int field);
  * returns how many (0: no expression was noted). */
 int cli_missing_report(struct buf *b, uint64_t records);
 void cli_missing_free(void);
-
-/*
- * Output.  Tools build records in outbuf (json_put_* and buf_* work on it)
- * and call out_end() after each; out_line() copies a whole passed-through
- * line.  Data are written in large blocks; a write error (disk full, a
- * closed pipe when SIGPIPE is ignored) prints "PROG: write error: ..." and
- * exits 1.
- */
-extern struct buf outbuf;
-void out_end(void);			/* finish a record: newline, count, flush if large */
-void out_line(const char *p, size_t n);	/* p[0..n) plus newline as one record */
-void out_flush(void);
-
-/*
- * --output ndjson|tsv|csv: 0, or -1 for another name.  Under tsv and csv,
- * out_end writes each record built in outbuf as a row (tabular.h); lines
- * written with out_line pass as they are, so a tool that passes records
- * through refuses --output (cli_output says what was asked).
- */
-int cli_set_output(const char *name);
-enum out_format cli_output(void);
-/* The next column of the table's header, for a tool whose records differ
- * in their members; before the first record. */
-void cli_output_column(const char *name);
 
 /*
  * Finish: flush and close stdout (errors are fatal), print the bad-line
