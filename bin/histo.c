@@ -40,6 +40,7 @@
 #include "../lib/ts.h"
 #include "../lib/util.h"
 #include "../lib/vstore.h"
+#include "../lib/xsum.h"
 
 enum { O_BARS, O_BINS, O_BY, O_CLIP, O_COUNTS, O_FIELD, O_LABEL_WIDTH, O_LOG,
     O_MAPS, O_MAX, O_MIN, O_PER, O_SORT, O_SUMMARY, O_SVG, O_TITLE, O_TOP,
@@ -91,32 +92,26 @@ static int nmodes, have_f, have_top;
 
 enum mode { M_BINS, M_COUNTS, M_TIME, M_MAPS, M_SUMMARY };
 
-/* An exact sum: integers in n (64 bits), everything else in x. */
-struct cell {
-	int64_t n;
-	double x;
-};
-
 /* Cells for the consecutive bin or interval indexes k0 .. k0+cap-1, of
  * which lo..hi have been touched. */
 struct dense {
 	int64_t k0;
 	size_t cap;
-	struct cell *c;
+	struct xsum *c;
 	int64_t lo, hi;
 	int used;
 };
 
 /* A distinct value (counts, maps): its first printed form and its sum. */
 struct centry {
-	struct cell c;
+	struct xsum c;
 	size_t toff, tlen;
 };
 
 /* A bin read back by --merge, identified by its edges. */
 struct bentry {
 	double lo, hi;
-	struct cell c;
+	struct xsum c;
 };
 
 struct series {
@@ -124,9 +119,9 @@ struct series {
 	size_t toff, tlen;	/* the --by value as first seen */
 	struct dtab *tab;	/* centry or bentry by mode */
 	struct dense d;
-	struct cell under, over;
+	struct xsum under, over;
 	uint64_t nobs;		/* observations (or merged lines) */
-	struct cell sum;	/* --summary */
+	struct xsum sum;	/* --summary */
 	double min, max;
 	int qlost;		/* --summary lines merged: quantiles unknown */
 	double q[3];		/* --summary: p50, p90, p99 */
@@ -139,7 +134,7 @@ struct row {
 	int64_t t0, t1;		/* --per */
 	size_t toff, tlen;	/* counts value, maps bucket */
 	int closed;
-	struct cell c;
+	struct xsum c;
 };
 
 /* Options. */
@@ -163,7 +158,8 @@ static int have_tper;		/* --per given, or (--merge) found in the input */
 /* State. */
 static struct fieldset *fs;
 static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
-static int F = -1, B = -1, W = -1;
+/* The fields' indexes in fs: --field, --by and --weight (-1: not given). */
+static int valuefield = -1, byfield = -1, weightfield = -1;
 static struct series *ser;
 static size_t nser, capser;
 static struct dtab *sertab;
@@ -187,56 +183,19 @@ static double under_bound, over_bound;
 static int merge_by_seen, merge_noby_seen;
 
 static void usage_conflict(const char *a, const char *b) __attribute__((noreturn));
+static void setup(void);
+static void finish(void);
+static void cleanup(void);
 
 /* ---------------------------------------------------------------- cells */
 
 static void
-cell_addi(struct cell *c, int64_t v)
-{
-	int64_t r;
-
-	/* Past 64 bits the excess is carried as a double rather than lost. */
-	if (__builtin_add_overflow(c->n, v, &r))
-		c->x += (double)v;
-	else
-		c->n = r;
-}
-
-static void
-cell_add(struct cell *c, struct cell v)
-{
-	cell_addi(c, v.n);
-	c->x += v.x;
-}
-
-static double
-cell_val(struct cell c)
-{
-	return (double)c.n + c.x;
-}
-
-static int
-cell_zero(struct cell c)
-{
-	return c.n == 0 && c.x == 0;
-}
-
-static void
-cell_put(struct buf *b, struct cell c)
+cell_put(struct buf *b, struct xsum c)
 {
 	if (c.x == 0)
 		json_put_i64(b, c.n);
 	else
-		json_put_double(b, cell_val(c));
-}
-
-static int
-cell_cmp(struct cell a, struct cell b)
-{
-	if (a.x == 0 && b.x == 0)
-		return (a.n > b.n) - (a.n < b.n);
-	double x = cell_val(a), y = cell_val(b);
-	return (x > y) - (x < y);
+		json_put_double(b, xsum_val(c));
 }
 
 /*
@@ -284,10 +243,10 @@ inexact:
 	return 0;
 }
 
-static struct cell
+static struct xsum
 cell_of(const struct jval *v)
 {
-	struct cell c = { 0, 0 };
+	struct xsum c = { 0, 0 };
 	int64_t i;
 
 	if (num_int64(v, &i))
@@ -382,7 +341,7 @@ dense_fail(int64_t lo, int64_t hi)
 	    (long long)(hi - lo + 1), (long long)MAX_SPAN);
 }
 
-static struct cell *
+static struct xsum *
 dense_at(struct dense *d, int64_t k)
 {
 	if (d->cap == 0) {
@@ -404,7 +363,7 @@ dense_at(struct dense *d, int64_t k)
 			nk0 = k - span;
 		else
 			nend = k + 1 + span;
-		struct cell *c = xcalloc((size_t)(nend - nk0), sizeof *c);
+		struct xsum *c = xcalloc((size_t)(nend - nk0), sizeof *c);
 		memcpy(c + (d->k0 - nk0), d->c, d->cap * sizeof *c);
 		free(d->c);
 		d->c = c;
@@ -424,10 +383,10 @@ dense_at(struct dense *d, int64_t k)
 	return &d->c[k - d->k0];
 }
 
-static struct cell
+static struct xsum
 dense_get(const struct dense *d, int64_t k)
 {
-	struct cell z = { 0, 0 };
+	struct xsum z = { 0, 0 };
 
 	if (!d->used || k < d->lo || k > d->hi)
 		return z;
@@ -595,13 +554,13 @@ num_key(double v, double w)
 }
 
 static void
-store_value(struct series *s, double v, struct cell c)
+store_value(struct series *s, double v, struct xsum c)
 {
 	char err[256];
 
 	if (vals == NULL)
 		vals = vs_new(VS_HOLD);
-	if (vs_add(vals, s->id, v, c.n, c.x, err, sizeof err) < 0)
+	if (vs_add(vals, s->id, v, c, err, sizeof err) < 0)
 		cli_fatal("%s", err);
 	if (!have_data_range) {
 		gmin = gmax = v;
@@ -614,16 +573,16 @@ store_value(struct series *s, double v, struct cell c)
 }
 
 static void
-add_number(struct series *s, double v, struct cell c)
+add_number(struct series *s, double v, struct xsum c)
 {
 	s->nobs++;
 	nvalues++;
 	if (have_min && v < minv && !clip) {
-		cell_add(&s->under, c);
+		xsum_add(&s->under, c);
 		return;
 	}
 	if (have_max && v > maxv && !clip) {
-		cell_add(&s->over, c);
+		xsum_add(&s->over, c);
 		return;
 	}
 	if (clip) {
@@ -635,15 +594,15 @@ add_number(struct series *s, double v, struct cell c)
 	if (store_values)
 		store_value(s, v, c);
 	else if (width > 0)
-		cell_add(dense_at(&s->d, have_max && v == maxv ? grid_last() : grid_index(v)), c);
+		xsum_add(dense_at(&s->d, have_max && v == maxv ? grid_last() : grid_index(v)), c);
 	else
-		cell_add(dense_at(&s->d, fixed_index(v)), c);
+		xsum_add(dense_at(&s->d, fixed_index(v)), c);
 }
 
 /* ---------------------------------------------------------------- counts, maps */
 
 static void
-tab_add(struct series *s, const char *text, size_t len, struct cell c)
+tab_add(struct series *s, const char *text, size_t len, struct xsum c)
 {
 	int ins;
 	struct centry *e = dtab_put(s->tab, json_digest(text, len, &scratch), &ins);
@@ -652,7 +611,7 @@ tab_add(struct series *s, const char *text, size_t len, struct cell c)
 		e->toff = arena_add(text, len);
 		e->tlen = len;
 	}
-	cell_add(&e->c, c);
+	xsum_add(&e->c, c);
 }
 
 /* A map key that is a JSON number by RFC 8259 ("3", "-1.5") becomes a
@@ -746,7 +705,7 @@ check_values(size_t nv)
 	const char *why;
 
 	for (size_t k = 0; k < nv; k++) {
-		const struct jval *v = fv_value(fv, F, k);
+		const struct jval *v = fv_value(fv, valuefield, k);
 		if (v->type == J_NULL)
 			continue;
 		switch (mode) {
@@ -789,7 +748,7 @@ static int
 record(const struct line *ln, const struct fields *f)
 {
 	const struct jval *wv = NULL, *bv;
-	struct cell one = { 1, 0 };
+	struct xsum one = { 1, 0 };
 	struct series *s;
 	const char *why;
 	size_t nv;
@@ -797,25 +756,25 @@ record(const struct line *ln, const struct fields *f)
 	fv = f;
 	if (fv_error(fv) != NULL)
 		return cli_bad(ln, fv_error(fv));
-	if (W >= 0) {
-		if (cli_missing(fv, W))
+	if (weightfield >= 0) {
+		if (cli_missing(fv, weightfield))
 			return 0;
-		wv = fv_first(fv, W);
+		wv = fv_first(fv, weightfield);
 		if (wv->type != J_NUMBER)
 			return cli_bad(ln, bad_value("weight is not a number", wv));
 		if (isnan(wv->num))
 			return cli_bad(ln, "weight is NaN");
 		one = cell_of(wv);
 	}
-	nv = fv_count(fv, F);
+	nv = fv_count(fv, valuefield);
 	if (mode == M_TIME && nv > tcap) {
 		tcap = nv + 16;
 		tvals = xreallocarray(tvals, tcap, sizeof *tvals);
 	}
 	if ((why = check_values(nv)) != NULL)
 		return cli_bad(ln, why);
-	if (B >= 0) {
-		bv = fv_first(fv, B);
+	if (byfield >= 0) {
+		bv = fv_first(fv, byfield);
 		s = bv ? series_of(bv->text, bv->len) : series_of("null", 4);
 	} else {
 		s = &ser[0];
@@ -826,7 +785,7 @@ record(const struct line *ln, const struct fields *f)
 	if (nv == 0)
 		stats.missing++;
 	for (size_t k = 0; k < nv; k++) {
-		const struct jval *v = fv_value(fv, F, k);
+		const struct jval *v = fv_value(fv, valuefield, k);
 		if (v->type == J_NULL) {
 			stats.missing++;
 			nnull++;
@@ -839,7 +798,7 @@ record(const struct line *ln, const struct fields *f)
 		case M_SUMMARY:
 			s->nobs++;
 			nvalues++;
-			cell_add(&s->sum, cell_of(v));
+			xsum_add(&s->sum, cell_of(v));
 			if (v->num < s->min)
 				s->min = v->num;
 			if (v->num > s->max)
@@ -849,7 +808,7 @@ record(const struct line *ln, const struct fields *f)
 		case M_TIME:
 			s->nobs++;
 			nvalues++;
-			cell_add(dense_at(&s->d, period_index(&tper, tvals[k])), one);
+			xsum_add(dense_at(&s->d, period_index(&tper, tvals[k])), one);
 			break;
 		case M_COUNTS:
 			s->nobs++;
@@ -862,7 +821,7 @@ record(const struct line *ln, const struct fields *f)
 		}
 	}
 	if (nnull == nv)
-		cli_note_missing(fv, F);
+		cli_note_missing(fv, valuefield);
 	return 0;
 }
 
@@ -971,7 +930,7 @@ infer_period(int64_t t0, int64_t t1)
 
 /* The line's count or sum as a cell; NULL or why not. */
 static const char *
-mline_cell(const struct mline *m, struct cell *c)
+mline_cell(const struct mline *m, struct xsum *c)
 {
 	const struct jval *v;
 
@@ -996,13 +955,190 @@ mline_cell(const struct mline *m, struct cell *c)
 	return NULL;
 }
 
+/*
+ * The first line of --merge decides the mode; the options given must fit
+ * what the lines are.  NULL, or why the line does not fit.
+ */
+static const char *
+merge_first(int kind, const struct mline *m)
+{
+	int bin_opts = width > 0 || nbins > 0 || have_min || have_max;
+
+	if ((mode == M_SUMMARY && kind != K_COUNTS && kind != K_SUMMARY) ||
+	    (mode == M_TIME && kind != K_TIME) || (bin_opts && kind != K_BINS)) {
+		snprintf(badmsg, sizeof badmsg, "%s line, but the options are for %s",
+		    kind_name[kind], mode == M_SUMMARY ? "--summary" :
+		    mode == M_TIME ? "--per" : "bins");
+		return badmsg;
+	}
+	if (have_sort && kind != K_COUNTS)
+		cli_fatal("--sort is for counts; the input is %s", kind_name[kind]);
+	merge_kind = kind;
+	if (mode != M_SUMMARY)
+		mode = kind == K_BINS ? M_BINS : kind == K_COUNTS ? M_COUNTS :
+		    kind == K_TIME ? M_TIME : kind == K_MAPS ? M_MAPS : M_SUMMARY;
+	if (mode == M_BINS && width == 0 && nbins == 0)
+		nbins = 10;
+	merge_bins_exact = mode == M_BINS && width == 0;
+	have_by = (m->have & H_BY) != 0;
+	if (!have_by)
+		series_new("null", 4);
+	return NULL;
+}
+
+/* The series a merged line adds to; NULL with *why when lines with and
+ * without "by" are mixed. */
+static struct series *
+merge_series(const struct mline *m, const char **why)
+{
+	if (m->have & H_BY) {
+		if (merge_noby_seen || !have_by) {
+			*why = "a line with \"by\" among lines without";
+			return NULL;
+		}
+		merge_by_seen = 1;
+		return series_of(m->by.text, m->by.len);
+	}
+	if (merge_by_seen || have_by) {
+		*why = "a line without \"by\" among lines with";
+		return NULL;
+	}
+	merge_noby_seen = 1;
+	return &ser[0];
+}
+
+/* A --summary line: its count, sum, min and max; its quantiles are lost. */
+static const char *
+merge_summary(struct series *s, const struct mline *m)
+{
+	int64_t n;
+
+	if (!(m->have & H_COUNT) || m->count.type != J_NUMBER ||
+	    !num_int64(&m->count, &n) || n < 0)
+		return "summary without a count";
+	if (!(m->have & H_SUM) || m->sum.type != J_NUMBER)
+		return "summary without a sum";
+	if (n == 0)
+		return NULL;
+	if (s->nobs + (uint64_t)n > (uint64_t)INT64_MAX)
+		return "the counts add up to more than 2^63";
+	if (!(m->have & H_MIN) || m->min.type != J_NUMBER ||
+	    !(m->have & H_MAX) || m->max.type != J_NUMBER)
+		return "summary without min and max";
+	s->nobs += (uint64_t)n;
+	nvalues += (uint64_t)n;
+	xsum_add(&s->sum, cell_of(&m->sum));
+	if (m->min.num < s->min)
+		s->min = m->min.num;
+	if (m->max.num > s->max)
+		s->max = m->max.num;
+	s->qlost = 1;
+	return NULL;
+}
+
+/* A --counts line read by --merge --summary: count observations of the
+ * value, which is kept as --summary keeps values. */
+static const char *
+merge_counts_summary(struct series *s, const struct mline *m, struct xsum c)
+{
+	struct xsum v;
+	int64_t n, prod;
+
+	if (m->value.type != J_NUMBER)
+		return bad_value("value is not a number", &m->value);
+	if (weighted || !num_int64(&m->count, &n) || n < 0)
+		return "--summary needs counts, not sums";
+	if (s->nobs + (uint64_t)n > (uint64_t)INT64_MAX)
+		return "the counts add up to more than 2^63";
+	s->nobs += (uint64_t)n;
+	nvalues += (uint64_t)n;
+	v = cell_of(&m->value);
+	if (v.x == 0 && !__builtin_mul_overflow(v.n, n, &prod))
+		xsum_addi(&s->sum, prod);
+	else
+		s->sum.x += m->value.num * (double)n;
+	if (m->value.num < s->min)
+		s->min = m->value.num;
+	if (m->value.num > s->max)
+		s->max = m->value.num;
+	store_value(s, m->value.num, c);
+	return NULL;
+}
+
+/* A --per line: its interval must be one of the periods. */
+static const char *
+merge_time(struct series *s, const struct mline *m, struct xsum c)
+{
+	int64_t t0, t1, next;
+	const char *why;
+
+	if (ts_from_jval(&m->start, TS_S, NULL, &t0, &why) < 0 ||
+	    ts_from_jval(&m->end, TS_S, NULL, &t1, &why) < 0)
+		return why;
+	if (m->start.type == J_NUMBER)
+		cli.epoch = 1;
+	if (t1 <= t0)
+		return "interval ends before it starts";
+	if (!have_tper) {
+		if (infer_period(t0, t1) < 0)
+			return "interval too long";
+		have_tper = 1;
+	}
+	if (period_floor(&tper, t0) != t0 || period_next(&tper, t0, &next) < 0 ||
+	    next != t1)
+		return "interval is not one of the periods of --per or, without it, "
+		    "of the first line (--per or --origin differs)";
+	xsum_add(dense_at(&s->d, period_index(&tper, t0)), c);
+	return NULL;
+}
+
+/* A bin line: an underflow or overflow bin (one edge null), or a bin
+ * found by its edges or on the --width grid. */
+static const char *
+merge_bin(struct series *s, const struct mline *m, struct xsum c)
+{
+	if (m->lo.type == J_NULL && m->hi.type == J_NUMBER) {
+		if (have_under_bound && m->hi.num != under_bound)
+			return "underflow bound differs from earlier lines (different --min)";
+		have_under_bound = 1;
+		under_bound = m->hi.num;
+		xsum_add(&s->under, c);
+	} else if (m->hi.type == J_NULL && m->lo.type == J_NUMBER) {
+		if (have_over_bound && m->lo.num != over_bound)
+			return "overflow bound differs from earlier lines (different --max)";
+		have_over_bound = 1;
+		over_bound = m->lo.num;
+		xsum_add(&s->over, c);
+	} else if (m->lo.type == J_NUMBER && m->hi.type == J_NUMBER &&
+	    m->lo.num < m->hi.num) {
+		if (merge_bins_exact) {
+			int ins;
+			struct bentry *e = dtab_put(s->tab, num_key(m->lo.num, m->hi.num), &ins);
+			if (ins) {
+				e->lo = m->lo.num;
+				e->hi = m->hi.num;
+			}
+			xsum_add(&e->c, c);
+		} else {
+			int64_t k = grid_index(m->lo.num);
+			if (grid_lo(k) != m->lo.num)
+				return "bin is not on the --width grid";
+			xsum_add(dense_at(&s->d, k), c);
+		}
+	} else {
+		return "bin edges are not numbers with lo < hi";
+	}
+	return NULL;
+}
+
+/* One line of histo's own output read by --merge: NULL, or why it is bad. */
 static const char *
 merge_line(const struct line *ln)
 {
 	struct mline m;
 	struct series *s;
-	struct cell c;
-	const char *why, *msg;
+	struct xsum c;
+	const char *why = NULL, *msg;
 	size_t where;
 	int kind;
 
@@ -1013,156 +1149,37 @@ merge_line(const struct line *ln)
 	if ((kind = mline_kind(&m)) < 0)
 		return "not a histo output line";
 	if (merge_kind < 0) {
-		/* The options given to --merge must fit what the lines are. */
-		int bin_opts = width > 0 || nbins > 0 || have_min || have_max;
-		if ((mode == M_SUMMARY && kind != K_COUNTS && kind != K_SUMMARY) ||
-		    (mode == M_TIME && kind != K_TIME) || (bin_opts && kind != K_BINS)) {
-			snprintf(badmsg, sizeof badmsg, "%s line, but the options are for %s",
-			    kind_name[kind], mode == M_SUMMARY ? "--summary" :
-			    mode == M_TIME ? "--per" : "bins");
-			return badmsg;
-		}
-		if (have_sort && kind != K_COUNTS)
-			cli_fatal("--sort is for counts; the input is %s", kind_name[kind]);
-		merge_kind = kind;
-		if (mode != M_SUMMARY)
-			mode = kind == K_BINS ? M_BINS : kind == K_COUNTS ? M_COUNTS :
-			    kind == K_TIME ? M_TIME : kind == K_MAPS ? M_MAPS : M_SUMMARY;
-		if (mode == M_BINS && width == 0 && nbins == 0)
-			nbins = 10;
-		merge_bins_exact = mode == M_BINS && width == 0;
-		have_by = (m.have & H_BY) != 0;
-		if (!have_by)
-			series_new("null", 4);
+		if ((why = merge_first(kind, &m)) != NULL)
+			return why;
 	} else if (kind != merge_kind) {
 		snprintf(badmsg, sizeof badmsg, "%s line among %s (outputs of different kinds)",
 		    kind_name[kind], kind_name[merge_kind]);
 		return badmsg;
 	}
-	if (m.have & H_BY) {
-		if (merge_noby_seen || !have_by)
-			return "a line with \"by\" among lines without";
-		merge_by_seen = 1;
-		s = series_of(m.by.text, m.by.len);
-	} else {
-		if (merge_by_seen || have_by)
-			return "a line without \"by\" among lines with";
-		merge_noby_seen = 1;
-		s = &ser[0];
-	}
-
-	if (kind == K_SUMMARY) {
-		int64_t n;
-		if (!(m.have & H_COUNT) || m.count.type != J_NUMBER ||
-		    !num_int64(&m.count, &n) || n < 0)
-			return "summary without a count";
-		if (!(m.have & H_SUM) || m.sum.type != J_NUMBER)
-			return "summary without a sum";
-		if (n == 0)
-			return NULL;
-		if (s->nobs + (uint64_t)n > (uint64_t)INT64_MAX)
-			return "the counts add up to more than 2^63";
-		if (!(m.have & H_MIN) || m.min.type != J_NUMBER ||
-		    !(m.have & H_MAX) || m.max.type != J_NUMBER)
-			return "summary without min and max";
-		s->nobs += (uint64_t)n;
-		nvalues += (uint64_t)n;
-		cell_add(&s->sum, cell_of(&m.sum));
-		if (m.min.num < s->min)
-			s->min = m.min.num;
-		if (m.max.num > s->max)
-			s->max = m.max.num;
-		s->qlost = 1;
-		return NULL;
-	}
+	if ((s = merge_series(&m, &why)) == NULL)
+		return why;
+	if (kind == K_SUMMARY)
+		return merge_summary(s, &m);
 	if ((why = mline_cell(&m, &c)) != NULL)
 		return why;
-
 	switch (kind) {
 	case K_COUNTS:
-		if (mode == M_SUMMARY) {
-			int64_t n;
-			if (m.value.type != J_NUMBER)
-				return bad_value("value is not a number", &m.value);
-			if (weighted || !num_int64(&m.count, &n) || n < 0)
-				return "--summary needs counts, not sums";
-			if (s->nobs + (uint64_t)n > (uint64_t)INT64_MAX)
-				return "the counts add up to more than 2^63";
-			s->nobs += (uint64_t)n;
-			nvalues += (uint64_t)n;
-			struct cell v = cell_of(&m.value);
-			int64_t prod;
-			if (v.x == 0 && !__builtin_mul_overflow(v.n, n, &prod))
-				cell_addi(&s->sum, prod);
-			else
-				s->sum.x += m.value.num * (double)n;
-			if (m.value.num < s->min)
-				s->min = m.value.num;
-			if (m.value.num > s->max)
-				s->max = m.value.num;
-			store_value(s, m.value.num, c);
-			return NULL;
-		}
+		if (mode == M_SUMMARY)
+			return merge_counts_summary(s, &m, c);
 		tab_add(s, m.value.text, m.value.len, c);
 		break;
 	case K_MAPS:
 		tab_add(s, m.bucket.text, m.bucket.len, c);
 		break;
-	case K_TIME: {
-		int64_t t0, t1, next;
-		if (ts_from_jval(&m.start, TS_S, NULL, &t0, &why) < 0 ||
-		    ts_from_jval(&m.end, TS_S, NULL, &t1, &why) < 0)
-			return why;
-		if (m.start.type == J_NUMBER)
-			cli.epoch = 1;
-		if (t1 <= t0)
-			return "interval ends before it starts";
-		if (!have_tper) {
-			if (infer_period(t0, t1) < 0)
-				return "interval too long";
-			have_tper = 1;
-		}
-		if (period_floor(&tper, t0) != t0 || period_next(&tper, t0, &next) < 0 ||
-		    next != t1)
-			return "interval is not one of the periods of --per or, without it, "
-			    "of the first line (--per or --origin differs)";
-		cell_add(dense_at(&s->d, period_index(&tper, t0)), c);
+	case K_TIME:
+		why = merge_time(s, &m, c);
 		break;
-	}
 	case K_BINS:
-		if (m.lo.type == J_NULL && m.hi.type == J_NUMBER) {
-			if (have_under_bound && m.hi.num != under_bound)
-				return "underflow bound differs from earlier lines (different --min)";
-			have_under_bound = 1;
-			under_bound = m.hi.num;
-			cell_add(&s->under, c);
-		} else if (m.hi.type == J_NULL && m.lo.type == J_NUMBER) {
-			if (have_over_bound && m.lo.num != over_bound)
-				return "overflow bound differs from earlier lines (different --max)";
-			have_over_bound = 1;
-			over_bound = m.lo.num;
-			cell_add(&s->over, c);
-		} else if (m.lo.type == J_NUMBER && m.hi.type == J_NUMBER &&
-		    m.lo.num < m.hi.num) {
-			if (merge_bins_exact) {
-				int ins;
-				struct bentry *e = dtab_put(s->tab, num_key(m.lo.num, m.hi.num), &ins);
-				if (ins) {
-					e->lo = m.lo.num;
-					e->hi = m.hi.num;
-				}
-				cell_add(&e->c, c);
-			} else {
-				int64_t k = grid_index(m.lo.num);
-				if (grid_lo(k) != m.lo.num)
-					return "bin is not on the --width grid";
-				cell_add(dense_at(&s->d, k), c);
-			}
-		} else {
-			return "bin edges are not numbers with lo < hi";
-		}
+		why = merge_bin(s, &m, c);
 		break;
 	}
+	if (why != NULL)
+		return why;
 	s->nobs++;
 	nvalues++;
 	return NULL;
@@ -1189,7 +1206,7 @@ static int
 entry_cmp_count(const void *a, const void *b)
 {
 	const struct centry *x = a, *y = b;
-	int c = cell_cmp(y->c, x->c);
+	int c = xsum_cmp(y->c, x->c);
 
 	if (c != 0)
 		return c;
@@ -1299,8 +1316,7 @@ build_edges(int64_t *k0p)
 		if (vs_rewind(vals, err, sizeof err) < 0)
 			cli_fatal("%s", err);
 		while ((r = vs_next(vals, &vc, err, sizeof err)) > 0) {
-			struct cell c = { vc.n, vc.x };
-			cell_add(dense_at(&ser[pos_of[vc.id]].d, fixed_index(vc.v)), c);
+			xsum_add(dense_at(&ser[pos_of[vc.id]].d, fixed_index(vc.v)), vc.count);
 		}
 		if (r < 0)
 			cli_fatal("%s", err);
@@ -1353,7 +1369,7 @@ rows_bins(void)
 		struct series *s = &ser[i];
 		struct row *r;
 		rowoff[i] = nrowsall;
-		if (!cell_zero(s->under)) {
+		if (!xsum_zero(s->under)) {
 			r = row_new();
 			r->kind = CP_UNDER;
 			r->hi = cli.merge ? under_bound : have_min ? minv : nedges ? edges[0].lo : 0;
@@ -1373,7 +1389,7 @@ rows_bins(void)
 				r->c = dense_get(&s->d, k0 + (int64_t)j);
 			}
 		}
-		if (!cell_zero(s->over)) {
+		if (!xsum_zero(s->over)) {
 			r = row_new();
 			r->kind = CP_OVER;
 			r->lo = cli.merge ? over_bound : have_max ? maxv : nedges ? edges[nedges - 1].hi : 0;
@@ -1540,7 +1556,7 @@ quantiles(void)
 				rank[2 * q + 1] = lo + 1 < n ? lo + 1 : lo;
 			}
 		}
-		uint64_t cnt = (uint64_t)vc.n;
+		uint64_t cnt = (uint64_t)vc.count.n;
 		for (size_t k = 0; k < 6; k++)
 			if (!found[k] && rank[k] < cum + cnt) {
 				at[k] = vc.v;
@@ -1571,7 +1587,7 @@ write_summary(void)
 		buf_adds(&outbuf, ",\"max\":");
 		json_put_double(&outbuf, s->max);
 		buf_adds(&outbuf, ",\"mean\":");
-		json_put_double(&outbuf, cell_val(s->sum) / (double)s->nobs);
+		json_put_double(&outbuf, xsum_val(s->sum) / (double)s->nobs);
 		for (size_t q = 0; q < LEN(pn); q++) {
 			buf_addf(&outbuf, ",\"%s\":", pn[q]);
 			if (s->qlost)
@@ -1641,13 +1657,65 @@ sort_categories(struct catkey *k, size_t n, size_t *catoff, struct chart_point *
 	free(off);
 }
 
+/* The chart's title and axis labels: the options', else what was counted. */
+static void
+chart_texts(struct chart *c, char *ylab, size_t ylabsize)
+{
+	c->title = title;
+	c->logy = logy;
+	c->label_width = (size_t)label_width;
+	c->lines = mode == M_TIME || (c->nseries > 1 && c->axis != CHART_CAT);
+	c->xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : cli.merge ? NULL : fexpr;
+	if (ylabel) {
+		c->ylabel = ylabel;
+	} else {
+		snprintf(ylab, ylabsize, "%s%s%s%s", weighted ? "sum" : "count",
+		    weighted && wexpr ? " of " : "", weighted && wexpr ? wexpr : "",
+		    logy ? " (log)" : "");
+		c->ylabel = ylab;
+	}
+}
+
+/* --bars to the output, line by line; --svg to its file or the output. */
+static void
+chart_write(const struct chart *c)
+{
+	struct buf out = { 0 };
+
+	if (bflag) {
+		chart_bars(&out, c, COLUMNS);
+		size_t a = 0;
+		for (size_t b = 0; b < out.len; b++)
+			if (out.p[b] == '\n') {
+				out_line(out.p + a, b - a);
+				a = b + 1;
+			}
+	}
+	if (svg_path) {
+		buf_reset(&out);
+		chart_svg(&out, c);
+		if (strcmp(svg_path, "-") == 0) {
+			if (out.len > 0 && out.p[out.len - 1] == '\n')
+				out.len--;
+			out_line(out.p, out.len);
+		} else {
+			FILE *f = fopen(svg_path, "w");
+			if (f == NULL)
+				cli_fatal("%s: %s", svg_path, strerror(errno));
+			if (fwrite(out.p, 1, out.len, f) != out.len || fclose(f) != 0)
+				cli_fatal("%s: write error: %s", svg_path, strerror(errno));
+		}
+	}
+	buf_free(&out);
+}
+
 static void
 draw(void)
 {
 	struct chart c;
 	struct chart_series *cs;
 	struct chart_point *pts;
-	struct buf labels = { 0 }, yt = { 0 }, out = { 0 };
+	struct buf labels = { 0 }, yt = { 0 };
 	size_t *catoff = NULL, ncats = 0, ns = 0, np = 0;
 	size_t *ytoff, *nameoff;
 	const char **cats = NULL;
@@ -1682,7 +1750,7 @@ draw(void)
 			struct chart_point *p = &pts[np];
 			p->kind = r->kind;
 			p->closed = r->closed;
-			p->y = cell_val(r->c);
+			p->y = xsum_val(r->c);
 			ytoff[np] = yt.len;
 			cell_put(&yt, r->c);
 			buf_addc(&yt, '\0');
@@ -1730,45 +1798,8 @@ draw(void)
 	c.ncats = ncats;
 	c.series = cs;
 	c.nseries = ns;
-	c.title = title;
-	c.logy = logy;
-	c.label_width = (size_t)label_width;
-	c.lines = mode == M_TIME || (ns > 1 && c.axis != CHART_CAT);
-	c.xlabel = xlabel ? xlabel : mode == M_TIME ? "time" : cli.merge ? NULL : fexpr;
-	if (ylabel) {
-		c.ylabel = ylabel;
-	} else {
-		snprintf(ylab, sizeof ylab, "%s%s%s%s", weighted ? "sum" : "count",
-		    weighted && wexpr ? " of " : "", weighted && wexpr ? wexpr : "",
-		    logy ? " (log)" : "");
-		c.ylabel = ylab;
-	}
-
-	if (bflag) {
-		chart_bars(&out, &c, COLUMNS);
-		size_t a = 0;
-		for (size_t b = 0; b < out.len; b++)
-			if (out.p[b] == '\n') {
-				out_line(out.p + a, b - a);
-				a = b + 1;
-			}
-	}
-	if (svg_path) {
-		buf_reset(&out);
-		chart_svg(&out, &c);
-		if (strcmp(svg_path, "-") == 0) {
-			if (out.len > 0 && out.p[out.len - 1] == '\n')
-				out.len--;
-			out_line(out.p, out.len);
-		} else {
-			FILE *f = fopen(svg_path, "w");
-			if (f == NULL)
-				cli_fatal("%s: %s", svg_path, strerror(errno));
-			if (fwrite(out.p, 1, out.len, f) != out.len || fclose(f) != 0)
-				cli_fatal("%s: write error: %s", svg_path, strerror(errno));
-		}
-	}
-	buf_free(&out);
+	chart_texts(&c, ylab, sizeof ylab);
+	chart_write(&c);
 	buf_free(&labels);
 	buf_free(&yt);
 	free(cs);
@@ -1807,6 +1838,36 @@ main(int argc, char *argv[])
 	cli_init(argv[0], &tool);
 	argc = cli_parse(argc, argv);
 
+	setup();
+
+	struct input *in = in_open(argv, argc);
+	int failed = loop_run(in, cli.merge ? NULL : fs, cli.merge ? merge_record : record) < 0;
+	in_close(in);
+
+	/* Under --bad=fail nothing was decided before the bad line: a
+	 * histogram of part of the input would mislead, so none is written. */
+	if (!failed && nvalues > 0)
+		finish();
+
+	cli_stat("values", nvalues);
+	if (have_by)
+		cli_stat("series", nser);
+	if (mode == M_COUNTS || mode == M_MAPS) {
+		uint64_t d = 0;
+		for (size_t i = 0; i < nser; i++)
+			d += dtab_count(ser[i].tab);
+		cli_stat("distinct", d);
+	}
+
+	cleanup();
+	return cli_exit();
+}
+
+/* Check the option combinations, choose how values are kept, compile the
+ * expressions. */
+static void
+setup(void)
+{
 	if (nmodes > 1)
 		cli_usage("--counts, --maps, --summary and --per exclude each other");
 	if (mode != M_BINS && (width > 0 || nbins > 0 || have_min || have_max || clip))
@@ -1858,64 +1919,56 @@ main(int argc, char *argv[])
 	sertab = dtab_new(sizeof(uint32_t));
 	if (!cli.merge) {
 		fs = fs_new();
-		F = cli_field(fs, "--field", fexpr, 0);
+		valuefield = cli_field(fs, "--field", fexpr, 0);
 		if (byexpr)
-			B = cli_field(fs, "--by", byexpr, FS_FIRST);
+			byfield = cli_field(fs, "--by", byexpr, FS_FIRST);
 		if (wexpr)
-			W = cli_field(fs, "--weight", wexpr, FS_FIRST);
+			weightfield = cli_field(fs, "--weight", wexpr, FS_FIRST);
 		have_by = byexpr != NULL;
 		if (!have_by)
 			series_new("null", 4);
 	}
+}
 
-	struct input *in = in_open(argv, argc);
-	int failed = loop_run(in, cli.merge ? NULL : fs, cli.merge ? merge_record : record) < 0;
-	in_close(in);
-
-	/* Under --bad=fail nothing was decided before the bad line: a
-	 * histogram of part of the input would mislead, so none is written. */
-	if (!failed && nvalues > 0) {
-		if (have_by)
-			qsort(ser, nser, sizeof *ser, series_cmp);
-		pos_of = xcalloc(nser + 1, sizeof *pos_of);
-		for (size_t i = 0; i < nser; i++)
-			pos_of[ser[i].id] = i;
-		rowoff = xcalloc(nser + 1, sizeof *rowoff);
-		nrows = xcalloc(nser + 1, sizeof *nrows);
-		switch (mode) {
-		case M_BINS:
-			rows_bins();
-			break;
-		case M_TIME:
-			rows_time();
-			break;
-		case M_COUNTS:
-		case M_MAPS:
-			rows_table();
-			break;
-		case M_SUMMARY:
-			break;
-		}
-		if (mode == M_SUMMARY)
-			write_summary();
-		else if (bflag || (svg_path && strcmp(svg_path, "-") == 0))
-			draw();
-		else {
-			write_rows();
-			if (svg_path)
-				draw();
-		}
-	}
-	cli_stat("values", nvalues);
+/* Sort the series, make the rows and write or draw them. */
+static void
+finish(void)
+{
 	if (have_by)
-		cli_stat("series", nser);
-	if (mode == M_COUNTS || mode == M_MAPS) {
-		uint64_t d = 0;
-		for (size_t i = 0; i < nser; i++)
-			d += dtab_count(ser[i].tab);
-		cli_stat("distinct", d);
+		qsort(ser, nser, sizeof *ser, series_cmp);
+	pos_of = xcalloc(nser + 1, sizeof *pos_of);
+	for (size_t i = 0; i < nser; i++)
+		pos_of[ser[i].id] = i;
+	rowoff = xcalloc(nser + 1, sizeof *rowoff);
+	nrows = xcalloc(nser + 1, sizeof *nrows);
+	switch (mode) {
+	case M_BINS:
+		rows_bins();
+		break;
+	case M_TIME:
+		rows_time();
+		break;
+	case M_COUNTS:
+	case M_MAPS:
+		rows_table();
+		break;
+	case M_SUMMARY:
+		break;
 	}
+	if (mode == M_SUMMARY)
+		write_summary();
+	else if (bflag || (svg_path && strcmp(svg_path, "-") == 0))
+		draw();
+	else {
+		write_rows();
+		if (svg_path)
+			draw();
+	}
+}
 
+static void
+cleanup(void)
+{
 	for (size_t i = 0; i < nser; i++) {
 		dtab_free(ser[i].tab);
 		free(ser[i].d.c);
@@ -1933,7 +1986,6 @@ main(int argc, char *argv[])
 	buf_free(&scratch);
 	if (fs)
 		fs_free(fs);
-	return cli_exit();
 }
 
 static void

@@ -33,18 +33,6 @@ struct vstore {
 	struct vcount *last;	/* the table's entries once reading back */
 };
 
-static void
-cnt_add(struct vcount *c, int64_t n, double x)
-{
-	int64_t r;
-
-	if (__builtin_add_overflow(c->n, n, &r))
-		c->x += (double)n;
-	else
-		c->n = r;
-	c->x += x;
-}
-
 /* Unique for each (id, v): lo is a bijection of v's bits, hi of id, and
  * never both zero (the table's empty mark). */
 static struct digest
@@ -175,7 +163,7 @@ spill(struct vstore *vs, char *err, size_t errlen)
 }
 
 int
-vs_add(struct vstore *vs, uint32_t id, double v, int64_t n, double x, char *err,
+vs_add(struct vstore *vs, uint32_t id, double v, struct xsum count, char *err,
     size_t errlen)
 {
 	int ins;
@@ -190,7 +178,7 @@ vs_add(struct vstore *vs, uint32_t id, double v, int64_t n, double x, char *err,
 		c->id = id;
 		c->v = v;
 	}
-	cnt_add(c, n, x);
+	xsum_add(&c->count, count);
 	if (dtab_count(vs->tab) >= vs->hold)
 		return spill(vs, err, errlen);
 	return 0;
@@ -315,7 +303,7 @@ vs_next(struct vstore *vs, struct vcount *out, char *err, size_t errlen)
 			break;
 		if (pop(vs, &more, err, errlen) < 0)
 			return -1;
-		cnt_add(out, more.n, more.x);
+		xsum_add(&out->count, more.count);
 	}
 	return 1;
 }

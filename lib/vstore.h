@@ -11,8 +11,7 @@
  * bytes whatever the number of distinct values; the file takes 32 bytes
  * per pair per run it appears in.
  *
- * Counts are summed as histo sums them: integers exactly in 64 bits (the
- * excess past 2^63 carried as a double), fractions as doubles.
+ * Counts are exact sums (xsum.h): integers in 64 bits, fractions as doubles.
  */
 #ifndef TRAWL_VSTORE_H
 #define TRAWL_VSTORE_H
@@ -20,11 +19,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "xsum.h"
+
 struct vcount {
-	uint32_t id;	/* the caller's group (histo: the series) */
+	uint32_t id;	/* the caller's group of values */
 	double v;	/* -0 is stored as 0, every NaN as one NaN (before all numbers) */
-	int64_t n;	/* integer part of the count */
-	double x;	/* fractional or overflowed part */
+	struct xsum count;
 };
 
 struct vstore;
@@ -33,9 +33,9 @@ struct vstore;
 struct vstore *vs_new(size_t hold);
 void vs_free(struct vstore *vs);
 
-/* Add n + x to the count of (id, v); 0, or -1 with err when a run
+/* Add count to the count of (id, v); 0, or -1 with err when a run
  * cannot be written ("spill file: No space left on device"). */
-int vs_add(struct vstore *vs, uint32_t id, double v, int64_t n, double x,
+int vs_add(struct vstore *vs, uint32_t id, double v, struct xsum count,
     char *err, size_t errlen);
 
 /* Runs written so far (0 while everything fits in memory). */

@@ -23,7 +23,8 @@ main(int argc, char **argv)
 		char *end;
 		unsigned long id = strtoul(line, &end, 10);
 		double v = strtod(end, NULL);
-		if (vs_add(vs, (uint32_t)id, v, 1, 0, err, sizeof err) < 0) {
+		if (vs_add(vs, (uint32_t)id, v, (struct xsum){ 1, 0 }, err,
+		    sizeof err) < 0) {
 			fprintf(stderr, "t_vstore: %s\n", err);
 			return 1;
 		}
@@ -33,7 +34,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	while ((r = vs_next(vs, &c, err, sizeof err)) == 1)
-		printf("%" PRIu32 " %g %" PRId64 "\n", c.id, c.v, c.n);
+		printf("%" PRIu32 " %g %" PRId64 "\n", c.id, c.v, c.count.n);
 	if (r < 0) {
 		fprintf(stderr, "t_vstore: %s\n", err);
 		return 1;
