@@ -125,9 +125,9 @@ static uint64_t null_sigs, derived_spiders, relabelled, dropped, filtered,
 
 /* One record's computed values. */
 struct rec {
-	struct str v[NF];		/* string values; p NULL when missing */
+	struct am_text v[NF];		/* string values; p NULL when missing */
 	const struct jval *agent;	/* the record's own agent_type, or NULL */
-	struct str agent_type;		/* the record's or the derived one */
+	struct am_text agent_type;		/* the record's or the derived one */
 	int derived;			/* agent_type came from the spider pattern */
 	int sig_ok, fam_ok;
 	unsigned char sig[16], fam[16];
@@ -303,7 +303,7 @@ setup(void)
  * escapes), 0 when missing, -1 when it is not a string.
  */
 static int
-getstr(int i, struct str *s)
+getstr(int i, struct am_text *s)
 {
 	const struct jval *v;
 
@@ -338,7 +338,7 @@ getflag(int i)
 
 /* nocookies: the integer value of the X-Analytics key, 0 otherwise. */
 static uint64_t
-nocookies_of(struct str v)
+nocookies_of(struct am_text v)
 {
 	uint64_t n = 0;
 
@@ -358,10 +358,10 @@ nocookies_of(struct str v)
  * Returns 0, or -1 with *why.
  */
 static int
-xanalytics(int *has_uuid, struct str *uuid, uint64_t *nocookies, const char **why)
+xanalytics(int *has_uuid, struct am_text *uuid, uint64_t *nocookies, const char **why)
 {
 	const struct jval *v;
-	struct str hdr, nc;
+	struct am_text hdr, nc;
 
 	*has_uuid = 0;
 	*nocookies = 0;
@@ -389,7 +389,7 @@ xanalytics(int *has_uuid, struct str *uuid, uint64_t *nocookies, const char **wh
 		int isnc = k.len == 11 && memcmp(k.text, "\"nocookies\"", 11) == 0;
 		if (!isuuid && !isnc)
 			continue;
-		struct str s = { val.text, val.len };
+		struct am_text s = { val.text, val.len };
 		struct buf *b = &xabuf[isuuid];
 		if (val.type == J_NULL)
 			s.p = NULL, s.n = 0;
@@ -433,23 +433,23 @@ compute(struct rec *r, const char **why)
 	} else {
 		/* A missing user agent is logged as "-", which isSpider takes
 		 * for a spider. */
-		struct str ua = r->v[F_UA].p ? r->v[F_UA] : (struct str){ "-", 1 };
+		struct am_text ua = r->v[F_UA].p ? r->v[F_UA] : (struct am_text){ "-", 1 };
 		int sp = am_spider_match(spider, ua);
-		r->agent_type = sp ? (struct str){ "spider", 6 } : (struct str){ "user", 4 };
+		r->agent_type = sp ? (struct am_text){ "spider", 6 } : (struct am_text){ "user", 4 };
 		r->derived = 1;
 	}
 
 	int has_uuid;
-	struct str uuid = { NULL, 0 }, sfx;
+	struct am_text uuid = { NULL, 0 }, sfx;
 	if (xanalytics(&has_uuid, &uuid, &r->nocookies, why) == -1)
 		return -1;
 
 	buf_reset(&family);
 	am_project_family(&family, r->v[F_HOST]);
 
-	struct str al = r->v[F_AL];
+	struct am_text al = r->v[F_AL];
 	if (al.p == NULL && lenient)
-		al = (struct str){ "", 0 };
+		al = (struct am_text){ "", 0 };
 	r->sig_ok = r->fam_ok = 0;
 	if (r->v[F_IP].p == NULL || r->v[F_UA].p == NULL || al.p == NULL) {
 		/* Which fields the signature lacked, for "nothing written". */
@@ -469,7 +469,7 @@ compute(struct rec *r, const char **why)
 		return -1;
 	}
 	am_signatures(r->v[F_IP], r->v[F_UA], al, r->v[F_HOST],
-	    (struct str){ family.p, family.len }, sfx, lone, r->sig, &r->sig_ok,
+	    (struct am_text){ family.p, family.len }, sfx, lone, r->sig, &r->sig_ok,
 	    r->fam);
 	r->fam_ok = 1;
 	return 0;
@@ -848,7 +848,7 @@ finish_metrics(void)
 }
 
 static int
-has_weblight(struct str ua)
+has_weblight(struct am_text ua)
 {
 	for (const char *p = ua.p; ua.n >= 8 && p <= ua.p + ua.n - 8; p++) {
 		p = memchr(p, 'w', (size_t)(ua.p + ua.n - 8 - p) + 1);
@@ -907,7 +907,7 @@ accumulate(const struct line *ln, struct rec *r)
 	/* The refinery's row filter: pageviews and redirects to them, by
 	 * user agents, not Google Web Light (case-sensitive LIKE). */
 	uint8_t kind = (uint8_t)(getflag(F_PV) | getflag(F_RD) << 1);
-	struct str ua = r->v[F_UA];
+	struct am_text ua = r->v[F_UA];
 	if (kind == 0 || r->agent_type.n != 4 || memcmp(r->agent_type.p, "user", 4) != 0 ||
 	    has_weblight(ua)) {
 		filtered++;
@@ -957,10 +957,10 @@ accumulate(const struct line *ln, struct rec *r)
 	 * the refinery's own derivation from the path and query stands in
 	 * (strings by content, so a given and a derived "A" are one title). */
 	const struct jval *t = fv_first(fv, fidx[F_TITLE]);
-	struct str path;
+	struct am_text path;
 	int have = 1;
 	if (t && t->type == J_STRING) {
-		struct str ts;
+		struct am_text ts;
 		getstr(F_TITLE, &ts);
 		buf_addc(&key, 's');
 		buf_add(&key, ts.p, ts.n);

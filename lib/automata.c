@@ -23,7 +23,7 @@ lower(unsigned char c)
  * "[//.]+" has already collapsed runs, so a label is empty only at the
  * ends. */
 void
-am_project_family(struct buf *out, struct str host)
+am_project_family(struct buf *out, struct am_text host)
 {
 	const char *p = host.p, *e;
 	size_t i;
@@ -84,7 +84,7 @@ none:
 }
 
 int
-am_xa_get(struct str hdr, const char *key, struct str *val)
+am_xa_get(struct am_text hdr, const char *key, struct am_text *val)
 {
 	size_t klen = strlen(key);
 	int found = 0;
@@ -122,7 +122,7 @@ seqlen(unsigned char c)
 }
 
 int
-am_suffix(int has_uuid, struct str uuid, struct str query, struct str *suffix,
+am_suffix(int has_uuid, struct am_text uuid, struct am_text query, struct am_text *suffix,
     int *lone)
 {
 	static const char key[] = "appInstallID";
@@ -209,7 +209,7 @@ units(const char *p, size_t n)
 }
 
 size_t
-am_chars(struct str s)
+am_chars(struct am_text s)
 {
 	size_t c = 0;
 
@@ -274,8 +274,8 @@ feed(struct md5 *c, const struct piece *pc, int k, size_t from, size_t to)
 }
 
 void
-am_signatures(struct str ip, struct str ua, struct str al,
-    struct str host_a, struct str host_b, struct str sfx, int sfx_lone,
+am_signatures(struct am_text ip, struct am_text ua, struct am_text al,
+    struct am_text host_a, struct am_text host_b, struct am_text sfx, int sfx_lone,
     unsigned char sig_a[16], int *ok_a, unsigned char sig_b[16])
 {
 	struct piece pa[7], pb[7];
@@ -427,7 +427,7 @@ am_spider_free(struct am_spider *sp)
 }
 
 int
-am_spider_regex(struct am_spider *sp, struct str ua)
+am_spider_regex(struct am_spider *sp, struct am_text ua)
 {
 	const UChar *b = (const UChar *)ua.p, *e = b + ua.n;
 
@@ -461,7 +461,7 @@ isalpha_ascii(unsigned char c)
 }
 
 static int
-spider_plain(const struct am_spider *sp, struct str ua)
+spider_plain(const struct am_spider *sp, struct am_text ua)
 {
 	const char *s = ua.p;
 	size_t n = ua.n;
@@ -499,7 +499,7 @@ spider_plain(const struct am_spider *sp, struct str ua)
 }
 
 int
-am_spider_match(struct am_spider *sp, struct str ua)
+am_spider_match(struct am_spider *sp, struct am_text ua)
 {
 	if (ua.n == 1 && ua.p[0] == '-')
 		return 1;
@@ -574,8 +574,8 @@ index_of(const char *s, size_t n, const char *t, size_t from)
 }
 
 /* getPageTitleFromPath: the title part of a normalised path. */
-static struct str
-title_from_path(struct str p)
+static struct am_text
+title_from_path(struct am_text p)
 {
 	static const char *const marks[] = {
 		"/api/rest_v1/page/mobile-sections-lead/", "/wiki/", "/w/",
@@ -586,14 +586,14 @@ title_from_path(struct str p)
 	for (size_t k = 0; k < LEN(marks); k++) {
 		long i = index_of(p.p, p.n, marks[k], 0);
 		if (i >= 0 && (size_t)i + strlen(marks[k]) < e)
-			return (struct str){ p.p + i + strlen(marks[k]), e - (size_t)i - strlen(marks[k]) };
+			return (struct am_text){ p.p + i + strlen(marks[k]), e - (size_t)i - strlen(marks[k]) };
 	}
 	/* /language_variant/Page_title: after the second '/'. */
 	long first = index_of(p.p, p.n, "/", 0);
 	long second = index_of(p.p, p.n, "/", (size_t)(first + 1));
 	if (second >= 0 && (size_t)second + 1 < e)
-		return (struct str){ p.p + second + 1, e - (size_t)second - 1 };
-	return (struct str){ "-", 1 };
+		return (struct am_text){ p.p + second + 1, e - (size_t)second - 1 };
+	return (struct am_text){ "-", 1 };
 }
 
 /*
@@ -688,7 +688,7 @@ title_valid(const char *p, size_t n)
 }
 
 void
-am_page_title(struct buf *out, struct str path, struct str query)
+am_page_title(struct buf *out, struct am_text path, struct am_text query)
 {
 	/* normalizeUriPath: a full URL's path, up to the query, runs of
 	 * '/' collapsed, trimmed. */
@@ -715,7 +715,7 @@ am_page_title(struct buf *out, struct str path, struct str query)
 		ps++;
 	while (pe > ps && (unsigned char)out->p[pe - 1] <= ' ')
 		pe--;
-	struct str np = { out->p + ps, pe - ps };
+	struct am_text np = { out->p + ps, pe - ps };
 
 	int index = index_of(np.p, np.n, "index.", 0) >= 0;
 	int pathwiki = (index_of(np.p, np.n, "/wiki/", 0) >= 0 && !index) ||
@@ -724,7 +724,7 @@ am_page_title(struct buf *out, struct str path, struct str query)
 
 	/* The first title= and page= with a value; Java's split drops
 	 * trailing empty pairs, which changes nothing here. */
-	struct str title = { NULL, 0 }, page = { NULL, 0 };
+	struct am_text title = { NULL, 0 }, page = { NULL, 0 };
 	const char *qs = query.p ? query.p : "";
 	size_t qn = query.p ? query.n : 0;
 	if (qn && qs[0] == '?')
@@ -738,7 +738,7 @@ am_page_title(struct buf *out, struct str path, struct str query)
 		size_t idx = eq ? (size_t)(eq - pair) : 0;
 		size_t kl = eq && idx > 0 ? idx : pl;
 		int has = eq && idx > 0 && pl > idx + 1;
-		struct str v = { pair + idx + 1, has ? pl - idx - 1 : 0 };
+		struct am_text v = { pair + idx + 1, has ? pl - idx - 1 : 0 };
 		if (kl == 5 && memcmp(pair, "title", 5) == 0 && title.p == NULL && has)
 			title = v;
 		if (kl == 4 && memcmp(pair, "page", 4) == 0 && page.p == NULL && has)
@@ -748,7 +748,7 @@ am_page_title(struct buf *out, struct str path, struct str query)
 		i = pe2 + 1;
 	}
 
-	struct str t = { "-", 1 };
+	struct am_text t = { "-", 1 };
 	if (title.p)
 		t = title;
 	else if (pathwiki)

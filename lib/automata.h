@@ -1,7 +1,8 @@
 /*
  * automata.h: the Wikimedia refinery's actor signatures, host
  * normalisation, spider pattern and automated-traffic labels, reproduced
- * exactly (shared/reference/wikimedia-automata.md; actorsig(1)).
+ * exactly: actorsig(1) describes them and names the refinery sources
+ * followed (SEE ALSO).
  *
  * Strings are UTF-8 byte ranges, not NUL-terminated.  Where the refinery's
  * Java works on UTF-16 code units, these functions count them the same way.
@@ -14,8 +15,8 @@
 
 #include "util.h"
 
-/* A byte range; p == NULL stands for SQL NULL. */
-struct str {
+/* A column's text as a byte range; p == NULL stands for SQL NULL. */
+struct am_text {
 	const char *p;
 	size_t n;
 };
@@ -27,7 +28,7 @@ struct str {
  * for a NULL, blank, one-label or numeric-TLD host.  Only ASCII letters are
  * folded (hosts are ASCII; Java would fold other letters too).
  */
-void am_project_family(struct buf *out, struct str host);
+void am_project_family(struct buf *out, struct am_text host);
 
 /*
  * X-Analytics lookups.  hdr is the raw "k=v;k=v" header (Spark's
@@ -35,7 +36,7 @@ void am_project_family(struct buf *out, struct str host);
  * has a NULL value; the last duplicate wins).  Returns 0 when key is
  * absent, 1 with *val set when present (val->p == NULL for a NULL value).
  */
-int am_xa_get(struct str hdr, const char *key, struct str *val);
+int am_xa_get(struct am_text hdr, const char *key, struct am_text *val);
 
 /*
  * The signature suffix: the wmfuuid value when wmfuuid is present ("null"
@@ -48,7 +49,7 @@ int am_xa_get(struct str hdr, const char *key, struct str *val);
  * the skipped character was half of a surrogate pair: the message then has
  * a '?' (Java's encoding of the other half) before the suffix.
  */
-int am_suffix(int has_uuid, struct str uuid, struct str query, struct str *suffix,
+int am_suffix(int has_uuid, struct am_text uuid, struct am_text query, struct am_text *suffix,
     int *lone);
 
 /*
@@ -61,12 +62,12 @@ int am_suffix(int has_uuid, struct str uuid, struct str query, struct str *suffi
  * ip, ua and al must not be NULL (the refinery's NULL cases are the
  * caller's).
  */
-void am_signatures(struct str ip, struct str ua, struct str al,
-    struct str host_a, struct str host_b, struct str suffix, int suffix_lone,
+void am_signatures(struct am_text ip, struct am_text ua, struct am_text al,
+    struct am_text host_a, struct am_text host_b, struct am_text suffix, int suffix_lone,
     unsigned char sig_a[16], int *ok_a, unsigned char sig_b[16]);
 
 /* Length in characters (code points), as Spark's length() counts them. */
-size_t am_chars(struct str s);
+size_t am_chars(struct am_text s);
 
 /*
  * Webrequest.isSpider: "-", or a match of the refinery's case-insensitive
@@ -75,10 +76,10 @@ size_t am_chars(struct str s);
  */
 struct am_spider;
 struct am_spider *am_spider_new(char *err, size_t errlen);
-int am_spider_match(struct am_spider *sp, struct str ua);
+int am_spider_match(struct am_spider *sp, struct am_text ua);
 /* The Oniguruma pattern alone (am_spider_match takes a faster exact path
  * for printable ASCII); for the tests that compare the two. */
-int am_spider_regex(struct am_spider *sp, struct str ua);
+int am_spider_regex(struct am_spider *sp, struct am_text ua);
 void am_spider_free(struct am_spider *sp);
 
 /*
@@ -88,7 +89,7 @@ void am_spider_free(struct am_spider *sp);
  * '/'), else page=; percent-decoded, spaces as '_', "-" when unknown or
  * not a legal title.  path and query may be NULL.
  */
-void am_page_title(struct buf *out, struct str path, struct str query);
+void am_page_title(struct buf *out, struct am_text path, struct am_text query);
 
 /*
  * The 24-hour rollup of one actor and request kind, and its label

@@ -76,7 +76,7 @@ size_t fs_count(const struct fieldset *fs, int i);
 const struct jval *fs_value(const struct fieldset *fs, int i, size_t k);
 
 /* The first value of field i, or NULL when it yielded nothing or null:
- * what DESIGN.md calls missing. */
+ * what trawl(7) calls missing. */
 const struct jval *fs_first(const struct fieldset *fs, int i);
 
 #endif

@@ -20,12 +20,12 @@
 #include "automata.h"
 #include "md5.h"
 
-static struct str
+static struct am_text
 arg(const char *s)
 {
 	if (strcmp(s, "NULL") == 0)
-		return (struct str){ NULL, 0 };
-	return (struct str){ s, strlen(s) };
+		return (struct am_text){ NULL, 0 };
+	return (struct am_text){ s, strlen(s) };
 }
 
 int
@@ -40,9 +40,9 @@ main(int argc, char **argv)
 			printf("%s\n", b.p);
 		}
 	} else if (argc >= 6 && strcmp(argv[1], "sig") == 0) {
-		struct str xa = argc > 6 ? arg(argv[6]) : (struct str){ NULL, 0 };
-		struct str q = argc > 7 ? arg(argv[7]) : (struct str){ NULL, 0 };
-		struct str uuid, sfx;
+		struct am_text xa = argc > 6 ? arg(argv[6]) : (struct am_text){ NULL, 0 };
+		struct am_text q = argc > 7 ? arg(argv[7]) : (struct am_text){ NULL, 0 };
+		struct am_text uuid, sfx;
 		int lone, ok;
 		unsigned char a[16], f[16];
 		char ha[33], hf[33];
@@ -51,7 +51,7 @@ main(int argc, char **argv)
 			return printf("suffix error\n"), 1;
 		am_project_family(&b, arg(argv[5]));
 		am_signatures(arg(argv[2]), arg(argv[3]), arg(argv[4]), arg(argv[5]),
-		    (struct str){ b.p, b.len }, sfx, lone, a, &ok, f);
+		    (struct am_text){ b.p, b.len }, sfx, lone, a, &ok, f);
 		md5_hex(a, ha);
 		md5_hex(f, hf);
 		printf("%s %s %s\n", ok ? ha : "NULL", hf, b.p);
@@ -76,7 +76,7 @@ main(int argc, char **argv)
 		while ((len = getline(&line, &cap, stdin)) != -1) {
 			if (len > 0 && line[len - 1] == '\n')
 				len--;
-			struct str s = { line, (size_t)len };
+			struct am_text s = { line, (size_t)len };
 			if (len == 1 && line[0] == '-')
 				continue;	/* isSpider's own case, not the pattern's */
 			int fast = am_spider_match(sp, s), re = am_spider_regex(sp, s);
