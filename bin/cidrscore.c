@@ -823,48 +823,52 @@ jstr(const struct jval *v, struct buf *b)
 	return 0;
 }
 
+/* The members of a cidrscore output line that --merge reads. */
+struct mline {
+	struct jval count, sum, min, max, distinct, ips, cidr, start, end;
+};
+
+/*
+ * Read a line's members into m and its group's members (every member but
+ * the aggregates: the range, the scope and the table's attributes) into
+ * keybuf.  0, or -1 when the line is not an object.
+ */
 static int
-merge_record(const struct line *ln, const struct fields *unused)
+merge_members(const struct line *ln, struct mline *m)
 {
-	const char *msg;
-	size_t where, pos = 0;
-	struct jval k, v, count = { 0 }, sum = { 0 }, min = { 0 }, max = { 0 };
-	struct jval distinct = { 0 }, ips = { 0 }, cidr = { 0 }, start = { 0 }, end = { 0 };
-	struct ip lo, hi;
-	uint64_t cnt, dist = 0;
+	size_t pos = 0;
+	struct jval k, v;
 	int st;
 
-	(void)unused;
-	if (json_validate(ln->p, ln->len, &msg, &where) < 0)
-		return cli_bad(ln, msg);
+	memset(m, 0, sizeof *m);
 	buf_reset(&keybuf);
 	while ((st = jmember_next(ln->p, ln->len, &pos, &k, &v)) > 0) {
 		struct jval *slot = NULL;
 #define KEY(s) (k.len == sizeof(s) + 1 && memcmp(k.text + 1, s, sizeof(s) - 1) == 0)
 		if (KEY("count"))
-			slot = &count;
+			slot = &m->count;
 		else if (KEY("sum"))
-			slot = &sum;
+			slot = &m->sum;
 		else if (KEY("min"))
-			slot = &min;
+			slot = &m->min;
 		else if (KEY("max"))
-			slot = &max;
+			slot = &m->max;
 		else if (KEY("mean"))
 			continue;
 		else if (KEY("distinct"))
-			slot = &distinct;
+			slot = &m->distinct;
 		else if (KEY("ips"))
-			slot = &ips;
+			slot = &m->ips;
 		if (slot) {
 			*slot = v;
 			continue;
 		}
 		if (KEY("cidr"))
-			cidr = v;
+			m->cidr = v;
 		else if (KEY("start"))
-			start = v;
+			m->start = v;
 		else if (KEY("end"))
-			end = v;
+			m->end = v;
 #undef KEY
 		if (keybuf.len)
 			buf_addc(&keybuf, ',');
@@ -872,100 +876,145 @@ merge_record(const struct line *ln, const struct fields *unused)
 		buf_addc(&keybuf, ':');
 		buf_add(&keybuf, v.text, v.len);
 	}
-	if (st < 0)
-		return merge_bad(ln, "not an object");
-	if (count.text == NULL || u64_text(&count, &cnt) < 0)
-		return merge_bad(ln, "no count");
-	if (cidr.text) {
-		unsigned bits;
-		if (jstr(&cidr, &tmp) < 0 || ip_prefix_parse(tmp.p, tmp.len, &lo, &bits) < 0)
-			return merge_bad(ln, "bad cidr");
-		hi = ip_last(lo, bits);
-	} else if (start.text && end.text) {
-		if (jstr(&start, &tmp) < 0 || ip_parse(tmp.p, tmp.len, &lo) < 0 ||
-		    jstr(&end, &tmp) < 0 || ip_parse(tmp.p, tmp.len, &hi) < 0)
-			return merge_bad(ln, "bad start or end");
-	} else {
-		return merge_bad(ln, "no cidr or start and end");
-	}
-	if (distinct.text && u64_text(&distinct, &dist) < 0)
-		return merge_bad(ln, "bad distinct");
-	if (sum.text && sum.type != J_NUMBER)
-		return merge_bad(ln, "bad sum");
-	if ((min.text && min.type != J_NUMBER && min.type != J_NULL) ||
-	    (max.text && max.type != J_NUMBER && max.type != J_NULL))
-		return merge_bad(ln, "bad min or max");
-	if (ips.text && ips.type != J_ARRAY)
-		return merge_bad(ln, "bad ips");
+	return st < 0 ? -1 : 0;
+}
 
-	/* The group: every member but the aggregates, in canonical form. */
+/* The line's range, from "cidr" or "start" and "end": NULL, or why not. */
+static const char *
+merge_range(const struct mline *m, struct ip *lo, struct ip *hi)
+{
+	if (m->cidr.text) {
+		unsigned bits;
+		if (jstr(&m->cidr, &tmp) < 0 || ip_prefix_parse(tmp.p, tmp.len, lo, &bits) < 0)
+			return "bad cidr";
+		*hi = ip_last(*lo, bits);
+	} else if (m->start.text && m->end.text) {
+		if (jstr(&m->start, &tmp) < 0 || ip_parse(tmp.p, tmp.len, lo) < 0 ||
+		    jstr(&m->end, &tmp) < 0 || ip_parse(tmp.p, tmp.len, hi) < 0)
+			return "bad start or end";
+	} else {
+		return "no cidr or start and end";
+	}
+	return NULL;
+}
+
+/* The group of the line whose members are in keybuf, made if new. */
+static uint32_t
+merge_group(struct ip lo, struct ip hi)
+{
+	int ins;
+
 	buf_reset(&tmp);
 	buf_addc(&tmp, '{');
 	buf_add(&tmp, keybuf.p, keybuf.len);
 	buf_addc(&tmp, '}');
-	int ins;
 	struct digest gd = json_digest(tmp.p, tmp.len, &scratch);
 	uint32_t *id = dtab_put(gtab, gd, &ins);
-	uint32_t g;
-	if (ins) {
-		g = new_agg();
-		id = dtab_get(gtab, gd);
-		*id = g;
-		groups[g].lo = lo;
-		groups[g].hi = hi;
-		groups[g].keyoff = arena.len;
-		buf_add(&arena, keybuf.p, keybuf.len);
-		groups[g].keylen = keybuf.len;
-	} else {
-		g = *id;
+	if (!ins)
+		return *id;
+	uint32_t g = new_agg();
+	id = dtab_get(gtab, gd);
+	*id = g;
+	groups[g].lo = lo;
+	groups[g].hi = hi;
+	groups[g].keyoff = arena.len;
+	buf_add(&arena, keybuf.p, keybuf.len);
+	groups[g].keylen = keybuf.len;
+	return g;
+}
+
+/* Add a line's sum, min and max to its group. */
+static void
+merge_scores(struct agg *a, const struct mline *m)
+{
+	i128 dv = 0;
+	int exact = dec_parse(m->sum.text, m->sum.len, &dv) == 0;
+
+	agg_add_sum(a, dv, exact, m->sum.num);
+	int have = a->scored == 1;
+	if (m->min.type == J_NUMBER && (!have || m->min.num < a->min))
+		a->min = m->min.num;
+	if (m->max.type == J_NUMBER && (!have || m->max.num > a->max))
+		a->max = m->max.num;
+	if (m->min.type == J_NUMBER)
+		a->scored = 1;
+	else if (!a->scored)
+		a->scored = 2;	/* sums but no value yet: min and max null */
+}
+
+/* The union of the groups' address lists gives the distinct count.
+ * NULL, or why the list is bad. */
+static const char *
+merge_ips(uint32_t g, struct agg *a, const struct jval *ips)
+{
+	const char *p = ips->text + 1, *e = ips->text + ips->len - 1;
+
+	a->has_ips = 1;
+	for (;;) {
+		while (p < e && (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' || *p == '\r'))
+			p++;
+		if (p >= e)
+			break;
+		size_t n = json_skip(p, (size_t)(e - p));
+		struct jval sv = { J_STRING, p, n, 0 };
+		struct ip addr;
+		if (n == 0 || *p != '"' || jstr(&sv, &tmp) < 0 ||
+		    ip_parse(tmp.p, tmp.len, &addr) < 0)
+			return "bad address in ips";
+		if (pairset == NULL)
+			pairset = dtab_new(0);
+		if (pair_add(g, addr))
+			a->distinct++;
+		p += n;
 	}
+	return NULL;
+}
+
+/* A line of cidrscore's own output, read by --merge. */
+static int
+merge_record(const struct line *ln, const struct fields *unused)
+{
+	const char *msg;
+	size_t where;
+	struct mline m;
+	struct ip lo, hi;
+	uint64_t cnt, dist = 0;
+
+	(void)unused;
+	if (json_validate(ln->p, ln->len, &msg, &where) < 0)
+		return cli_bad(ln, msg);
+	if (merge_members(ln, &m) < 0)
+		return merge_bad(ln, "not an object");
+	if (m.count.text == NULL || u64_text(&m.count, &cnt) < 0)
+		return merge_bad(ln, "no count");
+	if ((msg = merge_range(&m, &lo, &hi)) != NULL)
+		return merge_bad(ln, msg);
+	if (m.distinct.text && u64_text(&m.distinct, &dist) < 0)
+		return merge_bad(ln, "bad distinct");
+	if (m.sum.text && m.sum.type != J_NUMBER)
+		return merge_bad(ln, "bad sum");
+	if ((m.min.text && m.min.type != J_NUMBER && m.min.type != J_NULL) ||
+	    (m.max.text && m.max.type != J_NUMBER && m.max.type != J_NULL))
+		return merge_bad(ln, "bad min or max");
+	if (m.ips.text && m.ips.type != J_ARRAY)
+		return merge_bad(ln, "bad ips");
+
+	uint32_t g = merge_group(lo, hi);
 	struct agg *a = &aggs[g];
 	a->count += cnt;
-	if (sum.text) {
-		i128 dv = 0;
-		int exact = dec_parse(sum.text, sum.len, &dv) == 0;
-		agg_add_sum(a, dv, exact, sum.num);
-		int have = a->scored == 1;
-		if (min.type == J_NUMBER && (!have || min.num < a->min))
-			a->min = min.num;
-		if (max.type == J_NUMBER && (!have || max.num > a->max))
-			a->max = max.num;
-		if (min.type == J_NUMBER)
-			a->scored = 1;
-		else if (!a->scored)
-			a->scored = 2;	/* sums but no value yet: min and max null */
-	}
-	if (distinct.text) {
+	if (m.sum.text)
+		merge_scores(a, &m);
+	if (m.distinct.text) {
 		a->has_distinct = 1;
-		if (!ips.text)
+		if (!m.ips.text)
 			a->distinct += dist;
-	} else if (!ips.text) {
+	} else if (!m.ips.text) {
 		a->lacks_distinct = 1;
 	}
-	if (!ips.text)
+	if (!m.ips.text)
 		a->lacks_ips = 1;
-	if (ips.text) {
-		/* The union of the address lists gives the distinct count. */
-		const char *p = ips.text + 1, *e = ips.text + ips.len - 1;
-		a->has_ips = 1;
-		for (;;) {
-			while (p < e && (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' || *p == '\r'))
-				p++;
-			if (p >= e)
-				break;
-			size_t n = json_skip(p, (size_t)(e - p));
-			struct jval sv = { J_STRING, p, n, 0 };
-			struct ip addr;
-			if (n == 0 || *p != '"' || jstr(&sv, &tmp) < 0 ||
-			    ip_parse(tmp.p, tmp.len, &addr) < 0)
-				return merge_bad(ln, "bad address in ips");
-			if (pairset == NULL)
-				pairset = dtab_new(0);
-			if (pair_add(g, addr))
-				a->distinct++;
-			p += n;
-		}
-	}
+	if (m.ips.text && (msg = merge_ips(g, a, &m.ips)) != NULL)
+		return merge_bad(ln, msg);
 	return 0;
 }
 
