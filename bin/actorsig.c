@@ -167,7 +167,7 @@ static struct {
 	struct dtab *rows;		/* key digest -> struct hrow */
 	struct dtab *titles;		/* digest of key + title: a set */
 	struct buf carry;		/* --carry values of the rows */
-} open_[2];
+} openhour[2];
 /* The last WINDOW closed hours, by hour modulo WINDOW. */
 static struct {
 	int64_t hour;
@@ -223,9 +223,9 @@ main(int argc, char *argv[])
 		cli_stat("other_shards", other_shards);
 
 	for (int i = 0; i < 2; i++) {
-		dtab_free(open_[i].rows);
-		dtab_free(open_[i].titles);
-		buf_free(&open_[i].carry);
+		dtab_free(openhour[i].rows);
+		dtab_free(openhour[i].titles);
+		buf_free(&openhour[i].carry);
 	}
 	for (int i = 0; i < WINDOW; i++) {
 		free(ring[i].v);
@@ -293,8 +293,8 @@ setup(void)
 		cli_fatal("%s", err);
 	if (metrics)
 		for (int i = 0; i < 2; i++) {
-			open_[i].rows = dtab_new(sizeof(struct hrow));
-			open_[i].titles = dtab_new(0);
+			openhour[i].rows = dtab_new(sizeof(struct hrow));
+			openhour[i].titles = dtab_new(0);
 		}
 }
 
@@ -655,6 +655,96 @@ by_sig_kind(const void *a, const void *b)
 	return c ? c : (int)x->kind - (int)y->kind;
 }
 
+/* Add closed hour row hr to the rolled-up row rr; carries holds hr's --carry
+ * values.  The carried values are the earliest request's. */
+static void
+rollup_add(struct rrow *rr, const struct hrow *hr, const char *carries)
+{
+	if (ncarry && (rr->carried == NULL || hr->first < rr->carried->first ||
+	    (hr->first == rr->carried->first && hr->cseq < rr->carried->cseq))) {
+		rr->carried = hr;
+		rr->carry = carries + hr->coff;
+	}
+	rr->r.count += hr->count;
+	if (hr->first < rr->r.first)
+		rr->r.first = hr->first;
+	if (hr->last > rr->r.last)
+		rr->r.last = hr->last;
+	rr->r.nocookies += hr->nocookies;
+	if (hr->ualen > rr->r.ualen)
+		rr->r.ualen = hr->ualen;
+	rr->r.sum_distinct += hr->distinct;
+	rr->r.hours++;
+	rr->r.rolled_up_hours += hr->distinct > 0;
+}
+
+/* --stats: the most memory and rows the hours held, with rollbytes for the
+ * roll-up being written. */
+static void
+note_peak(uint64_t rollbytes)
+{
+	uint64_t bytes = rollbytes, rows = 0;
+
+	for (int i = 0; i < 2; i++)
+		bytes += dtab_bytes(openhour[i].rows) + dtab_bytes(openhour[i].titles) +
+		    openhour[i].carry.cap;
+	for (int i = 0; i < WINDOW; i++) {
+		bytes += ring[i].cap * sizeof(struct crow) + ring[i].carry.cap;
+		rows += ring[i].n;
+	}
+	if (bytes > peak_bytes)
+		peak_bytes = bytes;
+	if (rows > peak_rows)
+		peak_rows = rows;
+}
+
+/* One --metrics line: the label of an actor and kind for the hour. */
+static void
+put_label(const struct rrow *rr, const char *hour, size_t hourlen)
+{
+	const struct am_rollup *r = &rr->r;
+	const char *reason, *label = am_label(r, &reason);
+	int64_t rate;
+
+	buf_adds(&outbuf, "{\"hour\":");
+	buf_add(&outbuf, hour, hourlen);
+	buf_adds(&outbuf, level == L_DOMAIN ? ",\"actor_signature\":" :
+	    ",\"actor_signature_per_project_family\":");
+	put_sig(1, rr->sig);
+	buf_adds(&outbuf, rr->kind & 1 ? ",\"is_pageview\":true" :
+	    ",\"is_pageview\":false");
+	buf_adds(&outbuf, rr->kind & 2 ? ",\"is_redirect_to_pageview\":true" :
+	    ",\"is_redirect_to_pageview\":false");
+	buf_adds(&outbuf, ",\"first_interaction_dt\":");
+	ts_put(&outbuf, r->first * NS_PER_SEC, cli.epoch);
+	buf_adds(&outbuf, ",\"last_interaction_dt\":");
+	ts_put(&outbuf, r->last * NS_PER_SEC, cli.epoch);
+	buf_adds(&outbuf, ",\"pageview_count\":");
+	json_put_u64(&outbuf, r->count);
+	buf_adds(&outbuf, ",\"pageview_rate_per_min\":");
+	if (am_rate(r, &rate))
+		json_put_i64(&outbuf, rate);
+	else
+		buf_adds(&outbuf, "null");
+	buf_adds(&outbuf, ",\"nocookies\":");
+	json_put_u64(&outbuf, r->nocookies);
+	buf_adds(&outbuf, ",\"user_agent_length\":");
+	json_put_u64(&outbuf, r->ualen);
+	buf_adds(&outbuf, ",\"avg_distinct_pages_visited_count\":");
+	json_put_double(&outbuf, am_avg_distinct(r));
+	buf_adds(&outbuf, ",\"rolled_up_hours\":");
+	json_put_u64(&outbuf, r->rolled_up_hours);
+	buf_adds(&outbuf, ",\"label\":\"");
+	buf_adds(&outbuf, label);
+	buf_adds(&outbuf, "\",\"label_reason\":\"");
+	buf_adds(&outbuf, reason);
+	buf_addc(&outbuf, '"');
+	if (rr->carried)
+		buf_add(&outbuf, rr->carry, rr->carried->clen);
+	buf_addc(&outbuf, '}');
+	out_end();
+}
+
 /* Write the labels of hour h: every actor and kind with rows in the 24
  * hours h-23 .. h, in signature order. */
 static void
@@ -687,22 +777,7 @@ rollup(int64_t h)
 				rr->r.first = hr->first;
 				rr->r.last = hr->last;
 			}
-			if (ncarry && (rr->carried == NULL || hr->first < rr->carried->first ||
-			    (hr->first == rr->carried->first && hr->cseq < rr->carried->cseq))) {
-				rr->carried = hr;
-				rr->carry = ring[i].carry.p + hr->coff;
-			}
-			rr->r.count += hr->count;
-			if (hr->first < rr->r.first)
-				rr->r.first = hr->first;
-			if (hr->last > rr->r.last)
-				rr->r.last = hr->last;
-			rr->r.nocookies += hr->nocookies;
-			if (hr->ualen > rr->r.ualen)
-				rr->r.ualen = hr->ualen;
-			rr->r.sum_distinct += hr->distinct;
-			rr->r.hours++;
-			rr->r.rolled_up_hours += hr->distinct > 0;
+			rollup_add(rr, hr, ring[i].carry.p);
 			rr->active |= ring[i].hour == h;
 		}
 	}
@@ -713,68 +788,17 @@ rollup(int64_t h)
 		v[k++] = *(struct rrow *)val;
 	qsort(v, n, sizeof *v, by_sig_kind);
 
-	uint64_t bytes = dtab_bytes(roll) + n * sizeof *v;
-	for (int i = 0; i < 2; i++)
-		bytes += dtab_bytes(open_[i].rows) + dtab_bytes(open_[i].titles) +
-		    open_[i].carry.cap;
-	uint64_t rows = 0;
-	for (int i = 0; i < WINDOW; i++) {
-		bytes += ring[i].cap * sizeof(struct crow) + ring[i].carry.cap;
-		rows += ring[i].n;
-	}
-	if (bytes > peak_bytes)
-		peak_bytes = bytes;
-	if (rows > peak_rows)
-		peak_rows = rows;
+	note_peak(dtab_bytes(roll) + n * sizeof *v);
 
 	/* The hour is the same on every line: formatted once. */
 	buf_reset(&scratch);
 	ts_put(&scratch, h * NS_PER_SEC, cli.epoch);
 	int wrote = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct am_rollup *r = &v[i].r;
-		const char *reason, *label = am_label(r, &reason);
-		int64_t rate;
 		if (active && !v[i].active)
 			continue;
 		wrote = 1;
-		buf_adds(&outbuf, "{\"hour\":");
-		buf_add(&outbuf, scratch.p, scratch.len);
-		buf_adds(&outbuf, level == L_DOMAIN ? ",\"actor_signature\":" :
-		    ",\"actor_signature_per_project_family\":");
-		put_sig(1, v[i].sig);
-		buf_adds(&outbuf, v[i].kind & 1 ? ",\"is_pageview\":true" :
-		    ",\"is_pageview\":false");
-		buf_adds(&outbuf, v[i].kind & 2 ? ",\"is_redirect_to_pageview\":true" :
-		    ",\"is_redirect_to_pageview\":false");
-		buf_adds(&outbuf, ",\"first_interaction_dt\":");
-		ts_put(&outbuf, r->first * NS_PER_SEC, cli.epoch);
-		buf_adds(&outbuf, ",\"last_interaction_dt\":");
-		ts_put(&outbuf, r->last * NS_PER_SEC, cli.epoch);
-		buf_adds(&outbuf, ",\"pageview_count\":");
-		json_put_u64(&outbuf, r->count);
-		buf_adds(&outbuf, ",\"pageview_rate_per_min\":");
-		if (am_rate(r, &rate))
-			json_put_i64(&outbuf, rate);
-		else
-			buf_adds(&outbuf, "null");
-		buf_adds(&outbuf, ",\"nocookies\":");
-		json_put_u64(&outbuf, r->nocookies);
-		buf_adds(&outbuf, ",\"user_agent_length\":");
-		json_put_u64(&outbuf, r->ualen);
-		buf_adds(&outbuf, ",\"avg_distinct_pages_visited_count\":");
-		json_put_double(&outbuf, am_avg_distinct(r));
-		buf_adds(&outbuf, ",\"rolled_up_hours\":");
-		json_put_u64(&outbuf, r->rolled_up_hours);
-		buf_adds(&outbuf, ",\"label\":\"");
-		buf_adds(&outbuf, label);
-		buf_adds(&outbuf, "\",\"label_reason\":\"");
-		buf_adds(&outbuf, reason);
-		buf_addc(&outbuf, '"');
-		if (v[i].carried)
-			buf_add(&outbuf, v[i].carry, v[i].carried->clen);
-		buf_addc(&outbuf, '}');
-		out_end();
+		put_label(&v[i], scratch.p, scratch.len);
 	}
 	hours_written += wrote;
 	free(v);
@@ -787,7 +811,7 @@ close_hour(int64_t h)
 {
 	int s = slot_of(h);
 	int ri = (int)(((h / HOUR) % WINDOW + WINDOW) % WINDOW);
-	size_t n = open_[s].rows ? dtab_count(open_[s].rows) : 0;
+	size_t n = openhour[s].rows ? dtab_count(openhour[s].rows) : 0;
 
 	ring[ri].n = 0;
 	ring[ri].hour = h;
@@ -799,7 +823,7 @@ close_hour(int64_t h)
 	size_t pos = 0;
 	struct digest k;
 	void *val;
-	while (dtab_next(open_[s].rows, &pos, &k, &val)) {
+	while (dtab_next(openhour[s].rows, &pos, &k, &val)) {
 		ring[ri].v[ring[ri].n].k = k;
 		ring[ri].v[ring[ri].n].r = *(struct hrow *)val;
 		ring[ri].n++;
@@ -807,17 +831,17 @@ close_hour(int64_t h)
 	/* The rows' --carry values go with them; the slot takes the ring's
 	 * old buffer, emptied, for hour h + 2. */
 	struct buf t = ring[ri].carry;
-	ring[ri].carry = open_[s].carry;
-	open_[s].carry = t;
-	buf_reset(&open_[s].carry);
+	ring[ri].carry = openhour[s].carry;
+	openhour[s].carry = t;
+	buf_reset(&openhour[s].carry);
 	if (n)
 		last_data = h;
 	rollup(h);
 	/* The slot is reused for hour h + 2. */
-	dtab_free(open_[s].rows);
-	dtab_free(open_[s].titles);
-	open_[s].rows = dtab_new(sizeof(struct hrow));
-	open_[s].titles = dtab_new(0);
+	dtab_free(openhour[s].rows);
+	dtab_free(openhour[s].titles);
+	openhour[s].rows = dtab_new(sizeof(struct hrow));
+	openhour[s].titles = dtab_new(0);
 }
 
 /* A record of hour h, newer than the newest open hour, arrived: close
@@ -827,7 +851,7 @@ advance(int64_t h)
 {
 	while (lo_hour < h - HOUR) {
 		int s = slot_of(lo_hour), t = slot_of(lo_hour + HOUR);
-		if (dtab_count(open_[s].rows) == 0 && dtab_count(open_[t].rows) == 0 &&
+		if (dtab_count(openhour[s].rows) == 0 && dtab_count(openhour[t].rows) == 0 &&
 		    (last_data == INT64_MIN || last_data < lo_hour - (WINDOW - 1) * HOUR)) {
 			/* Nothing open and the window is empty: jump. */
 			lo_hour = h - HOUR;
@@ -928,16 +952,16 @@ accumulate(const struct line *ln, struct rec *r)
 	buf_add(&key, sig, 16);
 	buf_addc(&key, (char)kind);
 	struct digest k = digest128(key.p, key.len);
-	struct hrow *hr = dtab_put(open_[s].rows, k, &ins);
+	struct hrow *hr = dtab_put(openhour[s].rows, k, &ins);
 	nrecords++;
 	if (ncarry && (ins || sec < hr->first)) {
 		put_carried(&carrytext);
 		if (carrytext.len > UINT32_MAX)
 			return cli_bad(ln, "--carry values longer than 4 GB");
 		hr->cseq = nrecords;
-		hr->coff = open_[s].carry.len;
+		hr->coff = openhour[s].carry.len;
 		hr->clen = (uint32_t)carrytext.len;
-		buf_add(&open_[s].carry, carrytext.p, carrytext.len);
+		buf_add(&openhour[s].carry, carrytext.p, carrytext.len);
 	}
 	if (ins) {
 		memcpy(hr->sig, sig, 16);
@@ -973,9 +997,9 @@ accumulate(const struct line *ln, struct rec *r)
 	} else
 		have = 0;
 	if (have) {
-		dtab_put(open_[s].titles, digest128(key.p, key.len), &ins);
+		dtab_put(openhour[s].titles, digest128(key.p, key.len), &ins);
 		if (ins) {
-			hr = dtab_get(open_[s].rows, k);
+			hr = dtab_get(openhour[s].rows, k);
 			hr->distinct++;
 		}
 	}
