@@ -13,16 +13,10 @@ ws(const char *p, size_t n, size_t i)
 	return (size_t)(jscan_ws(p + i, p + n) - p);
 }
 
-enum jtype
-jmember_type(const char *p, size_t n)
-{
-	return n == 0 ? J_NULL : jscan_kind(p, n);
-}
-
 static void
 set_val(struct jval *v, const char *p, size_t n, int num)
 {
-	v->type = jmember_type(p, n);
+	v->type = n == 0 ? J_NULL : jscan_kind(p, n);
 	v->text = p;
 	v->len = n;
 	v->num = num && v->type == J_NUMBER ? json_number(p, n) : 0;

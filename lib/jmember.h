@@ -28,7 +28,4 @@ int jmember_next(const char *p, size_t n, size_t *pos, struct jval *key,
 int jmember_next_text(const char *p, size_t n, size_t *pos, struct jval *key,
     struct jval *val);
 
-/* The type of a valid value text (no leading whitespace). */
-enum jtype jmember_type(const char *p, size_t n);
-
 #endif
