@@ -1,9 +1,34 @@
 /*
- * util.h: allocation that cannot fail, growable byte buffers, exit codes.
+ * util.h: allocation that cannot fail, growable byte buffers, exit codes,
+ * and the error convention of lib/.
  *
- * Allocation failure is the one error library code does not return: the
- * x* wrappers print "PROG: out of memory" and exit 1, because no caller could
- * do anything better.  Everything else in lib/ returns its errors.
+ * Errors.  lib/ returns its errors and the tools decide what they mean (a
+ * warning, a bad record, a usage error).  Only the runtime the tools
+ * share prints or exits on their behalf: cli.c, out.c, missing.c and the
+ * record loop (loop.c), under cli.h's manners.  Allocation failure is the
+ * one error nothing returns: the x* wrappers print "PROG: out of memory"
+ * and exit 1, because no caller could do anything better.  A function
+ * that can fail says so in one of these forms, picked by who reads the
+ * message and how often it runs:
+ *   - int: 0 (or a count, or 1 for "got one" and 0 for "at the end" in an
+ *     iterator), -1 on error, the message passed back as
+ *       const char **why: static text, for per-record work, where a
+ *         failure must cost no formatting or allocation (ts_parse,
+ *         tabular_row, period_parse); the caller adds FILE:LINE;
+ *       char *err, size_t errlen: a formatted sentence naming what failed
+ *         ("FILE: reason", "FILE:LINE: reason"), for setup and files
+ *         (fs_add, iptr_next, state_load, vs_next);
+ *       an accessor of the object that failed, when it keeps the reason
+ *         (in_next and in_error, fs_eval and fs_error);
+ *       errno, for thin wrappers of system calls (write_all);
+ *       nothing, when the only cause is plain from the call (a name that
+ *         is not in a list, a malformed number).
+ *   - a pointer: NULL on error, with err and errlen as above
+ *     (iptr_open, ts_format_new, am_spider_new).
+ *   - an enum of outcomes, when the caller must tell more than success
+ *     and failure apart (jqc_run: JQC_OK, JQC_ERR, JQC_BAIL).
+ * A message is lower-case (jq's errors keep jq's words), without a final
+ * period, and never names the program: cli.h's functions add "PROG: ".
  */
 #ifndef TRAWL_UTIL_H
 #define TRAWL_UTIL_H
