@@ -663,147 +663,208 @@ static const struct {
 	[FO_WDAY0] = { 1, 0, 0, 6 },
 };
 
-int
-ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
-    const char **why)
+/* What a text read by a format gave, as ts_parse_format reads it. */
+struct fparts {
+	int64_t num[LEN(fop_why)];	/* by step; -1: not read */
+	int64_t epoch, frac;		/* %s (its magnitude) and %f */
+	int pm, off, neg;		/* %p, %z in seconds, %s negative */
+};
+
+/* How reading a text by a format failed. */
+enum fres { FR_OK, FR_NOMATCH, FR_DATE, FR_CLOCK, FR_RANGE };
+
+static void
+skip_blanks(const char **pp, const char *end)
 {
-	const char *p = s, *end = s + n, *q;
-	int64_t num[LEN(fop_why)], v, year, days, secs, epoch = 0, frac = 0;
-	int mon, day, hour, pm = 0, off = 0, neg = 0, r;
-	size_t i;
+	while (*pp < end && **pp == ' ')
+		(*pp)++;
+}
 
-	memset(num, 0xff, sizeof num);	/* every part -1: not read */
-	for (i = 0; i < f->n; i++) {
-		const struct fstep *st = &f->step[i];
+/* %Z: UTC, GMT, UT or Z, in any case; 0 when none is there. */
+static int
+zone_name(const char **pp, const char *end)
+{
+	const char *q = *pp;
+	size_t n = 0;
 
-		switch ((enum fop)st->op) {
-		case FO_LIT:
-			if (p >= end || *p != st->c)
-				goto nomatch;
-			p++;
-			break;
-		case FO_SPACE:
-			while (p < end && is_space((unsigned char)*p))
-				p++;
-			break;
-		case FO_MONTHNAME:
-			if ((r = fmt_name(&p, end, month_names, 12)) < 0)
-				goto nomatch;
-			num[FO_MONTH] = r + 1;
-			break;
-		case FO_AMPM:
-			while (p < end && *p == ' ')
-				p++;
-			if (end - p < 2 || (p[1] | 0x20) != 'm' ||
-			    ((p[0] | 0x20) != 'a' && (p[0] | 0x20) != 'p'))
-				goto nomatch;
-			pm = (p[0] | 0x20) == 'p';
-			p += 2;
-			break;
-		case FO_FRAC:
-			if (fraction(&p, end, &frac) == 0)
-				goto nomatch;
-			break;
-		case FO_OFFSET:
-			while (p < end && *p == ' ')
-				p++;
-			if ((r = utc_offset(&p, end, &off)) == -2)
-				goto clock;
-			if (r < 0)
-				goto nomatch;
-			break;
-		case FO_ZONENAME:
-			q = p;
-			if (end - q >= 3 && (q[0] | 0x20) == 'u' && (q[1] | 0x20) == 't' &&
-			    (q[2] | 0x20) == 'c')
-				p += 3;
-			else if (end - q >= 3 && (q[0] | 0x20) == 'g' && (q[1] | 0x20) == 'm' &&
-			    (q[2] | 0x20) == 't')
-				p += 3;
-			else if (end - q >= 2 && (q[0] | 0x20) == 'u' && (q[1] | 0x20) == 't')
-				p += 2;
-			else if (q < end && (q[0] | 0x20) == 'z')
-				p += 1;
-			else
-				goto nomatch;
-			break;
-		case FO_EPOCH:
-			while (p < end && *p == ' ')
-				p++;
-			neg = p < end && *p == '-';
-			q = p + neg;
-			for (p = q, v = 0; p < end && *p >= '0' && *p <= '9'; p++) {
-				if (v > (INT64_MAX - 9) / 10)
-					goto range;
-				v = v * 10 + (*p - '0');
-			}
-			if (p == q)
-				goto nomatch;
-			epoch = v;
-			break;
-		case FO_WDAYNAME:
-			if (fmt_name(&p, end, wday_names, 7) < 0)
-				goto nomatch;
-			break;
-		default:
-			if ((v = fmt_number(&p, end, fnum[st->op].digits)) < 0)
-				goto nomatch;
-			if (v < fnum[st->op].lo || v > fnum[st->op].hi) {
-				if (fnum[st->op].clock)
-					goto clock;
-				goto date;
-			}
-			num[st->op] = v;
-			break;
-		}
-		continue;
-nomatch:
-		*why = st->op == FO_LIT ? f->lits.p + st->why : fop_why[st->op];
-		return -1;
+	if (end - q >= 3 && (q[0] | 0x20) == 'u' && (q[1] | 0x20) == 't' &&
+	    (q[2] | 0x20) == 'c')
+		n = 3;
+	else if (end - q >= 3 && (q[0] | 0x20) == 'g' &&
+	    (q[1] | 0x20) == 'm' && (q[2] | 0x20) == 't')
+		n = 3;
+	else if (end - q >= 2 && (q[0] | 0x20) == 'u' && (q[1] | 0x20) == 't')
+		n = 2;
+	else if (q < end && (q[0] | 0x20) == 'z')
+		n = 1;
+	*pp += n;
+	return n > 0;
+}
+
+/* %s: an optional '-' and digits, into pt->neg and pt->epoch. */
+static enum fres
+read_epoch(const char **pp, const char *end, struct fparts *pt)
+{
+	const char *p, *q;
+	int64_t v = 0;
+
+	skip_blanks(pp, end);
+	p = *pp;
+	pt->neg = p < end && *p == '-';
+	q = p + pt->neg;
+	for (p = q; p < end && *p >= '0' && *p <= '9'; p++) {
+		if (v > (INT64_MAX - 9) / 10)
+			return FR_RANGE;
+		v = v * 10 + (*p - '0');
 	}
-	if (p != end) {
-		*why = E_TRAILING;
-		return -1;
+	*pp = p;
+	if (p == q)
+		return FR_NOMATCH;
+	pt->epoch = v;
+	return FR_OK;
+}
+
+/* Read one step of a format at *pp, advancing it. */
+static enum fres
+read_step(const struct fstep *st, const char **pp, const char *end,
+    struct fparts *pt)
+{
+	const char *p;
+	int64_t v;
+	int r;
+
+	switch ((enum fop)st->op) {
+	case FO_LIT:
+		if (*pp >= end || **pp != st->c)
+			return FR_NOMATCH;
+		(*pp)++;
+		return FR_OK;
+	case FO_SPACE:
+		while (*pp < end && is_space((unsigned char)**pp))
+			(*pp)++;
+		return FR_OK;
+	case FO_MONTHNAME:
+		if ((r = fmt_name(pp, end, month_names, 12)) < 0)
+			return FR_NOMATCH;
+		pt->num[FO_MONTH] = r + 1;
+		return FR_OK;
+	case FO_AMPM:
+		skip_blanks(pp, end);
+		p = *pp;
+		if (end - p < 2 || (p[1] | 0x20) != 'm' ||
+		    ((p[0] | 0x20) != 'a' && (p[0] | 0x20) != 'p'))
+			return FR_NOMATCH;
+		pt->pm = (p[0] | 0x20) == 'p';
+		*pp += 2;
+		return FR_OK;
+	case FO_FRAC:
+		return fraction(pp, end, &pt->frac) == 0 ? FR_NOMATCH : FR_OK;
+	case FO_OFFSET:
+		skip_blanks(pp, end);
+		if ((r = utc_offset(pp, end, &pt->off)) == -2)
+			return FR_CLOCK;
+		return r < 0 ? FR_NOMATCH : FR_OK;
+	case FO_ZONENAME:
+		return zone_name(pp, end) ? FR_OK : FR_NOMATCH;
+	case FO_EPOCH:
+		return read_epoch(pp, end, pt);
+	case FO_WDAYNAME:
+		return fmt_name(pp, end, wday_names, 7) < 0 ? FR_NOMATCH : FR_OK;
+	default:
+		if ((v = fmt_number(pp, end, fnum[st->op].digits)) < 0)
+			return FR_NOMATCH;
+		if (v < fnum[st->op].lo || v > fnum[st->op].hi)
+			return fnum[st->op].clock ? FR_CLOCK : FR_DATE;
+		pt->num[st->op] = v;
+		return FR_OK;
 	}
+}
+
+/* The time the parts stand for; the parts a format lacks are those of
+ * 1970-01-01T00:00:00Z. */
+static enum fres
+compose(const struct ts_format *f, const struct fparts *pt, int64_t *ns)
+{
+	const int64_t *num = pt->num;
+	int64_t year, days, secs;
+	int mon, day, hour;
+
 	if (f->fields & FF_EPOCH) {
 		/* -1.5 is 1.5 s before the epoch, not -1 s plus 0.5. */
-		if (secs_to_ns(neg ? -epoch : epoch, 0, ns) < 0)
-			goto range;
-		if (neg ? __builtin_sub_overflow(*ns, frac, ns) :
-		    __builtin_add_overflow(*ns, frac, ns))
-			goto range;
-		return 0;
+		if (secs_to_ns(pt->neg ? -pt->epoch : pt->epoch, 0, ns) < 0)
+			return FR_RANGE;
+		if (pt->neg ? __builtin_sub_overflow(*ns, pt->frac, ns) :
+		    __builtin_add_overflow(*ns, pt->frac, ns))
+			return FR_RANGE;
+		return FR_OK;
 	}
 	year = num[FO_YEAR] >= 0 ? num[FO_YEAR] : num[FO_YEAR2] < 0 ? 1970 :
 	    num[FO_YEAR2] < 69 ? 2000 + num[FO_YEAR2] : 1900 + num[FO_YEAR2];
 	mon = num[FO_MONTH] >= 0 ? (int)num[FO_MONTH] : 1;
 	day = num[FO_DAY] >= 0 ? (int)num[FO_DAY] : 1;
 	hour = num[FO_HOUR] >= 0 ? (int)num[FO_HOUR] :
-	    num[FO_HOUR12] >= 0 ? (int)num[FO_HOUR12] % 12 + (pm ? 12 : 0) : 0;
+	    num[FO_HOUR12] >= 0 ? (int)num[FO_HOUR12] % 12 + (pt->pm ? 12 : 0) :
+	    0;
 	if (num[FO_YDAY] >= 0) {
 		if (num[FO_YDAY] > 365 + is_leap(year))
-			goto date;
+			return FR_DATE;
 		days = days_from_civil(year, 1, 1) + num[FO_YDAY] - 1;
 	} else {
 		if (day > days_in_month(year, mon))
-			goto date;
+			return FR_DATE;
 		days = days_from_civil(year, mon, day);
 	}
-	secs = days * SEC_PER_DAY + hour * 3600 + (num[FO_MINUTE] >= 0 ? num[FO_MINUTE] : 0) * 60 +
-	    (num[FO_SECOND] >= 0 ? num[FO_SECOND] : 0) - off;
-	if (secs_to_ns(secs, frac, ns) < 0)
-		goto range;
+	secs = days * SEC_PER_DAY + hour * 3600 +
+	    (num[FO_MINUTE] >= 0 ? num[FO_MINUTE] : 0) * 60 +
+	    (num[FO_SECOND] >= 0 ? num[FO_SECOND] : 0) - pt->off;
+	if (secs_to_ns(secs, pt->frac, ns) < 0)
+		return FR_RANGE;
+	return FR_OK;
+}
+
+/* The message for a failure r at step st (NULL: after the last). */
+static const char *
+fres_why(const struct ts_format *f, const struct fstep *st, enum fres r,
+    const struct fparts *pt)
+{
+	switch (r) {
+	case FR_NOMATCH:
+		return st->op == FO_LIT ? f->lits.p + st->why : fop_why[st->op];
+	case FR_DATE:
+		return !(f->fields & FF_YEAR) && pt->num[FO_MONTH] == 2 &&
+		    pt->num[FO_DAY] == 29 ? E_NOYEAR : E_DATE;
+	case FR_CLOCK:
+		return E_CLOCK;
+	case FR_RANGE:
+	case FR_OK:
+		break;
+	}
+	return E_RANGE;
+}
+
+int
+ts_parse_format(const struct ts_format *f, const char *s, size_t n,
+    int64_t *ns, const char **why)
+{
+	const char *p = s, *end = s + n;
+	struct fparts pt = { .epoch = 0 };
+	enum fres r;
+
+	memset(pt.num, 0xff, sizeof pt.num);	/* every part -1: not read */
+	for (size_t i = 0; i < f->n; i++)
+		if ((r = read_step(&f->step[i], &p, end, &pt)) != FR_OK) {
+			*why = fres_why(f, &f->step[i], r, &pt);
+			return -1;
+		}
+	if (p != end) {
+		*why = E_TRAILING;
+		return -1;
+	}
+	if ((r = compose(f, &pt, ns)) != FR_OK) {
+		*why = fres_why(f, NULL, r, &pt);
+		return -1;
+	}
 	return 0;
-date:
-	*why = !(f->fields & FF_YEAR) && num[FO_MONTH] == 2 && num[FO_DAY] == 29 ?
-	    E_NOYEAR : E_DATE;
-	return -1;
-clock:
-	*why = E_CLOCK;
-	return -1;
-range:
-	*why = E_RANGE;
-	return -1;
 }
 
 /*
