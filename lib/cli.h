@@ -153,7 +153,10 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * ones are counted and summarised at exit) and set the exit status to 1;
  * under skip, count it; under FILE, append the line verbatim to FILE and
  * count it.  Returns 0 to go on, or -1 under fail: the caller then writes
- * what it had decided before this line and returns cli_exit().
+ * what it had decided before this line and returns cli_exit().  While no
+ * line yet has been JSON, warnings for lines that are not JSON are held
+ * back; input that turns out not to be NDJSON at all gets one notice
+ * instead, in every mode but fail (trawl(7)).
  */
 int cli_bad(const struct line *ln, const char *msg);
 
@@ -207,8 +210,10 @@ int cli_missing_report(struct buf *b, uint64_t records);
 void cli_missing_free(void);
 
 /*
- * Finish: flush and close stdout (errors are fatal), print the bad-line
- * summary and --stats, and return the exit status for main to return.
+ * Finish: flush and close stdout (errors are fatal), close --bad's FILE,
+ * print the warnings still held back, the bad-line summary, the "nothing
+ * written" line when every record missed a field (cli_missing) and
+ * --stats, and return the exit status for main to return.
  */
 int cli_exit(void);
 
