@@ -33,6 +33,7 @@
 #include "../lib/chart.h"
 #include "../lib/cli.h"
 #include "../lib/field.h"
+#include "../lib/gindex.h"
 #include "../lib/hash.h"
 #include "../lib/jmember.h"
 #include "../lib/json.h"
@@ -115,8 +116,7 @@ struct bentry {
 };
 
 struct series {
-	uint32_t id;		/* order of first appearance: the values' key */
-	size_t toff, tlen;	/* the --by value as first seen */
+	uint32_t id;		/* in serix: order of first appearance, the values' key */
 	struct dtab *tab;	/* centry or bentry by mode */
 	struct dense d;
 	struct xsum under, over;
@@ -162,7 +162,7 @@ static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int valuefield = -1, byfield = -1, weightfield = -1;
 static struct series *ser;
 static size_t nser, capser;
-static struct dtab *sertab;
+static struct gindex *serix;	/* the --by values */
 static int have_by;		/* output lines carry "by" */
 static struct buf arena;	/* texts of values and series */
 static struct buf scratch;
@@ -281,24 +281,43 @@ tab_vsize(void)
 	return sizeof(struct centry);
 }
 
-static size_t
-series_new(const char *text, size_t len)
+/* The series of --by value text, made when new: its index in ser. */
+static uint32_t
+series_put(struct digest d, const char *text, size_t len)
 {
 	struct series *s;
+	uint32_t ix;
+	int r = gi_put(serix, d, text, len, &ix);
 
+	if (r < 0)
+		cli_fatal("--by: more than %lu series", (unsigned long)GI_MAX);
+	if (r == 0)
+		return ix;
 	if (nser == capser) {
 		capser = capser ? 2 * capser : 8;
 		ser = xreallocarray(ser, capser, sizeof *ser);
 	}
-	s = &ser[nser];
+	s = &ser[nser++];
 	memset(s, 0, sizeof *s);
-	s->id = (uint32_t)nser;
-	s->toff = arena_add(text, len);
-	s->tlen = len;
+	s->id = ix;
 	s->min = INFINITY;
 	s->max = -INFINITY;
 	s->tab = dtab_new(tab_vsize());
-	return nser++;
+	return ix;
+}
+
+/* The one series there is without --by (its value is null). */
+static void
+series_null(void)
+{
+	series_put(json_digest("null", 4, &scratch), "null", 4);
+}
+
+/* The --by value of a series, as first seen. */
+static const char *
+series_text(const struct series *s, size_t *len)
+{
+	return gi_text(serix, s->id, len);
 }
 
 /* The series of a record: by the --by value's canonical form (null when
@@ -307,22 +326,17 @@ static struct series *
 series_of(const char *text, size_t len)
 {
 	static struct digest last;
-	static size_t lastix;
+	static uint32_t lastix;
 	static int have_last;
 	struct digest d;
-	uint32_t *ix;
-	int ins;
 
 	if (!have_by)
 		return &ser[0];
 	d = json_digest(text, len, &scratch);
 	if (have_last && digest_eq(d, last))
 		return &ser[lastix];
-	ix = dtab_put(sertab, d, &ins);
-	if (ins)
-		*ix = (uint32_t)series_new(text, len);
+	lastix = series_put(d, text, len);
 	last = d;
-	lastix = *ix;
 	have_last = 1;
 	return &ser[lastix];
 }
@@ -982,7 +996,7 @@ merge_first(int kind, const struct mline *m)
 	merge_bins_exact = mode == M_BINS && width == 0;
 	have_by = (m->have & H_BY) != 0;
 	if (!have_by)
-		series_new("null", 4);
+		series_null();
 	return NULL;
 }
 
@@ -1459,8 +1473,10 @@ put_by(const struct series *s)
 {
 	buf_addc(&outbuf, '{');
 	if (have_by) {
+		size_t n;
+		const char *t = series_text(s, &n);
 		buf_adds(&outbuf, "\"by\":");
-		buf_add(&outbuf, arena_at(s->toff), s->tlen);
+		buf_add(&outbuf, t, n);
 		buf_addc(&outbuf, ',');
 	}
 }
@@ -1605,8 +1621,10 @@ static int
 series_cmp(const void *a, const void *b)
 {
 	const struct series *x = a, *y = b;
+	size_t xn, yn;
+	const char *xt = series_text(x, &xn), *yt = series_text(y, &yn);
 
-	return json_cmp(arena_at(x->toff), x->tlen, arena_at(y->toff), y->tlen);
+	return json_cmp(xt, xn, yt, yn);
 }
 
 /* ---------------------------------------------------------------- charts */
@@ -1742,7 +1760,9 @@ draw(void)
 		if (have_by) {
 			/* labels may still move: pointers are made at the end */
 			nameoff[ns] = labels.len;
-			display_text(&labels, arena_at(ser[i].toff), ser[i].tlen);
+			size_t n;
+			const char *t = series_text(&ser[i], &n);
+			display_text(&labels, t, n);
 			buf_addc(&labels, '\0');
 		}
 		for (size_t j = 0; j < nrows[i]; j++) {
@@ -1916,7 +1936,7 @@ setup(void)
 	store_values = mode == M_BINS && !cli.merge && width == 0 && !(have_min && have_max);
 	weighted = wexpr != NULL;
 
-	sertab = dtab_new(sizeof(uint32_t));
+	serix = gi_new();
 	if (!cli.merge) {
 		fs = fs_new();
 		valuefield = cli_field(fs, "--field", fexpr, 0);
@@ -1926,7 +1946,7 @@ setup(void)
 			weightfield = cli_field(fs, "--weight", wexpr, FS_FIRST);
 		have_by = byexpr != NULL;
 		if (!have_by)
-			series_new("null", 4);
+			series_null();
 	}
 }
 
@@ -1974,7 +1994,7 @@ cleanup(void)
 		free(ser[i].d.c);
 	}
 	free(ser);
-	dtab_free(sertab);
+	gi_free(serix);
 	free(rows);
 	free(rowoff);
 	free(nrows);

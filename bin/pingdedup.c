@@ -25,6 +25,7 @@
 
 #include "../lib/cli.h"
 #include "../lib/field.h"
+#include "../lib/gindex.h"
 #include "../lib/hash.h"
 #include "../lib/input.h"
 #include "../lib/json.h"
@@ -56,16 +57,15 @@ struct ordval {
 	uint32_t grp;	/* --report-by: the group of the chosen record */
 };
 
-/* --count: one per key, in first-seen order; the text is the printed form. */
-struct kent {
+/* --count: one per key, in first-seen order (its number in countix). */
+struct keycount {
 	uint64_t count;
-	uint64_t off;
-	uint64_t len;
+	uint32_t id;
 };
 
 /* --report-by: one per group. */
 struct rgroup {
-	uint64_t off, len;	/* the group value's text in arena */
+	uint32_t id;		/* in groupix, whose text is the group value's */
 	uint64_t records, distinct, first_seen;
 	uint64_t lastkg;	/* --sorted: the last key group counted in distinct */
 };
@@ -108,15 +108,16 @@ static int fkey = -1, forder = -1, freport = -1, fcount = -1;
 static int frecords = -1, fdistinct = -1, ffirst = -1;
 
 static struct buf scratch;	/* json_digest's */
-static struct buf arena;	/* key, group and order value texts */
+static struct buf arena;	/* order value texts */
 static struct dtab *keys;	/* this run's keys; the value depends on the mode */
 static struct dtab *statekeys;	/* keys of earlier runs (--state) */
 static struct digest null_digest;	/* a missing key shards as null */
 static uint64_t other_shards, state_loaded;
 
-static struct kent *kents;
-static size_t nkents, kentcap;
-static struct dtab *gtab;	/* group digest -> index into groups */
+static struct gindex *countix;	/* --count: the keys */
+static struct keycount *counts;	/* by key number, until sorted */
+static size_t ncounts, countcap;
+static struct gindex *groupix;	/* --report-by: the groups */
 static struct dtab *pairs;	/* digests of (group, key) pairs seen: distinct */
 static struct rgroup *groups;
 static size_t ngroups, groupcap;
@@ -148,6 +149,7 @@ static struct {
 
 static void setup(void);
 static loop_record_fn record, merge_record;
+static size_t nkeys(void);
 /* The fields of the record being handled (lib/loop.h). */
 static const struct fields *fv;
 static void finish(void);
@@ -182,7 +184,7 @@ main(int argc, char *argv[])
 	}
 
 	if (!(cli.merge && mode == M_REPORT))
-		cli_stat("distinct", dtab_count(keys));
+		cli_stat("distinct", nkeys());
 	if (mode < M_COUNT)
 		cli_stat("dropped", stats.read - stats.bad - stats.written -
 		    other_shards);
@@ -190,21 +192,24 @@ main(int argc, char *argv[])
 		cli_stat("other_shards", other_shards);
 	if (cli.state)
 		cli_stat("state_keys", state_loaded);
-	size_t kb = dtab_bytes(keys) + arena.cap + kentcap * sizeof *kents;
+	size_t kb = dtab_bytes(keys) + arena.cap;
+	if (countix)
+		kb += gi_bytes(countix) + countcap * sizeof *counts;
 	if (pairs)
 		kb += dtab_bytes(pairs);
-	if (gtab)
-		kb += dtab_bytes(gtab) + groupcap * sizeof *groups;
+	if (groupix)
+		kb += gi_bytes(groupix) + groupcap * sizeof *groups;
 	cli_stat("key_bytes", kb);
-	if (dtab_count(keys) > 0)
-		cli_stat("bytes_per_key", kb / dtab_count(keys));
+	if (nkeys() > 0)
+		cli_stat("bytes_per_key", kb / nkeys());
 	if (mode >= M_LAST && mode <= M_ORDER && !cli.sorted)
 		cli_stat("spool_bytes", spool.bytes);
 
 	dtab_free(pairs);
 	free(groups);
-	free(kents);
-	dtab_free(gtab);
+	free(counts);
+	gi_free(countix);
+	gi_free(groupix);
 	dtab_free(keys);
 	dtab_free(statekeys);
 	fs_free(fs);
@@ -217,6 +222,13 @@ main(int argc, char *argv[])
 	if (spool.fd >= 0)
 		close(spool.fd);
 	return cli_exit();
+}
+
+/* The distinct keys of this run. */
+static size_t
+nkeys(void)
+{
+	return countix ? gi_count(countix) : dtab_count(keys);
 }
 
 /* Check the option combinations, choose the mode, compile the expressions. */
@@ -305,11 +317,13 @@ setup(void)
 		vsize = sizeof(struct ordval);
 		break;
 	case M_COUNT:
-		vsize = sizeof(uint64_t);
+		/* The keys are countix's: keys only checks --sorted's grouping. */
+		if (!cli.sorted)
+			countix = gi_new();
 		break;
 	case M_REPORT:
 		vsize = orderexpr ? sizeof(struct ordval) : 0;
-		gtab = dtab_new(sizeof(uint64_t));
+		groupix = gi_new();
 		if (!cli.sorted && !cli.merge)
 			pairs = dtab_new(0);
 		break;
@@ -499,47 +513,43 @@ group_of(const struct jval *gv, struct digest *dp)
 	const char *t = gv ? gv->text : "null";
 	size_t n = gv ? gv->len : 4;
 	struct digest d = json_digest(t, n, &scratch);
-	int ins;
-	uint64_t *v = dtab_put(gtab, d, &ins);
+	uint32_t ix;
+	int r = gi_put(groupix, d, t, n, &ix);
 
-	if (ins) {
-		if (ngroups == NOGROUP)
-			cli_fatal("more than %u groups", NOGROUP);
+	if (r < 0)
+		cli_fatal("more than %u groups", NOGROUP);
+	if (r > 0) {
 		if (ngroups == groupcap) {
 			groupcap = groupcap ? groupcap * 2 : 64;
 			groups = xreallocarray(groups, groupcap, sizeof *groups);
 		}
-		struct rgroup *g = &groups[ngroups];
+		struct rgroup *g = &groups[ngroups++];
 		memset(g, 0, sizeof *g);
-		g->off = arena.len;
-		g->len = n;
-		buf_add(&arena, t, n);
-		*v = ngroups++;
+		g->id = ix;
 	}
 	if (dp)
 		*dp = d;
-	return (uint32_t)*v;
+	return ix;
 }
 
 /* Count n more records of a key; -1 when the count would overflow. */
 static int
 count_add(const struct jval *kv, struct digest d, uint64_t n)
 {
-	int ins;
-	uint64_t *v = dtab_put(keys, d, &ins);
+	uint32_t ix;
+	int r = gi_put(countix, d, kv->text, kv->len, &ix);
 
-	if (ins) {
-		if (nkents == kentcap) {
-			kentcap = kentcap ? kentcap * 2 : 1024;
-			kents = xreallocarray(kents, kentcap, sizeof *kents);
+	if (r < 0)
+		cli_fatal("more than %lu keys", (unsigned long)GI_MAX);
+	if (r > 0) {
+		if (ncounts == countcap) {
+			countcap = countcap ? countcap * 2 : 1024;
+			counts = xreallocarray(counts, countcap, sizeof *counts);
 		}
-		kents[nkents].count = 0;
-		kents[nkents].off = arena.len;
-		kents[nkents].len = kv->len;
-		buf_add(&arena, kv->text, kv->len);
-		*v = nkents++;
+		counts[ncounts].count = 0;
+		counts[ncounts++].id = ix;
 	}
-	struct kent *k = &kents[*v];
+	struct keycount *k = &counts[ix];
 	if (k->count > UINT64_MAX - n)
 		return -1;
 	k->count += n;
@@ -868,31 +878,38 @@ merge_record(const struct line *ln, const struct fields *f)
 
 /* ---- the end ---- */
 
-/* qsort has no context argument: the texts live in the arena. */
+/* Keys and groups in jq order of their texts (qsort has no context
+ * argument: the texts are countix's and groupix's). */
 static int
-cmp_kent(const void *a, const void *b)
+cmp_key(const void *a, const void *b)
 {
-	const struct kent *x = a, *y = b;
+	const struct keycount *x = a, *y = b;
+	size_t xn, yn;
+	const char *xt = gi_text(countix, x->id, &xn);
+	const char *yt = gi_text(countix, y->id, &yn);
 
-	return json_cmp(arena.p + x->off, x->len, arena.p + y->off, y->len);
+	return json_cmp(xt, xn, yt, yn);
 }
 
 static int
-cmp_kent_count(const void *a, const void *b)
+cmp_key_count(const void *a, const void *b)
 {
-	const struct kent *x = a, *y = b;
+	const struct keycount *x = a, *y = b;
 
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	return cmp_kent(a, b);
+	return cmp_key(a, b);
 }
 
 static int
 cmp_group(const void *a, const void *b)
 {
 	const struct rgroup *x = a, *y = b;
+	size_t xn, yn;
+	const char *xt = gi_text(groupix, x->id, &xn);
+	const char *yt = gi_text(groupix, y->id, &yn);
 
-	return json_cmp(arena.p + x->off, x->len, arena.p + y->off, y->len);
+	return json_cmp(xt, xn, yt, yn);
 }
 
 static void
@@ -913,12 +930,15 @@ finish(void)
 	case M_COUNT:
 		/* By count, then key as jq sorts keys (or by key alone): merged
 		 * shards give the same bytes as one run. */
-		if (nkents > 0)
-			qsort(kents, nkents, sizeof *kents, sort_value ? cmp_kent : cmp_kent_count);
-		for (size_t i = 0; i < nkents; i++)
-			if (kents[i].count >= mincount)
-				put_count(arena.p + kents[i].off, kents[i].len,
-				    kents[i].count);
+		if (ncounts > 0)
+			qsort(counts, ncounts, sizeof *counts,
+			    sort_value ? cmp_key : cmp_key_count);
+		for (size_t i = 0; i < ncounts; i++) {
+			size_t n;
+			const char *t = gi_text(countix, counts[i].id, &n);
+			if (counts[i].count >= mincount)
+				put_count(t, n, counts[i].count);
+		}
 		break;
 	case M_REPORT:
 		if (!cli.sorted && !cli.merge) {
@@ -935,8 +955,11 @@ finish(void)
 		for (size_t i = 0; i < ngroups; i++) {
 			struct rgroup *g = &groups[i];
 
+			size_t n;
+			const char *t = gi_text(groupix, g->id, &n);
+
 			buf_adds(&outbuf, "{\"group\":");
-			buf_add(&outbuf, arena.p + g->off, g->len);
+			buf_add(&outbuf, t, n);
 			buf_adds(&outbuf, ",\"records\":");
 			json_put_u64(&outbuf, g->records);
 			buf_adds(&outbuf, ",\"distinct\":");
