@@ -126,7 +126,7 @@ am_suffix(int has_uuid, struct am_text uuid, struct am_text query, struct am_tex
     int *lone)
 {
 	static const char key[] = "appInstallID";
-	const size_t klen = sizeof key - 1;
+	const size_t klen = sizeof(key) - 1;
 
 	suffix->p = "";
 	suffix->n = 0;
@@ -297,7 +297,7 @@ am_signatures(struct am_text ip, struct am_text ua, struct am_text al,
 		pa[k++] = (struct piece){ "?", 1 };
 	pa[k++] = (struct piece){ sfx.p, sfx.n };
 	sfx_units = units(sfx.p, sfx.n) + (size_t)sfx_half;
-	memcpy(pb, pa, sizeof pa);
+	memcpy(pb, pa, sizeof(pa));
 	pb[hostpos] = (struct piece){ host_b.p, host_b.n };
 	nb = pre_units + units(host_b.p, host_b.n) + sfx_units;
 
@@ -394,7 +394,7 @@ struct am_spider *
 am_spider_new(char *err, size_t errlen)
 {
 	static int inited;
-	struct am_spider *sp = xcalloc(1, sizeof *sp);
+	struct am_spider *sp = xcalloc(1, sizeof(*sp));
 
 	if (!inited) {
 		OnigEncoding enc = ONIG_ENCODING_UTF8;

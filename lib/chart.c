@@ -66,7 +66,7 @@ static const struct { uint32_t lo, hi; } wide_cp[] = {
 static int
 cp_columns(uint32_t c)
 {
-	size_t lo = 0, hi = sizeof wide_cp / sizeof wide_cp[0];
+	size_t lo = 0, hi = sizeof(wide_cp) / sizeof(wide_cp[0]);
 
 	if (c < wide_cp[0].lo)
 		return 1;
@@ -214,9 +214,9 @@ add_num(struct buf *b, double v)
 	if (v == 0)
 		v = 0;
 	if (fabs(v) < 1e15 && v == floor(v))
-		snprintf(s, sizeof s, "%.0f", v);
+		snprintf(s, sizeof(s), "%.0f", v);
 	else
-		snprintf(s, sizeof s, "%.6g", v);
+		snprintf(s, sizeof(s), "%.6g", v);
 	buf_adds(b, s);
 }
 
@@ -260,7 +260,7 @@ add_tick(struct buf *b, double v, const struct tickfmt *f)
 		buf_addc(b, '0');
 		return;
 	}
-	snprintf(s, sizeof s, "%.*f%s", f->dec, v / f->div, f->sfx);
+	snprintf(s, sizeof(s), "%.*f%s", f->dec, v / f->div, f->sfx);
 	buf_adds(b, s);
 }
 
@@ -276,25 +276,25 @@ add_date(struct buf *b, double secs, int level)
 	gmtime_r(&t, &tm);
 	switch (level) {
 	case 0:		/* years */
-		strftime(s, sizeof s, "%Y", &tm);
+		strftime(s, sizeof(s), "%Y", &tm);
 		break;
 	case 1:		/* months */
-		strftime(s, sizeof s, "%Y-%m", &tm);
+		strftime(s, sizeof(s), "%Y-%m", &tm);
 		break;
 	case 2:		/* days */
-		strftime(s, sizeof s, "%Y-%m-%d", &tm);
+		strftime(s, sizeof(s), "%Y-%m-%d", &tm);
 		break;
 	case 3:		/* minutes */
-		strftime(s, sizeof s, "%Y-%m-%d %H:%M", &tm);
+		strftime(s, sizeof(s), "%Y-%m-%d %H:%M", &tm);
 		break;
 	case 4:		/* seconds */
-		strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
+		strftime(s, sizeof(s), "%Y-%m-%d %H:%M:%S", &tm);
 		break;
 	default:	/* axis ticks within days: the date at midnight only */
 		if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
-			strftime(s, sizeof s, "%Y-%m-%d", &tm);
+			strftime(s, sizeof(s), "%Y-%m-%d", &tm);
 		else
-			strftime(s, sizeof s, level == 5 ? "%H:%M" : "%H:%M:%S", &tm);
+			strftime(s, sizeof(s), level == 5 ? "%H:%M" : "%H:%M:%S", &tm);
 		break;
 	}
 	buf_adds(b, s);
@@ -553,7 +553,7 @@ month_start(int y, int m)
 {
 	struct tm tm;
 
-	memset(&tm, 0, sizeof tm);
+	memset(&tm, 0, sizeof(tm));
 	while (m > 11) {
 		m -= 12;
 		y++;
@@ -573,7 +573,7 @@ time_ticks(double lo, double hi, double minstep, double maxticks, double *t, siz
 
 	/* No tick finer than the data's intervals (days get dates), and no
 	 * more than the labels leave room for. */
-	for (k = 0; k < sizeof tsteps / sizeof tsteps[0] - 1; k++) {
+	for (k = 0; k < sizeof(tsteps) / sizeof(tsteps[0]) - 1; k++) {
 		double approx = tsteps[k].months ? tsteps[k].months * 30.44 * 86400 : tsteps[k].secs;
 		if (approx >= minstep && (hi - lo) / approx <= maxticks)
 			break;
@@ -644,7 +644,7 @@ struct svg_layout {
 static const char *
 colour(size_t series)
 {
-	return palette[series % (sizeof palette / sizeof palette[0])];
+	return palette[series % (sizeof(palette) / sizeof(palette[0]))];
 }
 
 /* The x pixel of a value of the x domain. */
@@ -864,7 +864,7 @@ layout_xticks(struct svg_layout *l)
 static void
 svg_layout(struct svg_layout *l, const struct chart *c)
 {
-	memset(l, 0, sizeof *l);
+	memset(l, 0, sizeof(*l));
 	l->c = c;
 	l->plevel = c->axis == CHART_TIME ? time_level(c) : 2;
 	l->xtick_level = 2;
@@ -1113,7 +1113,7 @@ svg_xticks(struct buf *out, struct svg_layout *l)
 			double x = svg_x(l, (double)i);
 			if (l->rotate) {
 				char tr[96];
-				snprintf(tr, sizeof tr, "transform=\"rotate(-40 "
+				snprintf(tr, sizeof(tr), "transform=\"rotate(-40 "
 				    "%.1f %.1f)\"", x + 3, l->y1 + 14);
 				svg_text(out, x + 3, l->y1 + 14, "end", tr,
 				    c->cats[i], c->label_width);
@@ -1141,7 +1141,7 @@ svg_labels(struct buf *out, struct svg_layout *l)
 	if (c->ylabel) {
 		double mid = (l->y0 + l->y1) / 2;
 		char tr[96];
-		snprintf(tr, sizeof tr, "font-size=\"13\" "
+		snprintf(tr, sizeof(tr), "font-size=\"13\" "
 		    "transform=\"rotate(-90 18 %.1f)\"", mid);
 		svg_text(out, 18, mid, "middle", tr, c->ylabel,
 		    columns_in(0.8 * (l->y1 - l->y0), 13));

@@ -80,11 +80,11 @@ vsay(const char *fmt, va_list ap)
 	char small[256];
 
 	va_copy(aq, ap);
-	int n = vsnprintf(small, sizeof small, fmt, aq);
+	int n = vsnprintf(small, sizeof(small), fmt, aq);
 	va_end(aq);
 	buf_adds(&m, progname);
 	buf_add(&m, ": ", 2);
-	if (n >= 0 && (size_t)n < sizeof small) {
+	if (n >= 0 && (size_t)n < sizeof(small)) {
 		buf_add(&m, small, (size_t)n);
 	} else if (n >= 0) {
 		buf_reserve(&m, (size_t)n);
@@ -349,7 +349,7 @@ cli_stat(const char *name, uint64_t value)
 			extras[i].value = value;
 			return;
 		}
-	extras = xreallocarray(extras, nextras + 1, sizeof *extras);
+	extras = xreallocarray(extras, nextras + 1, sizeof(*extras));
 	extras[nextras].name = xstrdup(name);
 	extras[nextras].value = value;
 	nextras++;
@@ -666,7 +666,7 @@ shared_option(unsigned bit, const char *arg)
 		break;
 	case CLI_TIME_FORMAT:
 		ts_format_free(cli.time_format);
-		if ((cli.time_format = ts_format_new(arg, err, sizeof err)) == NULL)
+		if ((cli.time_format = ts_format_new(arg, err, sizeof(err))) == NULL)
 			cli_usage("--time-format: %s", err);
 		break;
 	case CLI_TIME_UNIT:
@@ -703,7 +703,7 @@ argument(const struct cli_option *o, const char *rest, int argc, char *argv[],
 int
 cli_parse(int argc, char *argv[])
 {
-	char **operands = xcalloc((size_t)argc + 1, sizeof *operands);
+	char **operands = xcalloc((size_t)argc + 1, sizeof(*operands));
 	int n = 0, only_operands = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -744,7 +744,7 @@ cli_parse(int argc, char *argv[])
 			}
 		}
 	}
-	memcpy(argv, operands, (size_t)n * sizeof *operands);
+	memcpy(argv, operands, (size_t)n * sizeof(*operands));
 	argv[n] = NULL;
 	free(operands);
 	return n;
@@ -781,15 +781,15 @@ help(void)
 
 	/* Every option on its own line, sorted by long name as in the man
 	 * page, the help texts in one column. */
-	all = xcalloc(LEN(shared_options) + 1, sizeof *all);
+	all = xcalloc(LEN(shared_options) + 1, sizeof(*all));
 	for (o = tool->options; o != NULL && o->name != NULL; o++) {
-		all = xreallocarray(all, n + LEN(shared_options) + 1, sizeof *all);
+		all = xreallocarray(all, n + LEN(shared_options) + 1, sizeof(*all));
 		all[n++] = o;
 	}
 	for (o = shared_options; o < shared_options + LEN(shared_options); o++)
 		if (takes(o))
 			all[n++] = o;
-	qsort(all, n, sizeof *all, by_name);
+	qsort(all, n, sizeof(*all), by_name);
 	/* An option longer than the column (rare, long names) has its help
 	 * two spaces after it rather than pushing every other line right. */
 	for (size_t i = 0; i < n; i++) {
@@ -831,13 +831,13 @@ cli_arg_u64(const char *arg, uint64_t min, uint64_t max)
 	if (cli_parse_u64(arg, &v) == 0 && v >= min && v <= max)
 		return v;
 	if (max != UINT64_MAX)
-		snprintf(what, sizeof what, "expected an integer from %llu to %llu",
+		snprintf(what, sizeof(what), "expected an integer from %llu to %llu",
 		    (unsigned long long)min, (unsigned long long)max);
 	else if (min <= 1)
-		snprintf(what, sizeof what, "expected a %s integer",
+		snprintf(what, sizeof(what), "expected a %s integer",
 		    min == 0 ? "non-negative" : "positive");
 	else
-		snprintf(what, sizeof what, "expected an integer of at least %llu",
+		snprintf(what, sizeof(what), "expected an integer of at least %llu",
 		    (unsigned long long)min);
 	cli_arg_error(what, arg);
 }

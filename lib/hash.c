@@ -99,7 +99,7 @@ slot_key(const struct dtab *t, size_t i)
 struct dtab *
 dtab_new(size_t vsize)
 {
-	struct dtab *t = xcalloc(1, sizeof *t);
+	struct dtab *t = xcalloc(1, sizeof(*t));
 	t->vsize = vsize;
 	t->slotsize = 16 + ((vsize + 7) & ~(size_t)7);
 	t->cap = DTAB_MIN_CAP;
@@ -191,7 +191,7 @@ dtab_count(const struct dtab *t)
 size_t
 dtab_bytes(const struct dtab *t)
 {
-	return t->cap * t->slotsize + sizeof *t;
+	return t->cap * t->slotsize + sizeof(*t);
 }
 
 int

@@ -167,7 +167,7 @@ static const char *const stdin_only[] = { "-" };
 struct input *
 in_open(char *const *paths, int n)
 {
-	struct input *in = xcalloc(1, sizeof *in);
+	struct input *in = xcalloc(1, sizeof(*in));
 
 	if (n <= 0) {
 		paths = (char *const *)stdin_only;
@@ -177,7 +177,7 @@ in_open(char *const *paths, int n)
 	in->npaths = n;
 	in->fd = -1;
 	in->nchunks = NCHUNK;
-	in->chunks = xcalloc(NCHUNK, sizeof *in->chunks);
+	in->chunks = xcalloc(NCHUNK, sizeof(*in->chunks));
 	return in;
 }
 
@@ -191,9 +191,9 @@ in_set_window(struct input *in, int nblocks)
 
 	if (want <= in->nchunks)
 		return;
-	in->chunks = xreallocarray(in->chunks, (size_t)want, sizeof *in->chunks);
+	in->chunks = xreallocarray(in->chunks, (size_t)want, sizeof(*in->chunks));
 	memset(in->chunks + in->nchunks, 0,
-	    (size_t)(want - in->nchunks) * sizeof *in->chunks);
+	    (size_t)(want - in->nchunks) * sizeof(*in->chunks));
 	in->nchunks = want;
 }
 
@@ -257,7 +257,7 @@ gz_need(struct gz *g, size_t want)
 		ssize_t r = gz_read(g, g->raw + g->avail,
 		    g->rawcap - g->avail);
 		if (r < 0) {
-			seterr(g->err, sizeof g->err, g->name, strerror(errno));
+			seterr(g->err, sizeof(g->err), g->name, strerror(errno));
 			return -1;
 		}
 		if (r == 0)
@@ -327,8 +327,8 @@ gz_damage(struct gz *g, const char *what)
 {
 	char msg[64];
 
-	snprintf(msg, sizeof msg, what, codec_name(g));
-	seterr(g->err, sizeof g->err, g->name, msg);
+	snprintf(msg, sizeof(msg), what, codec_name(g));
+	seterr(g->err, sizeof(g->err), g->name, msg);
 	return -1;
 }
 
@@ -353,8 +353,8 @@ gz_corrupt(struct gz *g, const char *what, size_t made)
 {
 	char msg[64];
 
-	snprintf(msg, sizeof msg, "corrupt %s input (%s)", codec_name(g), what);
-	seterr(g->err, sizeof g->err, g->name, msg);
+	snprintf(msg, sizeof(msg), "corrupt %s input (%s)", codec_name(g), what);
+	seterr(g->err, sizeof(g->err), g->name, msg);
 	g->failed = 1;
 	return made > 0 ? (ssize_t)made : -1;
 }
@@ -641,7 +641,7 @@ gz_setup(struct gz *g, enum codec codec, const char *head, size_t n)
 		return 0;
 	}
 #ifdef HAVE_ISAL
-	if ((g->isal = malloc(sizeof *g->isal)) == NULL)
+	if ((g->isal = malloc(sizeof(*g->isal))) == NULL)
 		goto oom;
 	isal_inflate_init(g->isal);
 #elif defined(HAVE_LIBDEFLATE)
@@ -718,7 +718,7 @@ plain_fill(struct gz *g, char *dst, size_t room)
 	ssize_t r = gz_read(g, dst, room);
 
 	if (r < 0)
-		seterr(g->err, sizeof g->err, g->name, strerror(errno));
+		seterr(g->err, sizeof(g->err), g->name, strerror(errno));
 	else
 		atomic_fetch_add(&g->bytes, (uint64_t)r);
 	return r;
@@ -846,7 +846,7 @@ pump_free(struct input *in)
 static int
 pump_start(struct input *in)
 {
-	struct pump *pp = xcalloc(1, sizeof *pp);
+	struct pump *pp = xcalloc(1, sizeof(*pp));
 	struct stat st;
 
 	pp->g.fd = in->fd;
@@ -856,7 +856,7 @@ pump_start(struct input *in)
 	if (fstat(in->fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
 	    S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode))) {
 		if (pipe(pp->wake) != 0) {
-			seterr(in->err, sizeof in->err, in->name, strerror(errno));
+			seterr(in->err, sizeof(in->err), in->name, strerror(errno));
 			free(pp);
 			return -1;
 		}
@@ -869,12 +869,12 @@ pump_start(struct input *in)
 			in->chunks[i].p = xmalloc(HEADROOM + CHUNK_SIZE + 1);
 	pp->c = in->chunks;
 	pp->nc = in->nchunks;
-	pp->q = xcalloc((size_t)pp->nc, sizeof *pp->q);
+	pp->q = xcalloc((size_t)pp->nc, sizeof(*pp->q));
 	pthread_mutex_init(&pp->mu, NULL);
 	pthread_cond_init(&pp->cv, NULL);
 	int e = pthread_create(&pp->th, NULL, pump_run, pp);
 	if (e != 0) {
-		seterr(in->err, sizeof in->err, in->name, strerror(e));
+		seterr(in->err, sizeof(in->err), in->name, strerror(e));
 		in->pump = pp;
 		pump_free(in);
 		return -1;
@@ -940,7 +940,7 @@ open_next(struct input *in)
 	} else {
 		in->fd = open(in->name, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0) {
-			seterr(in->err, sizeof in->err, in->name, strerror(errno));
+			seterr(in->err, sizeof(in->err), in->name, strerror(errno));
 			return -1;
 		}
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -962,7 +962,7 @@ at_end(struct input *in, struct chunk *c)
 	in->failed = c->rc < 0;
 	in->late = in->pump->g.late;
 	if (in->failed)
-		snprintf(in->err, sizeof in->err, "%s", in->pump->g.err);
+		snprintf(in->err, sizeof(in->err), "%s", in->pump->g.err);
 	chunk_unref(in, c);
 }
 

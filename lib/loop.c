@@ -155,7 +155,7 @@ fv_first(const struct fields *fv, int i)
 #define GROW(arr, n, cap) do { \
 	if ((n) == (cap)) { \
 		(cap) = (cap) ? 2 * (cap) : 64; \
-		(arr) = xreallocarray((arr), (cap), sizeof *(arr)); \
+		(arr) = xreallocarray((arr), (cap), sizeof(*(arr))); \
 	} \
 } while (0)
 
@@ -331,7 +331,7 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 	struct loop lp = { 0 };
 	lp.nfields = fs_fields(fs);
 	lp.njobs = 2 * (int)nthreads + 2;
-	lp.jobs = xcalloc((size_t)lp.njobs, sizeof *lp.jobs);
+	lp.jobs = xcalloc((size_t)lp.njobs, sizeof(*lp.jobs));
 	in_set_window(in, lp.njobs);
 	pthread_mutex_init(&lp.mu, NULL);
 	pthread_cond_init(&lp.work, NULL);
@@ -339,11 +339,11 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 
 	/* The caller's thread is one of the evaluators. */
 	unsigned nworkers = nthreads - 1, started = 0;
-	struct worker *w = xcalloc(nworkers, sizeof *w);
+	struct worker *w = xcalloc(nworkers, sizeof(*w));
 	for (; started < nworkers; started++) {
 		char err[512];
 		w[started].lp = &lp;
-		w[started].fs = fs_clone(fs, err, sizeof err);
+		w[started].fs = fs_clone(fs, err, sizeof(err));
 		if (w[started].fs == NULL)
 			cli_fatal("%s", err);
 		int e = pthread_create(&w[started].th, NULL, worker_run, &w[started]);
@@ -371,7 +371,7 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 			pthread_mutex_lock(&lp.mu);
 			j->is_error = r < 0;
 			if (r < 0)
-				snprintf(j->msg, sizeof j->msg, "%s", in_error(in));
+				snprintf(j->msg, sizeof(j->msg), "%s", in_error(in));
 			j->state = r < 0 ? JOB_DONE : JOB_QUEUED;
 			lp.count++;
 			pthread_cond_signal(&lp.work);

@@ -29,12 +29,12 @@ int
 cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags)
 {
 	char err[512];
-	int i = fs_add(fs, expr, flags, err, sizeof err);
+	int i = fs_add(fs, expr, flags, err, sizeof(err));
 
 	if (i < 0)
 		cli_usage("%s %s: %s", opt, expr, err);
 	cli_explain(fs, i, expr);
-	named = xreallocarray(named, nnamed + 1, sizeof *named);
+	named = xreallocarray(named, nnamed + 1, sizeof(*named));
 	named[nnamed++] = (struct named){ fs, i, opt, expr, 0, 0 };
 	return i;
 }

@@ -107,12 +107,12 @@ state_load(const char *path, const char *tool, unsigned version,
 		goto out;
 	}
 	nl = f.len > 0 ? memchr(f.p, '\n', f.len) : NULL;
-	if (nl == NULL || f.len < sizeof MAGIC - 1 ||
-	    memcmp(f.p, MAGIC, sizeof MAGIC - 1) != 0) {
+	if (nl == NULL || f.len < sizeof(MAGIC) - 1 ||
+	    memcmp(f.p, MAGIC, sizeof(MAGIC) - 1) != 0) {
 		fail(err, errlen, path, "not a trawl state file");
 		goto out;
 	}
-	tname = f.p + sizeof MAGIC - 1;
+	tname = f.p + sizeof(MAGIC) - 1;
 	tend = tname;
 	while (tend < nl && *tend != ' ')
 		tend++;
@@ -146,7 +146,7 @@ state_load(const char *path, const char *tool, unsigned version,
 		fail(err, errlen, path, "checksum mismatch (damaged state file)");
 		goto out;
 	}
-	tname = f.p + sizeof MAGIC - 1;
+	tname = f.p + sizeof(MAGIC) - 1;
 	if (tlen != strlen(tool) || memcmp(tname, tool, tlen) != 0) {
 		snprintf(err, errlen, "%s: state file of %.*s, not %s", path,
 		    (int)tlen, tname, tool);
@@ -179,7 +179,7 @@ state_save(const char *path, const char *tool, unsigned version,
 	buf_add(&f, tr, TRAILER_LEN);
 
 	/* The temporary file sits beside the target so rename is atomic. */
-	char *tmp = xmalloc(strlen(path) + sizeof ".XXXXXX");
+	char *tmp = xmalloc(strlen(path) + sizeof(".XXXXXX"));
 	strcpy(tmp, path);
 	strcat(tmp, ".XXXXXX");
 	int fd = mkstemp(tmp);

@@ -43,10 +43,10 @@ out_format_parse(const char *s, enum out_format *f)
 struct tabular *
 tabular_new(enum out_format f)
 {
-	struct tabular *t = xcalloc(1, sizeof *t);
+	struct tabular *t = xcalloc(1, sizeof(*t));
 
 	t->fmt = f;
-	t->off = xcalloc(1, sizeof *t->off);
+	t->off = xcalloc(1, sizeof(*t->off));
 	return t;
 }
 
@@ -69,8 +69,8 @@ tabular_column(struct tabular *t, const char *name, size_t n)
 {
 	if (t->ncols == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 16;
-		t->off = xreallocarray(t->off, t->cap + 1, sizeof *t->off);
-		t->cell = xreallocarray(t->cell, t->cap, sizeof *t->cell);
+		t->off = xreallocarray(t->off, t->cap + 1, sizeof(*t->off));
+		t->cell = xreallocarray(t->cell, t->cap, sizeof(*t->cell));
 		t->have = xreallocarray(t->have, t->cap, 1);
 	}
 	buf_add(&t->names, name, n);

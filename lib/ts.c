@@ -470,7 +470,7 @@ fmt_add(struct ts_format *f, enum fop op, char c)
 		return;
 	if (f->n == f->cap) {
 		f->cap = f->cap ? 2 * f->cap : 16;
-		f->step = xreallocarray(f->step, f->cap, sizeof *f->step);
+		f->step = xreallocarray(f->step, f->cap, sizeof(*f->step));
 	}
 	f->step[f->n].op = (unsigned char)op;
 	f->step[f->n].c = c;
@@ -567,7 +567,7 @@ fmt_compile(struct ts_format *f, const char *fmt, char *err, size_t errlen)
 struct ts_format *
 ts_format_new(const char *fmt, char *err, size_t errlen)
 {
-	struct ts_format *f = xcalloc(1, sizeof *f);
+	struct ts_format *f = xcalloc(1, sizeof(*f));
 	unsigned date = FF_YEAR | FF_MONTH | FF_DAY | FF_YDAY | FF_HOUR | FF_AMPM |
 	    FF_MINUTE | FF_SECOND | FF_ZONE;
 
@@ -850,7 +850,7 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n,
 	struct fparts pt = { .epoch = 0 };
 	enum fres r;
 
-	memset(pt.num, 0xff, sizeof pt.num);	/* every part -1: not read */
+	memset(pt.num, 0xff, sizeof(pt.num));	/* every part -1: not read */
 	for (size_t i = 0; i < f->n; i++)
 		if ((r = read_step(&f->step[i], &p, end, &pt)) != FR_OK) {
 			*why = fres_why(f, &f->step[i], r, &pt);

@@ -119,11 +119,11 @@ buf_addf(struct buf *b, const char *fmt, ...)
 	char small[128];
 
 	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if ((size_t)n < sizeof small) {
+	if ((size_t)n < sizeof(small)) {
 		buf_add(b, small, (size_t)n);
 		return;
 	}
