@@ -3,7 +3,7 @@
  * and records (tests/jqdiff.h says how they are drawn and compared).
  *
  *   t_jqdiff [-s SEED] [-n CASES] [-r RECORDS] [-d DEPTH] [-w WILD%]
- *            [-o OUTSIDE%] [-k SHRINKS] [-t SECONDS] [-c] [-v] [-P] [-S] [-M]
+ *            [-o OUTSIDE%] [-k SHRINKS] [-t SECONDS] [-c] [-v] [-P] [-S] [-M] [-B]
  *       CASES random cases (default 100) of RECORDS records each (default
  *       50), expressions nested up to DEPTH (default 4).  A disagreement
  *       is shrunk (the first in each case, SHRINKS in all, default 20;
@@ -13,7 +13,9 @@
  *       the coverage of every construct; -v prints each case; -P draws
  *       plain paths only, -S builds both sets through libjq and -M makes
  *       every string trawl yields start with '#' (checks of the harness
- *       itself).  A pair that takes more than SECONDS
+ *       itself).  A record that a compiled expression hands to libjq
+ *       (TRAWL_NO_BAIL) is counted, not compared, unless -B lets it bail
+ *       as tools do.  A pair that takes more than SECONDS
  *       (default 20) is reported and ends the run (exit 3).
  *   t_jqdiff [-x] [-X] -e EXPR [-e EXPR | -E EXPR]... <RECORDS
  *       The fields given (-E: with FS_FIRST) on each line of stdin: print
@@ -153,8 +155,9 @@ summary(const struct stats *st, unsigned long seed)
 	    "libjq %lu), %lu not JSON; %lu disagreements (%lu distinct shown)\n", seed,
 	    st->cases, st->pairs, st->bylinepath[JD_COMPILED], p * (double)st->bylinepath[JD_COMPILED],
 	    st->bylinepath[JD_PLAIN], st->bylinepath[JD_LIBJQ], st->notjson, st->disagree, st->distinct);
-	printf("t_jqdiff: libjq's answers: %lu with values, %lu with none, %lu errors\n",
-	    st->values, st->empty, st->errors);
+	printf("t_jqdiff: libjq's answers: %lu with values, %lu with none, %lu errors; "
+	    "%lu pairs handed to libjq by a compiled expression (not compared)\n",
+	    st->values, st->empty, st->errors, jd_bails);
 }
 
 static void
@@ -411,7 +414,7 @@ static _Noreturn void
 usage(void)
 {
 	fputs("usage: t_jqdiff [-s seed] [-n cases] [-r records] [-d depth] [-w wild%] "
-	    "[-o outside%] [-k shrinks] [-t seconds] [-c] [-v] [-P] [-S] [-M]\n"
+	    "[-o outside%] [-k shrinks] [-t seconds] [-c] [-v] [-P] [-S] [-M] [-B]\n"
 	    "       t_jqdiff [-x] [-X] -e expr [-e expr | -E expr]... <records\n"
 	    "       t_jqdiff -g|-R [-s seed] [-n count] [-d depth] [-w wild%] [-o outside%]\n", stderr);
 	exit(2);
@@ -436,7 +439,7 @@ main(int argc, char **argv)
 
 	o.g.wild = 10;
 	o.g.outside = 3;
-	while ((opt = getopt(argc, argv, "s:n:r:d:w:o:k:t:cvPSMe:E:xXgR")) != -1) {
+	while ((opt = getopt(argc, argv, "s:n:r:d:w:o:k:t:cvPSMBe:E:xXgR")) != -1) {
 		switch (opt) {
 		case 's': o.seed = number(optarg); break;
 		case 'n': o.cases = number(optarg); break;
@@ -451,6 +454,7 @@ main(int argc, char **argv)
 		case 'P': o.g.onlypaths = 1; break;
 		case 'S': jd_sanity = 1; break;
 		case 'M': jd_mutate = 1; break;
+		case 'B': jd_allowbail = 1; break;
 		case 'x': compiled = 1; break;
 		case 'X': paths = 1; break;
 		case 'g': case 'R': mode = opt; break;
