@@ -267,8 +267,10 @@ random_run(struct opts *o)
 		for (int k = 0; k < JD_NCONS; k++)
 			st->ccases[k] += used[k];
 		if (o->verbose)
-			fprintf(stderr, "case %lu [%s]: %s\n", ci, s.rc[0] ? "does not compile" :
-			    jd_path(s.fs[0], 0), text);
+			for (int i = 0; i < c.n; i++)
+				fprintf(stderr, "case %lu.%d%s [%s]: %s\n", ci, i,
+				    c.f[i].flags & FS_FIRST ? " (FS_FIRST)" : "",
+				    s.rc[0] ? "does not compile" : jd_path(s.fs[0], i), s.text[i]);
 
 		int case_shrunk = 0;
 		for (unsigned long ri = 0; ri < o->records; ri++) {
