@@ -291,7 +291,8 @@ am_signatures(struct am_text ip, struct am_text ua, struct am_text al,
 	pa[k++] = (struct piece){ al.p, al.n };
 	int hostpos = k;
 	pre_bytes = ip.n + ualen + (size_t)half + al.n;
-	pre_units = units(ip.p, ip.n) + units(ua.p, ualen) + (size_t)half + units(al.p, al.n);
+	pre_units = units(ip.p, ip.n) + units(ua.p, ualen) + (size_t)half +
+	    units(al.p, al.n);
 	pa[k++] = (struct piece){ NULL, 0 };	/* the host goes here */
 	if (sfx_half)
 		pa[k++] = (struct piece){ "?", 1 };
@@ -651,7 +652,8 @@ utf8_repair(struct buf *out, size_t from)
 				hi = 0x8f;
 			for (; k < l && i + k < len; k++) {
 				unsigned char d = cp[i + k];
-				if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xbf))
+				if (d < (k == 1 ? lo : 0x80) ||
+				    d > (k == 1 ? hi : 0xbf))
 					break;
 			}
 		}
@@ -739,9 +741,11 @@ am_page_title(struct buf *out, struct am_text path, struct am_text query)
 		size_t kl = eq && idx > 0 ? idx : pl;
 		int has = eq && idx > 0 && pl > idx + 1;
 		struct am_text v = { pair + idx + 1, has ? pl - idx - 1 : 0 };
-		if (kl == 5 && memcmp(pair, "title", 5) == 0 && title.p == NULL && has)
+		if (kl == 5 && memcmp(pair, "title", 5) == 0 &&
+		    title.p == NULL && has)
 			title = v;
-		if (kl == 4 && memcmp(pair, "page", 4) == 0 && page.p == NULL && has)
+		if (kl == 4 && memcmp(pair, "page", 4) == 0 && page.p == NULL &&
+		    has)
 			page = v;
 		if (amp == NULL)
 			break;
@@ -772,7 +776,8 @@ am_page_title(struct buf *out, struct am_text path, struct am_text query)
 		const char *src = inbuf ? out->p + toff : t.p;
 		char c = src[i];
 		int h1, h2;
-		if (c == '%' && i + 2 < tl && (h1 = hexval((unsigned char)src[i + 1])) >= 0 &&
+		if (c == '%' && i + 2 < tl &&
+		    (h1 = hexval((unsigned char)src[i + 1])) >= 0 &&
 		    (h2 = hexval((unsigned char)src[i + 2])) >= 0) {
 			out->p[out->len++] = (char)(h1 << 4 | h2);
 			i += 2;
@@ -783,7 +788,8 @@ am_page_title(struct buf *out, struct am_text path, struct am_text query)
 	for (size_t i = start; i < out->len; i++)
 		if (out->p[i] == ' ')
 			out->p[i] = '_';
-	if (out->len - start > 512 || !title_valid(out->p + start, out->len - start)) {
+	if (out->len - start > 512 ||
+	    !title_valid(out->p + start, out->len - start)) {
 		out->len = start;
 		buf_addc(out, '-');
 	}

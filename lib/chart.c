@@ -294,7 +294,8 @@ add_date(struct buf *b, double secs, int level)
 		if (tm.tm_hour == 0 && tm.tm_min == 0 && tm.tm_sec == 0)
 			strftime(s, sizeof(s), "%Y-%m-%d", &tm);
 		else
-			strftime(s, sizeof(s), level == 5 ? "%H:%M" : "%H:%M:%S", &tm);
+			strftime(s, sizeof(s),
+			    level == 5 ? "%H:%M" : "%H:%M:%S", &tm);
 		break;
 	}
 	buf_adds(b, s);
@@ -321,7 +322,8 @@ time_level(const struct chart *c)
 /* ---------------------------------------------------------------- labels */
 
 static void
-point_label(struct buf *b, const struct chart *c, const struct chart_point *p, int tlevel)
+point_label(struct buf *b, const struct chart *c, const struct chart_point *p,
+    int tlevel)
 {
 	switch (p->kind) {
 	case CP_UNDER:
@@ -405,7 +407,8 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 
 	if (c->title || c->logy) {
 		buf_adds(out, c->title ? c->title : "");
-		buf_adds(out, c->logy ? (c->title ? " (log scale)" : "(log scale)") : "");
+		buf_adds(out,
+		    c->logy ? (c->title ? " (log scale)" : "(log scale)") : "");
 		buf_addc(out, '\n');
 	}
 	for (size_t i = 0; i < c->nseries; i++) {
@@ -413,7 +416,8 @@ chart_bars(struct buf *out, const struct chart *c, int columns)
 		if (s->name) {
 			if (i > 0)
 				buf_addc(out, '\n');
-			add_fit(out, s->name, columns > 2 ? (size_t)columns - 1 : 1, 0);
+			add_fit(out, s->name,
+			    columns > 2 ? (size_t)columns - 1 : 1, 0);
 			buf_adds(out, ":\n");
 		}
 		for (size_t j = 0; j < s->n; j++) {
@@ -983,7 +987,8 @@ svg_bars(struct buf *out, struct svg_layout *l)
 				continue;
 			if (c->axis == CHART_CAT) {
 				a = svg_x(l, p->x0 - 0.4 + sub * (double)i);
-				b = svg_x(l, p->x0 - 0.4 + sub * (double)(i + 1));
+				b = svg_x(l,
+				    p->x0 - 0.4 + sub * (double)(i + 1));
 				if (nbs > 1 && b - a > 3)
 					b -= 1;
 			} else {
@@ -1162,7 +1167,8 @@ svg_labels(struct buf *out, struct svg_layout *l)
 		add_num(&l->t, l->over);
 	}
 	buf_adds(&l->t, " (not drawn)");
-	svg_text(out, l->x1, SVG_H - 10, "end", "fill=\"#666666\"", l->t.p, 120);
+	svg_text(out, l->x1, SVG_H - 10, "end", "fill=\"#666666\"", l->t.p,
+	    120);
 }
 
 /* Right of the plot, a swatch and a name per series, the first
@@ -1179,7 +1185,8 @@ svg_legend(struct buf *out, struct svg_layout *l)
 	for (size_t i = 0; i < c->nseries && i < MAX_LEGEND; i++, ly += 18) {
 		const char *name = c->series[i].name;
 		if (c->lines)
-			buf_addf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+			buf_addf(out,
+			    "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 			    "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n",
 			    lx, ly, lx + 18, ly, colour(i));
 		else

@@ -220,7 +220,8 @@ looks_like_clf(const char *p, size_t n)
 			return 0;
 		p++;
 	}
-	if (p >= end || *p != '[' || (p = memchr(p, ']', (size_t)(end - p))) == NULL)
+	if (p >= end || *p != '[' ||
+	    (p = memchr(p, ']', (size_t)(end - p))) == NULL)
 		return 0;
 	return end - p >= 3 && p[1] == ' ' && p[2] == '"';
 }
@@ -719,12 +720,14 @@ cli_parse(int argc, char *argv[])
 			size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
 
 			if ((o = find_long(name, len)) == NULL)
-				cli_usage("unknown option: --%.*s", (int)len, name);
+				cli_usage("unknown option: --%.*s", (int)len,
+				    name);
 			if (o->arg != NULL)
 				handle(o, eq != NULL ? eq + 1 :
 				    argument(o, "", argc, argv, &i));
 			else if (eq != NULL)
-				cli_usage("--%s: takes no argument: %s", o->name, eq + 1);
+				cli_usage("--%s: takes no argument: %s",
+				    o->name, eq + 1);
 			else
 				handle(o, NULL);
 		} else {
@@ -733,11 +736,13 @@ cli_parse(int argc, char *argv[])
 			for (const char *p = a + 1; *p != '\0'; p++) {
 				if ((o = find_letter((unsigned char)*p)) == NULL) {
 					if (*p > ' ' && *p < 0x7f)
-						cli_usage("unknown option: -%c", *p);
+						cli_usage("unknown option: -%c",
+						    *p);
 					cli_usage("unknown option in %s", a);
 				}
 				if (o->arg != NULL) {
-					handle(o, argument(o, p + 1, argc, argv, &i));
+					handle(o,
+					    argument(o, p + 1, argc, argv, &i));
 					break;
 				}
 				handle(o, NULL);
@@ -783,7 +788,8 @@ help(void)
 	 * page, the help texts in one column. */
 	all = xcalloc(LEN(shared_options) + 1, sizeof(*all));
 	for (o = tool->options; o != NULL && o->name != NULL; o++) {
-		all = xreallocarray(all, n + LEN(shared_options) + 1, sizeof(*all));
+		all = xreallocarray(all, n + LEN(shared_options) + 1,
+		    sizeof(*all));
 		all[n++] = o;
 	}
 	for (o = shared_options; o < shared_options + LEN(shared_options); o++)
@@ -831,13 +837,15 @@ cli_arg_u64(const char *arg, uint64_t min, uint64_t max)
 	if (cli_parse_u64(arg, &v) == 0 && v >= min && v <= max)
 		return v;
 	if (max != UINT64_MAX)
-		snprintf(what, sizeof(what), "expected an integer from %llu to %llu",
+		snprintf(what, sizeof(what),
+		    "expected an integer from %llu to %llu",
 		    (unsigned long long)min, (unsigned long long)max);
 	else if (min <= 1)
 		snprintf(what, sizeof(what), "expected a %s integer",
 		    min == 0 ? "non-negative" : "positive");
 	else
-		snprintf(what, sizeof(what), "expected an integer of at least %llu",
+		snprintf(what, sizeof(what),
+		    "expected an integer of at least %llu",
 		    (unsigned long long)min);
 	cli_arg_error(what, arg);
 }
@@ -881,7 +889,8 @@ cli_period_origin(struct period *p)
 {
 	const char *why;
 
-	if ((cli.given & CLI_ORIGIN) && period_set_origin(p, cli.origin, &why) < 0)
+	if ((cli.given & CLI_ORIGIN) &&
+	    period_set_origin(p, cli.origin, &why) < 0)
 		cli_usage("--origin: %s", why);
 }
 
@@ -914,7 +923,8 @@ cli_arg_column(const char *arg, const char *suffix, const char **expr)
 	if (p > arg && *p == '=' && p[1] != '=') {
 		*expr = p + 1;
 		if (p[1] == '\0')
-			cli_usage("%.*s=: the expression is empty", (int)(p - arg), arg);
+			cli_usage("%.*s=: the expression is empty",
+			    (int)(p - arg), arg);
 		return xstrndup(arg, (size_t)(p - arg));
 	}
 	/* The last .name of a plain path. */

@@ -141,9 +141,11 @@ void cli_arg_error(const char *what, const char *arg) __attribute__((noreturn));
 void cli_period_origin(struct period *p);
 
 /* "PROG: message" then the synopsis on stderr, exit 2. */
-void cli_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void cli_usage(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 /* "PROG: message" on stderr, exit 1 (for errors after input started). */
-void cli_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void cli_fatal(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 /* "PROG: message" on stderr; the exit status becomes 1. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -197,7 +199,8 @@ int cli_parse_double(const char *arg, double *v);
  */
 struct fieldset;
 struct fields;
-int cli_field(struct fieldset *fs, const char *opt, const char *expr, int flags);
+int cli_field(struct fieldset *fs, const char *opt, const char *expr,
+    int flags);
 /* With TRAWL_EXPLAIN=1: "PROG: explain: PATH: EXPR" on stderr, PATH being
  * "plain path", "compiled" or "libjq (WHY)" (cli_field calls it). */
 void cli_explain(struct fieldset *fs, int i, const char *expr);

@@ -257,7 +257,8 @@ gz_need(struct gz *g, size_t want)
 		ssize_t r = gz_read(g, g->raw + g->avail,
 		    g->rawcap - g->avail);
 		if (r < 0) {
-			seterr(g->err, sizeof(g->err), g->name, strerror(errno));
+			seterr(g->err, sizeof(g->err), g->name,
+			    strerror(errno));
 			return -1;
 		}
 		if (r == 0)
@@ -353,7 +354,8 @@ gz_corrupt(struct gz *g, const char *what, size_t made)
 {
 	char msg[64];
 
-	snprintf(msg, sizeof(msg), "corrupt %s input (%s)", codec_name(g), what);
+	snprintf(msg, sizeof(msg), "corrupt %s input (%s)", codec_name(g),
+	    what);
 	seterr(g->err, sizeof(g->err), g->name, msg);
 	g->failed = 1;
 	return made > 0 ? (ssize_t)made : -1;
@@ -856,7 +858,8 @@ pump_start(struct input *in)
 	if (fstat(in->fd, &st) == 0 && (S_ISFIFO(st.st_mode) ||
 	    S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode))) {
 		if (pipe(pp->wake) != 0) {
-			seterr(in->err, sizeof(in->err), in->name, strerror(errno));
+			seterr(in->err, sizeof(in->err), in->name,
+			    strerror(errno));
 			free(pp);
 			return -1;
 		}
@@ -940,7 +943,8 @@ open_next(struct input *in)
 	} else {
 		in->fd = open(in->name, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0) {
-			seterr(in->err, sizeof(in->err), in->name, strerror(errno));
+			seterr(in->err, sizeof(in->err), in->name,
+			    strerror(errno));
 			return -1;
 		}
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -1121,7 +1125,8 @@ in_block_line(struct block *b, size_t *pos, uint64_t *lines, struct line *ln)
 			continue;
 		if (s[0] == ' ' || s[0] == '\t' || s[0] == '\r') {
 			size_t i = 1;
-			while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
+			while (i < len &&
+			    (s[i] == ' ' || s[i] == '\t' || s[i] == '\r'))
 				i++;
 			if (i == len)
 				continue;

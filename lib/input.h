@@ -77,7 +77,8 @@ int in_ready(struct input *in);
  * numbering, or go on from the lines of the file before it.  The line's
  * newline (or trailing CR) becomes its NUL, in place.
  */
-int in_block_line(struct block *b, size_t *pos, uint64_t *lines, struct line *ln);
+int in_block_line(struct block *b, size_t *pos, uint64_t *lines,
+    struct line *ln);
 
 /* Bytes read from the files so far (the compressed size when compressed). */
 uint64_t in_bytes(const struct input *in);

@@ -68,7 +68,8 @@ parse_v6(const char *s, size_t n, struct ip *a)
 		unsigned x = 0;
 		int h;
 
-		while (i < n && i - start < 5 && (h = hexval((unsigned char)s[i])) >= 0) {
+		while (i < n && i - start < 5 &&
+		    (h = hexval((unsigned char)s[i])) >= 0) {
 			x = x << 4 | (unsigned)h;
 			i++;
 		}

@@ -90,7 +90,8 @@ ipt_free(struct iptable *t)
 }
 
 void
-ipt_add(struct iptable *t, uint32_t row, uint32_t scope, struct ip lo, struct ip hi)
+ipt_add(struct iptable *t, uint32_t row, uint32_t scope, struct ip lo,
+    struct ip hi)
 {
 	if (t->nr == t->rcap) {
 		t->rcap = t->rcap ? 2 * t->rcap : 1024;
@@ -176,7 +177,8 @@ heap_pop(struct heap *hp)
 		size_t c = 2 * i + 1;
 		if (c >= hp->n)
 			break;
-		if (c + 1 < hp->n && better(&hp->r[hp->h[c + 1]], &hp->r[hp->h[c]]))
+		if (c + 1 < hp->n &&
+		    better(&hp->r[hp->h[c + 1]], &hp->r[hp->h[c]]))
 			c++;
 		if (!better(&hp->r[hp->h[c]], &hp->r[x]))
 			break;
@@ -198,7 +200,8 @@ emit(struct iptable *t, int v6, struct ip p, const uint32_t *rows, size_t n)
 			t->cap4 = t->cap4 ? 2 * t->cap4 : 1024;
 			t->s4 = xreallocarray(t->s4, t->cap4, sizeof(*t->s4));
 			if (t->all)
-				t->s4all = xreallocarray(t->s4all, t->cap4 + 1, sizeof(*t->s4all));
+				t->s4all = xreallocarray(t->s4all, t->cap4 + 1,
+				    sizeof(*t->s4all));
 		}
 		t->s4[t->n4].start = ip_v4(p);
 		t->s4[t->n4].row = w;
@@ -210,7 +213,8 @@ emit(struct iptable *t, int v6, struct ip p, const uint32_t *rows, size_t n)
 			t->cap6 = t->cap6 ? 2 * t->cap6 : 1024;
 			t->s6 = xreallocarray(t->s6, t->cap6, sizeof(*t->s6));
 			if (t->all)
-				t->s6all = xreallocarray(t->s6all, t->cap6 + 1, sizeof(*t->s6all));
+				t->s6all = xreallocarray(t->s6all, t->cap6 + 1,
+				    sizeof(*t->s6all));
 		}
 		t->s6[t->n6].start = p;
 		t->s6[t->n6].row = w;
@@ -307,7 +311,8 @@ sweep_all(struct iptable *t, const struct range *r, size_t n, int v6,
 		}
 		for (size_t j = 0; j < na; j++)
 			rows[j] = r[act[j]].row;
-		if (first || na != nprev || memcmp(rows, prev, na * sizeof(*rows)) != 0) {
+		if (first || na != nprev ||
+		    memcmp(rows, prev, na * sizeof(*rows)) != 0) {
 			emit(t, v6, p, rows, na);
 			memcpy(prev, rows, na * sizeof(*rows));
 			nprev = na;
@@ -386,7 +391,8 @@ ipt_build(struct iptable *t, int flags)
 		struct range *g = &t->r[i];
 		struct sub *s = &t->subs[g->scope];
 
-		while (j < t->nr && t->r[j].scope == g->scope && t->r[j].v6 == g->v6)
+		while (j < t->nr && t->r[j].scope == g->scope &&
+		    t->r[j].v6 == g->v6)
 			j++;
 		if (!g->v6)
 			s->v4off = (uint32_t)t->n4;
@@ -486,7 +492,8 @@ ipt_find(const struct iptable *t, uint32_t scope, struct ip a)
 }
 
 size_t
-ipt_find_all(const struct iptable *t, uint32_t scope, struct ip a, const uint32_t **rows)
+ipt_find_all(const struct iptable *t, uint32_t scope, struct ip a,
+    const uint32_t **rows)
 {
 	long k;
 	const uint32_t *off, *list;

@@ -82,7 +82,8 @@ static int
 rfail(struct ipt_reader *r, char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(err, errlen, "%s:%llu: ", r->path, (unsigned long long)r->ln.lineno);
+	int n = snprintf(err, errlen, "%s:%llu: ", r->path,
+	    (unsigned long long)r->ln.lineno);
 
 	if (n >= 0 && (size_t)n < errlen) {
 		va_start(ap, fmt);
@@ -125,7 +126,8 @@ set_cidr(struct ipt_reader *r, struct ipt_row *row, const char *s, size_t n,
 	unsigned bits;
 
 	if (ip_prefix_parse(s, n, &row->lo, &bits) < 0)
-		return rfail(r, err, errlen, "not a CIDR: %s", quoted(&r->tmp2, s, n));
+		return rfail(r, err, errlen, "not a CIDR: %s",
+		    quoted(&r->tmp2, s, n));
 	row->hi = ip_last(row->lo, bits);
 	row->bits = (int)bits;
 	return 0;
@@ -136,9 +138,11 @@ set_range(struct ipt_reader *r, struct ipt_row *row, const char *s, size_t sn,
     const char *e, size_t en, char *err, size_t errlen)
 {
 	if (ip_parse(s, sn, &row->lo) < 0)
-		return rfail(r, err, errlen, "not an IP address: %s", quoted(&r->tmp2, s, sn));
+		return rfail(r, err, errlen, "not an IP address: %s",
+		    quoted(&r->tmp2, s, sn));
 	if (ip_parse(e, en, &row->hi) < 0)
-		return rfail(r, err, errlen, "not an IP address: %s", quoted(&r->tmp2, e, en));
+		return rfail(r, err, errlen, "not an IP address: %s",
+		    quoted(&r->tmp2, e, en));
 	row->bits = -1;
 	if (ip_is_v4(row->lo) != ip_is_v4(row->hi))
 		return rfail(r, err, errlen, "range mixes IPv4 and IPv6: %.*s-%.*s",
@@ -233,7 +237,8 @@ split(struct ipt_reader *r, const char *p, size_t n, char sep, int quoting,
 					*msg = "unterminated quoted field";
 					return -1;
 				}
-				buf_add(&r->fields, p + i, (size_t)(q - (p + i)));
+				buf_add(&r->fields, p + i,
+				    (size_t)(q - (p + i)));
 				i = (size_t)(q - p) + 1;
 				if (i < n && p[i] == '"') {
 					buf_addc(&r->fields, '"');
@@ -255,7 +260,8 @@ split(struct ipt_reader *r, const char *p, size_t n, char sep, int quoting,
 		}
 		if (k == r->fieldcap) {
 			r->fieldcap = r->fieldcap ? 2 * r->fieldcap : 16;
-			r->field = xreallocarray(r->field, r->fieldcap, sizeof(*r->field));
+			r->field = xreallocarray(r->field, r->fieldcap,
+			    sizeof(*r->field));
 		}
 		r->field[k].off = off;
 		r->field[k].len = r->fields.len - off;
@@ -320,9 +326,11 @@ set_columns(struct ipt_reader *r, size_t nf, int bare, char *err, size_t errlen)
 		r->key[i].len = r->keys.len - r->key[i].off;
 	}
 	if (r->col_cidr >= 0 && (r->col_start >= 0 || r->col_end >= 0))
-		return rfail(r, err, errlen, "both a cidr and a start/end column");
+		return rfail(r, err, errlen,
+		    "both a cidr and a start/end column");
 	if (r->col_cidr < 0 && (r->col_start < 0 || r->col_end < 0))
-		return rfail(r, err, errlen, "no cidr, network or start and end column");
+		return rfail(r, err, errlen,
+		    "no cidr, network or start and end column");
 	return 0;
 }
 
@@ -411,7 +419,8 @@ next_csv(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 	if (split(r, r->ln.p, r->ln.len, tab ? '\t' : ',', !tab, &nf, &msg) < 0)
 		return rfail(r, err, errlen, "%s", msg);
 	if (nf != r->ncols)
-		return rfail(r, err, errlen, "%zu fields, expected %zu", nf, r->ncols);
+		return rfail(r, err, errlen, "%zu fields, expected %zu", nf,
+		    r->ncols);
 	if (r->col_cidr >= 0) {
 		if (set_cidr(r, row, FIELD(r, r->col_cidr), FLEN(r, r->col_cidr), err, errlen) < 0)
 			return -1;
@@ -433,7 +442,8 @@ next_csv(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 			buf_add(&r->obj, k, kl);
 			put_value(&r->obj, FIELD(r, i), FLEN(r, i));
 		}
-		if ((int)i == r->col_cidr || (int)i == r->col_start || (int)i == r->col_end)
+		if ((int)i == r->col_cidr || (int)i == r->col_start ||
+		    (int)i == r->col_end)
 			continue;
 		if (r->attrs.len > 0)
 			buf_addc(&r->attrs, ',');
@@ -492,16 +502,19 @@ next_ndjson(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 		return rfail(r, err, errlen, "both a cidr and a start/end");
 	if (cidr.text) {
 		if (cidr.type != J_STRING)
-			return rfail(r, err, errlen, "not a CIDR: %.*s", (int)cidr.len, cidr.text);
+			return rfail(r, err, errlen, "not a CIDR: %.*s",
+			    (int)cidr.len, cidr.text);
 		buf_reset(&r->tmp);
 		json_unescape(&r->tmp, cidr.text, cidr.len);
 		if (set_cidr(r, row, r->tmp.p, r->tmp.len, err, errlen) < 0)
 			return -1;
 	} else if (start.text && end.text) {
 		if (start.type != J_STRING)
-			return rfail(r, err, errlen, "not an IP address: %.*s", (int)start.len, start.text);
+			return rfail(r, err, errlen, "not an IP address: %.*s",
+			    (int)start.len, start.text);
 		if (end.type != J_STRING)
-			return rfail(r, err, errlen, "not an IP address: %.*s", (int)end.len, end.text);
+			return rfail(r, err, errlen, "not an IP address: %.*s",
+			    (int)end.len, end.text);
 		buf_reset(&r->tmp);
 		json_unescape(&r->tmp, start.text, start.len);
 		size_t sl = r->tmp.len;
@@ -646,11 +659,13 @@ put_mmdb(struct buf *out, MMDB_entry_data_list_s **ep)
 		buf_addc(out, '{');
 		for (uint32_t i = 0; i < n; i++) {
 			e = *ep;
-			if (e == NULL || e->entry_data.type != MMDB_DATA_TYPE_UTF8_STRING)
+			if (e == NULL ||
+			    e->entry_data.type != MMDB_DATA_TYPE_UTF8_STRING)
 				return -1;
 			if (i > 0)
 				buf_addc(out, ',');
-			json_put_string(out, e->entry_data.utf8_string, e->entry_data.data_size);
+			json_put_string(out, e->entry_data.utf8_string,
+			    e->entry_data.data_size);
 			buf_addc(out, ':');
 			*ep = e->next;
 			if (put_mmdb(out, ep) < 0)
@@ -707,7 +722,8 @@ put_mmdb(struct buf *out, MMDB_entry_data_list_s **ep)
 			memcpy(b, d->uint128, 16);
 #else
 			for (int i = 0; i < 16; i++)
-				b[i] = (unsigned char)(d->uint128 >> (120 - 8 * i));
+				b[i] = (unsigned char)(d->uint128 >>
+				    (120 - 8 * i));
 #endif
 			src = b;
 			len = 16;
@@ -824,9 +840,11 @@ next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 			struct mrec left = { sn.left_record, sn.left_record_type,
 			    (uint8_t)(m.depth + 1), m.prefix, sn.left_record_entry };
 			if (m.depth < 64)
-				right.prefix.hi |= UINT64_C(1) << (63 - m.depth);
+				right.prefix.hi |= UINT64_C(1)
+				    << (63 - m.depth);
 			else
-				right.prefix.lo |= UINT64_C(1) << (127 - m.depth);
+				right.prefix.lo |= UINT64_C(1)
+				    << (127 - m.depth);
 			struct mrec *two[2] = { &right, &left };
 			for (int i = 0; i < 2; i++) {
 				struct mrec *c = two[i];
@@ -847,7 +865,8 @@ next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 				    (m.prefix.lo >> 32) == 0 && m.depth >= IP_V4_BITS)
 					/* ::a.b.c.d is where an IPv6 tree keeps IPv4. */
 					m.prefix.lo |= UINT64_C(0xffff00000000);
-				mmdb_row(r, row, m.prefix, ip_last(m.prefix, m.depth), m.depth, sp);
+				mmdb_row(r, row, m.prefix,
+				    ip_last(m.prefix, m.depth), m.depth, sp);
 				return 1;
 			}
 			/*
@@ -883,6 +902,7 @@ next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 	}
 	return 0;
 damaged:
-	snprintf(err, errlen, "%s: damaged MaxMind DB (bad search tree or data)", r->path);
+	snprintf(err, errlen,
+	    "%s: damaged MaxMind DB (bad search tree or data)", r->path);
 	return -1;
 }

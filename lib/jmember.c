@@ -23,7 +23,8 @@ set_val(struct jval *v, const char *p, size_t n, int num)
 }
 
 static int
-next(const char *p, size_t n, size_t *pos, struct jval *key, struct jval *val, int num)
+next(const char *p, size_t n, size_t *pos, struct jval *key, struct jval *val,
+    int num)
 {
 	size_t i = *pos, len;
 

@@ -346,7 +346,8 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 		w[started].fs = fs_clone(fs, err, sizeof(err));
 		if (w[started].fs == NULL)
 			cli_fatal("%s", err);
-		int e = pthread_create(&w[started].th, NULL, worker_run, &w[started]);
+		int e = pthread_create(&w[started].th, NULL, worker_run,
+		    &w[started]);
 		if (e != 0) {
 			/* Fewer threads, same answers. */
 			fs_free(w[started].fs);
@@ -371,7 +372,8 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 			pthread_mutex_lock(&lp.mu);
 			j->is_error = r < 0;
 			if (r < 0)
-				snprintf(j->msg, sizeof(j->msg), "%s", in_error(in));
+				snprintf(j->msg, sizeof(j->msg), "%s",
+				    in_error(in));
 			j->state = r < 0 ? JOB_DONE : JOB_QUEUED;
 			lp.count++;
 			pthread_cond_signal(&lp.work);

@@ -133,7 +133,8 @@ state_load(const char *path, const char *tool, unsigned version,
 		goto out;
 	}
 	if (f.len < total) {
-		fail(err, errlen, path, "truncated state file (length mismatch)");
+		fail(err, errlen, path,
+		    "truncated state file (length mismatch)");
 		goto out;
 	}
 	if (f.len > total) {
@@ -143,7 +144,8 @@ state_load(const char *path, const char *tool, unsigned version,
 	char want[TRAILER_LEN + 1];
 	trailer(want, f.p, hlen + (size_t)len);
 	if (memcmp(want, f.p + hlen + len, TRAILER_LEN) != 0) {
-		fail(err, errlen, path, "checksum mismatch (damaged state file)");
+		fail(err, errlen, path,
+		    "checksum mismatch (damaged state file)");
 		goto out;
 	}
 	tname = f.p + sizeof(MAGIC) - 1;

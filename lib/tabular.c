@@ -86,7 +86,8 @@ column_of(const struct tabular *t, const char *k, size_t n, size_t guess)
 	for (i = 0; i < t->ncols; i++) {
 		size_t c = (guess + i) % t->ncols;
 
-		if (t->off[c + 1] - t->off[c] == n && memcmp(t->names.p + t->off[c], k, n) == 0)
+		if (t->off[c + 1] - t->off[c] == n &&
+		    memcmp(t->names.p + t->off[c], k, n) == 0)
 			return (long)c;
 	}
 	return -1;
@@ -180,7 +181,8 @@ put_cell(struct tabular *t, struct buf *out, const struct jval *v)
 }
 
 int
-tabular_row(struct tabular *t, struct buf *out, const char *rec, size_t n, const char **why)
+tabular_row(struct tabular *t, struct buf *out, const char *rec, size_t n,
+    const char **why)
 {
 	char sep = t->fmt == OUT_CSV ? ',' : '\t';
 	struct jval k, v;
@@ -204,7 +206,8 @@ tabular_row(struct tabular *t, struct buf *out, const char *rec, size_t n, const
 		for (i = 0; i < t->ncols; i++) {
 			if (i > 0)
 				buf_addc(out, sep);
-			put_text(t, out, t->names.p + t->off[i], t->off[i + 1] - t->off[i]);
+			put_text(t, out, t->names.p + t->off[i],
+			    t->off[i + 1] - t->off[i]);
 		}
 		buf_addc(out, '\n');
 		t->started = 1;

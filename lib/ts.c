@@ -132,7 +132,8 @@ secs_to_ns(int64_t secs, int64_t frac, int64_t *ns)
 	if (__builtin_mul_overflow(secs, NS_PER_SEC, &t)) {
 		/* The most negative times have secs * 10^9 below INT64_MIN
 		 * while the sum is still in range. */
-		if (secs >= 0 || __builtin_mul_overflow(secs + 1, NS_PER_SEC, &t) ||
+		if (secs >= 0 ||
+		    __builtin_mul_overflow(secs + 1, NS_PER_SEC, &t) ||
 		    __builtin_add_overflow(t, frac - NS_PER_SEC, &t))
 			return -1;
 		*ns = t;
@@ -199,7 +200,8 @@ dec_scale(const char *ip, size_t ni, const char *fp, size_t nf, int64_t exp10,
  * integer and every fraction down to the nanosecond.
  */
 static int
-number_to_ns(const char *s, size_t n, enum ts_unit unit, int64_t *ns, const char **why)
+number_to_ns(const char *s, size_t n, enum ts_unit unit, int64_t *ns,
+    const char **why)
 {
 	static const int64_t shift[] = { [TS_S] = 9, [TS_MS] = 6, [TS_US] = 3, [TS_NS] = 0 };
 	const char *p = s, *end = s + n, *ip, *fp = "";
@@ -344,7 +346,8 @@ ts_parse(const char *s, size_t n, int64_t *ns, const char **why)
 		goto syntax;
 	if (n == 8) {
 		/* YYYYMMDD, as in Mozilla's submissionDate. */
-		if ((mon = digits(&p, end, 2)) < 0 || (day = digits(&p, end, 2)) < 0)
+		if ((mon = digits(&p, end, 2)) < 0 ||
+		    (day = digits(&p, end, 2)) < 0)
 			goto syntax;
 	} else {
 		if (p >= end || *p++ != '-' || (mon = digits(&p, end, 2)) < 0 ||
@@ -459,7 +462,8 @@ static const char *const wday_names[7] = {
 static int
 is_space(int c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	    c == '\v';
 }
 
 static void
@@ -528,7 +532,8 @@ fmt_compile(struct ts_format *f, const char *fmt, char *err, size_t errlen)
 		}
 		p++;
 		if (*p == '\0') {
-			snprintf(err, errlen, "a time format cannot end with a lone %%");
+			snprintf(err, errlen,
+			    "a time format cannot end with a lone %%");
 			return -1;
 		}
 		if (*p == '%') {
@@ -546,7 +551,8 @@ fmt_compile(struct ts_format *f, const char *fmt, char *err, size_t errlen)
 				snprintf(err, errlen, "%%%c is not supported in a time format "
 				    "(weeks of the year, centuries and locale modifiers are not)", *p);
 			else
-				snprintf(err, errlen, "%%%c is not a time format conversion", *p);
+				snprintf(err, errlen,
+				    "%%%c is not a time format conversion", *p);
 			return -1;
 		}
 		if (convs[i].expand != NULL) {
@@ -555,7 +561,8 @@ fmt_compile(struct ts_format *f, const char *fmt, char *err, size_t errlen)
 			continue;
 		}
 		if (f->fields & convs[i].field) {
-			snprintf(err, errlen, "the time format sets a part twice (at %%%c)", *p);
+			snprintf(err, errlen,
+			    "the time format sets a part twice (at %%%c)", *p);
 			return -1;
 		}
 		f->fields |= convs[i].field;
@@ -578,16 +585,19 @@ ts_format_new(const char *fmt, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((f->fields & FF_EPOCH) && (f->fields & date)) {
-		snprintf(err, errlen, "%%s is a whole time: only %%f (and weekdays) go with it");
+		snprintf(err, errlen,
+		    "%%s is a whole time: only %%f (and weekdays) go with it");
 		goto fail;
 	}
 	if ((f->fields & FF_YDAY) && (f->fields & (FF_MONTH | FF_DAY))) {
-		snprintf(err, errlen, "%%j is the day of the year: it does not go with a "
+		snprintf(err, errlen,
+		    "%%j is the day of the year: it does not go with a "
 		    "month or a day of the month");
 		goto fail;
 	}
 	if ((f->fields & FF_AMPM) && !(f->fields & FF_HOUR12)) {
-		snprintf(err, errlen, "%%p (AM or PM) goes with %%I, the hour 1-12");
+		snprintf(err, errlen,
+		    "%%p (AM or PM) goes with %%I, the hour 1-12");
 		goto fail;
 	}
 	return f;
@@ -638,7 +648,8 @@ fmt_name(const char **pp, const char *end, const char *const *names, int nnames)
 	if (end - p < 3)
 		return -1;
 	for (i = 0; i < nnames; i++)
-		if ((p[0] | 0x20) == names[i][0] && (p[1] | 0x20) == names[i][1] &&
+		if ((p[0] | 0x20) == names[i][0] &&
+		    (p[1] | 0x20) == names[i][1] &&
 		    (p[2] | 0x20) == names[i][2])
 			break;
 	if (i == nnames)
@@ -875,7 +886,8 @@ ts_parse_format(const struct ts_format *f, const char *s, size_t n,
  * for ts_parse to refuse.
  */
 static size_t
-string_content(const char *text, size_t len, char *tmp, size_t tmpsize, const char **out)
+string_content(const char *text, size_t len, char *tmp, size_t tmpsize,
+    const char **out)
 {
 	const char *p = text + 1, *end = text + len - 1;
 	size_t n = 0;
@@ -900,7 +912,8 @@ string_content(const char *text, size_t len, char *tmp, size_t tmpsize, const ch
 				break;
 			tmp[n++] = (char)((p[4] - '0') * 16 + lo);
 			p += 6;
-		} else if (end - p >= 2 && strchr("\"\\/", p[1]) != NULL && p[1] != '\0') {
+		} else if (end - p >= 2 && strchr("\"\\/", p[1]) != NULL &&
+		    p[1] != '\0') {
 			tmp[n++] = p[1];
 			p += 2;
 		} else {
@@ -1148,7 +1161,8 @@ dur_put_seconds(struct buf *out, int64_t ns)
 #define DAY_NS (SEC_PER_DAY * NS_PER_SEC)
 #define MONDAY_NS (4 * DAY_NS)	/* 1970-01-05, the first Monday */
 
-static int period_start_exact(const struct period *p, int64_t k, int64_t *start);
+static int period_start_exact(const struct period *p, int64_t k,
+    int64_t *start);
 
 static const char E_CALENDAR_ORIGIN[] =
     "hour, day, week, month and year start where the UTC calendar does; "
@@ -1323,7 +1337,8 @@ period_start_exact(const struct period *p, int64_t k, int64_t *start)
 		o = p->origin % p->width;
 		if (o < 0)
 			o += p->width;
-		if (__builtin_mul_overflow(k, p->width, &t) || __builtin_add_overflow(t, o, &t))
+		if (__builtin_mul_overflow(k, p->width, &t) ||
+		    __builtin_add_overflow(t, o, &t))
 			return -1;
 		*start = t;
 		return 0;

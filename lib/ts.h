@@ -74,7 +74,8 @@ void ts_bad_message(struct buf *out, const char *what, const struct jval *v,
     enum ts_unit unit, const char *why);
 /* The coarsest unit finer than unit in which the number text is a time in
  * range: 0 with *fit, or -1 when there is none. */
-int ts_unit_fitting(const char *num, size_t n, enum ts_unit unit, enum ts_unit *fit);
+int ts_unit_fitting(const char *num, size_t n, enum ts_unit unit,
+    enum ts_unit *fit);
 /* "s", "ms", "us" or "ns". */
 const char *ts_unit_name(enum ts_unit unit);
 
