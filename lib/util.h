@@ -14,7 +14,9 @@
  *     iterator), -1 on error, the message passed back as
  *       const char **why: static text, for per-record work, where a
  *         failure must cost no formatting or allocation (ts_parse,
- *         tabular_row, period_parse); the caller adds FILE:LINE;
+ *         tabular_row, period_parse); the caller adds FILE:LINE; a
+ *         validator adds where (json_validate's *where; jscan's struct
+ *         jscan_err, returned with NULL for the end);
  *       char *err, size_t errlen: a formatted sentence naming what failed
  *         ("FILE: reason", "FILE:LINE: reason"), for setup and files
  *         (fs_add, iptr_next, state_load, vs_next);
