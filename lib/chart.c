@@ -245,8 +245,8 @@ tick_format(double maxabs, double step, double si_from)
 			i++;
 		}
 	f.sfx = sfx[i];
-	for (double st = fabs(step) / f.div; f.dec < 12 && fabs(st - round(st)) > 1e-9 * fmax(1, st);
-	    st *= 10)
+	for (double st = fabs(step) / f.div;
+	    f.dec < 12 && fabs(st - round(st)) > 1e-9 * fmax(1, st); st *= 10)
 		f.dec++;
 	return f;
 }
@@ -570,15 +570,16 @@ month_start(int y, int m)
 
 /* Tick positions (seconds) and their label level for [lo, hi]. */
 static size_t
-time_ticks(double lo, double hi, double minstep, double maxticks, double *t, size_t max,
-    int *level)
+time_ticks(double lo, double hi, double minstep, double maxticks, double *t,
+    size_t max, int *level)
 {
 	size_t n = 0, k;
 
 	/* No tick finer than the data's intervals (days get dates), and no
 	 * more than the labels leave room for. */
 	for (k = 0; k < sizeof(tsteps) / sizeof(tsteps[0]) - 1; k++) {
-		double approx = tsteps[k].months ? tsteps[k].months * 30.44 * 86400 : tsteps[k].secs;
+		double approx = tsteps[k].months ?
+		    tsteps[k].months * 30.44 * 86400 : tsteps[k].secs;
 		if (approx >= minstep && (hi - lo) / approx <= maxticks)
 			break;
 	}
@@ -586,8 +587,10 @@ time_ticks(double lo, double hi, double minstep, double maxticks, double *t, siz
 	if (tsteps[k].months == 0) {
 		double st = tsteps[k].secs;
 		/* Weeks start on Monday (the epoch was a Thursday). */
-		double off = st == 7 * 86400 || st == 14 * 86400 ? 4 * 86400 : 0;
-		for (double x = ceil((lo - off) / st) * st + off; x <= hi && n < max; x += st)
+		double off = st == 7 * 86400 || st == 14 * 86400 ?
+		    4 * 86400 : 0;
+		for (double x = ceil((lo - off) / st) * st + off;
+		    x <= hi && n < max; x += st)
 			t[n++] = x;
 		return n;
 	}
@@ -886,8 +889,8 @@ svg_head(struct buf *out, const struct svg_layout *l)
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
 	    "font-size=\"11\">\n", SVG_W, SVG_H, SVG_W, SVG_H, FONT);
-	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n",
-	    SVG_W, SVG_H);
+	buf_addf(out, "<rect width=\"%.0f\" height=\"%.0f\" "
+	    "fill=\"#ffffff\"/>\n", SVG_W, SVG_H);
 	if (l->c->title)
 		svg_text(out, SVG_W / 2, 30, "middle",
 		    "font-size=\"16\" font-weight=\"bold\"", l->c->title,
@@ -1000,9 +1003,9 @@ svg_bars(struct buf *out, struct svg_layout *l)
 			if (l->ys.log && p->y <= 0)
 				continue;
 			y = svg_y(l, p->y);
-			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\"><title>", a, fmin(y, base),
-			    fmax(b - a, 0.5), fabs(base - y));
+			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"%.1f\" height=\"%.1f\"><title>", a,
+			    fmin(y, base), fmax(b - a, 0.5), fabs(base - y));
 			point_title(out, l, p);
 			buf_adds(out, "</title></rect>\n");
 		}
@@ -1118,8 +1121,8 @@ svg_xticks(struct buf *out, struct svg_layout *l)
 			double x = svg_x(l, (double)i);
 			if (l->rotate) {
 				char tr[96];
-				snprintf(tr, sizeof(tr), "transform=\"rotate(-40 "
-				    "%.1f %.1f)\"", x + 3, l->y1 + 14);
+				snprintf(tr, sizeof(tr), "transform=\"rotate("
+				    "-40 %.1f %.1f)\"", x + 3, l->y1 + 14);
 				svg_text(out, x + 3, l->y1 + 14, "end", tr,
 				    c->cats[i], c->label_width);
 			} else {
@@ -1190,9 +1193,9 @@ svg_legend(struct buf *out, struct svg_layout *l)
 			    "y2=\"%.1f\" stroke=\"%s\" stroke-width=\"3\"/>\n",
 			    lx, ly, lx + 18, ly, colour(i));
 		else
-			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" "
-			    "height=\"12\" fill=\"%s\"/>\n", lx + 3, ly - 6,
-			    colour(i));
+			buf_addf(out, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+			    lx + 3, ly - 6, colour(i));
 		svg_text(out, lx + 24, ly + 4, "start", NULL,
 		    name ? name : "null", l->legend_cols);
 	}
