@@ -1595,6 +1595,7 @@ void
 json_thread_free(void)
 {
 	buf_free(&number_text);
+	buf_free(&put_tmp);
 	buf_free(&cmp_a);
 	buf_free(&cmp_b);
 	for (size_t i = 0; i < mpool_n; i++) {
