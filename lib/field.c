@@ -749,6 +749,11 @@ jq_make(const char *expr, char *err, size_t errlen)
 		return NULL;
 	}
 	jq_set_error_cb(jq, jq_err_cb, &msg);
+	/* Without a library path libjq 1.6 asserts on import and include.
+	 * ~/.jq is the one directory of the jq binary's default path that
+	 * does not depend on where the binary is installed. */
+	jq_set_attr(jq, jv_string("JQ_LIBRARY_PATH"),
+	    jv_array_append(jv_array(), jv_string("~/.jq")));
 	if (!jq_compile(jq, expr)) {
 		snprintf(err, errlen, "%s", msg.len ? msg.p :
 		    "jq: error: the expression does not compile");

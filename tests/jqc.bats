@@ -310,6 +310,23 @@ try error({"__jq":1}) catch .' ]
 	done
 }
 
+@test "jqc: import and include look in ~/.jq, as jq does; a missing module is a usage error" {
+	echo '{"a":1}' >in
+	run -2 --separate-stderr histo -f 'import "a" as foo; .' --counts in
+	[ "${stderr%%$'\n'*}" = 'histo: --field import "a" as foo; .: jq: error: module not found: a' ]
+	run -2 --separate-stderr histo -f 'include "m"; .' --counts in
+	[ "${stderr%%$'\n'*}" = 'histo: --field include "m"; .: jq: error: module not found: m' ]
+	mkdir -p home/.jq
+	echo 'def f: .a + 41;' >home/.jq/m.jq
+	echo 'def g: 7;' >local.jq
+	HOME=$PWD/home run -0 histo -f 'include "m"; f' --counts in
+	[ "$output" = '{"value":42,"count":1}' ]
+	HOME=$PWD/home run -0 histo -f 'import "m" as m; m::f' --counts in
+	[ "$output" = '{"value":42,"count":1}' ]
+	run -0 histo -f 'include "./local"; g' --counts in
+	[ "$output" = '{"value":7,"count":1}' ]
+}
+
 @test "jqc: TRAWL_EXPLAIN makes each tool say which path each expression takes" {
 	echo '{"a":{"b":1},"t":"2017-03-12T10:00:00Z","ip":"1.2.3.4"}' >in
 	TRAWL_EXPLAIN=1 run -0 --separate-stderr histo -f '.a | .b' --by input_filename --counts in
