@@ -440,7 +440,8 @@ BUILTIN(f_implode)
 	char *d = ar_alloc(&ev->ar, 4 * len + 1), *o = d;
 	arr_it_init(&it, in);
 	while (arr_it_next(&it, &x)) {
-		if (x.t != J_NUMBER)
+		/* Debian's jq 1.6 refuses NaN too (its "number (null)") */
+		if (x.t != J_NUMBER || x.num != x.num)
 			return type_error(ev, &x,
 			    "can't be imploded, unicode codepoint needs to be numeric");
 		int cp = jq_int(x.num);

@@ -132,7 +132,10 @@ jqc_index_error(struct buf *err, int k, const struct jqc_step *st)
 
 /* ----- jv_get ----- */
 
-/* jq's parse_slice: 1 with [*from, *to) of a length-len sequence. */
+/*
+ * jq's parse_slice: 1 with [*from, *to) of a length-len sequence, 0 if
+ * an index is no number, -1 if one is NaN (jq 1.6 fails an assertion).
+ */
 static int
 slice_bounds(const struct jqv *s, const struct jqv *e, size_t len, size_t *from, size_t *to)
 {
@@ -141,6 +144,8 @@ slice_bounds(const struct jqv *s, const struct jqv *e, size_t len, size_t *from,
 		return 0;
 	double ds = s->t == J_NULL ? 0 : s->num;
 	double de = e->t == J_NULL ? dlen : e->num;
+	if (ds != ds || de != de)
+		return -1;
 	if (ds < 0)
 		ds += dlen;
 	if (de < 0)
@@ -162,15 +167,25 @@ slice_bounds(const struct jqv *s, const struct jqv *e, size_t len, size_t *from,
 	return 1;
 }
 
+/* jq's words ("an string" too), or ours where jq 1.6 aborts */
+static int
+slice_error(struct jqc_eval *ev, const char *kind, int bounds)
+{
+	if (bounds < 0)
+		return raise_fmt(ev, "Start and end indices of an %s slice must not be NaN "
+		    "(jq 1.6 aborts here)", kind);
+	return raise_fmt(ev, "Start and end indices of an %s slice must be numbers", kind);
+}
+
 static int
 slice(struct jqc_eval *ev, const struct jqv *t, const struct jqv *s,
     const struct jqv *e, struct jqv *out)
 {
 	size_t from, to;
 	if (t->t == J_ARRAY) {
-		size_t len = arr_len(t);
-		if (!slice_bounds(s, e, len, &from, &to))
-			return raise_fmt(ev, "Start and end indices of an array slice must be numbers");
+		int bounds = slice_bounds(s, e, arr_len(t), &from, &to);
+		if (bounds <= 0)
+			return slice_error(ev, "array", bounds);
 		struct jqv r = arr_make(ev, to - from);
 		struct arr_it it;
 		struct jqv x;
@@ -186,9 +201,9 @@ slice(struct jqc_eval *ev, const struct jqv *t, const struct jqv *s,
 		const char *p;
 		size_t n;
 		str_get(ev, t, &p, &n);
-		size_t len = utf8_count(p, n);
-		if (!slice_bounds(s, e, len, &from, &to))
-			return raise_fmt(ev, "Start and end indices of an string slice must be numbers");
+		int bounds = slice_bounds(s, e, utf8_count(p, n), &from, &to);
+		if (bounds <= 0)
+			return slice_error(ev, "string", bounds);
 		size_t i = 0, cp = 0, b = 0;
 		while (i < n && cp < from) {
 			i++;
@@ -477,7 +492,8 @@ jqv_binop(struct jqc_eval *ev, int op, const struct jqv *a, const struct jqv *b,
 				return type_error2(ev, a, b,
 				    "cannot be divided (remainder) because the divisor is zero");
 			if (y == -1 && x == INT64_MIN)
-				return R_BAIL;	/* a trap in C; libjq's own answer */
+				return type_error2(ev, a, b, "cannot be divided (remainder): "
+				    "the dividend is out of range (jq 1.6 crashes here)");
 			*out = jqv_num((double)(x % y));
 		} else {
 			return type_error2(ev, a, b, "cannot be divided (remainder)");
@@ -1341,9 +1357,9 @@ k_range_to(struct jqc_eval *ev, struct k *kk, const struct jqv *to)
 	const struct jqv *from = c->a;
 	if (from->t != J_NUMBER || to->t != J_NUMBER)
 		return raise_fmt(ev, "Range bounds must be numeric");
-	if (from->num != from->num)
-		return R_BAIL;	/* jq counts NaN up forever */
-	for (double x = from->num; x < to->num; x += 1) {
+	/* jq's RANGE stops at x >= to: from or to NaN counts up forever
+	 * (reverse of NaN relies on it) */
+	for (double x = from->num; !(x >= to->num); x += 1) {
 		struct jqv v = jqv_num(x);
 		int r = CALL(c->next, &v);
 		if (r != R_OK)

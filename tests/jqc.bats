@@ -247,6 +247,22 @@ try error({"__jq":1}) catch .' ]
 	[ "$output" = "1 error cannot find an empty string's indices (jq 1.6 fills the memory here)" ]
 	run -0 x '[match("";"g")]' '"aé"'
 	[ "$output" = '1 error a global zero-width match inside a multi-byte character (jq 1.6 crashes here)' ]
+	# diff-findings 2: a NaN slice index fails jq 1.6's assertion
+	run -0 x '.[nan:], .[1:nan], ("abc" | .[nan:2])' '[1,2,3]'
+	[ "$output" = '1 error Start and end indices of an array slice must not be NaN (jq 1.6 aborts here)' ]
+	run -0 x '.[:nan]' '"abc"'
+	[ "$output" = '1 error Start and end indices of an string slice must not be NaN (jq 1.6 aborts here)' ]
+	run -0 x '[.[nan:]?]' '"abc"'
+	[ "$output" = '1 0 array []' ]
+	# diff-findings 2: a dividend that truncates to INT64_MIN over -1 traps in C
+	run -0 x '[.[] % -1]' '[-9223372036854775808]'
+	[ "$output" = '1 error number (-9223372036...) and number (-1) cannot be divided (remainder): the dividend is out of range (jq 1.6 crashes here)' ]
+	run -0 x '[.[] % -2, 1e1000 % 3, (-7) % -1]' '[-9223372036854775808]'
+	[ "$output" = '1 0 array [0,-2,0]' ]
+	run -0 x 'todate' 1e300
+	[ "$output" = '1 error errror converting number of seconds since epoch to datetime' ]
+	run -0 x 'strftime("%Y")' NaN
+	[ "$output" = '1 error errror converting number of seconds since epoch to datetime' ]
 }
 
 @test "jqc: a value nested deeper than jq writes is an error, as on the libjq path" {
@@ -299,6 +315,25 @@ try error({"__jq":1}) catch .' ]
 1 0 string "\n1é[null] null "' ]
 	run -0 x '{"a",b,"a$\(1+1)"}' '{"a":1, "b":2, "c":3, "a$2":4}'
 	[ "$output" = '1 0 object {"a":1,"b":2,"a$2":4}' ]
+	# 6: reverse is [.[length - 1 - range(0;length)]]: a number errs, NaN
+	# too (range(0; nan) counts up, as jq's RANGE stops only at >=)
+	run -0 x '.a | reverse' '{"a":NaN}'
+	[ "$output" = '1 error Cannot index number with number' ]
+	run -0 x 'reverse' 3
+	[ "$output" = '1 error Cannot index number with number' ]
+	run -0 x '[limit(3; range(0; nan))], [limit(2; range(nan; 3))], (null | reverse)' null
+	[ "$output" = $'1 0 array [0,1,2]\n1 0 array [null,null]\n1 0 array []' ]
+	# 7: Debian's jq 1.6 refuses a NaN code point, and nothing else numeric
+	run -0 x '[.[]?] | implode' '{"o":NaN}'
+	[ "$output" = "1 error number (null) can't be imploded, unicode codepoint needs to be numeric" ]
+	run -0 x 'implode' '[1e10,-1,55296,1.5,65]'
+	[ "$output" = '1 0 string "���\u0001A"' ]
+	# 8: an error in the source unwinds into a try of the initial value,
+	# whose handler is a second initial value: the source runs on null
+	run -0 x 'reduce .arr as $y (try . catch "h"; [., $y]), reduce .arr as $y (try . catch true; $y)' '"s"'
+	[ "$output" = $'1 0 array ["h",null]\n1 0 null null' ]
+	run -0 x '[foreach .arr as $y (try . catch "h"; [., $y])]' '"s"'
+	[ "$output" = '1 0 array [["h",null]]' ]
 	# mktime's sentinels are jq's even where they are real times
 	run -0 x 'gmtime | mktime' -2
 	[ "$output" = '1 error mktime not supported on this platform' ]
