@@ -24,10 +24,12 @@
 
 #include "../lib/cli.h"
 #include "../lib/field.h"
+#include "../lib/gindex.h"
 #include "../lib/hash.h"
 #include "../lib/input.h"
 #include "../lib/json.h"
 #include "../lib/loop.h"
+#include "../lib/sorted.h"
 #include "../lib/ts.h"
 #include "../lib/util.h"
 
@@ -56,7 +58,7 @@ struct i64v {
 };
 
 struct group {
-	size_t toff, tlen;	/* printed form in gtext */
+	uint32_t id;		/* in groupix, whose text is the printed form */
 	struct i64v starts;	/* starts of intervals with end > start */
 	struct i64v ends;
 	struct i64v points;	/* starts of intervals with end == start */
@@ -74,17 +76,16 @@ static struct fieldset *fs;
 static const struct fields *fv;	/* the record being handled's (lib/loop.h) */
 static int sfield, efield, *gfield;
 
-static struct dtab *gtab;	/* group digest -> index + 1 */
+static struct gindex *groupix;	/* the groups, numbered as groups[] */
 static struct group *groups;
 static size_t ngroups, capgroups;
-static struct buf gtext, gkey, scratch;
-static uint64_t nintervals, ndone;
+static struct buf gkey, scratch;
+static uint64_t nintervals;
 static int64_t *tmp;		/* radix sort scratch */
 static size_t captmp;
-/* --sorted: the current group and the groups that have ended. */
-static struct dtab *done_groups;
-static struct digest cur_group;
-static int have_cur_group;
+/* --sorted: the groups seen and the one being read (curgroup). */
+static struct sorted sorted;
+static uint32_t curgroup;
 
 static void process_group(struct group *g);
 static void release_group(struct group *g);
@@ -166,7 +167,10 @@ static void
 put_head(const struct group *g)
 {
 	buf_adds(&outbuf, "{\"group\":");
-	buf_add(&outbuf, gtext.p + g->toff, g->tlen);
+	size_t n;
+	const char *t = gi_text(groupix, g->id, &n);
+
+	buf_add(&outbuf, t, n);
 }
 
 static void
@@ -360,14 +364,15 @@ release_group(struct group *g)
 	memset(&g->points, 0, sizeof(g->points));
 }
 
-static const char *sort_text;
-
 static int
 cmp_group(const void *a, const void *b)
 {
 	const struct group *x = *(struct group *const *)a, *y = *(struct group *const *)b;
+	size_t xn, yn;
+	const char *xt = gi_text(groupix, x->id, &xn);
+	const char *yt = gi_text(groupix, y->id, &yn);
 
-	return json_cmp(sort_text + x->toff, x->tlen, sort_text + y->toff, y->tlen);
+	return json_cmp(xt, xn, yt, yn);
 }
 
 /* Build the printed form of the record's group in gkey; 1 if a part was missing. */
@@ -404,22 +409,21 @@ group_text(void)
 static struct group *
 group_of(struct digest d)
 {
-	int ins;
-	uint64_t *slot = dtab_put(gtab, d, &ins);
+	uint32_t ix;
+	int r = gi_put(groupix, d, gkey.p, gkey.len, &ix);
 	struct group *g;
 
-	if (!ins)
-		return &groups[*slot - 1];
+	if (r < 0)
+		cli_fatal("more than %lu groups", (unsigned long)GI_MAX);
+	if (r == 0)
+		return &groups[ix];
 	if (ngroups == capgroups) {
 		capgroups = capgroups ? 2 * capgroups : 16;
 		groups = xreallocarray(groups, capgroups, sizeof(*groups));
 	}
-	*slot = ++ngroups;
-	g = &groups[ngroups - 1];
+	g = &groups[ngroups++];
 	memset(g, 0, sizeof(*g));
-	g->toff = gtext.len;
-	g->tlen = gkey.len;
-	buf_add(&gtext, gkey.p, gkey.len);
+	g->id = ix;
 	return g;
 }
 
@@ -439,9 +443,7 @@ record(const struct line *ln, const struct fields *f)
 	const char *why;
 	struct digest d;
 	struct group *g;
-	int ins;
 	int64_t ts, te;
-
 
 	fv = f;
 	if (fv_error(fv) != NULL)
@@ -475,24 +477,24 @@ record(const struct line *ln, const struct fields *f)
 			return -1;
 		return 0;
 	}
-	if (cli.sorted && (!have_cur_group || !digest_eq(d, cur_group))) {
-		if (dtab_get(done_groups, d) != NULL) {
-			if (cli_bad(ln, "group reappears after it ended"
-			    " (input not grouped; drop --sorted)") < 0)
-				return -1;
-			return 0;
+	if (cli.sorted) {
+		int had = sorted.have;
+		switch (sorted_step(&sorted, d)) {
+		case SORTED_BACK:
+			sorted_message(&scratch, gkey.p, gkey.len);
+			return cli_bad(ln, scratch.p);
+		case SORTED_NEW:
+			if (had) {
+				process_group(&groups[curgroup]);
+				release_group(&groups[curgroup]);
+			}
+			break;
+		case SORTED_SAME:
+			break;
 		}
-		if (have_cur_group) {
-			g = &groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1];
-			process_group(g);
-			release_group(g);
-			dtab_put(done_groups, cur_group, &ins);
-			ndone++;
-		}
-		cur_group = d;
-		have_cur_group = 1;
 	}
 	g = group_of(d);
+	curgroup = (uint32_t)(g - groups);
 	if (te == ts) {
 		push(&g->points, ts);
 	} else {
@@ -524,9 +526,9 @@ main(int argc, char *argv[])
 	gfield = xcalloc(ngroup_expr + 1, sizeof(*gfield));
 	for (i = 0; i < ngroup_expr; i++)
 		gfield[i] = cli_field(fs, "--group", group_expr[i], FS_FIRST);
-	gtab = dtab_new(sizeof(uint64_t));
+	groupix = gi_new();
 	if (cli.sorted)
-		done_groups = dtab_new(0);
+		sorted_init(&sorted);
 
 	in = in_open(argv, argc);
 r = loop_run(in, fs, record) < 0;
@@ -535,13 +537,12 @@ r = loop_run(in, fs, record) < 0;
 	 * decided: a maximum needs all of its group's intervals. */
 	if (r == 0) {
 		if (cli.sorted) {
-			if (have_cur_group)
-				process_group(&groups[*(uint64_t *)dtab_get(gtab, cur_group) - 1]);
+			if (sorted.have)
+				process_group(&groups[curgroup]);
 		} else {
 			order = xreallocarray(NULL, ngroups + 1, sizeof(*order));
 			for (i = 0; i < ngroups; i++)
 				order[i] = &groups[i];
-			sort_text = gtext.p;
 			if (ngroups > 1)
 				qsort(order, ngroups, sizeof(*order), cmp_group);
 			for (i = 0; i < ngroups; i++) {
@@ -559,10 +560,8 @@ r = loop_run(in, fs, record) < 0;
 	free(group_expr);
 	free(gfield);
 	free(tmp);
-	dtab_free(gtab);
-	if (done_groups)
-		dtab_free(done_groups);
-	buf_free(&gtext);
+	gi_free(groupix);
+	sorted_free(&sorted);
 	buf_free(&gkey);
 	buf_free(&scratch);
 	fs_free(fs);

@@ -30,6 +30,7 @@
 #include "../lib/input.h"
 #include "../lib/json.h"
 #include "../lib/loop.h"
+#include "../lib/sorted.h"
 #include "../lib/state.h"
 
 #define STATE_VERSION 1
@@ -109,7 +110,9 @@ static int frecords = -1, fdistinct = -1, ffirst = -1;
 
 static struct buf scratch;	/* json_digest's */
 static struct buf arena;	/* order value texts */
-static struct dtab *keys;	/* this run's keys; the value depends on the mode */
+static struct dtab *keys;	/* this run's keys; the value depends on the mode
+				 * (under --sorted, sorted.seen: a set) */
+static struct sorted sorted;	/* --sorted */
 static struct dtab *statekeys;	/* keys of earlier runs (--state) */
 static struct digest null_digest;	/* a missing key shards as null */
 static uint64_t other_shards, state_loaded;
@@ -140,7 +143,6 @@ static struct {
 	int active;
 	int fromstate;
 	int have;		/* rec (and val, grp) hold the group's choice */
-	struct digest d;
 	uint64_t n;		/* records in the group */
 	uint64_t seq;		/* groups started */
 	uint32_t grp;
@@ -210,7 +212,9 @@ main(int argc, char *argv[])
 	free(counts);
 	gi_free(countix);
 	gi_free(groupix);
-	dtab_free(keys);
+	if (!cli.sorted)
+		dtab_free(keys);
+	sorted_free(&sorted);
 	dtab_free(statekeys);
 	fs_free(fs);
 	buf_free(&scratch);
@@ -330,8 +334,13 @@ setup(void)
 	default:
 		break;
 	}
-	/* --sorted decides per group: the table only checks the grouping. */
-	keys = dtab_new(cli.sorted ? 0 : vsize);
+	/* --sorted decides per group: the keys are the sorted check's. */
+	if (cli.sorted) {
+		sorted_init(&sorted);
+		keys = sorted.seen;
+	} else {
+		keys = dtab_new(vsize);
+	}
 	null_digest = json_digest("null", 4, &scratch);
 }
 
@@ -609,32 +618,27 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 {
 	const char *t;
 	size_t n;
-	int ins;
 
-	if (!cur.active || !digest_eq(cur.d, d)) {
+	switch (sorted_step(&sorted, d)) {
+	case SORTED_BACK:
+		/* The group being read ends here too: under --bad=fail what
+		 * it decided is written before the tool stops. */
 		group_end();
-		dtab_put(keys, d, &ins);
-		if (!ins) {
-			struct buf msg = { 0 };
-			int r;
-
-			buf_adds(&msg, "key ");
-			buf_add(&msg, kv->text, kv->len > 80 ? 80 : kv->len);
-			buf_adds(&msg, kv->len > 80 ? "... " : " ");
-			buf_adds(&msg, "reappears after its group ended "
-			    "(--sorted needs the input grouped by key)");
-			r = cli_bad(ln, msg.p);
-			buf_free(&msg);
-			return r;
-		}
+		sorted_end(&sorted);
+		sorted_message(&scratch, kv->text, kv->len);
+		return cli_bad(ln, scratch.p);
+	case SORTED_NEW:
+		group_end();
 		cur.active = 1;
-		cur.d = d;
 		cur.n = 0;
 		cur.have = 0;
 		cur.seq++;
 		cur.fromstate = in_state(d);
 		if (mode == M_COUNT)
 			hold(&cur.key, kv->text, kv->len);
+		break;
+	case SORTED_SAME:
+		break;
 	}
 	cur.n++;
 	switch (mode) {

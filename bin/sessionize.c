@@ -42,6 +42,7 @@
 #include "../lib/input.h"
 #include "../lib/json.h"
 #include "../lib/loop.h"
+#include "../lib/sorted.h"
 #include "../lib/state.h"
 #include "../lib/ts.h"
 #include "../lib/util.h"
@@ -164,10 +165,8 @@ static struct sess **batch;
 static size_t nbatch, capbatch;
 static size_t *order;		/* --collect output order */
 static size_t caporder;
-/* --sorted: the current group's key and the keys whose group has ended. */
-static struct digest cur_key;
-static int have_cur_key;
-static struct dtab *done_keys;
+/* --sorted: the keys seen and the current group's. */
+static struct sorted sorted;
 
 static void add_column(int kind, const char *arg);
 static void add_event(struct digest kd, const struct jval *key, int64_t t);
@@ -877,22 +876,20 @@ record(const struct line *ln, const struct fields *f)
 			return -1;
 		return 0;
 	}
-	if (cli.sorted && (!have_cur_key || !digest_eq(kd, cur_key))) {
-		if (dtab_get(done_keys, kd) != NULL) {
-			if (cli_bad(ln, "key reappears after its group ended"
-			    " (input not grouped by key; drop --sorted)") < 0)
-				return -1;
-			return 0;
+	if (cli.sorted) {
+		int had = sorted.have;
+		switch (sorted_step(&sorted, kd)) {
+		case SORTED_BACK:
+			sorted_message(&scratch, kv->text, kv->len);
+			return cli_bad(ln, scratch.p);
+		case SORTED_NEW:
+			if (had)
+				flush_sessions();
+			have_newest = 0;
+			break;
+		case SORTED_SAME:
+			break;
 		}
-		if (have_cur_key) {
-			int ins;
-
-			flush_sessions();
-			dtab_put(done_keys, cur_key, &ins);
-		}
-		cur_key = kd;
-		have_cur_key = 1;
-		have_newest = 0;
 	}
 	if (have_newest && t < ssub(newest, lateness)) {
 		if (cli.shard_n && shard_of(kd, cli.shard_n) != cli.shard_k)
@@ -965,7 +962,7 @@ main(int argc, char *argv[])
 
 	keys = dtab_new(sizeof(struct sess *));
 	if (cli.sorted)
-		done_keys = dtab_new(0);
+		sorted_init(&sorted);
 	if (cli.state != NULL && load_state() < 0)
 		return cli_exit();
 
@@ -1005,8 +1002,7 @@ r = loop_run(in, fs, record) < 0;
 	free(batch);
 	free(order);
 	dtab_free(keys);
-	if (done_keys)
-		dtab_free(done_keys);
+	sorted_free(&sorted);
 	for (k = 0; k < NCOLKINDS; k++) {
 		for (i = 0; i < ncols[k]; i++)
 			free(cols[k][i].name);

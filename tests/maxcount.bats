@@ -304,7 +304,7 @@ random_intervals() {
 {"group":1,"period":null,"max":1,"at":0,"until":1,"intervals":1}
 {"group":2,"period":null,"max":1,"at":0,"until":1,"intervals":1}
 EOF
-	[ "${stderr_lines[0]}" = "maxcount: $BATS_TEST_TMPDIR/in:3: group reappears after it ended (input not grouped; drop --sorted)" ]
+	[ "${stderr_lines[0]}" = "maxcount: $BATS_TEST_TMPDIR/in:3: key 1 reappears after its group ended (--sorted needs the input grouped by key)" ]
 }
 
 # ---- the man page's examples ----

@@ -574,7 +574,7 @@ split_check() {
 	# A key that comes back after its group ended is bad.
 	ev a 2017-03-12T10:00:00Z b 2017-03-12T10:00:00Z a 2017-03-12T10:01:00Z >"$BATS_TEST_TMPDIR/in"
 	run -1 --separate-stderr sessionize --sorted -k .k -t .t "$BATS_TEST_TMPDIR/in"
-	[ "${stderr_lines[0]}" = "sessionize: $BATS_TEST_TMPDIR/in:3: key reappears after its group ended (input not grouped by key; drop --sorted)" ]
+	[ "${stderr_lines[0]}" = "sessionize: $BATS_TEST_TMPDIR/in:3: key \"a\" reappears after its group ended (--sorted needs the input grouped by key)" ]
 }
 
 @test "sessionize: EXAMPLES: sessions of each bot with the addresses it used" {
