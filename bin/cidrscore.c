@@ -24,6 +24,7 @@
 
 #include "../lib/cli.h"
 #include "../lib/field.h"
+#include "../lib/gindex.h"
 #include "../lib/hash.h"
 #include "../lib/input.h"
 #include "../lib/ip.h"
@@ -55,16 +56,18 @@ struct agg {
 	unsigned char has_distinct, has_ips, lacks_distinct, lacks_ips;
 };
 
-/* A prefix (-p) or merged (-M) group: its key text and range. */
+/* A prefix (-p) or merged (-M) group's range; its key members, without
+ * braces, are its text in groupix. */
 struct group {
 	struct ip lo, hi;
-	size_t keyoff, keylen;	/* key members in arena, without braces */
 };
 
 /* One output record before sorting. */
 struct outrow {
 	struct ip lo, hi;
-	size_t keyoff, keylen;
+	size_t keyoff;		/* -s: the key in arena, until key is set */
+	const char *key;	/* key members, without braces */
+	size_t keylen;
 	uint32_t id;		/* row or group */
 };
 
@@ -126,7 +129,7 @@ static uint32_t nscopes;
 static struct agg *aggs;	/* per row (-s) or per group (-p, -M) */
 static size_t naggs, aggcap;
 static struct group *groups;
-static struct dtab *gtab;	/* group digest -> uint32 group number */
+static struct gindex *groupix;	/* the groups, numbered as aggs */
 static struct dtab *pairset;	/* distinct (id, address) */
 static struct pair *pairs;
 static size_t npairs, paircap;
@@ -177,7 +180,7 @@ main(int argc, char *argv[])
 	ipt_free(table);
 	fs_free(fs);
 	dtab_free(scopes);
-	dtab_free(gtab);
+	gi_free(groupix);
 	dtab_free(pairset);
 	free(tables);
 	free(rowattr);
@@ -234,7 +237,7 @@ setup(void)
 
 	null_digest = json_digest("null", 4, &scratch);
 	if (mode == M_PREFIX || mode == M_MERGE)
-		gtab = dtab_new(sizeof(uint32_t));
+		groupix = gi_new();
 	if (mode == M_MERGE)
 		return;
 	fs = fs_new();
@@ -700,6 +703,22 @@ new_agg(void)
 	return (uint32_t)naggs++;
 }
 
+/* A new group of key text (members without braces) and range lo..hi. */
+static uint32_t
+group_new(struct digest d, const char *text, size_t len, struct ip lo,
+    struct ip hi)
+{
+	uint32_t g;
+
+	if (gi_put(groupix, d, text, len, &g) < 0)
+		cli_fatal("more than %lu groups", (unsigned long)GI_MAX);
+	/* Only groups make aggregates in -p and -M: the numbers agree. */
+	new_agg();
+	groups[g].lo = lo;
+	groups[g].hi = hi;
+	return g;
+}
+
 /* The -p group of a record: its prefix and scope. */
 static uint32_t
 prefix_group(struct ip a, const struct jval *sv)
@@ -708,28 +727,23 @@ prefix_group(struct ip a, const struct jval *sv)
 	struct ip net = ip_first(a, bits);
 	unsigned char k[16 + 16];
 	struct digest sd = sv ? json_digest(sv->text, sv->len, &scratch) : null_digest;
-	int ins;
+	uint32_t g;
 
 	ip_bytes(net, k);
 	memcpy(k + 16, &sd, 16);
-	uint32_t *id = dtab_put(gtab, digest128(k, sizeof(k)), &ins);
-	if (!ins)
-		return *id;
-	uint32_t g = new_agg();
-	id = dtab_get(gtab, digest128(k, sizeof(k)));
-	*id = g;
-	groups[g].lo = net;
-	groups[g].hi = ip_last(net, bits);
-	groups[g].keyoff = arena.len;
-	buf_adds(&arena, "\"cidr\":\"");
-	ip_put_prefix(&arena, net, bits);
-	buf_addc(&arena, '"');
+	struct digest d = digest128(k, sizeof(k));
+	/* The key's text is made only for a new group. */
+	if (gi_get(groupix, d, &g))
+		return g;
+	buf_reset(&tmp);
+	buf_adds(&tmp, "\"cidr\":\"");
+	ip_put_prefix(&tmp, net, bits);
+	buf_addc(&tmp, '"');
 	if (sv) {
-		buf_adds(&arena, ",\"scope\":");
-		buf_add(&arena, sv->text, sv->len);
+		buf_adds(&tmp, ",\"scope\":");
+		buf_add(&tmp, sv->text, sv->len);
 	}
-	groups[g].keylen = arena.len - groups[g].keyoff;
-	return g;
+	return group_new(d, tmp.p, tmp.len, net, ip_last(net, bits));
 }
 
 static int
@@ -902,25 +916,16 @@ merge_range(const struct mline *m, struct ip *lo, struct ip *hi)
 static uint32_t
 merge_group(struct ip lo, struct ip hi)
 {
-	int ins;
+	uint32_t g;
 
 	buf_reset(&tmp);
 	buf_addc(&tmp, '{');
 	buf_add(&tmp, keybuf.p, keybuf.len);
 	buf_addc(&tmp, '}');
 	struct digest gd = json_digest(tmp.p, tmp.len, &scratch);
-	uint32_t *id = dtab_put(gtab, gd, &ins);
-	if (!ins)
-		return *id;
-	uint32_t g = new_agg();
-	id = dtab_get(gtab, gd);
-	*id = g;
-	groups[g].lo = lo;
-	groups[g].hi = hi;
-	groups[g].keyoff = arena.len;
-	buf_add(&arena, keybuf.p, keybuf.len);
-	groups[g].keylen = keybuf.len;
-	return g;
+	if (gi_get(groupix, gd, &g))
+		return g;
+	return group_new(gd, keybuf.p, keybuf.len, lo, hi);
 }
 
 /* Add a line's sum, min and max to its group. */
@@ -1034,11 +1039,11 @@ outrow_order(const void *x, const void *y)
 	/* Then the rest of the key in jq's order, as --merge sorts too. */
 	buf_reset(&tmp);
 	buf_addc(&tmp, '{');
-	buf_add(&tmp, arena.p + a->keyoff, a->keylen);
+	buf_add(&tmp, a->key, a->keylen);
 	buf_addc(&tmp, '}');
 	size_t alen = tmp.len;
 	buf_addc(&tmp, '{');
-	buf_add(&tmp, arena.p + b->keyoff, b->keylen);
+	buf_add(&tmp, b->key, b->keylen);
 	buf_addc(&tmp, '}');
 	c = json_cmp(tmp.p, alen, tmp.p + alen, tmp.len - alen);
 	if (c)
@@ -1105,7 +1110,7 @@ table_columns(const struct outrow *o, size_t no, int scored, int withdistinct, i
 		anyagg[6] |= withips;
 		buf_reset(&obj);
 		buf_addc(&obj, '{');
-		buf_add(&obj, arena.p + o[r].keyoff, o[r].keylen);
+		buf_add(&obj, o[r].key, o[r].keylen);
 		buf_addc(&obj, '}');
 		for (pos = 0; jmember_next(obj.p, obj.len, &pos, &k, &v) > 0;) {
 			size_t i;
@@ -1183,11 +1188,12 @@ finish(void)
 		} else {
 			o[no].lo = groups[i].lo;
 			o[no].hi = groups[i].hi;
-			o[no].keyoff = groups[i].keyoff;
-			o[no].keylen = groups[i].keylen;
+			o[no].key = gi_text(groupix, (uint32_t)i, &o[no].keylen);
 		}
 		no++;
 	}
+	for (size_t r = 0; mode == M_TABLE && r < no; r++)
+		o[r].key = arena.p + o[r].keyoff;
 	qsort(o, no, sizeof(*o), outrow_order);
 	if (npairs) {
 		qsort(pairs, npairs, sizeof(*pairs), pair_order);
@@ -1206,7 +1212,7 @@ finish(void)
 		struct agg *g = &aggs[o[r].id];
 		merged_shape(g, &scored, &withdistinct, &withips);
 		buf_addc(&outbuf, '{');
-		buf_add(&outbuf, arena.p + o[r].keyoff, o[r].keylen);
+		buf_add(&outbuf, o[r].key, o[r].keylen);
 		buf_adds(&outbuf, ",\"count\":");
 		json_put_u64(&outbuf, g->count);
 		if (scored) {

@@ -63,6 +63,17 @@ gi_put(struct gindex *gi, struct digest d, const char *text, size_t len,
 	return 1;
 }
 
+int
+gi_get(const struct gindex *gi, struct digest d, uint32_t *ix)
+{
+	const uint32_t *slot = dtab_get(gi->tab, d);
+
+	if (slot == NULL)
+		return 0;
+	*ix = *slot;
+	return 1;
+}
+
 const char *
 gi_text(const struct gindex *gi, uint32_t ix, size_t *len)
 {

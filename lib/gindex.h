@@ -35,6 +35,10 @@ void gi_free(struct gindex *gi);	/* no operation on NULL */
 int gi_put(struct gindex *gi, struct digest d, const char *text, size_t len,
     uint32_t *ix);
 
+/* Find the key whose digest is d without adding it: 1 and its number in
+ * *ix, or 0.  (For a caller that makes a key's text only when it is new.) */
+int gi_get(const struct gindex *gi, struct digest d, uint32_t *ix);
+
 /* Key ix's text and its length in *len; valid until the next gi_put. */
 const char *gi_text(const struct gindex *gi, uint32_t ix, size_t *len);
 
