@@ -31,6 +31,7 @@
 #include "../lib/json.h"
 #include "../lib/loop.h"
 #include "../lib/sorted.h"
+#include "../lib/spill.h"
 #include "../lib/state.h"
 
 #define STATE_VERSION 1
@@ -347,37 +348,14 @@ setup(void)
 /* ---- the spool ---- */
 
 static void
-spool_write(const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(spool.fd, p, n);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			cli_fatal("temporary file: %s", strerror(errno));
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
-static void
 spool_spill(void)
 {
-	if (spool.fd == -1) {
-		const char *dir = getenv("TMPDIR");
-		struct buf path = { 0 };
+	char err[512];
 
-		if (dir == NULL || *dir == '\0')
-			dir = "/tmp";
-		buf_addf(&path, "%s/pingdedup.XXXXXX", dir);
-		if ((spool.fd = mkstemp(path.p)) == -1)
-			cli_fatal("%s: %s", path.p, strerror(errno));
-		/* Unlinked at once: the space goes back however the run ends. */
-		unlink(path.p);
-		buf_free(&path);
-	}
-	spool_write(spool.mem.p, spool.mem.len);
+	if (spool.fd == -1 && (spool.fd = spill_open(err, sizeof err)) == -1)
+		cli_fatal("%s", err);
+	if (spill_write(spool.fd, spool.mem.p, spool.mem.len, err, sizeof err) == -1)
+		cli_fatal("%s", err);
 	buf_reset(&spool.mem);
 }
 

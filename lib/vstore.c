@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "spill.h"
 #include "util.h"
 #include "vstore.h"
 
@@ -123,33 +124,15 @@ spill(struct vstore *vs, char *err, size_t errlen)
 	size_t n, done = 0;
 	struct vcount *a;
 
-	if (vs->fd < 0) {
-		const char *dir = getenv("TMPDIR");
-		struct buf path = { 0 };
-		if (dir == NULL || *dir == '\0')
-			dir = "/tmp";
-		buf_addf(&path, "%s/trawl-vstore-XXXXXX", dir);
-		vs->fd = mkstemp(path.p);
-		if (vs->fd < 0) {
-			snprintf(err, errlen, "spill file in %s: %s", dir, strerror(errno));
-			buf_free(&path);
-			return -1;
-		}
-		unlink(path.p);
-		buf_free(&path);
-	}
+	if (vs->fd < 0 && (vs->fd = spill_open(err, errlen)) < 0)
+		return -1;
 	a = drain(vs, &n);
-	while (done < n * sizeof *a) {
-		ssize_t w = pwrite(vs->fd, (char *)a + done, n * sizeof *a - done,
-		    vs->size + (off_t)done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			snprintf(err, errlen, "spill file: %s", w < 0 ? strerror(errno) : "short write");
-			free(a);
-			return -1;
-		}
-		done += (size_t)w;
+	/* Runs are only appended (and read back with pread), so the file's
+	 * offset is always vs->size here. */
+	done = n * sizeof *a;
+	if (spill_write(vs->fd, a, done, err, errlen) < 0) {
+		free(a);
+		return -1;
 	}
 	free(a);
 	vs->runs = xreallocarray(vs->runs, vs->nruns + 1, sizeof *vs->runs);
