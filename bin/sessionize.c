@@ -1096,63 +1096,6 @@ add_column(int kind, const char *arg)
  *            buckets, the first-event texts (key, carries), and per set
  *            its members (digest and, for --collect, text).
  */
-static void
-put_u64(struct buf *b, uint64_t v)
-{
-	unsigned char x[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		x[i] = (unsigned char)(v >> (8 * i));
-	buf_add(b, x, 8);
-}
-
-static void
-put_bytes(struct buf *b, const void *p, size_t n)
-{
-	put_u64(b, n);
-	buf_add(b, p, n);
-}
-
-struct rd {
-	const unsigned char *p;
-	size_t n, off;
-	int bad;
-};
-
-static uint64_t
-get_u64(struct rd *r)
-{
-	uint64_t v = 0;
-	int i;
-
-	if (r->bad || r->n - r->off < 8) {
-		r->bad = 1;
-		return 0;
-	}
-	for (i = 0; i < 8; i++)
-		v |= (uint64_t)r->p[r->off + i] << (8 * i);
-	r->off += 8;
-	return v;
-}
-
-static const char *
-get_bytes(struct rd *r, size_t *n)
-{
-	uint64_t len = get_u64(r);
-	const char *p;
-
-	if (r->bad || r->n - r->off < len) {
-		r->bad = 1;
-		*n = 0;
-		return "";
-	}
-	p = (const char *)r->p + r->off;
-	r->off += len;
-	*n = len;
-	return p;
-}
-
 /* The options a state depends on, as name/value pairs. */
 static void
 options_pairs(struct buf *b)
@@ -1163,8 +1106,8 @@ options_pairs(struct buf *b)
 	static const char *kname[NCOLKINDS] = { "carry", "distinct", "collect" };
 	struct buf body = { 0 };
 
-#define PAIR(name) do { put_bytes(&body, name, strlen(name)); \
-	put_bytes(&body, v.p, v.len); n++; buf_reset(&v); } while (0)
+#define PAIR(name) do { state_put_bytes(&body, name, strlen(name)); \
+	state_put_bytes(&body, v.p, v.len); n++; buf_reset(&v); } while (0)
 	buf_reset(&v);
 	period_put(&v, &bucket);
 	PAIR("bucket");
@@ -1194,7 +1137,7 @@ options_pairs(struct buf *b)
 		PAIR(kname[k]);
 	}
 #undef PAIR
-	put_u64(b, n);
+	state_put_u64(b, n);
 	buf_add(b, body.p, body.len);
 	buf_free(&body);
 	buf_free(&v);
@@ -1224,41 +1167,41 @@ save_state(void)
 	int rc;
 
 	options_pairs(&b);
-	put_u64(&b, (uint64_t)have_newest);
-	put_u64(&b, (uint64_t)newest);
-	put_u64(&b, seq);
+	state_put_u64(&b, (uint64_t)have_newest);
+	state_put_u64(&b, (uint64_t)newest);
+	state_put_u64(&b, seq);
 	/* The sessions move from the heap to the batch, sorted, and are
 	 * released by the caller. */
 	heap_drain();
 	if (nbatch > 1)
 		qsort(batch, nbatch, sizeof(*batch), cmp_save);
-	put_u64(&b, nbatch);
+	state_put_u64(&b, nbatch);
 	for (i = 0; i < nbatch; i++) {
 		s = batch[i];
 		occ_prune(s, fl);
-		put_u64(&b, s->kd.lo);
-		put_u64(&b, s->kd.hi);
-		put_u64(&b, (uint64_t)s->start);
-		put_u64(&b, (uint64_t)s->end);
-		put_u64(&b, s->events);
-		put_u64(&b, s->buckets);
-		put_u64(&b, (uint64_t)s->ftime);
-		put_u64(&b, s->fseq);
-		put_u64(&b, s->nocc);
+		state_put_u64(&b, s->kd.lo);
+		state_put_u64(&b, s->kd.hi);
+		state_put_u64(&b, (uint64_t)s->start);
+		state_put_u64(&b, (uint64_t)s->end);
+		state_put_u64(&b, s->events);
+		state_put_u64(&b, s->buckets);
+		state_put_u64(&b, (uint64_t)s->ftime);
+		state_put_u64(&b, s->fseq);
+		state_put_u64(&b, s->nocc);
 		for (j = 0; j < s->nocc; j++)
-			put_u64(&b, (uint64_t)s->occ[j]);
+			state_put_u64(&b, (uint64_t)s->occ[j]);
 		for (j = 0; j <= ncols[COL_CARRY]; j++)
-			put_bytes(&b, s->first.p + s->foff[j], s->foff[j + 1] - s->foff[j]);
+			state_put_bytes(&b, s->first.p + s->foff[j], s->foff[j + 1] - s->foff[j]);
 		for (j = 0; j < nsets(); j++) {
 			size_t m;
 
 			v = &s->sets[j];
-			put_u64(&b, v->n);
+			state_put_u64(&b, v->n);
 			for (m = 0; m < v->n; m++) {
-				put_u64(&b, v->d[m].lo);
-				put_u64(&b, v->d[m].hi);
+				state_put_u64(&b, v->d[m].lo);
+				state_put_u64(&b, v->d[m].hi);
 				if (set_keeps_text(j))
-					put_bytes(&b, v->text.p + v->off[m], v->off[m + 1] - v->off[m]);
+					state_put_bytes(&b, v->text.p + v->off[m], v->off[m + 1] - v->off[m]);
 			}
 		}
 	}
@@ -1322,96 +1265,128 @@ loaded_ok(const struct sess *s)
 	return 1;
 }
 
+/* Compare the options of the state (r) with this run's: 0, or -1 with
+ * the first that differs named. */
+static int
+load_options(struct state_reader *r)
+{
+	struct buf minebuf = { 0 };
+	struct state_reader mine;
+	uint64_t ntheirs, nmine;
+	size_t namelen, theirlen, minenamelen, minelen;
+	const char *name, *theirs, *minev;
+	int rc = 0;
+
+	options_pairs(&minebuf);
+	state_reader_init(&mine, minebuf.p, minebuf.len);
+	ntheirs = state_get_u64(r);
+	nmine = state_get_u64(&mine);
+	for (uint64_t i = 0; i < ntheirs && i < nmine && !r->bad; i++) {
+		name = state_get_bytes(r, &namelen);
+		theirs = state_get_bytes(r, &theirlen);
+		state_get_bytes(&mine, &minenamelen);
+		minev = state_get_bytes(&mine, &minelen);
+		if (!r->bad && (theirlen != minelen ||
+		    memcmp(theirs, minev, theirlen) != 0)) {
+			cli_error("%s: written with --%.*s %.*s, not %.*s"
+			    " (a state is read with the options that wrote it)",
+			    cli.state, (int)namelen, name,
+			    theirlen ? (int)theirlen : 6, theirlen ? theirs : "(none)",
+			    minelen ? (int)minelen : 6, minelen ? minev : "(none)");
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && !r->bad && ntheirs != nmine) {
+		cli_error("%s: written with other options", cli.state);
+		rc = -1;
+	}
+	buf_free(&minebuf);
+	return rc;
+}
+
+/* One saved session, or NULL when the payload is short. */
+static struct sess *
+load_session(struct state_reader *r)
+{
+	struct sess *s = sess_new();
+	uint64_t nocc;
+	size_t len;
+	const char *text;
+
+	s->kd.lo = state_get_u64(r);
+	s->kd.hi = state_get_u64(r);
+	s->start = (int64_t)state_get_u64(r);
+	s->end = (int64_t)state_get_u64(r);
+	s->events = state_get_u64(r);
+	s->buckets = state_get_u64(r);
+	s->ftime = (int64_t)state_get_u64(r);
+	s->fseq = state_get_u64(r);
+	nocc = state_get_u64(r);
+	if (nocc > (r->n - r->off) / 8)
+		r->bad = 1;
+	for (uint64_t i = 0; i < nocc && !r->bad; i++)
+		occ_insert(s, s->nocc, (int64_t)state_get_u64(r));
+	s->foff[0] = 0;
+	for (size_t i = 0; i <= ncols[COL_CARRY]; i++) {
+		text = state_get_bytes(r, &len);
+		buf_add(&s->first, text, len);
+		s->foff[i + 1] = s->first.len;
+	}
+	for (size_t i = 0; i < nsets() && !r->bad; i++) {
+		uint64_t nmembers = state_get_u64(r);
+		struct digest d;
+
+		for (uint64_t m = 0; m < nmembers && !r->bad; m++) {
+			d.lo = state_get_u64(r);
+			d.hi = state_get_u64(r);
+			text = "";
+			len = 0;
+			if (set_keeps_text(i))
+				text = state_get_bytes(r, &len);
+			if (!r->bad)
+				vset_add(&s->sets[i], d, text, len, set_keeps_text(i));
+		}
+	}
+	if (r->bad) {
+		sess_release(s);
+		return NULL;
+	}
+	return s;
+}
+
 static int
 load_state(void)
 {
-	struct buf pl = { 0 }, mine = { 0 };
+	struct buf payload = { 0 };
 	char err[512];
-	struct rd r, m;
-	uint64_t n, i, j, np, nm, k;
-	size_t a, bn, c, dn;
-	const char *an, *av, *bv, *txt;
+	struct state_reader r;
+	uint64_t nsess;
 	struct sess *s;
 	int rc;
 
-	rc = state_load(cli.state, "sessionize", STATE_VERSION, &pl, err, sizeof(err));
+	rc = state_load(cli.state, "sessionize", STATE_VERSION, &payload, err,
+	    sizeof(err));
 	if (rc <= 0) {
-		buf_free(&pl);
+		buf_free(&payload);
 		if (rc < 0)
 			cli_error("%s", err);
 		return rc;
 	}
-	r = (struct rd){ (const unsigned char *)pl.p, pl.len, 0, 0 };
-	options_pairs(&mine);
-	m = (struct rd){ (const unsigned char *)mine.p, mine.len, 0, 0 };
-	np = get_u64(&r);
-	nm = get_u64(&m);
-	for (i = 0; i < np && i < nm && !r.bad; i++) {
-		an = get_bytes(&r, &a);
-		av = get_bytes(&r, &c);
-		get_bytes(&m, &bn);
-		bv = get_bytes(&m, &dn);
-		if (!r.bad && (c != dn || memcmp(av, bv, c) != 0)) {
-			cli_error("%s: written with --%.*s %.*s, not %.*s"
-			    " (a state is read with the options that wrote it)",
-			    cli.state, (int)a, an, c ? (int)c : 6, c ? av : "(none)",
-			    dn ? (int)dn : 6, dn ? bv : "(none)");
-			goto refuse;
-		}
+	state_reader_init(&r, payload.p, payload.len);
+	if (load_options(&r) < 0) {
+		buf_free(&payload);
+		return -1;
 	}
-	if (!r.bad && np != nm) {
-		cli_error("%s: written with other options", cli.state);
-		goto refuse;
-	}
-	have_newest = (int)get_u64(&r);
-	newest = (int64_t)get_u64(&r);
-	seq = get_u64(&r);
+	have_newest = (int)state_get_u64(&r);
+	newest = (int64_t)state_get_u64(&r);
+	seq = state_get_u64(&r);
 	gnewest = newest;
 	have_gnewest = have_newest;
-	n = get_u64(&r);
-	for (i = 0; i < n && !r.bad; i++) {
-		s = sess_new();
-		s->kd.lo = get_u64(&r);
-		s->kd.hi = get_u64(&r);
-		s->start = (int64_t)get_u64(&r);
-		s->end = (int64_t)get_u64(&r);
-		s->events = get_u64(&r);
-		s->buckets = get_u64(&r);
-		s->ftime = (int64_t)get_u64(&r);
-		s->fseq = get_u64(&r);
-		k = get_u64(&r);
-		if (k > (r.n - r.off) / 8) {
-			r.bad = 1;
-			sess_release(s);
+	nsess = state_get_u64(&r);
+	for (uint64_t i = 0; i < nsess && !r.bad; i++) {
+		if ((s = load_session(&r)) == NULL)
 			break;
-		}
-		for (j = 0; j < k; j++)
-			occ_insert(s, s->nocc, (int64_t)get_u64(&r));
-		s->foff[0] = 0;
-		for (j = 0; j <= ncols[COL_CARRY]; j++) {
-			txt = get_bytes(&r, &a);
-			buf_add(&s->first, txt, a);
-			s->foff[j + 1] = s->first.len;
-		}
-		for (j = 0; j < nsets() && !r.bad; j++) {
-			uint64_t cnt = get_u64(&r), q;
-			struct digest d;
-
-			for (q = 0; q < cnt && !r.bad; q++) {
-				d.lo = get_u64(&r);
-				d.hi = get_u64(&r);
-				txt = "";
-				a = 0;
-				if (set_keeps_text(j))
-					txt = get_bytes(&r, &a);
-				if (!r.bad)
-					vset_add(&s->sets[j], d, txt, a, set_keeps_text(j));
-			}
-		}
-		if (r.bad) {
-			sess_release(s);
-			break;
-		}
 		key_link(s);
 		heap_push(s);
 		if (!loaded_ok(s)) {
@@ -1419,15 +1394,10 @@ load_state(void)
 			break;
 		}
 	}
+	buf_free(&payload);
 	if (r.bad || r.off != r.n) {
 		cli_error("%s: malformed session data (damaged state file)", cli.state);
-		goto refuse;
+		return -1;
 	}
-	buf_free(&pl);
-	buf_free(&mine);
 	return 1;
-refuse:
-	buf_free(&pl);
-	buf_free(&mine);
-	return -1;
 }

@@ -229,3 +229,59 @@ state_save(const char *path, const char *tool, unsigned version,
 	close(dfd);
 	return 0;
 }
+
+void
+state_put_u64(struct buf *b, uint64_t v)
+{
+	unsigned char x[8];
+
+	store_le64(x, v);
+	buf_add(b, x, sizeof(x));
+}
+
+void
+state_put_bytes(struct buf *b, const void *p, size_t n)
+{
+	state_put_u64(b, n);
+	buf_add(b, p, n);
+}
+
+void
+state_reader_init(struct state_reader *r, const void *p, size_t n)
+{
+	r->p = p;
+	r->n = n;
+	r->off = 0;
+	r->bad = 0;
+}
+
+uint64_t
+state_get_u64(struct state_reader *r)
+{
+	uint64_t v;
+
+	if (r->bad || r->n - r->off < 8) {
+		r->bad = 1;
+		return 0;
+	}
+	v = load_le64(r->p + r->off);
+	r->off += 8;
+	return v;
+}
+
+const char *
+state_get_bytes(struct state_reader *r, size_t *n)
+{
+	uint64_t len = state_get_u64(r);
+	const char *p;
+
+	if (r->bad || r->n - r->off < len) {
+		r->bad = 1;
+		*n = 0;
+		return "";
+	}
+	p = (const char *)r->p + r->off;
+	r->off += len;
+	*n = len;
+	return p;
+}

@@ -13,6 +13,7 @@
 #define TRAWL_STATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -28,5 +29,27 @@ int state_load(const char *path, const char *tool, unsigned version,
 /* Save payload atomically; 0 or -1 with err ("state.bin: No space left on device"). */
 int state_save(const char *path, const char *tool, unsigned version,
     const void *payload, size_t n, char *err, size_t errlen);
+
+/*
+ * A payload's fields, for a tool that writes more than fixed-size records:
+ * little-endian 64-bit numbers, and byte strings after their length (one
+ * such number).  The writer appends to a buf.  The reader walks a loaded
+ * payload; a read past its end sets bad, which stays set, and then reads
+ * 0 and "": a caller reads a whole record and checks bad once.
+ */
+void state_put_u64(struct buf *b, uint64_t v);
+void state_put_bytes(struct buf *b, const void *p, size_t n);
+
+struct state_reader {
+	const unsigned char *p;
+	size_t n;		/* bytes in p */
+	size_t off;		/* bytes read */
+	int bad;		/* a read went past the end */
+};
+
+void state_reader_init(struct state_reader *r, const void *p, size_t n);
+uint64_t state_get_u64(struct state_reader *r);
+/* The next byte string, its length in *n: it points into the payload. */
+const char *state_get_bytes(struct state_reader *r, size_t *n);
 
 #endif
