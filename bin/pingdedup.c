@@ -485,8 +485,10 @@ ord_set(struct ordval *v, const char *t, size_t n, int fresh)
 	v->len = (uint32_t)n;
 }
 
+/* Whether --order-by value t (n bytes) wins over the best so far: the least
+ * for --keep first, the greatest for --keep last. */
 static int
-better(const char *t, size_t n, const char *best, size_t bn)
+order_wins(const char *t, size_t n, const char *best, size_t bn)
 {
 	int c = json_cmp(t, n, best, bn);
 
@@ -554,8 +556,9 @@ put_count(const char *k, size_t kn, uint64_t n)
 	out_end();
 }
 
+/* Make b hold a copy of p[0 .. n) (--sorted keeps the group's choice). */
 static void
-hold(struct buf *b, const char *p, size_t n)
+copy_to(struct buf *b, const char *p, size_t n)
 {
 	buf_reset(b);
 	buf_add(b, p, n);
@@ -613,7 +616,7 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 		cur.seq++;
 		cur.fromstate = in_state(d);
 		if (mode == M_COUNT)
-			hold(&cur.key, kv->text, kv->len);
+			copy_to(&cur.key, kv->text, kv->len);
 		break;
 	case SORTED_SAME:
 		break;
@@ -629,19 +632,19 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 			out_line(ln->p, ln->len);
 		break;
 	case M_LAST:
-		hold(&cur.rec, ln->p, ln->len);
+		copy_to(&cur.rec, ln->p, ln->len);
 		cur.have = 1;
 		break;
 	case M_UNIQUE:
 		if (cur.n == 1)
-			hold(&cur.rec, ln->p, ln->len);
+			copy_to(&cur.rec, ln->p, ln->len);
 		break;
 	case M_ORDER:
 		order_value(&t, &n);
 		if (!cur.fromstate &&
-		    (!cur.have || better(t, n, cur.val.p, cur.val.len))) {
-			hold(&cur.rec, ln->p, ln->len);
-			hold(&cur.val, t, n);
+		    (!cur.have || order_wins(t, n, cur.val.p, cur.val.len))) {
+			copy_to(&cur.rec, ln->p, ln->len);
+			copy_to(&cur.val, t, n);
 			cur.have = 1;
 		}
 		break;
@@ -662,8 +665,8 @@ sorted_record(const struct line *ln, const struct jval *kv, struct digest d)
 			break;
 		}
 		order_value(&t, &n);
-		if (!cur.have || better(t, n, cur.val.p, cur.val.len)) {
-			hold(&cur.val, t, n);
+		if (!cur.have || order_wins(t, n, cur.val.p, cur.val.len)) {
+			copy_to(&cur.val, t, n);
 			cur.grp = g;
 			cur.have = 1;
 		}
@@ -713,7 +716,7 @@ report_record(const struct jval *kv, struct digest d)
 		}
 		ord_set(v, t, n, 1);
 		v->grp = g;
-	} else if (v->grp != NOGROUP && better(t, n, arena.p + v->off, v->len)) {
+	} else if (v->grp != NOGROUP && order_wins(t, n, arena.p + v->off, v->len)) {
 		ord_set(v, t, n, 0);
 		v->grp = g;
 	}
@@ -786,7 +789,7 @@ record(const struct line *ln, const struct fields *f)
 			}
 			ord_set(v, t, n, 1);
 			v->idx = spool_add(d, ln->p, ln->len);
-		} else if (v->idx != NONE && better(t, n, arena.p + v->off, v->len)) {
+		} else if (v->idx != NONE && order_wins(t, n, arena.p + v->off, v->len)) {
 			ord_set(v, t, n, 0);
 			v->idx = spool_add(d, ln->p, ln->len);
 		}
