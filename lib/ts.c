@@ -780,7 +780,9 @@ read_step(const struct fstep *st, const char **pp, const char *end,
 	case FO_EPOCH:
 		return read_epoch(pp, end, pt);
 	case FO_WDAYNAME:
-		return fmt_name(pp, end, wday_names, 7) < 0 ? FR_NOMATCH : FR_OK;
+		if (fmt_name(pp, end, wday_names, 7) < 0)
+			return FR_NOMATCH;
+		return FR_OK;
 	default:
 		if ((v = fmt_number(pp, end, fnum[st->op].digits)) < 0)
 			return FR_NOMATCH;
