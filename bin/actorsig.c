@@ -277,7 +277,7 @@ setup(void)
 
 	for (const struct cli_option *o = options; o->name != NULL; o++)
 		if (o->id < NF)
-			snprintf(optname[o->id], sizeof optname[o->id], "--%s", o->name);
+			snprintf(optname[o->id], sizeof(optname[o->id]), "--%s", o->name);
 	fs = fs_new();
 	for (int i = 0; i < NF; i++) {
 		fidx[i] = -1;
@@ -289,7 +289,7 @@ setup(void)
 	}
 	for (size_t i = 0; i < ncarry; i++)
 		carry[i].field = cli_field(fs, "--carry", carry[i].expr, FS_FIRST);
-	if ((spider = am_spider_new(err, sizeof err)) == NULL)
+	if ((spider = am_spider_new(err, sizeof(err))) == NULL)
 		cli_fatal("%s", err);
 	if (metrics)
 		for (int i = 0; i < 2; i++) {
@@ -416,8 +416,8 @@ compute(struct rec *r, const char **why)
 	static char whybuf[128];
 
 	for (size_t i = 0; i < LEN(strs); i++)
-		if (getstr(strs[i], &r->v[strs[i]]) == -1) {
-			snprintf(whybuf, sizeof whybuf, "%s is not a string",
+		if (getstr(strs[i], &r->v[strs[i]]) < 0) {
+			snprintf(whybuf, sizeof(whybuf), "%s is not a string",
 			    fname[strs[i]]);
 			*why = whybuf;
 			return -1;
@@ -441,7 +441,7 @@ compute(struct rec *r, const char **why)
 
 	int has_uuid;
 	struct am_text uuid = { NULL, 0 }, sfx;
-	if (xanalytics(&has_uuid, &uuid, &r->nocookies, why) == -1)
+	if (xanalytics(&has_uuid, &uuid, &r->nocookies, why) < 0)
 		return -1;
 
 	buf_reset(&family);
@@ -463,7 +463,7 @@ compute(struct rec *r, const char **why)
 		return 0;
 	}
 	int lone;
-	if (am_suffix(has_uuid, uuid, r->v[F_QUERY], &sfx, &lone) == -1) {
+	if (am_suffix(has_uuid, uuid, r->v[F_QUERY], &sfx, &lone) < 0) {
 		*why = "uri_query: appInstallID without a value (the refinery's "
 		    "signature fails here)";
 		return -1;
@@ -519,7 +519,7 @@ hour_of(int64_t *sec, int64_t *hour, const char **why)
 
 	if (v == NULL)
 		return 0;
-	if (ts_from_jval(v, cli.time_unit, cli.time_format, &ns, &w) == -1) {
+	if (ts_from_jval(v, cli.time_unit, cli.time_format, &ns, &w) < 0) {
 		buf_reset(&whybuf);
 		ts_bad_message(&whybuf, "dt", v, cli.time_unit, w);
 		*why = whybuf.p;
@@ -539,7 +539,7 @@ label_key(int64_t hour, const unsigned char sig[16])
 	for (int i = 0; i < 8; i++)
 		k[i] = (unsigned char)((uint64_t)hour >> (8 * i));
 	memcpy(k + 8, sig, 16);
-	return digest128(k, sizeof k);
+	return digest128(k, sizeof(k));
 }
 
 static int annotate(const struct line *ln, struct rec *r);
@@ -554,7 +554,7 @@ record(const struct line *ln, const struct fields *f)
 	fv = f;
 	if (fv_error(fv) != NULL)
 		return cli_bad(ln, fv_error(fv));
-	if (compute(&r, &why) == -1)
+	if (compute(&r, &why) < 0)
 		return cli_bad(ln, why);
 	return metrics ? accumulate(ln, &r) : annotate(ln, &r);
 }
@@ -583,7 +583,7 @@ annotate(const struct line *ln, struct rec *r)
 		int64_t sec, hour;
 		const char *why;
 		int h = hour_of(&sec, &hour, &why);
-		if (h == -1)
+		if (h < 0)
 			return cli_bad(ln, why);
 		int ok = labels_level == L_DOMAIN ? r->sig_ok : r->fam_ok;
 		const unsigned char *sig = labels_level == L_DOMAIN ? r->sig : r->fam;
@@ -782,13 +782,13 @@ rollup(int64_t h)
 		}
 	}
 	size_t n = dtab_count(roll), k = 0, pos = 0;
-	struct rrow *v = xreallocarray(NULL, n ? n : 1, sizeof *v);
+	struct rrow *v = xreallocarray(NULL, n ? n : 1, sizeof(*v));
 	void *val;
 	while (dtab_next(roll, &pos, NULL, &val))
 		v[k++] = *(struct rrow *)val;
-	qsort(v, n, sizeof *v, by_sig_kind);
+	qsort(v, n, sizeof(*v), by_sig_kind);
 
-	note_peak(dtab_bytes(roll) + n * sizeof *v);
+	note_peak(dtab_bytes(roll) + n * sizeof(*v));
 
 	/* The hour is the same on every line: formatted once. */
 	buf_reset(&scratch);
@@ -908,7 +908,7 @@ accumulate(const struct line *ln, struct rec *r)
 	const char *why;
 	int h;
 
-	if ((h = hour_of(&sec, &hour, &why)) == -1)
+	if ((h = hour_of(&sec, &hour, &why)) < 0)
 		return cli_bad(ln, why);
 	if (h == 0) {
 		cli_missing(fv, fidx[F_DT]);
@@ -1014,10 +1014,10 @@ load_labels(void)
 {
 	char err[512];
 	struct fieldset *lf = fs_new();
-	int fh = fs_add(lf, ".hour", FS_FIRST, err, sizeof err);
-	int fd = fs_add(lf, ".actor_signature", FS_FIRST, err, sizeof err);
-	int ff = fs_add(lf, ".actor_signature_per_project_family", FS_FIRST, err, sizeof err);
-	int fl = fs_add(lf, ".label", FS_FIRST, err, sizeof err);
+	int fh = fs_add(lf, ".hour", FS_FIRST, err, sizeof(err));
+	int fd = fs_add(lf, ".actor_signature", FS_FIRST, err, sizeof(err));
+	int ff = fs_add(lf, ".actor_signature_per_project_family", FS_FIRST, err, sizeof(err));
+	int fl = fs_add(lf, ".label", FS_FIRST, err, sizeof(err));
 	char *paths[1] = { (char *)applypath };
 	struct input *in = in_open(paths, 1);
 	struct line ln;
@@ -1025,9 +1025,9 @@ load_labels(void)
 
 	labels = dtab_new(0);
 	while ((r = in_next(in, &ln)) != 0) {
-		if (r == -1)
+		if (r < 0)
 			cli_fatal("%s", in_error(in));
-		if (fs_eval(lf, ln.p, ln.len) == -1)
+		if (fs_eval(lf, ln.p, ln.len) < 0)
 			cli_fatal("%s:%llu: %s", ln.file, (unsigned long long)ln.lineno,
 			    fs_error(lf));
 		const struct jval *h = fs_first(lf, fh), *l = fs_first(lf, fl);
@@ -1046,7 +1046,7 @@ load_labels(void)
 		labels_level = lv;
 		seen = 1;
 		/* actorsig --metrics --epoch writes seconds whatever -u says. */
-		if (ts_from_jval(h, TS_S, NULL, &ns, &why) == -1)
+		if (ts_from_jval(h, TS_S, NULL, &ns, &why) < 0)
 			cli_fatal("%s:%llu: hour: %s", ln.file,
 			    (unsigned long long)ln.lineno, why);
 		if (!(l->len == 11 && memcmp(l->text, "\"automated\"", 11) == 0))
@@ -1098,7 +1098,7 @@ option(int id, const char *arg)
 			if (strcmp(name, carry[i].name) == 0)
 				cli_usage("%s: the column name \"%s\" is given twice; use NAME=EXPR",
 				    expr, name);
-		carry = xreallocarray(carry, ncarry + 1, sizeof *carry);
+		carry = xreallocarray(carry, ncarry + 1, sizeof(*carry));
 		carry[ncarry++] = (struct carry){ name, expr, -1 };
 		break;
 	}

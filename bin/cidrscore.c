@@ -854,7 +854,7 @@ merge_members(const struct line *ln, struct mline *m)
 	struct jval k, v;
 	int st;
 
-	memset(m, 0, sizeof *m);
+	memset(m, 0, sizeof(*m));
 	buf_reset(&keybuf);
 	while ((st = jmember_next(ln->p, ln->len, &pos, &k, &v)) > 0) {
 		struct jval *slot = NULL;

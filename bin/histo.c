@@ -295,10 +295,10 @@ series_put(struct digest d, const char *text, size_t len)
 		return ix;
 	if (nser == capser) {
 		capser = capser ? 2 * capser : 8;
-		ser = xreallocarray(ser, capser, sizeof *ser);
+		ser = xreallocarray(ser, capser, sizeof(*ser));
 	}
 	s = &ser[nser++];
-	memset(s, 0, sizeof *s);
+	memset(s, 0, sizeof(*s));
 	s->id = ix;
 	s->min = INFINITY;
 	s->max = -INFINITY;
@@ -361,7 +361,7 @@ dense_at(struct dense *d, int64_t k)
 	if (d->cap == 0) {
 		d->cap = 64;
 		d->k0 = k - 32;
-		d->c = xcalloc(d->cap, sizeof *d->c);
+		d->c = xcalloc(d->cap, sizeof(*d->c));
 	} else if (k < d->k0 || k >= d->k0 + (int64_t)d->cap) {
 		int64_t lo = d->used ? d->lo : k, hi = d->used ? d->hi : k;
 		if (k < lo)
@@ -377,8 +377,8 @@ dense_at(struct dense *d, int64_t k)
 			nk0 = k - span;
 		else
 			nend = k + 1 + span;
-		struct xsum *c = xcalloc((size_t)(nend - nk0), sizeof *c);
-		memcpy(c + (d->k0 - nk0), d->c, d->cap * sizeof *c);
+		struct xsum *c = xcalloc((size_t)(nend - nk0), sizeof(*c));
+		memcpy(c + (d->k0 - nk0), d->c, d->cap * sizeof(*c));
 		free(d->c);
 		d->c = c;
 		d->k0 = nk0;
@@ -560,8 +560,8 @@ num_key(double v, double w)
 		v = 0;
 	if (w == 0)
 		w = 0;
-	memcpy(&a, &v, sizeof a);
-	memcpy(&b, &w, sizeof b);
+	memcpy(&a, &v, sizeof(a));
+	memcpy(&b, &w, sizeof(b));
 	d.lo = mix64(a ^ UINT64_C(0x9e3779b97f4a7c15));
 	d.hi = b ^ UINT64_C(0x5851f42d4c957f2d);
 	return d;
@@ -574,7 +574,7 @@ store_value(struct series *s, double v, struct xsum c)
 
 	if (vals == NULL)
 		vals = vs_new(VS_HOLD);
-	if (vs_add(vals, s->id, v, c, err, sizeof err) < 0)
+	if (vs_add(vals, s->id, v, c, err, sizeof(err)) < 0)
 		cli_fatal("%s", err);
 	if (!have_data_range) {
 		gmin = gmax = v;
@@ -706,7 +706,7 @@ bad_value(const char *what, const struct jval *v)
 {
 	int n = v->len > 60 ? 60 : (int)v->len;
 
-	snprintf(badmsg, sizeof badmsg, "%s: %.*s%s", what, n, v->text,
+	snprintf(badmsg, sizeof(badmsg), "%s: %.*s%s", what, n, v->text,
 	    v->len > 60 ? "..." : "");
 	return badmsg;
 }
@@ -738,7 +738,7 @@ check_values(size_t nv)
 			if (ts_from_jval(v, cli.time_unit, cli.time_format, &tvals[k], &why) < 0) {
 				buf_reset(&scratch);
 				ts_bad_message(&scratch, "time", v, cli.time_unit, why);
-				snprintf(badmsg, sizeof badmsg, "%s", scratch.p);
+				snprintf(badmsg, sizeof(badmsg), "%s", scratch.p);
 				return badmsg;
 			}
 			/* The interval's end must be a time too. */
@@ -783,7 +783,7 @@ record(const struct line *ln, const struct fields *f)
 	nv = fv_count(fv, valuefield);
 	if (mode == M_TIME && nv > tcap) {
 		tcap = nv + 16;
-		tvals = xreallocarray(tvals, tcap, sizeof *tvals);
+		tvals = xreallocarray(tvals, tcap, sizeof(*tvals));
 	}
 	if ((why = check_values(nv)) != NULL)
 		return cli_bad(ln, why);
@@ -980,7 +980,7 @@ merge_first(int kind, const struct mline *m)
 
 	if ((mode == M_SUMMARY && kind != K_COUNTS && kind != K_SUMMARY) ||
 	    (mode == M_TIME && kind != K_TIME) || (bin_opts && kind != K_BINS)) {
-		snprintf(badmsg, sizeof badmsg, "%s line, but the options are for %s",
+		snprintf(badmsg, sizeof(badmsg), "%s line, but the options are for %s",
 		    kind_name[kind], mode == M_SUMMARY ? "--summary" :
 		    mode == M_TIME ? "--per" : "bins");
 		return badmsg;
@@ -1166,7 +1166,7 @@ merge_line(const struct line *ln)
 		if ((why = merge_first(kind, &m)) != NULL)
 			return why;
 	} else if (kind != merge_kind) {
-		snprintf(badmsg, sizeof badmsg, "%s line among %s (outputs of different kinds)",
+		snprintf(badmsg, sizeof(badmsg), "%s line among %s (outputs of different kinds)",
 		    kind_name[kind], kind_name[merge_kind]);
 		return badmsg;
 	}
@@ -1210,9 +1210,9 @@ row_new(void)
 {
 	if (nrowsall == caprows) {
 		caprows = caprows ? 2 * caprows : 256;
-		rows = xreallocarray(rows, caprows, sizeof *rows);
+		rows = xreallocarray(rows, caprows, sizeof(*rows));
 	}
-	memset(&rows[nrowsall], 0, sizeof *rows);
+	memset(&rows[nrowsall], 0, sizeof(*rows));
 	return &rows[nrowsall++];
 }
 
@@ -1269,7 +1269,7 @@ static void
 edges_from_k(int64_t k0, int64_t k1)
 {
 	nedges = (size_t)(k1 - k0 + 1);
-	edges = xcalloc(nedges, sizeof *edges);
+	edges = xcalloc(nedges, sizeof(*edges));
 	for (int64_t k = k0; k <= k1; k++) {
 		struct bentry *e = &edges[k - k0];
 		e->lo = width > 0 ? grid_lo(k) : fixed_lo(k);
@@ -1287,15 +1287,15 @@ build_edges(int64_t *k0p)
 		size_t n = 0;
 		for (size_t i = 0; i < nser; i++)
 			n += dtab_count(ser[i].tab);
-		edges = xcalloc(n + 1, sizeof *edges);
+		edges = xcalloc(n + 1, sizeof(*edges));
 		for (size_t i = 0; i < nser; i++) {
 			size_t m;
-			struct bentry *a = tab_entries(ser[i].tab, sizeof *a, &m);
-			memcpy(edges + nedges, a, m * sizeof *a);
+			struct bentry *a = tab_entries(ser[i].tab, sizeof(*a), &m);
+			memcpy(edges + nedges, a, m * sizeof(*a));
 			nedges += m;
 			free(a);
 		}
-		qsort(edges, nedges, sizeof *edges, bentry_cmp);
+		qsort(edges, nedges, sizeof(*edges), bentry_cmp);
 		size_t j = 0;
 		for (size_t i = 0; i < nedges; i++) {
 			if (j > 0 && edges[i].lo == edges[j - 1].lo && edges[i].hi == edges[j - 1].hi)
@@ -1327,9 +1327,9 @@ build_edges(int64_t *k0p)
 		struct vcount vc;
 		char err[256];
 		int r;
-		if (vs_rewind(vals, err, sizeof err) < 0)
+		if (vs_rewind(vals, err, sizeof(err)) < 0)
 			cli_fatal("%s", err);
-		while ((r = vs_next(vals, &vc, err, sizeof err)) > 0) {
+		while ((r = vs_next(vals, &vc, err, sizeof(err))) > 0) {
 			xsum_add(dense_at(&ser[pos_of[vc.id]].d, fixed_index(vc.v)), vc.count);
 		}
 		if (r < 0)
@@ -1448,13 +1448,13 @@ rows_table(void)
 {
 	for (size_t i = 0; i < nser; i++) {
 		size_t m;
-		struct centry *a = tab_entries(ser[i].tab, sizeof *a, &m);
-		qsort(a, m, sizeof *a, mode == M_COUNTS ? entry_cmp_count : entry_cmp_value);
+		struct centry *a = tab_entries(ser[i].tab, sizeof(*a), &m);
+		qsort(a, m, sizeof(*a), mode == M_COUNTS ? entry_cmp_count : entry_cmp_value);
 		if (mode == M_COUNTS && top > 0 && m > top)
 			m = (size_t)top;
 		/* --top chooses the most frequent; --sort value orders them. */
 		if (mode == M_COUNTS && sort_value)
-			qsort(a, m, sizeof *a, entry_cmp_value);
+			qsort(a, m, sizeof(*a), entry_cmp_value);
 		rowoff[i] = nrowsall;
 		for (size_t j = 0; j < m; j++) {
 			struct row *r = row_new();
@@ -1544,10 +1544,10 @@ quantiles(void)
 
 	if (vals == NULL)
 		return;		/* only merged summaries: no values */
-	if (vs_rewind(vals, err, sizeof err) < 0)
+	if (vs_rewind(vals, err, sizeof(err)) < 0)
 		cli_fatal("%s", err);
 	for (;;) {
-		r = vs_next(vals, &vc, err, sizeof err);
+		r = vs_next(vals, &vc, err, sizeof(err));
 		if (r < 0)
 			cli_fatal("%s", err);
 		if (r == 0 || vc.id != cur) {
@@ -1564,7 +1564,7 @@ quantiles(void)
 				break;
 			cur = vc.id;
 			cum = 0;
-			memset(found, 0, sizeof found);
+			memset(found, 0, sizeof(found));
 			uint64_t n = ser[pos_of[cur]].nobs;
 			for (size_t q = 0; q < 3; q++) {
 				uint64_t lo = (uint64_t)floor((double)(n - 1) * ps[q]);
@@ -1661,14 +1661,14 @@ catkey_cmp(const void *a, const void *b)
 static void
 sort_categories(struct catkey *k, size_t n, size_t *catoff, struct chart_point *pts, size_t np)
 {
-	size_t *to = xcalloc(n + 1, sizeof *to), *off = xcalloc(n + 1, sizeof *off);
+	size_t *to = xcalloc(n + 1, sizeof(*to)), *off = xcalloc(n + 1, sizeof(*off));
 
-	qsort(k, n, sizeof *k, catkey_cmp);
+	qsort(k, n, sizeof(*k), catkey_cmp);
 	for (size_t i = 0; i < n; i++) {
 		to[k[i].first] = i;
 		off[i] = catoff[k[i].first];
 	}
-	memcpy(catoff, off, n * sizeof *catoff);
+	memcpy(catoff, off, n * sizeof(*catoff));
 	for (size_t i = 0; i < np; i++)
 		pts[i].x0 = pts[i].x1 = (double)to[(size_t)pts[i].x0];
 	free(to);
@@ -1741,16 +1741,16 @@ draw(void)
 	struct dtab *cattab = NULL;
 	char ylab[256];
 
-	memset(&c, 0, sizeof c);
-	cs = xcalloc(nser + 1, sizeof *cs);
-	pts = xcalloc(nrowsall + 1, sizeof *pts);
-	ytoff = xcalloc(nrowsall + 1, sizeof *ytoff);
-	nameoff = xcalloc(nser + 1, sizeof *nameoff);
+	memset(&c, 0, sizeof(c));
+	cs = xcalloc(nser + 1, sizeof(*cs));
+	pts = xcalloc(nrowsall + 1, sizeof(*pts));
+	ytoff = xcalloc(nrowsall + 1, sizeof(*ytoff));
+	nameoff = xcalloc(nser + 1, sizeof(*nameoff));
 	c.axis = mode == M_BINS ? CHART_NUM : mode == M_TIME ? CHART_TIME : CHART_CAT;
 	if (c.axis == CHART_CAT) {
 		cattab = dtab_new(sizeof(size_t));
-		catoff = xcalloc(nrowsall + 1, sizeof *catoff);
-		catkeys = xcalloc(nrowsall + 1, sizeof *catkeys);
+		catoff = xcalloc(nrowsall + 1, sizeof(*catoff));
+		catkeys = xcalloc(nrowsall + 1, sizeof(*catkeys));
 	}
 	for (size_t i = 0; i < nser; i++) {
 		if (ser[i].nobs == 0)
@@ -1810,7 +1810,7 @@ draw(void)
 	if (c.axis == CHART_CAT) {
 		if (mode == M_MAPS)
 			sort_categories(catkeys, ncats, catoff, pts, np);
-		cats = xcalloc(ncats + 1, sizeof *cats);
+		cats = xcalloc(ncats + 1, sizeof(*cats));
 		for (size_t i = 0; i < ncats; i++)
 			cats[i] = labels.p + catoff[i];
 	}
@@ -1818,7 +1818,7 @@ draw(void)
 	c.ncats = ncats;
 	c.series = cs;
 	c.nseries = ns;
-	chart_texts(&c, ylab, sizeof ylab);
+	chart_texts(&c, ylab, sizeof(ylab));
 	chart_write(&c);
 	buf_free(&labels);
 	buf_free(&yt);
@@ -1955,12 +1955,12 @@ static void
 finish(void)
 {
 	if (have_by)
-		qsort(ser, nser, sizeof *ser, series_cmp);
-	pos_of = xcalloc(nser + 1, sizeof *pos_of);
+		qsort(ser, nser, sizeof(*ser), series_cmp);
+	pos_of = xcalloc(nser + 1, sizeof(*pos_of));
 	for (size_t i = 0; i < nser; i++)
 		pos_of[ser[i].id] = i;
-	rowoff = xcalloc(nser + 1, sizeof *rowoff);
-	nrows = xcalloc(nser + 1, sizeof *nrows);
+	rowoff = xcalloc(nser + 1, sizeof(*rowoff));
+	nrows = xcalloc(nser + 1, sizeof(*nrows));
 	switch (mode) {
 	case M_BINS:
 		rows_bins();

@@ -197,11 +197,11 @@ main(int argc, char *argv[])
 		cli_stat("state_keys", state_loaded);
 	size_t kb = dtab_bytes(keys) + arena.cap;
 	if (countix)
-		kb += gi_bytes(countix) + countcap * sizeof *counts;
+		kb += gi_bytes(countix) + countcap * sizeof(*counts);
 	if (pairs)
 		kb += dtab_bytes(pairs);
 	if (groupix)
-		kb += gi_bytes(groupix) + groupcap * sizeof *groups;
+		kb += gi_bytes(groupix) + groupcap * sizeof(*groups);
 	cli_stat("key_bytes", kb);
 	if (nkeys() > 0)
 		cli_stat("bytes_per_key", kb / nkeys());
@@ -294,13 +294,13 @@ setup(void)
 	if (cli.merge) {
 		/* The merged outputs are ours: read their fields, not the key. */
 		if (mode == M_COUNT) {
-			fkey = fs_add(fs, ".key", FS_FIRST, err, sizeof err);
-			fcount = fs_add(fs, ".count", FS_FIRST, err, sizeof err);
+			fkey = fs_add(fs, ".key", FS_FIRST, err, sizeof(err));
+			fcount = fs_add(fs, ".count", FS_FIRST, err, sizeof(err));
 		} else {
-			freport = fs_add(fs, ".group", FS_FIRST, err, sizeof err);
-			frecords = fs_add(fs, ".records", FS_FIRST, err, sizeof err);
-			fdistinct = fs_add(fs, ".distinct", FS_FIRST, err, sizeof err);
-			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err, sizeof err);
+			freport = fs_add(fs, ".group", FS_FIRST, err, sizeof(err));
+			frecords = fs_add(fs, ".records", FS_FIRST, err, sizeof(err));
+			fdistinct = fs_add(fs, ".distinct", FS_FIRST, err, sizeof(err));
+			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err, sizeof(err));
 		}
 	} else {
 		fkey = cli_field(fs, "--key", keyexpr, FS_FIRST);
@@ -352,9 +352,9 @@ spool_spill(void)
 {
 	char err[512];
 
-	if (spool.fd == -1 && (spool.fd = spill_open(err, sizeof err)) == -1)
+	if (spool.fd == -1 && (spool.fd = spill_open(err, sizeof(err))) < 0)
 		cli_fatal("%s", err);
-	if (spill_write(spool.fd, spool.mem.p, spool.mem.len, err, sizeof err) == -1)
+	if (spill_write(spool.fd, spool.mem.p, spool.mem.len, err, sizeof(err)) < 0)
 		cli_fatal("%s", err);
 	buf_reset(&spool.mem);
 }
@@ -365,9 +365,9 @@ spool_add(struct digest d, const char *p, size_t n)
 {
 	struct spoolhdr h = { d, n };
 
-	buf_add(&spool.mem, &h, sizeof h);
+	buf_add(&spool.mem, &h, sizeof(h));
 	buf_add(&spool.mem, p, n);
-	spool.bytes += sizeof h + n;
+	spool.bytes += sizeof(h) + n;
 	if (spool.mem.len >= SPOOL_MEM)
 		spool_spill();
 	return spool.n++;
@@ -380,7 +380,7 @@ spool_rewind(void)
 	if (spool.fd == -1)
 		return;
 	spool_spill();
-	if (lseek(spool.fd, 0, SEEK_SET) == -1)
+	if (lseek(spool.fd, 0, SEEK_SET) < 0)
 		cli_fatal("temporary file: %s", strerror(errno));
 }
 
@@ -400,7 +400,7 @@ spool_fill(size_t need)
 	while (b->len < need) {
 		buf_reserve(b, need - b->len > SPOOL_MEM ? need - b->len : SPOOL_MEM);
 		ssize_t r = read(spool.fd, b->p + b->len, b->cap - b->len - 1);
-		if (r == -1) {
+		if (r < 0) {
 			if (errno == EINTR)
 				continue;
 			cli_fatal("temporary file: %s", strerror(errno));
@@ -415,16 +415,16 @@ spool_fill(size_t need)
 static int
 spool_next(struct spoolhdr *h, const char **p)
 {
-	if (!spool_fill(sizeof *h)) {
+	if (!spool_fill(sizeof(*h))) {
 		if (spool.mem.len != spool.rpos)
 			cli_fatal("temporary file: truncated");
 		return 0;
 	}
-	memcpy(h, spool.mem.p + spool.rpos, sizeof *h);
-	if (!spool_fill(sizeof *h + h->len))
+	memcpy(h, spool.mem.p + spool.rpos, sizeof(*h));
+	if (!spool_fill(sizeof(*h) + h->len))
 		cli_fatal("temporary file: truncated");
-	*p = spool.mem.p + spool.rpos + sizeof *h;
-	spool.rpos += sizeof *h + h->len;
+	*p = spool.mem.p + spool.rpos + sizeof(*h);
+	spool.rpos += sizeof(*h) + h->len;
 	return 1;
 }
 
@@ -510,10 +510,10 @@ group_of(const struct jval *gv, struct digest *dp)
 	if (r > 0) {
 		if (ngroups == groupcap) {
 			groupcap = groupcap ? groupcap * 2 : 64;
-			groups = xreallocarray(groups, groupcap, sizeof *groups);
+			groups = xreallocarray(groups, groupcap, sizeof(*groups));
 		}
 		struct rgroup *g = &groups[ngroups++];
-		memset(g, 0, sizeof *g);
+		memset(g, 0, sizeof(*g));
 		g->id = ix;
 	}
 	if (dp)
@@ -533,7 +533,7 @@ count_add(const struct jval *kv, struct digest d, uint64_t n)
 	if (r > 0) {
 		if (ncounts == countcap) {
 			countcap = countcap ? countcap * 2 : 1024;
-			counts = xreallocarray(counts, countcap, sizeof *counts);
+			counts = xreallocarray(counts, countcap, sizeof(*counts));
 		}
 		counts[ncounts].count = 0;
 		counts[ncounts++].id = ix;
@@ -695,7 +695,7 @@ report_record(const struct jval *kv, struct digest d)
 	 */
 	memcpy(pair, &gd, 16);
 	memcpy(pair + 16, &d, 16);
-	dtab_put(pairs, digest128(pair, sizeof pair), &ins);
+	dtab_put(pairs, digest128(pair, sizeof(pair)), &ins);
 	if (ins)
 		gr->distinct++;
 	if (forder == -1) {
@@ -837,15 +837,15 @@ merge_record(const struct line *ln, const struct fields *f)
 
 		if (kv == NULL)
 			return cli_bad(ln, "not a --count output: no \"key\"");
-		if (get_count(fcount, &a) == -1)
+		if (get_count(fcount, &a) < 0)
 			return cli_bad(ln, "not a --count output: \"count\" is not "
 			    "a non-negative integer");
-		if (count_add(kv, json_digest(kv->text, kv->len, &scratch), a) == -1)
+		if (count_add(kv, json_digest(kv->text, kv->len, &scratch), a) < 0)
 			return cli_bad(ln, "count overflows 64 bits");
 		return 0;
 	}
-	if (get_count(frecords, &a) == -1 || get_count(fdistinct, &b) == -1 ||
-	    get_count(ffirst, &c) == -1)
+	if (get_count(frecords, &a) < 0 || get_count(fdistinct, &b) < 0 ||
+	    get_count(ffirst, &c) < 0)
 		return cli_bad(ln, "not a --report-by output: \"records\", "
 		    "\"distinct\" and \"first_seen\" must be non-negative integers");
 	/* group_of may move groups: index it after the call. */
@@ -916,7 +916,7 @@ finish(void)
 		/* By count, then key as jq sorts keys (or by key alone): merged
 		 * shards give the same bytes as one run. */
 		if (ncounts > 0)
-			qsort(counts, ncounts, sizeof *counts,
+			qsort(counts, ncounts, sizeof(*counts),
 			    sort_value ? cmp_key : cmp_key_count);
 		for (size_t i = 0; i < ncounts; i++) {
 			size_t n;
@@ -936,7 +936,7 @@ finish(void)
 					groups[((struct ordval *)v)->grp].first_seen++;
 		}
 		if (ngroups > 0)
-			qsort(groups, ngroups, sizeof *groups, cmp_group);
+			qsort(groups, ngroups, sizeof(*groups), cmp_group);
 		for (size_t i = 0; i < ngroups; i++) {
 			struct rgroup *g = &groups[i];
 
@@ -980,9 +980,9 @@ load_state(void)
 	struct buf payload = { 0 };
 	char err[512];
 	int r = state_load(cli.state, "pingdedup", STATE_VERSION, &payload, err,
-	    sizeof err);
+	    sizeof(err));
 
-	if (r == -1)
+	if (r < 0)
 		cli_fatal("%s", err);
 	statekeys = dtab_new(0);
 	if (r == 0)
@@ -1011,7 +1011,7 @@ static void
 save_state(void)
 {
 	size_t n = dtab_count(keys) + dtab_count(statekeys), m = 0, pos;
-	struct digest *all = xreallocarray(NULL, n ? n : 1, sizeof *all);
+	struct digest *all = xreallocarray(NULL, n ? n : 1, sizeof(*all));
 	struct dtab *tabs[2] = { keys, statekeys };
 	struct digest k;
 	void *v;
@@ -1020,7 +1020,7 @@ save_state(void)
 	for (int t = 0; t < 2; t++)
 		for (pos = 0; dtab_next(tabs[t], &pos, &k, &v);)
 			all[m++] = k;
-	qsort(all, m, sizeof *all, cmp_digest);
+	qsort(all, m, sizeof(*all), cmp_digest);
 	unsigned char *payload = xreallocarray(NULL, m ? m : 1, 16);
 	n = 0;
 	for (size_t i = 0; i < m; i++) {
@@ -1031,7 +1031,7 @@ save_state(void)
 		n++;
 	}
 	if (state_save(cli.state, "pingdedup", STATE_VERSION, payload, 16 * n,
-	    err, sizeof err) == -1)
+	    err, sizeof(err)) < 0)
 		cli_error("%s", err);
 	free(payload);
 	free(all);
