@@ -376,3 +376,17 @@ sessionize: explain: plain path: .a.b' ]
 	run -0 --separate-stderr histo -f '.a | .b' --counts in
 	[ "$stderr" = "" ]
 }
+
+@test "jqc: every tool expression the README and the man pages show runs compiled or as a plain path" {
+	# Single-quoted words of the text (man escapes undone) that compile
+	# as jq: titles and formats do not; the jq binary's own programs in
+	# examples/*.sh are not shown there.  compiled.bats covers the demo.
+	local n=0 e r
+	while IFS= read -r e; do
+		r=$(t_field -e "$e" 2>/dev/null) || continue
+		n=$((n + 1))
+		[ "$r" = compiled ] || [ "$r" = "plain path" ] || { echo "$r: $e" >&2; return 1; }
+	done < <(sed 's/\\e/\\/g; s/\\(dq/"/g' "$BATS_TEST_DIRNAME"/../README.md \
+	    "$BATS_TEST_DIRNAME"/../man/*.[17] | grep -oE "'[^']+'" | sed "s/^'//; s/'\$//" | sort -u)
+	[ "$n" -ge 15 ]
+}
