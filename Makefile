@@ -185,6 +185,7 @@ build-fuzz/fuzz/%: fuzz/%.c build-fuzz/libtrawl.a
 lint:
 	@scripts/deps check
 	mandoc -Tlint -Wwarning $(MANS)
+	scripts/funclen -m 120 bin/*.c
 
 bench: all $(BENCHPROGS)
 	@scripts/deps bench
