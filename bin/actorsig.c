@@ -181,6 +181,7 @@ static int64_t last_data = INT64_MIN;	/* newest closed hour with rows */
 static uint64_t hours_written, peak_rows, peak_bytes;
 
 static void setup(void);
+static void cleanup(void);
 static loop_record_fn record;
 static void load_labels(void);
 static void finish_metrics(void);
@@ -222,6 +223,13 @@ main(int argc, char *argv[])
 	if (cli.shard_n)
 		cli_stat("other_shards", other_shards);
 
+	cleanup();
+	return cli_exit();
+}
+
+static void
+cleanup(void)
+{
 	for (int i = 0; i < 2; i++) {
 		dtab_free(openhour[i].rows);
 		dtab_free(openhour[i].titles);
@@ -245,7 +253,6 @@ main(int argc, char *argv[])
 	buf_free(&key);
 	buf_free(&xabuf[0]);
 	buf_free(&xabuf[1]);
-	return cli_exit();
 }
 
 /* Check option combinations, compile the expressions and the pattern. */

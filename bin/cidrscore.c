@@ -139,6 +139,7 @@ static struct digest null_digest;
 static uint64_t matched, unmatched, other_shards;
 
 static void setup(void);
+static void cleanup(void);
 static void load_tables(void);
 static loop_record_fn annotate;
 static loop_record_fn aggregate;
@@ -177,6 +178,13 @@ main(int argc, char *argv[])
 	if (cli.shard_n)
 		cli_stat("other_shards", other_shards);
 
+	cleanup();
+	return cli_exit();
+}
+
+static void
+cleanup(void)
+{
 	ipt_free(table);
 	fs_free(fs);
 	dtab_free(scopes);
@@ -196,7 +204,6 @@ main(int argc, char *argv[])
 	buf_free(&tmp);
 	buf_free(&keybuf);
 	buf_free(&asprefix);
-	return cli_exit();
 }
 
 /* Check the option combinations, choose the mode, compile the expressions. */

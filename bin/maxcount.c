@@ -88,6 +88,9 @@ static struct sorted sorted;
 static uint32_t curgroup;
 
 static void process_group(struct group *g);
+static void setup(void);
+static void finish(void);
+static void cleanup(void);
 static void release_group(struct group *g);
 
 /* ------------------------------------------------------------ vectors */
@@ -509,12 +512,32 @@ int
 main(int argc, char *argv[])
 {
 	struct input *in;
-	struct group **order;
-	int r;
-	size_t i;
+	int stopped;
 
 	cli_init(argv[0], &tool);
 	argc = cli_parse(argc, argv);
+
+	setup();
+
+	in = in_open(argv, argc);
+	stopped = loop_run(in, fs, record) < 0;
+	in_close(in);
+
+	/* Under --bad=fail nothing after the groups already written is
+	 * decided: a maximum needs all of its group's intervals. */
+	if (!stopped)
+		finish();
+
+	cli_stat("groups", ngroups);
+	cli_stat("intervals", nintervals);
+	cleanup();
+	return cli_exit();
+}
+
+/* Check the options and compile the expressions. */
+static void
+setup(void)
+{
 	if (have_per)
 		cli_period_origin(&per);
 	if (timeline && have_per)
@@ -524,37 +547,41 @@ main(int argc, char *argv[])
 	sfield = cli_field(fs, "--start", start_expr, FS_FIRST);
 	efield = cli_field(fs, "--end", end_expr, FS_FIRST);
 	gfield = xcalloc(ngroup_expr + 1, sizeof(*gfield));
-	for (i = 0; i < ngroup_expr; i++)
+	for (size_t i = 0; i < ngroup_expr; i++)
 		gfield[i] = cli_field(fs, "--group", group_expr[i], FS_FIRST);
 	groupix = gi_new();
 	if (cli.sorted)
 		sorted_init(&sorted);
+}
 
-	in = in_open(argv, argc);
-r = loop_run(in, fs, record) < 0;
-	in_close(in);
-	/* Under --bad=fail nothing after the groups already written is
-	 * decided: a maximum needs all of its group's intervals. */
-	if (r == 0) {
-		if (cli.sorted) {
-			if (sorted.have)
-				process_group(&groups[curgroup]);
-		} else {
-			order = xreallocarray(NULL, ngroups + 1, sizeof(*order));
-			for (i = 0; i < ngroups; i++)
-				order[i] = &groups[i];
-			if (ngroups > 1)
-				qsort(order, ngroups, sizeof(*order), cmp_group);
-			for (i = 0; i < ngroups; i++) {
-				process_group(order[i]);
-				release_group(order[i]);
-			}
-			free(order);
-		}
+/* Answer the groups still held: --sorted's last, or all of them in the
+ * order of their values. */
+static void
+finish(void)
+{
+	struct group **order;
+
+	if (cli.sorted) {
+		if (sorted.have)
+			process_group(&groups[curgroup]);
+		return;
 	}
-	cli_stat("groups", ngroups);
-	cli_stat("intervals", nintervals);
-	for (i = 0; i < ngroups; i++)
+	order = xreallocarray(NULL, ngroups + 1, sizeof(*order));
+	for (size_t i = 0; i < ngroups; i++)
+		order[i] = &groups[i];
+	if (ngroups > 1)
+		qsort(order, ngroups, sizeof(*order), cmp_group);
+	for (size_t i = 0; i < ngroups; i++) {
+		process_group(order[i]);
+		release_group(order[i]);
+	}
+	free(order);
+}
+
+static void
+cleanup(void)
+{
+	for (size_t i = 0; i < ngroups; i++)
 		release_group(&groups[i]);
 	free(groups);
 	free(group_expr);
@@ -565,7 +592,6 @@ r = loop_run(in, fs, record) < 0;
 	buf_free(&gkey);
 	buf_free(&scratch);
 	fs_free(fs);
-	return cli_exit();
 }
 
 static void

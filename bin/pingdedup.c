@@ -151,6 +151,7 @@ static struct {
 } cur;
 
 static void setup(void);
+static void cleanup(void);
 static loop_record_fn record, merge_record;
 static size_t nkeys(void);
 /* The fields of the record being handled (lib/loop.h). */
@@ -208,6 +209,13 @@ main(int argc, char *argv[])
 	if (mode >= M_LAST && mode <= M_ORDER && !cli.sorted)
 		cli_stat("spool_bytes", spool.bytes);
 
+	cleanup();
+	return cli_exit();
+}
+
+static void
+cleanup(void)
+{
 	dtab_free(pairs);
 	free(groups);
 	free(counts);
@@ -226,7 +234,6 @@ main(int argc, char *argv[])
 	buf_free(&cur.key);
 	if (spool.fd >= 0)
 		close(spool.fd);
-	return cli_exit();
 }
 
 /* The distinct keys of this run. */

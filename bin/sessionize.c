@@ -173,6 +173,9 @@ static void add_event(struct digest kd, const struct jval *key, int64_t t);
 static void close_final(void);
 static void flush_sessions(void);
 static int load_state(void);
+static void setup(void);
+static void finish(void);
+static void cleanup(void);
 static int save_state(void);
 
 /* ------------------------------------------------------------ arithmetic */
@@ -932,13 +935,42 @@ record(const struct line *ln, const struct fields *f)
 int
 main(int argc, char *argv[])
 {
-	char err[512];
 	struct input *in;
-	int r, k, stop;
-	size_t i;
+	int stopped;
 
 	cli_init(argv[0], &tool);
 	argc = cli_parse(argc, argv);
+
+	setup();
+	if (cli.state != NULL && load_state() < 0)
+		return cli_exit();
+
+	in = in_open(argv, argc);
+	stopped = loop_run(in, fs, record) < 0;
+	in_close(in);
+
+	/* Under --bad=fail (the loop was left early) what was decided, the
+	 * closed sessions, is written; open sessions and the state stay as
+	 * they were, since the input was not read to its end. */
+	if (!stopped)
+		finish();
+
+	cli_stat("sessions", nsessions);
+	cli_stat("peak_open", peak_open);
+	if (cli.state != NULL)
+		cli_stat("saved", nsaved);
+	cli_stat("merged", nmerged);
+	cli_stat("late", nlate);
+	cleanup();
+	return cli_exit();
+}
+
+/* Check the option combinations and compile the expressions. */
+static void
+setup(void)
+{
+	char err[512];
+
 	if (key_expr == NULL)
 		cli_usage("--key is required (the entity whose sessions to find)");
 	cli_period_origin(&bucket);
@@ -952,8 +984,8 @@ main(int argc, char *argv[])
 	fs = fs_new();
 	kfield = cli_field(fs, "--key", key_expr, FS_FIRST);
 	tfield = cli_field(fs, "--time", time_expr, FS_FIRST);
-	for (k = 0; k < NCOLKINDS; k++)
-		for (i = 0; i < ncols[k]; i++)
+	for (int k = 0; k < NCOLKINDS; k++)
+		for (size_t i = 0; i < ncols[k]; i++)
 			if ((cols[k][i].field = fs_add(fs, cols[k][i].expr,
 			    k == COL_CARRY ? FS_FIRST : 0, err, sizeof(err))) < 0)
 				cli_usage("%s: %s", cols[k][i].expr, err);
@@ -963,36 +995,29 @@ main(int argc, char *argv[])
 	keys = dtab_new(sizeof(struct sess *));
 	if (cli.sorted)
 		sorted_init(&sorted);
-	if (cli.state != NULL && load_state() < 0)
-		return cli_exit();
+}
 
-	in = in_open(argv, argc);
-r = loop_run(in, fs, record) < 0;
-	/* Under --bad=fail (r != 0: the loop was left early) what was
-	 * decided, the closed sessions, is written; open sessions and the
-	 * state stay as they were, since the input was not read to its end. */
-	stop = r != 0;
-	in_close(in);
-	if (!stop && cli.state != NULL && !flush_all) {
+/* The input's end: save the open sessions (--state), or write them. */
+static void
+finish(void)
+{
+	if (cli.state != NULL && !flush_all) {
 		save_state();
-	} else if (!stop) {
-		flush_sessions();
-		if (cli.state != NULL)
-			save_state();
+		return;
 	}
-	cli_stat("sessions", nsessions);
-	cli_stat("peak_open", peak_open);
+	flush_sessions();
 	if (cli.state != NULL)
-		cli_stat("saved", nsaved);
-	cli_stat("merged", nmerged);
-	cli_stat("late", nlate);
+		save_state();
+}
+
+static void
+cleanup(void)
+{
 	heap_drain();
 	while (nbatch > 0)
 		sess_release(batch[--nbatch]);
-	for (i = 0; i < nslabs; i++) {
-		size_t j;
-
-		for (j = 0; j < SLAB; j++)
+	for (size_t i = 0; i < nslabs; i++) {
+		for (size_t j = 0; j < SLAB; j++)
 			if (slabs[i][j].foff != NULL)
 				sess_destroy(&slabs[i][j]);
 		free(slabs[i]);
@@ -1003,15 +1028,14 @@ r = loop_run(in, fs, record) < 0;
 	free(order);
 	dtab_free(keys);
 	sorted_free(&sorted);
-	for (k = 0; k < NCOLKINDS; k++) {
-		for (i = 0; i < ncols[k]; i++)
+	for (int k = 0; k < NCOLKINDS; k++) {
+		for (size_t i = 0; i < ncols[k]; i++)
 			free(cols[k][i].name);
 		free(cols[k]);
 	}
 	buf_free(&scratch);
 	buf_free(&scratch2);
 	fs_free(fs);
-	return cli_exit();
 }
 
 /* ------------------------------------------------------------ options */
