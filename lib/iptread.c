@@ -69,12 +69,15 @@ struct ipt_reader {
 	struct span pendattrs;
 };
 
-static int rfail(struct ipt_reader *r, char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int rfail(struct ipt_reader *r, char *err, size_t errlen,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int open_mmdb(struct ipt_reader *r, char *err, size_t errlen);
-static int next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen);
-static int next_ndjson(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen);
-static int next_csv(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen);
+static int next_mmdb(struct ipt_reader *r, struct ipt_row *row, char *err,
+    size_t errlen);
+static int next_ndjson(struct ipt_reader *r, struct ipt_row *row, char *err,
+    size_t errlen);
+static int next_csv(struct ipt_reader *r, struct ipt_row *row, char *err,
+    size_t errlen);
 
 /* ----- reading: common ----- */
 
@@ -145,11 +148,12 @@ set_range(struct ipt_reader *r, struct ipt_row *row, const char *s, size_t sn,
 		    quoted(&r->tmp2, e, en));
 	row->bits = -1;
 	if (ip_is_v4(row->lo) != ip_is_v4(row->hi))
-		return rfail(r, err, errlen, "range mixes IPv4 and IPv6: %.*s-%.*s",
-		    (int)sn, s, (int)en, e);
+		return rfail(r, err, errlen,
+		    "range mixes IPv4 and IPv6: %.*s-%.*s", (int)sn, s, (int)en, e);
 	if (ip_cmp(row->lo, row->hi) > 0)
-		return rfail(r, err, errlen, "range ends before it starts: %.*s-%.*s",
-		    (int)sn, s, (int)en, e);
+		return rfail(r, err, errlen,
+		    "range ends before it starts: %.*s-%.*s", (int)sn, s, (int)en,
+		    e);
 	return 0;
 }
 
@@ -422,10 +426,12 @@ next_csv(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 		return rfail(r, err, errlen, "%zu fields, expected %zu", nf,
 		    r->ncols);
 	if (r->col_cidr >= 0) {
-		if (set_cidr(r, row, FIELD(r, r->col_cidr), FLEN(r, r->col_cidr), err, errlen) < 0)
+		if (set_cidr(r, row, FIELD(r, r->col_cidr),
+		    FLEN(r, r->col_cidr), err, errlen) < 0)
 			return -1;
-	} else if (set_range(r, row, FIELD(r, r->col_start), FLEN(r, r->col_start),
-	    FIELD(r, r->col_end), FLEN(r, r->col_end), err, errlen) < 0) {
+	} else if (set_range(r, row, FIELD(r, r->col_start),
+	    FLEN(r, r->col_start), FIELD(r, r->col_end), FLEN(r, r->col_end),
+	    err, errlen) < 0) {
 		return -1;
 	}
 	buf_reset(&r->attrs);
@@ -519,7 +525,8 @@ next_ndjson(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 		json_unescape(&r->tmp, start.text, start.len);
 		size_t sl = r->tmp.len;
 		json_unescape(&r->tmp, end.text, end.len);
-		if (set_range(r, row, r->tmp.p, sl, r->tmp.p + sl, r->tmp.len - sl, err, errlen) < 0)
+		if (set_range(r, row, r->tmp.p, sl, r->tmp.p + sl,
+		    r->tmp.len - sl, err, errlen) < 0)
 			return -1;
 	} else {
 		return rfail(r, err, errlen, "no cidr or start and end");
@@ -552,7 +559,8 @@ iptr_next(struct ipt_reader *r, struct ipt_row *row, char *err, size_t errlen)
 			return iptr_next(r, row, err, errlen);	/* a header */
 	}
 	row->line = r->ln.lineno;
-	st = r->fmt == F_NDJSON ? next_ndjson(r, row, err, errlen) : next_csv(r, row, err, errlen);
+	st = r->fmt == F_NDJSON ? next_ndjson(r, row, err, errlen) :
+	    next_csv(r, row, err, errlen);
 	if (st <= 0)
 		return st;
 	row->attrs = r->attrs.p ? r->attrs.p : "";
@@ -777,8 +785,8 @@ mmdb_attrs(struct ipt_reader *r, MMDB_entry_s *entry, struct span *out)
 }
 
 static void
-mmdb_row(struct ipt_reader *r, struct ipt_row *row, struct ip lo, struct ip hi, int bits,
-    struct span sp)
+mmdb_row(struct ipt_reader *r, struct ipt_row *row, struct ip lo, struct ip hi,
+    int bits, struct span sp)
 {
 	row->lo = lo;
 	row->hi = hi;
