@@ -226,15 +226,17 @@ looks_like_clf(const char *p, size_t n)
 	return end - p >= 3 && p[1] == ' ' && p[2] == '"';
 }
 
-static const char *const clf_hint = "; it looks like a web server's common log format "
-    "line: convert the log to NDJSON first (actorsig(1) shows how)";
+static const char *const clf_hint =
+    "; it looks like a web server's common log format line: convert the "
+    "log to NDJSON first (actorsig(1) shows how)";
 
 /* The notice for input none of whose first lines is JSON. */
 static void
 say_not_ndjson(void)
 {
-	say("%s: does not look like NDJSON: none of its first %llu line%s is JSON%s",
-	    probe_file ? probe_file : "-", (unsigned long long)stats.read, stats.read == 1 ? "" : "s",
+	say("%s: does not look like NDJSON: none of its first %llu line%s "
+	    "is JSON%s", probe_file ? probe_file : "-",
+	    (unsigned long long)stats.read, stats.read == 1 ? "" : "s",
 	    first_clf ? clf_hint : "");
 }
 
@@ -278,11 +280,13 @@ cli_bad(const struct line *ln, const char *msg)
 		const char *why;
 		size_t where;
 		const char *p = json_skip_bom(ln->p, ln->p + ln->len);
-		line_not_json = json_validate(p, (size_t)(ln->p + ln->len - p), &why, &where) < 0;
+		size_t n = (size_t)(ln->p + ln->len - p);
+		line_not_json = json_validate(p, n, &why, &where) < 0;
 		probe_notjson += (uint64_t)line_not_json;
 		if (stats.read == 1) {
 			probe_file = xstrdup(ln->file);
-			first_clf = line_not_json && looks_like_clf(ln->p, ln->len);
+			first_clf = line_not_json &&
+			    looks_like_clf(ln->p, ln->len);
 		}
 		/* A JSON line settles it now, so that the warnings held
 		 * for earlier lines come before this line's. */
@@ -311,7 +315,8 @@ cli_bad(const struct line *ln, const char *msg)
 	case BAD_FAIL:
 		bad_shown++;
 		say("%s:%llu: %s%s", ln->file, (unsigned long long)ln->lineno,
-		    msg, probe == PROBE_OPEN && stats.read == 1 && first_clf ? clf_hint : "");
+		    msg, probe == PROBE_OPEN && stats.read == 1 && first_clf ?
+		    clf_hint : "");
 		status = TRAWL_EXIT_DATA;
 		return -1;
 	case BAD_SKIP:
@@ -484,7 +489,8 @@ cli_exit(void)
 	free(probe_file);
 	probe_file = NULL;
 	if (stats.bad > 0 && bad_mode != BAD_FAIL &&
-	    !(probe == PROBE_NOT && bad_mode != BAD_FILE && stats.bad == stats.read)) {
+	    !(probe == PROBE_NOT && bad_mode != BAD_FILE &&
+	    stats.bad == stats.read)) {
 		const char *s = stats.bad == 1 ? "" : "s";
 		unsigned long long nb = (unsigned long long)stats.bad;
 		if (bad_mode == BAD_FILE)
@@ -503,8 +509,9 @@ cli_exit(void)
 		if (cli_missing_report(&m, stats.read) > 0)
 			say("nothing written: %s", m.p);
 		else
-			say("nothing written: %llu of %llu records lack a field the options name",
-			    (unsigned long long)(stats.missing < stats.read ? stats.missing :
+			say("nothing written: %llu of %llu records lack a "
+			    "field the options name", (unsigned long long)
+			    (stats.missing < stats.read ? stats.missing :
 			    stats.read), (unsigned long long)stats.read);
 		buf_free(&m);
 	}
