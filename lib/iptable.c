@@ -133,7 +133,7 @@ ip_sub(struct ip a, struct ip b)
 
 /* 1 when range x beats range y: narrower, then later start, then lower row. */
 static int
-better(const struct range *x, const struct range *y)
+range_beats(const struct range *x, const struct range *y)
 {
 	int c = ip_cmp(ip_sub(x->hi, x->lo), ip_sub(y->hi, y->lo));
 
@@ -159,7 +159,7 @@ heap_push(struct heap *hp, uint32_t x)
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
-		if (!better(&hp->r[x], &hp->r[hp->h[parent]]))
+		if (!range_beats(&hp->r[x], &hp->r[hp->h[parent]]))
 			break;
 		hp->h[i] = hp->h[parent];
 		i = parent;
@@ -178,9 +178,9 @@ heap_pop(struct heap *hp)
 		if (c >= hp->n)
 			break;
 		if (c + 1 < hp->n &&
-		    better(&hp->r[hp->h[c + 1]], &hp->r[hp->h[c]]))
+		    range_beats(&hp->r[hp->h[c + 1]], &hp->r[hp->h[c]]))
 			c++;
-		if (!better(&hp->r[hp->h[c]], &hp->r[x]))
+		if (!range_beats(&hp->r[hp->h[c]], &hp->r[x]))
 			break;
 		hp->h[i] = hp->h[c];
 		i = c;
@@ -303,7 +303,7 @@ sweep_all(struct iptable *t, const struct range *r, size_t n, int v6,
 		while (i < n && ip_cmp(r[i].lo, p) <= 0) {
 			/* Insertion keeps act sorted best first. */
 			size_t j = na++;
-			while (j > 0 && better(&r[i], &r[act[j - 1]])) {
+			while (j > 0 && range_beats(&r[i], &r[act[j - 1]])) {
 				act[j] = act[j - 1];
 				j--;
 			}
