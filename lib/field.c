@@ -83,6 +83,7 @@ struct child {
 	int index;
 	const char *name;	/* the first reader's step name */
 	size_t nlen;
+	int quote;		/* the name holds a '"': only a key with escapes spells it */
 	long n;
 	struct node *node;
 };
@@ -95,6 +96,8 @@ struct node {
 	struct child *kids;
 	int nkids;
 	int names, indexes;	/* how many kids of each sort */
+	long maxindex;		/* the largest index among the kids */
+	int ends;		/* readers whose path ends here */
 };
 
 struct fieldset {
@@ -108,6 +111,7 @@ struct fieldset {
 	struct node *root;
 	struct jqc_eval *ev;
 	struct buf kbuf;	/* decoded keys with escapes */
+	struct jscan_index ix;	/* the line, as the SIMD kernel indexed it */
 	struct buf err;
 	struct buf explain;
 	int err_field;
@@ -338,19 +342,24 @@ trie_add(struct fieldset *fs, int ri)
 			c->index = st->index;
 			c->name = st->name;
 			c->nlen = st->nlen;
+			c->quote = !st->index && memchr(st->name, '"', st->nlen) != NULL;
 			c->n = st->n;
 			c->node = next = node_new(d + 1);
 			if (!st->index && st->nlen >= 3 &&
 			    memmem(st->name, st->nlen, "\xEF\xBF\xBD", 3))
 				n->fffd = 1;
-			if (st->index)
+			if (st->index) {
 				n->indexes++;
-			else
+				if (st->n > n->maxindex)
+					n->maxindex = st->n;
+			} else {
 				n->names++;
+			}
 		}
 		n = next;
 		node_addreader(n, ri);
 	}
+	n->ends++;
 }
 
 /* The reader for steps, shared with any earlier one that has the same. */
@@ -598,6 +607,120 @@ done:
 	return p;
 }
 
+/* ----- the walk over an indexed line ----- */
+
+/*
+ * The child of n named by the key whose opening quote is at offset k of
+ * the indexed line; *after gets the offset past its closing quote.
+ * Without a backslash in the line and without U+FFFD in a name, a key's
+ * raw bytes are compared in place (a name is valid UTF-8, so a key that
+ * is not can match no name either way), and only the names' lengths are
+ * read of it: a name without a quote that matches them and is followed
+ * by one is the whole key.
+ */
+static struct node *
+index_key(struct fieldset *fs, const struct node *n,
+    const struct jscan_index *ix, size_t k, size_t *after)
+{
+	const char *p = ix->p, *kb = p + k + 1, *end = p + ix->n;
+
+	if (!ix->escapes && !n->fffd) {
+		for (int i = 0; i < n->nkids; i++) {
+			const struct child *c = &n->kids[i];
+			if (!c->index && !c->quote && (size_t)(end - kb) > c->nlen &&
+			    kb[c->nlen] == '"' && memcmp(kb, c->name, c->nlen) == 0) {
+				*after = (size_t)(kb - p) + c->nlen + 1;
+				return c->node;
+			}
+		}
+		*after = 0;	/* not needed: no child to walk */
+		return NULL;
+	}
+	const char *q = kb;
+	int esc = 0;
+	while (*q != '"') {
+		if (*q == '\\') {
+			esc = 1;
+			q++;
+		}
+		q++;
+	}
+	*after = (size_t)(q + 1 - p);
+	return name_child(fs, n, kb, (size_t)(q - kb), esc);
+}
+
+/*
+ * walk() for a line that a SIMD kernel validated and indexed: the value
+ * at offset v reached node n; bound is an offset past its end but before
+ * the next member of the object around it (jscan_members_start).  Only
+ * the members on the trie's paths are looked at: an object's keys come
+ * from the index, the values between them are never read.  Visits and
+ * takes are walk()'s, in the same order, so the readers end up the same.
+ */
+static void
+walk_index(struct fieldset *fs, const struct node *n,
+    const struct jscan_index *ix, size_t v, size_t bound)
+{
+	const char *p = ix->p, *end = p + ix->n;
+	size_t e = 0;	/* the value's end, once known */
+
+	switch (p[v]) {
+	case '{':
+		visit(fs, n, J_OBJECT);
+		if (n->names) {
+			struct jscan_members it;
+			jscan_members_start(&it, ix, v, bound);
+			for (size_t k = jscan_members_next(&it); k != (size_t)-1;) {
+				size_t after, next = jscan_members_next(&it);
+				struct node *c = index_key(fs, n, ix, k, &after);
+				if (c != NULL) {
+					const char *x = p + after;
+					WS(x, end);
+					x++;	/* the colon */
+					WS(x, end);
+					walk_index(fs, c, ix, (size_t)(x - p),
+					    next == (size_t)-1 ? bound : next);
+				}
+				k = next;
+			}
+		}
+		break;
+	case '[':
+		visit(fs, n, J_ARRAY);
+		if (n->indexes) {
+			const char *x = p + v + 1;
+			WS(x, end);
+			for (long i = 0; *x != ']' && i <= n->maxindex; i++) {
+				size_t xe = jscan_index_end(ix, (size_t)(x - p));
+				struct node *c = index_child(n, i);
+				if (c != NULL)
+					walk_index(fs, c, ix, (size_t)(x - p), xe);
+				x = p + xe;
+				WS(x, end);
+				if (*x == ',') {
+					x++;
+					WS(x, end);
+				}
+			}
+		}
+		break;
+	case '"':
+		visit(fs, n, J_STRING);
+		break;
+	default:
+		e = jscan_index_end(ix, v);
+		visit(fs, n, jscan_kind(p + v, e - v));
+		break;
+	}
+	if (n->ends) {
+		/* The line's value ends where scan() found it; others by the
+		 * index. */
+		if (e == 0)
+			e = p + v == fs->rec ? v + fs->recn : jscan_index_end(ix, v);
+		take(fs, n, p + v, e - v);
+	}
+}
+
 static void
 parse_error(struct fieldset *fs, const char *msg, size_t where)
 {
@@ -605,20 +728,42 @@ parse_error(struct fieldset *fs, const char *msg, size_t where)
 	buf_addf(&fs->err, "not JSON: %s at column %zu", msg, where + 1);
 }
 
-/* Validate the line and fill every reader; 0, or -1 with fs->err set. */
+/*
+ * Validate the line and fill every reader; 0, or -1 with fs->err set.
+ * A SIMD kernel takes most lines, indexing them for walk_index as it
+ * validates; what it leaves (other values than objects and arrays, rare
+ * spellings, invalid lines) the validating walk reads, and it alone words
+ * errors.
+ */
 static int
 scan(struct fieldset *fs, const char *p, size_t n)
 {
-	const char *end = p + n, *s;
+	const char *end = p + n, *s, *b;
 	struct jscan_err e;
+	enum jscan_kernel k = jscan_kernel();
 
 	for (int i = 0; i < fs->nr; i++)
 		fs->r[i].cap.st = JQC_NONE;
-	s = jscan_ws(json_skip_bom(p, end), end);
+	b = json_skip_bom(p, end);
+	s = jscan_ws(b, end);
 	if (s == end) {
 		e.msg = "expected a JSON value";
 		e.at = s;
 		goto bad;
+	}
+	if (k != JSCAN_SCALAR && (fs->root ?
+	    jscan_fast_index(k, b, (size_t)(end - b), &fs->ix) :
+	    jscan_fast_validate(k, b, (size_t)(end - b)))) {
+		/* Valid, and an object or an array: it ends at the last
+		 * byte that is not whitespace. */
+		const char *t = end;
+		while (jscan_isws((unsigned char)t[-1]))
+			t--;
+		fs->rec = s;
+		fs->recn = (size_t)(t - s);
+		if (fs->root)
+			walk_index(fs, fs->root, &fs->ix, (size_t)(s - b), fs->ix.n);
+		return 0;
 	}
 	fs->rec = s;
 	if (fs->root)
@@ -962,6 +1107,7 @@ fs_free(struct fieldset *fs)
 	if (fs->have_parsed)
 		jv_free(fs->parsed);
 	buf_free(&fs->kbuf);
+	jscan_index_free(&fs->ix);
 	buf_free(&fs->err);
 	buf_free(&fs->explain);
 	free(fs);

@@ -167,3 +167,62 @@ need_simd() {
 	expected=$(kernels | while read -r k; do echo "$k: 199 checked, 199 fast, 0 fallback"; done)
 	[ "$output" = "$expected" ]
 }
+
+@test "scan: fields read through a kernel's index are the scalar walk's, values, errors and all" {
+	need_simd
+	mapfile -t exprs <"$FIXTURES/field/gen-exprs.txt"
+	# Names a key's raw bytes could seem to spell past its closing quote,
+	# paths into the pings, and compiled programs (their static paths are
+	# read by the same walk).
+	exprs+=('.["a\":"]' '.["\":"]' '.["a\": "]' '.x.a' '.a[2].b[1]' '.[1][1]'
+	    '.id' '.meta.geoCountry' '.application.name' '.environment.system.cpu'
+	    '.payload.histograms.CERT_PINNING_RESULTS.sum' '.payload.info'
+	    'select(.a != null) | .b' '[.a, .["a\":"], .c?]' '.a.b + 1')
+	{
+		for seed in 21 22; do t_fieldgen -n 1000 -s "$seed"; done
+		cat "$DATA"/pings/*.ndjson
+		printf '%s\n' '{"a":"x"}' '{"":"x"}' '{"a\":":1,"a":"x"}' '{"":":"}' \
+		    '{"a":{"b":1},"a":2}' '{"x":{"a":1},"a":2,"y":{"a":3}}' \
+		    '{"a":[0,1,{"b":[5,6,7]}]}' '[{"a":1},[2,3]]' '{"a" : 1 , "b" :[ 1 , 2 ] }' \
+		    '{"\u00e9":1,"é":2}' '{"a":{"b":{"c":[{"d":1}]}},"b":[[0]],"c":{}}'
+		printf '\xef\xbb\xbf  {"a":1}  \n{"\xff":1,"\xef\xbf\xbd":2}\n'
+		# A member at every offset within a block, after a nested
+		# object at the same depth and after a long string.
+		for pad in $(seq 0 70); do
+			printf '{"p":"%s","x":{"a":[1]},"a":{"b":%d},"c":[0,[1,{"a":2}]]}\n' \
+			    "$(printf "%${pad}s" | tr ' ' x)" "$pad"
+		done
+	} >lines
+	# Every expression alone (an error in one hides the others' values on
+	# its line), then all in one set (they share the walk).
+	fields() {
+		for e in "${exprs[@]}"; do
+			echo "$e"
+			t_field -x "$e" <lines
+		done
+		t_field -x "${exprs[@]}" <lines
+		t_field -f "${exprs[@]}" <lines
+	}
+	TRAWL_SIMD=0 fields >scalar.out
+	for k in $(kernels); do
+		TRAWL_SIMD=$k fields >"$k.out"
+		same scalar.out "$k.out"
+	done
+	# The hand-made lines' answers, as jq gives them.
+	TRAWL_SIMD=0 t_field '.["a\":"]' '.["\":"]' .a <lines >names.out
+	line=$(grep -n -x -F '{"a\":":1,"a":"x"}' lines | cut -d: -f1)
+	grep -qx "$line 0 number 1" names.out
+	grep -qx "$line 2 string \"x\"" names.out
+	line=$(grep -n -x -F '{"a":"x"}' lines | cut -d: -f1)
+	grep -qx "$line 0 null null" names.out
+	line=$(grep -n -x -F '{"":":"}' lines | cut -d: -f1)
+	grep -qx "$line 1 null null" names.out
+	line=$(grep -n -x -F '{"x":{"a":1},"a":2,"y":{"a":3}}' lines | cut -d: -f1)
+	grep -qx "$line 2 number 2" names.out
+	# Most lines are the kernels' to take.
+	run -0 t_scan -d <lines
+	for k in $(kernels); do
+		fast=$(sed -n "s/^$k: [0-9]* checked, \\([0-9]*\\) fast.*/\\1/p" <<<"$output")
+		[ "$fast" -gt 1000 ]
+	done
+}
