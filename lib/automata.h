@@ -49,8 +49,8 @@ int am_xa_get(struct am_text hdr, const char *key, struct am_text *val);
  * the skipped character was half of a surrogate pair: the message then has
  * a '?' (Java's encoding of the other half) before the suffix.
  */
-int am_suffix(int has_uuid, struct am_text uuid, struct am_text query, struct am_text *suffix,
-    int *lone);
+int am_suffix(int has_uuid, struct am_text uuid, struct am_text query,
+    struct am_text *suffix, int *lone);
 
 /*
  * ActorSignatureGenerator: MD5 of ip + the first 200 UTF-16 units of ua +
@@ -63,8 +63,9 @@ int am_suffix(int has_uuid, struct am_text uuid, struct am_text query, struct am
  * caller's).
  */
 void am_signatures(struct am_text ip, struct am_text ua, struct am_text al,
-    struct am_text host_a, struct am_text host_b, struct am_text suffix, int suffix_lone,
-    unsigned char sig_a[16], int *ok_a, unsigned char sig_b[16]);
+    struct am_text host_a, struct am_text host_b, struct am_text suffix,
+    int suffix_lone, unsigned char sig_a[16], int *ok_a,
+    unsigned char sig_b[16]);
 
 /* Length in characters (code points), as Spark's length() counts them. */
 size_t am_chars(struct am_text s);

@@ -190,12 +190,12 @@ int cli_parse_double(const char *arg, double *v);
  * Field expressions named for messages.  cli_field compiles expr as the
  * next field of fs (fs_add), a usage error "OPT EXPR: why" when it does not
  * compile, and remembers which option gave it.  cli_missing(fv, f, ...)
- * checks the given fields of the record at hand (lib/loop.h's fields): when any has no
- * value (nothing, or null), it notes which and how, counts the record in
- * stats.missing and returns 1.  A tool that counts missing records its own
- * way notes a field with cli_note_missing.  When nothing is written,
- * cli_exit names each noted expression, telling "null" (the field is
- * missing) from "no value" (filtered out, e.g. by select).
+ * checks the given fields of the record at hand (loop.h's fields): when
+ * any has no value (nothing, or null), it notes which and how, counts the
+ * record in stats.missing and returns 1.  A tool that counts missing
+ * records its own way notes a field with cli_note_missing.  When nothing
+ * is written, cli_exit names each noted expression, telling "null" (the
+ * field is missing) from "no value" (filtered out, e.g. by select).
  */
 struct fieldset;
 struct fields;

@@ -26,7 +26,8 @@
 int state_load(const char *path, const char *tool, unsigned version,
     struct buf *payload, char *err, size_t errlen);
 
-/* Save payload atomically; 0 or -1 with err ("state.bin: No space left on device"). */
+/* Save payload atomically; 0, or -1 with err ("state.bin: No space left
+ * on device"). */
 int state_save(const char *path, const char *tool, unsigned version,
     const void *payload, size_t n, char *err, size_t errlen);
 

@@ -45,8 +45,8 @@ struct ts_format;
 struct ts_format *ts_format_new(const char *fmt, char *err, size_t errlen);
 void ts_format_free(struct ts_format *f);
 /* The time s[0..n) stands for in format f: 0, or -1 with *why. */
-int ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t *ns,
-    const char **why);
+int ts_parse_format(const struct ts_format *f, const char *s, size_t n,
+    int64_t *ns, const char **why);
 
 /*
  * The time a field value stands for:
@@ -58,11 +58,12 @@ int ts_parse_format(const struct ts_format *f, const char *s, size_t n, int64_t 
  *     T, offsets +hh:mm, +hhmm or +hh, Z, fractional seconds to ns, no
  *     offset meaning UTC), a date alone ("2017-03-12", midnight UTC), or
  *     8 digits YYYYMMDD ("20170130");
- * Returns 0, or -1 with *why (static text, e.g. "time is not a date:
- * \"yesterday\"" is the caller's job; why is "not an RFC 3339 time").
+ * Returns 0, or -1 with *why, static text without the value ("not an RFC
+ * 3339 time", "time is not a number or a string"); ts_bad_message makes
+ * the whole message with the value.
  */
-int ts_from_jval(const struct jval *v, enum ts_unit unit, const struct ts_format *fmt,
-    int64_t *ns, const char **why);
+int ts_from_jval(const struct jval *v, enum ts_unit unit,
+    const struct ts_format *fmt, int64_t *ns, const char **why);
 int ts_parse(const char *s, size_t n, int64_t *ns, const char **why);
 
 /*
