@@ -1,10 +1,12 @@
 /*
  * jmember.h: the members of a JSON object, read from its text.
  *
- * For tools that take an object apart without a tree: histo sums
- * {bucket: count} maps and reads back its own output lines with it.  The
- * text must be valid JSON (fs_eval or json_validate has checked it), so
- * the walk only finds token boundaries and never re-validates.
+ * For taking an object apart without a tree: histo's {bucket: count} maps
+ * and merged partial outputs, cidrscore's merged outputs, actorsig's
+ * X-Analytics objects, NDJSON table rows (iptread.c) and --output's rows
+ * (tabular.c).  The text must be valid JSON (fs_eval or json_validate has
+ * checked it), so the walk only finds token boundaries and never
+ * re-validates.
  */
 #ifndef TRAWL_JMEMBER_H
 #define TRAWL_JMEMBER_H
