@@ -4,7 +4,6 @@
 
 load helper
 
-t_cat() { "$TRAWL_TESTBIN/t_cat" "$@"; }
 t_cli() { "$TRAWL_TESTBIN/t_cli" "$@"; }
 
 setup() { cd "$BATS_TEST_TMPDIR"; }

@@ -6,24 +6,7 @@
 
 load helper
 
-# One record every tool can use, and the arguments that make each tool run.
-RECORD='{"id":"a","x":1,"k":"a","t":"2017-03-12T10:00:00Z","start":"2017-03-12T10:00:00Z","end":"2017-03-12T11:00:00Z","ip":"10.1.2.3","user_agent":"Mozilla/5.0","accept_language":"en","uri_host":"en.wikipedia.org","dt":"2017-03-12T10:00:00Z"}'
-
-args_for() {
-	case $1 in
-	histo) echo "-f .x --counts" ;;
-	sessionize) echo "-k .k -t .t" ;;
-	cidrscore) echo "--prefix-len 24" ;;
-	*) echo "" ;;
-	esac
-}
-
-tools() {
-	local src
-	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
-		basename "$src" .c
-	done
-}
+# RECORD, args_for and tools are helper.bash's.
 
 # each CMD...: run CMD for every tool (as $tool, with $args).  CMD is not
 # run as a condition, so that errexit stops the test at the first failing

@@ -30,3 +30,26 @@ expect() {
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/actual"
 	same "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/actual"
 }
+
+# tools: every tool, as a name per line (the tools are the sources in bin/).
+tools() {
+	local src
+	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
+		basename "$src" .c
+	done
+}
+
+# RECORD: one record every tool can use.  args_for TOOL: the least
+# arguments that make TOOL process it.
+RECORD='{"id":"a","x":1,"k":"a","t":"2017-03-12T10:00:00Z","start":"2017-03-12T10:00:00Z","end":"2017-03-12T11:00:00Z","ip":"10.1.2.3","user_agent":"Mozilla/5.0","accept_language":"en","uri_host":"en.wikipedia.org","dt":"2017-03-12T10:00:00Z"}'
+args_for() {
+	case $1 in
+	histo) echo "-f .x --counts" ;;
+	sessionize) echo "-k .k -t .t" ;;
+	cidrscore) echo "--prefix-len 24" ;;
+	*) echo "" ;;
+	esac
+}
+
+# The drivers of lib/ that more than one suite runs.
+t_cat() { "$TRAWL_TESTBIN/t_cat" "$@"; }

@@ -11,25 +11,8 @@
 
 load helper
 
-RECORD='{"id":"a","x":1,"k":"a","t":"2017-03-12T10:00:00Z","start":"2017-03-12T10:00:00Z","end":"2017-03-12T11:00:00Z","ip":"10.1.2.3","user_agent":"Mozilla/5.0","accept_language":"en","uri_host":"en.wikipedia.org","dt":"2017-03-12T10:00:00Z"}'
+# RECORD, args_for and tools are helper.bash's.
 HOSTILE=$BATS_TEST_DIRNAME/fixtures/hostile
-
-# As in common.bats: the arguments that make each tool process records.
-args_for() {
-	case $1 in
-	histo) echo "-f .x --counts" ;;
-	sessionize) echo "-k .k -t .t" ;;
-	cidrscore) echo "--prefix-len 24" ;;
-	*) echo "" ;;
-	esac
-}
-
-tools() {
-	local src
-	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
-		basename "$src" .c
-	done
-}
 
 # with MEMBERS: RECORD with MEMBERS added last (a later duplicate wins),
 # as a line.

@@ -5,14 +5,6 @@
 
 load helper
 
-# Every tool that has a source file in bin/.
-tools() {
-	local src
-	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
-		basename "$src" .c
-	done
-}
-
 MAN=$BATS_TEST_DIRNAME/../man
 
 # help_options TOOL: the option column of TOOL --help, one per line

@@ -12,21 +12,12 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 
 sizer() { "$TRAWL_TESTBIN/t_pipesize" "$@"; }
 
-# As in hostile.bats: the arguments that make each tool process records.
-args_for() {
-	case $1 in
-	histo) echo "-f .x --counts" ;;
-	sessionize) echo "-k .k -t .t" ;;
-	cidrscore) echo "--prefix-len 24" ;;
-	*) echo "" ;;
-	esac
-}
+# args_for and tools are helper.bash's.
 
 @test "pipes: every tool enlarges the pipes on its stdin and stdout" {
 	echo '{"id":"a","x":1,"k":"a","t":0}' >rec
-	local src tool
-	for src in "$BATS_TEST_DIRNAME"/../bin/*.c; do
-		tool=$(basename "$src" .c)
+	local tool
+	for tool in $(tools); do
 		echo "checking $tool"
 		# The writer waits until the tool has enlarged its stdin, then
 		# writes a record and ends; the reader watches the tool's stdout.
