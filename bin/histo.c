@@ -1621,10 +1621,8 @@ static int
 series_cmp(const void *a, const void *b)
 {
 	const struct series *x = a, *y = b;
-	size_t xn, yn;
-	const char *xt = series_text(x, &xn), *yt = series_text(y, &yn);
 
-	return json_cmp(xt, xn, yt, yn);
+	return gi_cmp(serix, x->id, y->id, json_cmp);
 }
 
 /* ---------------------------------------------------------------- charts */

@@ -371,11 +371,8 @@ static int
 cmp_group(const void *a, const void *b)
 {
 	const struct group *x = *(struct group *const *)a, *y = *(struct group *const *)b;
-	size_t xn, yn;
-	const char *xt = gi_text(groupix, x->id, &xn);
-	const char *yt = gi_text(groupix, y->id, &yn);
 
-	return json_cmp(xt, xn, yt, yn);
+	return gi_cmp(groupix, x->id, y->id, json_cmp);
 }
 
 /* Build the printed form of the record's group in gkey; 1 if a part was missing. */

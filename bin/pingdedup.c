@@ -876,11 +876,8 @@ static int
 cmp_key(const void *a, const void *b)
 {
 	const struct keycount *x = a, *y = b;
-	size_t xn, yn;
-	const char *xt = gi_text(countix, x->id, &xn);
-	const char *yt = gi_text(countix, y->id, &yn);
 
-	return json_cmp(xt, xn, yt, yn);
+	return gi_cmp(countix, x->id, y->id, json_cmp);
 }
 
 static int
@@ -897,11 +894,8 @@ static int
 cmp_group(const void *a, const void *b)
 {
 	const struct rgroup *x = a, *y = b;
-	size_t xn, yn;
-	const char *xt = gi_text(groupix, x->id, &xn);
-	const char *yt = gi_text(groupix, y->id, &yn);
 
-	return json_cmp(xt, xn, yt, yn);
+	return gi_cmp(groupix, x->id, y->id, json_cmp);
 }
 
 static void

@@ -83,6 +83,16 @@ gi_text(const struct gindex *gi, uint32_t ix, size_t *len)
 	return gi->text.p + start;
 }
 
+int
+gi_cmp(const struct gindex *gi, uint32_t a, uint32_t b,
+    int (*cmp)(const char *, size_t, const char *, size_t))
+{
+	size_t an, bn;
+	const char *at = gi_text(gi, a, &an), *bt = gi_text(gi, b, &bn);
+
+	return cmp(at, an, bt, bn);
+}
+
 size_t
 gi_count(const struct gindex *gi)
 {

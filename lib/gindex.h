@@ -42,6 +42,11 @@ int gi_get(const struct gindex *gi, struct digest d, uint32_t *ix);
 /* Key ix's text and its length in *len; valid until the next gi_put. */
 const char *gi_text(const struct gindex *gi, uint32_t ix, size_t *len);
 
+/* Order keys a and b by their texts with cmp (json_cmp: jq's order), for
+ * sorting what is numbered by the index. */
+int gi_cmp(const struct gindex *gi, uint32_t a, uint32_t b,
+    int (*cmp)(const char *, size_t, const char *, size_t));
+
 size_t gi_count(const struct gindex *gi);
 size_t gi_bytes(const struct gindex *gi);	/* memory held */
 
