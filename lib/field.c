@@ -628,7 +628,8 @@ index_key(struct fieldset *fs, const struct node *n,
 		for (int i = 0; i < n->nkids; i++) {
 			const struct child *c = &n->kids[i];
 			if (!c->index && !c->quote && (size_t)(end - kb) > c->nlen &&
-			    kb[c->nlen] == '"' && memcmp(kb, c->name, c->nlen) == 0) {
+			    kb[c->nlen] == '"' && (c->nlen == 0 || (kb[0] == c->name[0] &&
+			    memcmp(kb + 1, c->name + 1, c->nlen - 1) == 0))) {
 				*after = (size_t)(kb - p) + c->nlen + 1;
 				return c->node;
 			}
