@@ -7,12 +7,13 @@
 load helper
 
 F=$FIXTURES/cidrscore
+EX=$DATA/man
 IP=$DATA/ip
 
 # examples: a directory with the files the man page's examples name.
 examples() {
 	mkdir -p "$BATS_TEST_TMPDIR/ex"
-	cp "$IP"/*.csv "$F"/*.ndjson "$BATS_TEST_TMPDIR/ex/"
+	cp "$IP"/*.csv "$EX"/requests.ndjson "$EX"/feedback.ndjson "$EX"/model.ndjson "$BATS_TEST_TMPDIR/ex/"
 	cd "$BATS_TEST_TMPDIR/ex" || return 1
 }
 
@@ -171,7 +172,7 @@ table() {
 	# feedback.ndjson has acr.org 167.89.4.19/24: 167.89.4.0/24 after masking
 	printf '{"domain":"acr.org","ip":"%s"}\n' 167.89.4.0 167.89.4.255 167.89.5.0 \
 	    >"$BATS_TEST_TMPDIR/in"
-	run -0 cidrscore --scope .domain --as fb -T "$F/feedback.ndjson" "$BATS_TEST_TMPDIR/in"
+	run -0 cidrscore --scope .domain --as fb -T "$EX/feedback.ndjson" "$BATS_TEST_TMPDIR/in"
 	expect <<-'EOF'
 	{"domain":"acr.org","ip":"167.89.4.0","fb":{"domain":"acr.org","org":64}}
 	{"domain":"acr.org","ip":"167.89.4.255","fb":{"domain":"acr.org","org":64}}
@@ -194,7 +195,7 @@ table() {
 
 @test "cidrscore: a scope that no table row has matches nothing" {
 	printf '{"domain":"other.org","ip":"167.89.4.19"}\n{"ip":"167.89.4.19"}\n' >"$BATS_TEST_TMPDIR/in"
-	run -0 --separate-stderr cidrscore --scope .domain -T "$F/feedback.ndjson" --stats "$BATS_TEST_TMPDIR/in"
+	run -0 --separate-stderr cidrscore --scope .domain -T "$EX/feedback.ndjson" --stats "$BATS_TEST_TMPDIR/in"
 	expect <<-'EOF'
 	{"domain":"other.org","ip":"167.89.4.19"}
 	{"ip":"167.89.4.19"}
@@ -325,8 +326,8 @@ table() {
 }
 
 @test "cidrscore: a MaxMind DB table: maps, types, IPv4 aliases skipped, whatever the file name" {
-	# tiny.mmdb is written by mkmmdb.py, whose NETWORKS list is the expectation.
-	cp "$F/tiny.mmdb" "$BATS_TEST_TMPDIR/tiny.dat"
+	# tiny.mmdb (examples/data/man) is written by mkmmdb.py, whose NETWORKS list is the expectation.
+	cp "$EX/tiny.mmdb" "$BATS_TEST_TMPDIR/tiny.dat"
 	printf '{"ip":"%s"}\n' 1.0.0.5 1.0.5.1 ::ffff:8.8.8.8 203.0.113.9 2001:db8::1 \
 	    2606:4700::1111 9.9.9.9 2002:808:808::1 >"$BATS_TEST_TMPDIR/in"
 	run -0 --separate-stderr cidrscore --stats -T "$BATS_TEST_TMPDIR/tiny.dat" "$BATS_TEST_TMPDIR/in"
@@ -382,8 +383,8 @@ table() {
 # (count 4, sum 2, mean 0.5, 3 distinct); unknown.example has no rows.
 
 @test "cidrscore: --score: every feedback CIDR's count, exact sum, min, mean, max, and its IPs" {
-	run -0 --separate-stderr cidrscore -T "$F/feedback.ndjson" --scope .domain --score .score --ips --stats \
-	    "$F/model.ndjson"
+	run -0 --separate-stderr cidrscore -T "$EX/feedback.ndjson" --scope .domain --score .score --ips --stats \
+	    "$EX/model.ndjson"
 	expect <<-'EOF'
 	{"cidr":"66.231.95.69/32","domain":"uhg.com","org":56,"count":1,"sum":0.05,"min":0.05,"mean":0.05,"max":0.05,"distinct":1,"ips":["66.231.95.69"]}
 	{"cidr":"103.28.42.112/32","domain":"acr.org","org":64,"count":1,"sum":0.9,"min":0.9,"mean":0.9,"max":0.9,"distinct":1,"ips":["103.28.42.112"]}
@@ -402,7 +403,7 @@ table() {
 	# Org 54: coloradocyclist.com's /20 (mean 0.15) and /24 (0.25); Org 56:
 	# uhg.com (0.05); Org 64: acr.org's 167.89.4.0/24 (0.1), not its
 	# 103.28.42.112 (0.9); Org 1 (theflyzikgroup.com, 0.5) has none.
-	run -0 bash -c "cidrscore -T '$F/feedback.ndjson' --scope .domain --score .score --cutoff 0.3 --ips '$F/model.ndjson' |
+	run -0 bash -c "cidrscore -T '$EX/feedback.ndjson' --scope .domain --score .score --cutoff 0.3 --ips '$EX/model.ndjson' |
 	    jq -sc 'group_by(.org)[] | {org: .[0].org, items: length, ips: (map(.ips) | add)}'"
 	expect <<-'EOF'
 	{"org":54,"items":2,"ips":["198.2.131.34","198.2.138.130","198.2.182.209"]}
@@ -413,7 +414,7 @@ table() {
 
 @test "cidrscore: --misses writes rows without a match; --cutoff leaves them to --misses" {
 	printf '{"domain":"uhg.com","ip":"66.231.95.69","score":1}\n' >"$BATS_TEST_TMPDIR/in"
-	t=$(head -n 2 "$F/feedback.ndjson" | table fb.ndjson)
+	t=$(head -n 2 "$EX/feedback.ndjson" | table fb.ndjson)
 	echo '{"domain":"uhg.com","org":56,"cidr":"66.231.95.69"}' >>"$t"
 	run -0 cidrscore -T "$t" --scope .domain --score .score --misses --cutoff 0.5 "$BATS_TEST_TMPDIR/in"
 	expect <<-'EOF'
@@ -460,7 +461,7 @@ table() {
 }
 
 @test "cidrscore: --prefix-len groups per /24 and scope, sorted by address then scope" {
-	run -0 cidrscore --prefix-len 24 --scope .domain "$F/model.ndjson"
+	run -0 cidrscore --prefix-len 24 --scope .domain "$EX/model.ndjson"
 	expect <<-'EOF'
 	{"cidr":"66.231.95.0/24","scope":"uhg.com","count":1,"distinct":1}
 	{"cidr":"103.28.42.0/24","scope":"acr.org","count":1,"distinct":1}
@@ -488,18 +489,18 @@ table() {
 @test "cidrscore: --merge of --shard outputs equals one run, with and without --ips" {
 	local k
 	for k in 1 2 3; do
-		cidrscore --prefix-len 24 --scope .domain --score .score --shard $k/3 "$F/model.ndjson"
+		cidrscore --prefix-len 24 --scope .domain --score .score --shard $k/3 "$EX/model.ndjson"
 	done >"$BATS_TEST_TMPDIR/shards"
 	run -0 cidrscore --merge "$BATS_TEST_TMPDIR/shards"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/merged"
-	cidrscore --prefix-len 24 --scope .domain --score .score "$F/model.ndjson" >"$BATS_TEST_TMPDIR/single"
+	cidrscore --prefix-len 24 --scope .domain --score .score "$EX/model.ndjson" >"$BATS_TEST_TMPDIR/single"
 	same "$BATS_TEST_TMPDIR/single" "$BATS_TEST_TMPDIR/merged"
 	for k in 1 2; do
-		cidrscore -T "$F/feedback.ndjson" --scope .domain --score .score --ips --misses --shard $k/2 "$F/model.ndjson"
+		cidrscore -T "$EX/feedback.ndjson" --scope .domain --score .score --ips --misses --shard $k/2 "$EX/model.ndjson"
 	done >"$BATS_TEST_TMPDIR/shards"
 	run -0 cidrscore --merge --ips "$BATS_TEST_TMPDIR/shards"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/merged"
-	cidrscore -T "$F/feedback.ndjson" --scope .domain --score .score --ips --misses "$F/model.ndjson" >"$BATS_TEST_TMPDIR/single"
+	cidrscore -T "$EX/feedback.ndjson" --scope .domain --score .score --ips --misses "$EX/model.ndjson" >"$BATS_TEST_TMPDIR/single"
 	same "$BATS_TEST_TMPDIR/single" "$BATS_TEST_TMPDIR/merged"
 	# The parts carry ips: the merge keeps them without being told again.
 	grep -q '"ips":\["' "$BATS_TEST_TMPDIR/single"
@@ -527,9 +528,9 @@ table() {
 @test "cidrscore: --shard annotating: the shards' union is the single run" {
 	local k
 	for k in 1 2 3; do
-		cidrscore -T "$IP/asn-ipv4.csv" -T "$IP/asn-ipv6.csv" --shard $k/3 "$F/requests.ndjson"
+		cidrscore -T "$IP/asn-ipv4.csv" -T "$IP/asn-ipv6.csv" --shard $k/3 "$EX/requests.ndjson"
 	done | sort >"$BATS_TEST_TMPDIR/union"
-	cidrscore -T "$IP/asn-ipv4.csv" -T "$IP/asn-ipv6.csv" "$F/requests.ndjson" | sort >"$BATS_TEST_TMPDIR/single"
+	cidrscore -T "$IP/asn-ipv4.csv" -T "$IP/asn-ipv6.csv" "$EX/requests.ndjson" | sort >"$BATS_TEST_TMPDIR/single"
 	same "$BATS_TEST_TMPDIR/single" "$BATS_TEST_TMPDIR/union"
 }
 
@@ -551,7 +552,7 @@ cidrscore: 1 bad line skipped" ]
 # ---- bad records ----
 
 @test "cidrscore: --output csv: a header with every member some row has, the range first, the aggregates last" {
-	run -0 cidrscore -T "$F/feedback.ndjson" --scope .domain --score .score --ips --output csv "$F/model.ndjson"
+	run -0 cidrscore -T "$EX/feedback.ndjson" --scope .domain --score .score --ips --output csv "$EX/model.ndjson"
 	expect <<-'EOF'
 	"cidr","start","end","domain","org","count","sum","min","mean","max","distinct","ips"
 	"66.231.95.69/32",,,"uhg.com",56,1,0.05,0.05,0.05,0.05,1,"[""66.231.95.69""]"
@@ -580,7 +581,7 @@ cidrscore: 1 bad line skipped" ]
 	"10.0.0.0/24","a,b",1,1
 	"10.0.1.0/24","{""x"":[1,2]}",1,1
 	EOF
-	run -2 --separate-stderr cidrscore -T "$F/feedback.ndjson" --output csv "$F/model.ndjson"
+	run -2 --separate-stderr cidrscore -T "$EX/feedback.ndjson" --output csv "$EX/model.ndjson"
 	[ "${stderr_lines[0]}" = "cidrscore: --output is for --score, --prefix-len and --merge: annotated records are written as they are read, with members added" ]
 }
 
@@ -644,7 +645,7 @@ cidrscore: 1 bad line skipped" ]
 bad_table() {
 	local t
 	t=$(table "$1")
-	run -1 --separate-stderr cidrscore -T "$t" "$F/requests.ndjson"
+	run -1 --separate-stderr cidrscore -T "$t" "$EX/requests.ndjson"
 	[ -z "$output" ]
 	[ "$stderr" = "cidrscore: $t:$2" ] || { echo "got: $stderr" >&2; return 1; }
 }
@@ -681,17 +682,17 @@ bad_table() {
 
 @test "cidrscore: a table row without the scope value stops the run" {
 	t=$(printf '{"cidr":"10.0.0.0/8","domain":"a"}\n{"cidr":"11.0.0.0/8"}\n' | table noscope.ndjson)
-	run -1 --separate-stderr cidrscore --scope .domain -T "$t" "$F/requests.ndjson"
+	run -1 --separate-stderr cidrscore --scope .domain -T "$t" "$EX/requests.ndjson"
 	[ -z "$output" ]
 	[ "$stderr" = "cidrscore: $t:2: the scope .domain is missing" ]
 }
 
 @test "cidrscore: a missing table or a damaged MaxMind DB is an error, exit 1" {
-	run -1 --separate-stderr cidrscore -T "$BATS_TEST_TMPDIR/nope.csv" "$F/requests.ndjson"
+	run -1 --separate-stderr cidrscore -T "$BATS_TEST_TMPDIR/nope.csv" "$EX/requests.ndjson"
 	[ -z "$output" ]
 	[ "$stderr" = "cidrscore: $BATS_TEST_TMPDIR/nope.csv: No such file or directory" ]
 	printf 'junk\253\315\357MaxMind.com\340' >"$BATS_TEST_TMPDIR/bad.mmdb"
-	run -1 --separate-stderr cidrscore -T "$BATS_TEST_TMPDIR/bad.mmdb" "$F/requests.ndjson"
+	run -1 --separate-stderr cidrscore -T "$BATS_TEST_TMPDIR/bad.mmdb" "$EX/requests.ndjson"
 	# libmaxminddb's words for metadata that is an empty map
 	[ "$stderr" = "cidrscore: $BATS_TEST_TMPDIR/bad.mmdb: The lookup path does not match the data (key that doesn't exist, array index bigger than the array, expected array or map where none exists)" ]
 }
@@ -699,7 +700,7 @@ bad_table() {
 # ---- usage ----
 
 @test "cidrscore: option combinations that make no sense are usage errors, exit 2" {
-	run -2 --separate-stderr cidrscore "$F/requests.ndjson"
+	run -2 --separate-stderr cidrscore "$EX/requests.ndjson"
 	[[ $stderr == "cidrscore: a --table (or --prefix-len, or --merge) is needed"* ]]
 	run -2 --separate-stderr cidrscore --prefix-len 24 -T "$IP/asn-ipv4.csv"
 	[[ $stderr == "cidrscore: --prefix-len groups by prefix: it takes no --table"* ]]

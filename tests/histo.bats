@@ -20,9 +20,9 @@
 
 load helper
 
-F=$FIXTURES/histo
-A=$F/aurora.ndjson
-SSL=$F/ssl.ndjson
+EX=$DATA/man
+A=$EX/aurora.ndjson
+SSL=$EX/ssl.ndjson
 X=99999999-0000-4000-8000-00000000000x
 
 # n CHAR COUNT: COUNT copies of CHAR.

@@ -7,6 +7,7 @@
 load helper
 
 F=$FIXTURES/maxcount
+EX=$DATA/man
 BRUTE=$FIXTURES/maxcount/brute.awk
 
 # iv GROUP START END...: one interval record per triple.
@@ -310,7 +311,7 @@ EOF
 # ---- the man page's examples ----
 
 @test "maxcount: EXAMPLES: sessionize's sessions per AS and day" {
-	cd "$FIXTURES/sessionize"
+	cd "$EX"
 	run -0 bash -c "jq -c --slurpfile t asn.ndjson \
 	    '(\$t | map({(.ip): .}) | add) as \$m | . + (\$m[.ip] | {asn, country})' \
 	    sightings.ndjson |
@@ -326,11 +327,11 @@ EOF
 	    '(\$t | map({(.ip): .}) | add) as \$m | . + (\$m[.ip] | {asn, country})' \
 	    sightings.ndjson |
 	  sessionize -k '\"\\(.ip):\\(.port)\"' -t .time_seen -c .asn -c .country"
-	printf '%s\n' "$output" | same "$F/sessions.ndjson" /dev/stdin
+	printf '%s\n' "$output" | same "$EX/sessions.ndjson" /dev/stdin
 }
 
 @test "maxcount: EXAMPLES: per country and AS for the whole input" {
-	cd "$F"
+	cd "$EX"
 	run -0 maxcount -g .country -g .asn sessions.ndjson
 	expect <<'EOF'
 {"group":["CN",4134],"period":null,"max":2,"at":"2017-03-13T00:40:00Z","until":"2017-03-13T00:45:00Z","intervals":4}
@@ -339,7 +340,7 @@ EOF
 }
 
 @test "maxcount: EXAMPLES: the timeline of concurrent sessions per country" {
-	cd "$F"
+	cd "$EX"
 	run -0 maxcount -g .country --timeline sessions.ndjson
 	expect <<'EOF'
 {"group":"CN","from":"2017-03-12T23:50:00Z","until":"2017-03-13T00:10:00Z","count":1}
@@ -356,7 +357,7 @@ EOF
 }
 
 @test "maxcount: EXAMPLES: four shards with GNU parallel give the single run's answer" {
-	cd "$F"
+	cd "$EX"
 	run -0 bash -c "parallel -j 4 'maxcount --shard {}/4 -g .asn --per day sessions.ndjson' \
 	    ::: 1 2 3 4 | sort"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/par"

@@ -8,6 +8,7 @@
 load helper
 
 F=$FIXTURES/sessionize
+EX=$DATA/man
 GEN=$FIXTURES/sessionize/gen.awk
 REF=$BATS_TEST_DIRNAME/../bench/sessions.awk
 
@@ -578,7 +579,7 @@ split_check() {
 }
 
 @test "sessionize: EXAMPLES: sessions of each bot with the addresses it used" {
-	cd "$F"
+	cd "$EX"
 	run -0 sessionize -k .bot_id -t .time_seen --collect .ip sightings.ndjson
 	expect <<'EOF'
 {"key":"d4","start":"2017-03-12T10:05:00Z","end":"2017-03-12T10:10:00Z","duration":300,"buckets":1,"events":1,"open":false,"ip_values":["5.6.7.9"]}
@@ -603,7 +604,7 @@ EOF
 }
 
 @test "sessionize: EXAMPLES: sessions per IP:port annotated with AS, max concurrent per AS and day" {
-	cd "$F"
+	cd "$EX"
 	run -0 bash -c "jq -c --slurpfile t asn.ndjson \
 	    '(\$t | map({(.ip): .}) | add) as \$m | . + (\$m[.ip] | {asn, country})' \
 	    sightings.ndjson |
@@ -633,19 +634,19 @@ EOF
 
 @test "sessionize: EXAMPLES: hourly runs with a state file give the single run's sessions" {
 	cd "$BATS_TEST_TMPDIR"
-	head -n 7 "$F/sightings.ndjson" | gzip >hour-10.ndjson.gz
-	tail -n +8 "$F/sightings.ndjson" | gzip >hour-11.ndjson.gz
+	head -n 7 "$EX/sightings.ndjson" | gzip >hour-10.ndjson.gz
+	tail -n +8 "$EX/sightings.ndjson" | gzip >hour-11.ndjson.gz
 	{
 		sessionize -k .bot_id -t .time_seen --state bots.state hour-10.ndjson.gz
 		sessionize -k .bot_id -t .time_seen --state bots.state hour-11.ndjson.gz
 		sessionize -k .bot_id -t .time_seen --state bots.state --flush </dev/null
 	} >runs
-	sessionize -k .bot_id -t .time_seen "$F/sightings.ndjson" >one
+	sessionize -k .bot_id -t .time_seen "$EX/sightings.ndjson" >one
 	same one runs
 }
 
 @test "sessionize: EXAMPLES: four shards with GNU parallel give the single run's sessions" {
-	cd "$F"
+	cd "$EX"
 	run -0 bash -c "parallel -j 4 'sessionize --shard {}/4 -k .bot_id -t .time_seen \
 	    sightings.ndjson' ::: 1 2 3 4 | sort"
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/par"
