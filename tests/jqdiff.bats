@@ -69,7 +69,7 @@ agree() {
 	t_jqdiff -R -n 3000 -s 1 >records
 	for s in 'null' 'true' 'false' '\[\]' '{}' '1e1000' '-0' '1\.0' '1E2' '100000000000000000001' \
 	    '0\.1' 'NaN' '\\ud83d\\ude00' '\\udc00' '\\u0000' '"\\u0061"' '"\\u00e9"' \
-	    '"2015-03-05T23:51:47Z"' '1425599507' '{"a":1'; do
+	    '"2015-03-05T23:51:47Z"' '1425599507' '{"a":1' '1e-5' '1e17' '1\.5e300'; do
 		grep -q -- "$s" records || { echo "no $s" >&2; return 1; }
 	done
 	LC_ALL=C grep -q $'\xff' records

@@ -188,7 +188,8 @@ static const char *const jd_numbers[] = {
 	"100000000000000000001", "1485817596984554752", "9007199254740993",
 	"5e-324", "1e-400", "NaN", "123456789012345678901234567890", "3.14159",
 	"-7", "255", "65", "0.30000000000000004", "1.7976931348623157e308",
-	"4.0", "01", "-0.0", "1E+2", "12345", "-3",
+	"4.0", "01", "-0.0", "1E+2", "12345", "-3", "1e-5", "-1.234e-7", "0.0001",
+	"1e17", "12345678901234567", "1.5e300", "2.5E-3",
 };
 
 static const char *const jd_strings[] = {
@@ -619,7 +620,7 @@ static const char *const jd_numlits[] = {
 	"0", "1", "2", "3", "10", "1.5", "0.5", ".5", "1.0", "1e2", "1E2",
 	"1e1000", "100000000000000000001", "0.1", "5e-324", "1e-400", "3.0",
 	"00", "1e+2", "79", "100", "255", "65", "4", "7", "0.30000000000000004",
-	"1485817596984554752",
+	"1485817596984554752", "1e-5", "1e17", "0.0001",
 };
 
 /* Small counts for range, limit, repetition and slices: literals only,
@@ -764,6 +765,7 @@ static const struct jd_builtin jd_builtins[] = {
 	{ "map", TY_ARR, TY_ARR, 4, { A_ELEMF }, 0, 0, 0 },
 	{ "map_values", TY_OBJ, TY_SAME, 2, { A_ELEMSAME }, 0, 0, 0 },
 	{ "add", TY_ARR, TY_ELEM, 4, { 0 }, 0, 0, 0 },
+	{ "add", TY_OBJ, TY_ANY, 2, { 0 }, 0, 0, 0 },
 	{ "any", TY_ARR, TY_BOOL, 2, { 0 }, 0, 0, 0 },
 	{ "all", TY_ARR, TY_BOOL, 2, { 0 }, 0, 0, 0 },
 	{ "any", TY_ARR, TY_BOOL, 2, { A_ELEMB }, 0, 0, 0 },
@@ -806,6 +808,7 @@ static const struct jd_builtin jd_builtins[] = {
 	{ "contains", TY_ANY, TY_BOOL, 2, { A_LIKE }, 0, 0, 0 },
 	{ "inside", TY_ANY, TY_BOOL, 2, { A_LIKE }, 0, 0, 0 },
 	{ "index", TY_STR, TY_NUM, 2, { A_NEEDLE }, 0, 0, 0 },
+	{ "index", TY_ARR, TY_NUM, 2, { A_ANY }, 0, 0, 0 },
 	{ "test", TY_STR, TY_BOOL, 3, { A_REGEX }, 0, 0, 0 },
 	{ "test", TY_STR, TY_BOOL, 2, { A_REGEX, A_FLAGS }, 0, 0, 0 },
 	{ "match", TY_STR, TY_OBJ, 2, { A_REGEX }, 0, 0, 0 },
@@ -2230,6 +2233,33 @@ struct jd_case {
 	struct jd_field f[4];
 	int n;
 };
+
+/*
+ * libjq 1.6 aborts (execute.c stack_restore: assertion path_len == 0)
+ * when a program is reset while its path tracking is under way, as a
+ * field that wants only the first value of paths or leaf_paths does
+ * (diff-findings 11).  Such a field takes all its values here.
+ */
+static int
+jd_tracks_paths(const struct jd_node *n)
+{
+	if (n == NULL)
+		return 0;
+	if (n->s && strstr(n->s, "paths"))
+		return 1;
+	for (int i = 0; i < n->nk; i++)
+		if (jd_tracks_paths(n->k[i]))
+			return 1;
+	return 0;
+}
+
+static void
+jd_guard_first(struct jd_case *c)
+{
+	for (int i = 0; i < c->n; i++)
+		if (jd_tracks_paths(c->f[i].expr))
+			c->f[i].flags &= ~FS_FIRST;
+}
 
 static void
 jd_case_free(struct jd_case *c)
