@@ -146,6 +146,16 @@ stats_line() {
 	# Records passed through are written: no such line.
 	run -0 --separate-stderr pingdedup -k .nope "$BATS_TEST_TMPDIR/in"
 	[ -z "$stderr" ]
+	# pingdedup's selections and counts never write keyless records.
+	for mode in "--keep unique" "--keep repeats" "--count" "--report-by .a"; do
+		echo "checking pingdedup $mode"
+		# shellcheck disable=SC2086
+		run -0 --separate-stderr pingdedup $mode -k .nope "$BATS_TEST_TMPDIR/in"
+		[ -z "$output" ]
+		[ "$stderr" = "pingdedup: nothing written: --key .nope: null in 1 of 1 records (the field is missing)" ]
+	done
+	run -0 --separate-stderr pingdedup --keep unique -k '.a | select(. > 5)' "$BATS_TEST_TMPDIR/in"
+	[ "$stderr" = "pingdedup: nothing written: --key '.a | select(. > 5)': no value in 1 of 1 records (filtered out)" ]
 }
 
 @test "common: \"nothing written\" tells records filtered out from records that lack the field" {
