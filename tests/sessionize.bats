@@ -103,6 +103,12 @@ EOF
 	[ "$(wc -l <one)" -eq 3 ]
 }
 
+@test "sessionize: --time-format with %z and %f: offsets applied, fractions kept" {
+	printf '%s\n' '{"k":"a","t":"17/May/2015:12:05:03.250 +0200"}' '{"k":"a","t":"17/May/2015:10:06:03.75 +0000"}' >"$BATS_TEST_TMPDIR/in"
+	run -0 sessionize -k .k -t .t --bucket 0 --time-format '%d/%b/%Y:%H:%M:%S.%f %z' "$BATS_TEST_TMPDIR/in"
+	assert_output '{"key":"a","start":"2015-05-17T10:05:03.25Z","end":"2015-05-17T10:06:03.75Z","duration":60.5,"buckets":2,"events":2,"open":true}'
+}
+
 @test "sessionize: --time-format reads syslog's times; --output csv writes the sessions as a table" {
 	printf '%s\n' '{"k":"a","t":"May 17 10:05:03","ip":"1.2.3.4"}' '{"k":"a","t":"May 17 10:07:00","ip":"5.6.7.8"}' \
 	    '{"k":"b,c","t":"May 17 10:09:00","ip":"1.2.3.4"}' >"$BATS_TEST_TMPDIR/in"
