@@ -273,7 +273,8 @@ setup(void)
 		    "of its labels)");
 	if (ncarry && !metrics)
 		cli_usage("--carry goes with --metrics (records pass through whole)");
-	if ((cli.given & (CLI_TIME_UNIT | CLI_TIME_FORMAT)) && !metrics && !applypath)
+	if ((cli.given & (CLI_TIME_UNIT | CLI_TIME_FORMAT)) && !metrics &&
+	    !applypath)
 		cli_usage("--time-unit and --time-format read --dt: they go with --metrics "
 		    "and --apply");
 	if (cli_output() != OUT_NDJSON && !metrics)
@@ -284,18 +285,21 @@ setup(void)
 
 	for (const struct cli_option *o = options; o->name != NULL; o++)
 		if (o->id < NF)
-			snprintf(optname[o->id], sizeof(optname[o->id]), "--%s", o->name);
+			snprintf(optname[o->id], sizeof(optname[o->id]), "--%s",
+			    o->name);
 	fs = fs_new();
 	for (int i = 0; i < NF; i++) {
 		fidx[i] = -1;
-		if ((i == F_DT || i == F_PV || i == F_RD) && !metrics && !applypath)
+		if ((i == F_DT || i == F_PV || i == F_RD) && !metrics &&
+		    !applypath)
 			continue;
 		if ((i == F_TITLE || i == F_PATH) && !metrics)
 			continue;
 		fidx[i] = cli_field(fs, optname[i], fexpr[i], FS_FIRST);
 	}
 	for (size_t i = 0; i < ncarry; i++)
-		carry[i].field = cli_field(fs, "--carry", carry[i].expr, FS_FIRST);
+		carry[i].field = cli_field(fs, "--carry", carry[i].expr,
+		    FS_FIRST);
 	if ((spider = am_spider_new(err, sizeof(err))) == NULL)
 		cli_fatal("%s", err);
 	if (metrics)
@@ -392,15 +396,18 @@ xanalytics(int *has_uuid, struct am_text *uuid, uint64_t *nocookies, const char 
 	size_t pos = 0;
 	struct jval k, val;
 	while (jmember_next(v->text, v->len, &pos, &k, &val) == 1) {
-		int isuuid = k.len == 9 && memcmp(k.text, "\"wmfuuid\"", 9) == 0;
-		int isnc = k.len == 11 && memcmp(k.text, "\"nocookies\"", 11) == 0;
+		int isuuid = k.len == 9 &&
+		    memcmp(k.text, "\"wmfuuid\"", 9) == 0;
+		int isnc = k.len == 11 &&
+		    memcmp(k.text, "\"nocookies\"", 11) == 0;
 		if (!isuuid && !isnc)
 			continue;
 		struct am_text s = { val.text, val.len };
 		struct buf *b = &xabuf[isuuid];
 		if (val.type == J_NULL)
 			s.p = NULL, s.n = 0;
-		else if (val.type == J_STRING && memchr(val.text, '\\', val.len)) {
+		else if (val.type == J_STRING &&
+		    memchr(val.text, '\\', val.len)) {
 			buf_reset(b);
 			json_unescape(b, val.text, val.len);
 			s.p = b->p, s.n = b->len;
@@ -508,11 +515,13 @@ in_shard(const unsigned char d[16])
 	if (!cli.shard_n)
 		return 1;
 	if (d == NULL)
-		return shard_of(json_digest("null", 4, &scratch), cli.shard_n) == cli.shard_k;
+		return shard_of(json_digest("null", 4, &scratch),
+		    cli.shard_n) == cli.shard_k;
 	hex[0] = '"';
 	md5_hex(d, hex + 1);
 	hex[33] = '"';
-	return shard_of(json_digest(hex, 34, &scratch), cli.shard_n) == cli.shard_k;
+	return shard_of(json_digest(hex, 34, &scratch),
+	    cli.shard_n) == cli.shard_k;
 }
 
 /* The hour of the record's dt: 1, 0 when missing, -1 when bad. */
@@ -626,10 +635,12 @@ annotate(const struct line *ln, struct rec *r)
 		size_t at = (size_t)(r->agent->text - ln->p);
 		buf_add(&outbuf, p, at);
 		buf_adds(&outbuf, "\"automated\"");
-		buf_add(&outbuf, p + at + r->agent->len, end - at - r->agent->len);
+		buf_add(&outbuf, p + at + r->agent->len,
+		    end - at - r->agent->len);
 	} else
 		buf_add(&outbuf, p, upto);
-	buf_adds(&outbuf, empty ? "\"actor_signature\":" : ",\"actor_signature\":");
+	buf_adds(&outbuf,
+	    empty ? "\"actor_signature\":" : ",\"actor_signature\":");
 	put_sig(r->sig_ok, r->sig);
 	buf_adds(&outbuf, ",\"actor_signature_per_project_family\":");
 	put_sig(r->fam_ok, r->fam);
@@ -668,7 +679,8 @@ static void
 rollup_add(struct rrow *rr, const struct hrow *hr, const char *carries)
 {
 	if (ncarry && (rr->carried == NULL || hr->first < rr->carried->first ||
-	    (hr->first == rr->carried->first && hr->cseq < rr->carried->cseq))) {
+	    (hr->first == rr->carried->first &&
+	    hr->cseq < rr->carried->cseq))) {
 		rr->carried = hr;
 		rr->carry = carries + hr->coff;
 	}
@@ -773,7 +785,8 @@ rollup(int64_t h)
 			const struct hrow *hr = &ring[i].v[m].r;
 			struct rrow *rr;
 			if (active && j > 0) {
-				if ((rr = dtab_get(roll, ring[i].v[m].k)) == NULL)
+				if ((rr = dtab_get(roll,
+				    ring[i].v[m].k)) == NULL)
 					continue;
 				ins = 0;
 			} else
@@ -825,7 +838,8 @@ close_hour(int64_t h)
 	if (n > ring[ri].cap || ring[ri].cap > 4 * n + 64) {
 		free(ring[ri].v);
 		ring[ri].cap = n;
-		ring[ri].v = xreallocarray(NULL, n ? n : 1, sizeof(struct crow));
+		ring[ri].v = xreallocarray(NULL, n ? n : 1,
+		    sizeof(struct crow));
 	}
 	size_t pos = 0;
 	struct digest k;
@@ -858,8 +872,10 @@ advance(int64_t h)
 {
 	while (lo_hour < h - HOUR) {
 		int s = slot_of(lo_hour), t = slot_of(lo_hour + HOUR);
-		if (dtab_count(openhour[s].rows) == 0 && dtab_count(openhour[t].rows) == 0 &&
-		    (last_data == INT64_MIN || last_data < lo_hour - (WINDOW - 1) * HOUR)) {
+		if (dtab_count(openhour[s].rows) == 0 &&
+		    dtab_count(openhour[t].rows) == 0 &&
+		    (last_data == INT64_MIN ||
+		    last_data < lo_hour - (WINDOW - 1) * HOUR)) {
 			/* Nothing open and the window is empty: jump. */
 			lo_hour = h - HOUR;
 			break;
@@ -939,7 +955,8 @@ accumulate(const struct line *ln, struct rec *r)
 	 * user agents, not Google Web Light (case-sensitive LIKE). */
 	uint8_t kind = (uint8_t)(getflag(F_PV) | getflag(F_RD) << 1);
 	struct am_text ua = r->v[F_UA];
-	if (kind == 0 || r->agent_type.n != 4 || memcmp(r->agent_type.p, "user", 4) != 0 ||
+	if (kind == 0 || r->agent_type.n != 4 ||
+	    memcmp(r->agent_type.p, "user", 4) != 0 ||
 	    has_weblight(ua)) {
 		filtered++;
 		return 0;
@@ -950,7 +967,8 @@ accumulate(const struct line *ln, struct rec *r)
 	}
 	if (hour < lo_hour) {
 		late++;
-		return cli_bad(ln, "late record: its hour's labels were already "
+		return cli_bad(ln,
+		    "late record: its hour's labels were already "
 		    "written");
 	}
 
@@ -1023,7 +1041,8 @@ load_labels(void)
 	struct fieldset *lf = fs_new();
 	int fh = fs_add(lf, ".hour", FS_FIRST, err, sizeof(err));
 	int fd = fs_add(lf, ".actor_signature", FS_FIRST, err, sizeof(err));
-	int ff = fs_add(lf, ".actor_signature_per_project_family", FS_FIRST, err, sizeof(err));
+	int ff = fs_add(lf, ".actor_signature_per_project_family", FS_FIRST,
+	    err, sizeof(err));
 	int fl = fs_add(lf, ".label", FS_FIRST, err, sizeof(err));
 	char *paths[1] = { (char *)applypath };
 	struct input *in = in_open(paths, 1);
@@ -1035,7 +1054,8 @@ load_labels(void)
 		if (r < 0)
 			cli_fatal("%s", in_error(in));
 		if (fs_eval(lf, ln.p, ln.len) < 0)
-			cli_fatal("%s:%llu: %s", ln.file, (unsigned long long)ln.lineno,
+			cli_fatal("%s:%llu: %s", ln.file,
+			    (unsigned long long)ln.lineno,
 			    fs_error(lf));
 		const struct jval *h = fs_first(lf, fh), *l = fs_first(lf, fl);
 		const struct jval *sd = fs_first(lf, fd), *sf = fs_first(lf, ff);
@@ -1045,10 +1065,12 @@ load_labels(void)
 		const char *why;
 		if (h == NULL || l == NULL || s == NULL || (sd && sf) ||
 		    s->type != J_STRING || s->len != 34)
-			cli_fatal("%s:%llu: not an actorsig --metrics record", ln.file,
+			cli_fatal("%s:%llu: not an actorsig --metrics record",
+			    ln.file,
 			    (unsigned long long)ln.lineno);
 		if (seen && lv != labels_level)
-			cli_fatal("%s:%llu: labels of both levels in one file", ln.file,
+			cli_fatal("%s:%llu: labels of both levels in one file",
+			    ln.file,
 			    (unsigned long long)ln.lineno);
 		labels_level = lv;
 		seen = 1;
@@ -1056,7 +1078,8 @@ load_labels(void)
 		if (ts_from_jval(h, TS_S, NULL, &ns, &why) < 0)
 			cli_fatal("%s:%llu: hour: %s", ln.file,
 			    (unsigned long long)ln.lineno, why);
-		if (!(l->len == 11 && memcmp(l->text, "\"automated\"", 11) == 0))
+		if (!(l->len == 11 &&
+		    memcmp(l->text, "\"automated\"", 11) == 0))
 			continue;
 		unsigned char sig[16];
 		for (int i = 0; i < 16; i++) {

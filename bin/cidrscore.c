@@ -212,7 +212,8 @@ setup(void)
 {
 	if (cli.merge) {
 		if (ntables || plen4 >= 0 || scoreexpr || scopeexpr || allflag ||
-		    asname || missesflag || cli.shard_n || strcmp(ipexpr, ".ip") != 0)
+		    asname || missesflag || cli.shard_n ||
+		    strcmp(ipexpr, ".ip") != 0)
 			cli_usage("--merge reads aggregate records: it takes only "
 			    "--ips, --cutoff, --bad and --stats");
 		mode = M_MERGE;
@@ -272,11 +273,13 @@ scope_of_row(const char *path, const struct ipt_row *row, struct fieldset *tfs)
 	int ins;
 
 	if (fs_eval(tfs, row->obj, row->objlen) < 0)
-		cli_fatal("%s:%llu: %s", path, (unsigned long long)row->line, fs_error(tfs));
+		cli_fatal("%s:%llu: %s", path, (unsigned long long)row->line,
+		    fs_error(tfs));
 	if ((v = fs_first(tfs, 0)) == NULL)
 		cli_fatal("%s:%llu: the scope %s is missing", path,
 		    (unsigned long long)row->line, scopeexpr);
-	uint32_t *id = dtab_put(scopes, json_digest(v->text, v->len, &scratch), &ins);
+	uint32_t *id = dtab_put(scopes, json_digest(v->text, v->len, &scratch),
+	    &ins);
 	if (ins)
 		*id = nscopes++;
 	return *id;
@@ -301,24 +304,31 @@ load_tables(void)
 			cli_usage("--scope %s: %s", scopeexpr, err);
 	}
 	for (size_t t = 0; t < ntables; t++) {
-		struct ipt_reader *r = iptr_open(tables[t], tfs ? IPTR_OBJ : 0, err, sizeof(err));
+		struct ipt_reader *r = iptr_open(tables[t], tfs ? IPTR_OBJ : 0,
+		    err, sizeof(err));
 		struct ipt_row row;
 		int st;
 
 		if (r == NULL)
 			cli_fatal("%s", err);
 		while ((st = iptr_next(r, &row, err, sizeof(err))) > 0) {
-			uint32_t scope = tfs ? scope_of_row(tables[t], &row, tfs) : 0;
+			uint32_t scope =
+			    tfs ? scope_of_row(tables[t], &row, tfs) : 0;
 			if (nrows >= IPT_NONE - 2)
 				cli_fatal("%s: too many table rows", tables[t]);
 			if (nrows == cap) {
 				cap = cap ? 2 * cap : 4096;
-				rowattr = xreallocarray(rowattr, cap, sizeof(*rowattr));
-				rowattrlen = xreallocarray(rowattrlen, cap, sizeof(*rowattrlen));
+				rowattr = xreallocarray(rowattr, cap,
+				    sizeof(*rowattr));
+				rowattrlen = xreallocarray(rowattrlen, cap,
+				    sizeof(*rowattrlen));
 				if (mode == M_TABLE) {
-					rowlo = xreallocarray(rowlo, cap, sizeof(*rowlo));
-					rowhi = xreallocarray(rowhi, cap, sizeof(*rowhi));
-					rowbits = xreallocarray(rowbits, cap, sizeof(*rowbits));
+					rowlo = xreallocarray(rowlo, cap,
+					    sizeof(*rowlo));
+					rowhi = xreallocarray(rowhi, cap,
+					    sizeof(*rowhi));
+					rowbits = xreallocarray(rowbits, cap,
+					    sizeof(*rowbits));
 				}
 			}
 			if (row.attrslen > UINT32_MAX)
@@ -331,7 +341,8 @@ load_tables(void)
 			 * random row's text per record, misses the cache less.
 			 */
 			int ins;
-			uint64_t *off = dtab_put(interned, digest128(row.attrs, row.attrslen), &ins);
+			uint64_t *off = dtab_put(interned,
+			    digest128(row.attrs, row.attrslen), &ins);
 			if (ins) {
 				*off = arena.len;
 				buf_add(&arena, row.attrs, row.attrslen);
@@ -378,7 +389,8 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	v = fv_first(fv, fip);
 	if (v == NULL) {
 		cli_missing(fv, fip);
-		if (cli.shard_n && shard_of(null_digest, cli.shard_n) != cli.shard_k) {
+		if (cli.shard_n &&
+		    shard_of(null_digest, cli.shard_n) != cli.shard_k) {
 			other_shards++;
 			return -2;
 		}
@@ -407,7 +419,8 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 	}
 	if (cli.shard_n) {
 		ip_bytes(*a, bytes);
-		if (shard_of(digest128(bytes, sizeof(bytes)), cli.shard_n) != cli.shard_k) {
+		if (shard_of(digest128(bytes, sizeof(bytes)),
+		    cli.shard_n) != cli.shard_k) {
 			other_shards++;
 			return -2;
 		}
@@ -424,7 +437,8 @@ address(const struct line *ln, struct ip *a, uint32_t *scope, const struct jval 
 		if (sv)
 			*sv = g;
 		if (mode != M_PREFIX) {
-			uint32_t *id = dtab_get(scopes, json_digest(g->text, g->len, &scratch));
+			uint32_t *id = dtab_get(scopes,
+			    json_digest(g->text, g->len, &scratch));
 			/* A scope no table row has matches nothing. */
 			*scope = id ? *id : UINT32_MAX;
 		}
@@ -475,7 +489,8 @@ annotate(const struct line *ln, const struct fields *f)
 	int empty;
 	size_t off = json_object_end(ln->p, ln->len, &empty);
 	if (off == (size_t)-1)
-		return cli_bad(ln, "not a JSON object: cannot add the attributes");
+		return cli_bad(ln,
+		    "not a JSON object: cannot add the attributes");
 	matched++;
 	buf_add(&outbuf, ln->p, off);
 	if (asprefix.len) {
@@ -733,7 +748,8 @@ prefix_group(struct ip a, const struct jval *sv)
 	unsigned bits = ip_is_v4(a) ? IP_V4_BITS + (unsigned)plen4 : (unsigned)plen6;
 	struct ip net = ip_first(a, bits);
 	unsigned char k[16 + 16];
-	struct digest sd = sv ? json_digest(sv->text, sv->len, &scratch) : null_digest;
+	struct digest sd = sv ? json_digest(sv->text, sv->len,
+	    &scratch) : null_digest;
 	uint32_t g;
 
 	ip_bytes(net, k);
@@ -779,7 +795,8 @@ aggregate(const struct line *ln, const struct fields *f)
 		if (score->type != J_NUMBER) {
 			buf_reset(&tmp);
 			buf_adds(&tmp, "score is not a number: ");
-			buf_add(&tmp, score->text, score->len > 200 ? 200 : score->len);
+			buf_add(&tmp, score->text,
+			    score->len > 200 ? 200 : score->len);
 			return cli_bad(ln, tmp.p);
 		}
 		exact = score_dec(score, &d) == 0;
@@ -826,7 +843,8 @@ u64_text(const struct jval *v, uint64_t *out)
 	if (v->type != J_NUMBER || v->len == 0)
 		return -1;
 	for (size_t i = 0; i < v->len; i++) {
-		if (v->text[i] < '0' || v->text[i] > '9' || x > (UINT64_MAX - 9) / 10)
+		if (v->text[i] < '0' || v->text[i] > '9' ||
+		    x > (UINT64_MAX - 9) / 10)
 			return -1;
 		x = x * 10 + (uint64_t)(v->text[i] - '0');
 	}
@@ -906,11 +924,13 @@ merge_range(const struct mline *m, struct ip *lo, struct ip *hi)
 {
 	if (m->cidr.text) {
 		unsigned bits;
-		if (jstr(&m->cidr, &tmp) < 0 || ip_prefix_parse(tmp.p, tmp.len, lo, &bits) < 0)
+		if (jstr(&m->cidr, &tmp) < 0 ||
+		    ip_prefix_parse(tmp.p, tmp.len, lo, &bits) < 0)
 			return "bad cidr";
 		*hi = ip_last(*lo, bits);
 	} else if (m->start.text && m->end.text) {
-		if (jstr(&m->start, &tmp) < 0 || ip_parse(tmp.p, tmp.len, lo) < 0 ||
+		if (jstr(&m->start, &tmp) < 0 ||
+		    ip_parse(tmp.p, tmp.len, lo) < 0 ||
 		    jstr(&m->end, &tmp) < 0 || ip_parse(tmp.p, tmp.len, hi) < 0)
 			return "bad start or end";
 	} else {
@@ -963,7 +983,9 @@ merge_ips(uint32_t g, struct agg *a, const struct jval *ips)
 
 	a->has_ips = 1;
 	for (;;) {
-		while (p < e && (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' || *p == '\r'))
+		while (p < e &&
+		    (*p == ' ' || *p == '\t' || *p == ',' || *p == '\n' ||
+		    *p == '\r'))
 			p++;
 		if (p >= e)
 			break;
@@ -1085,7 +1107,8 @@ static void
 name_add(struct buf *names, const char *name, size_t n)
 {
 	for (size_t i = 0; i < names->len; i += strlen(names->p + i) + 1)
-		if (strlen(names->p + i) == n && memcmp(names->p + i, name, n) == 0)
+		if (strlen(names->p + i) == n &&
+		    memcmp(names->p + i, name, n) == 0)
 			return;
 	buf_add(names, name, n);
 	buf_addc(names, '\0');
@@ -1175,7 +1198,8 @@ finish(void)
 			o[no].keyoff = arena.len;
 			if (rowbits[i] >= 0) {
 				buf_adds(&arena, "\"cidr\":\"");
-				ip_put_prefix(&arena, rowlo[i], (unsigned)rowbits[i]);
+				ip_put_prefix(&arena, rowlo[i],
+				    (unsigned)rowbits[i]);
 				buf_addc(&arena, '"');
 			} else {
 				buf_adds(&arena, "\"start\":\"");
@@ -1195,7 +1219,8 @@ finish(void)
 		} else {
 			o[no].lo = groups[i].lo;
 			o[no].hi = groups[i].hi;
-			o[no].key = gi_text(groupix, (uint32_t)i, &o[no].keylen);
+			o[no].key = gi_text(groupix, (uint32_t)i,
+			    &o[no].keylen);
 		}
 		no++;
 	}
@@ -1232,11 +1257,13 @@ finish(void)
 				buf_adds(&outbuf, ",\"min\":");
 				json_put_double(&outbuf, g->min);
 				buf_adds(&outbuf, ",\"mean\":");
-				json_put_double(&outbuf, agg_sum(g) / (double)g->count);
+				json_put_double(&outbuf,
+				    agg_sum(g) / (double)g->count);
 				buf_adds(&outbuf, ",\"max\":");
 				json_put_double(&outbuf, g->max);
 			} else {
-				buf_adds(&outbuf, ",\"min\":null,\"mean\":null,\"max\":null");
+				buf_adds(&outbuf,
+				    ",\"min\":null,\"mean\":null,\"max\":null");
 			}
 		}
 		if (withdistinct) {

@@ -427,9 +427,11 @@ grid_setup(void)
 
 	for (int d = 0; d <= 15; d++, p *= 10) {
 		double a = width * p, b = o * p;
-		if (fabs(a) >= 9007199254740992.0 || fabs(b) >= 9007199254740992.0)
+		if (fabs(a) >= 9007199254740992.0 ||
+		    fabs(b) >= 9007199254740992.0)
 			return;
-		if ((double)llround(a) / p == width && (double)llround(b) / p == o) {
+		if ((double)llround(a) / p == width &&
+		    (double)llround(b) / p == o) {
 			grid_dec = 1;
 			grid_m = llround(a);
 			grid_q = llround(b);
@@ -608,7 +610,8 @@ add_number(struct series *s, double v, struct xsum c)
 	if (store_values)
 		store_value(s, v, c);
 	else if (width > 0)
-		xsum_add(dense_at(&s->d, have_max && v == maxv ? grid_last() : grid_index(v)), c);
+		xsum_add(dense_at(&s->d,
+		    have_max && v == maxv ? grid_last() : grid_index(v)), c);
 	else
 		xsum_add(dense_at(&s->d, fixed_index(v)), c);
 }
@@ -619,7 +622,8 @@ static void
 tab_add(struct series *s, const char *text, size_t len, struct xsum c)
 {
 	int ins;
-	struct centry *e = dtab_put(s->tab, json_digest(text, len, &scratch), &ins);
+	struct centry *e = dtab_put(s->tab, json_digest(text, len, &scratch),
+	    &ins);
 
 	if (ins) {
 		e->toff = arena_add(text, len);
@@ -735,14 +739,18 @@ check_values(size_t nv)
 		case M_TIME: {
 			int64_t next;
 
-			if (ts_from_jval(v, cli.time_unit, cli.time_format, &tvals[k], &why) < 0) {
+			if (ts_from_jval(v, cli.time_unit, cli.time_format,
+			    &tvals[k], &why) < 0) {
 				buf_reset(&scratch);
-				ts_bad_message(&scratch, "time", v, cli.time_unit, why);
-				snprintf(badmsg, sizeof(badmsg), "%s", scratch.p);
+				ts_bad_message(&scratch, "time", v,
+				    cli.time_unit, why);
+				snprintf(badmsg, sizeof(badmsg), "%s",
+				    scratch.p);
 				return badmsg;
 			}
 			/* The interval's end must be a time too. */
-			if (period_next(&tper, period_floor(&tper, tvals[k]), &next) < 0)
+			if (period_next(&tper, period_floor(&tper, tvals[k]),
+			    &next) < 0)
 				return bad_value("time too late for --per", v);
 			break;
 		}
@@ -775,7 +783,8 @@ record(const struct line *ln, const struct fields *f)
 			return 0;
 		wv = fv_first(fv, weightfield);
 		if (wv->type != J_NUMBER)
-			return cli_bad(ln, bad_value("weight is not a number", wv));
+			return cli_bad(ln,
+			    bad_value("weight is not a number", wv));
 		if (isnan(wv->num))
 			return cli_bad(ln, "weight is NaN");
 		one = cell_of(wv);
@@ -822,7 +831,8 @@ record(const struct line *ln, const struct fields *f)
 		case M_TIME:
 			s->nobs++;
 			nvalues++;
-			xsum_add(dense_at(&s->d, period_index(&tper, tvals[k])), one);
+			xsum_add(dense_at(&s->d, period_index(&tper, tvals[k])),
+			    one);
 			break;
 		case M_COUNTS:
 			s->nobs++;
@@ -929,7 +939,8 @@ infer_period(int64_t t0, int64_t t1)
 	int64_t next;
 
 	for (size_t i = 0; i < LEN(cal); i++) {
-		if (period_parse(cal[i], &p, &why) == 0 && period_floor(&p, t0) == t0 &&
+		if (period_parse(cal[i], &p, &why) == 0 &&
+		    period_floor(&p, t0) == t0 &&
 		    period_next(&p, t0, &next) == 0 && next == t1) {
 			tper = p;
 			return 0;
@@ -979,14 +990,17 @@ merge_first(int kind, const struct mline *m)
 	int bin_opts = width > 0 || nbins > 0 || have_min || have_max;
 
 	if ((mode == M_SUMMARY && kind != K_COUNTS && kind != K_SUMMARY) ||
-	    (mode == M_TIME && kind != K_TIME) || (bin_opts && kind != K_BINS)) {
-		snprintf(badmsg, sizeof(badmsg), "%s line, but the options are for %s",
+	    (mode == M_TIME && kind != K_TIME) ||
+	    (bin_opts && kind != K_BINS)) {
+		snprintf(badmsg, sizeof(badmsg),
+		    "%s line, but the options are for %s",
 		    kind_name[kind], mode == M_SUMMARY ? "--summary" :
 		    mode == M_TIME ? "--per" : "bins");
 		return badmsg;
 	}
 	if (have_sort && kind != K_COUNTS)
-		cli_fatal("--sort is for counts; the input is %s", kind_name[kind]);
+		cli_fatal("--sort is for counts; the input is %s",
+		    kind_name[kind]);
 	merge_kind = kind;
 	if (mode != M_SUMMARY)
 		mode = kind == K_BINS ? M_BINS : kind == K_COUNTS ? M_COUNTS :
@@ -1098,7 +1112,8 @@ merge_time(struct series *s, const struct mline *m, struct xsum c)
 			return "interval too long";
 		have_tper = 1;
 	}
-	if (period_floor(&tper, t0) != t0 || period_next(&tper, t0, &next) < 0 ||
+	if (period_floor(&tper, t0) != t0 ||
+	    period_next(&tper, t0, &next) < 0 ||
 	    next != t1)
 		return "interval is not one of the periods of --per or, without it, "
 		    "of the first line (--per or --origin differs)";
@@ -1127,7 +1142,8 @@ merge_bin(struct series *s, const struct mline *m, struct xsum c)
 	    m->lo.num < m->hi.num) {
 		if (merge_bins_exact) {
 			int ins;
-			struct bentry *e = dtab_put(s->tab, num_key(m->lo.num, m->hi.num), &ins);
+			struct bentry *e = dtab_put(s->tab,
+			    num_key(m->lo.num, m->hi.num), &ins);
 			if (ins) {
 				e->lo = m->lo.num;
 				e->hi = m->hi.num;
@@ -1166,7 +1182,8 @@ merge_line(const struct line *ln)
 		if ((why = merge_first(kind, &m)) != NULL)
 			return why;
 	} else if (kind != merge_kind) {
-		snprintf(badmsg, sizeof(badmsg), "%s line among %s (outputs of different kinds)",
+		snprintf(badmsg, sizeof(badmsg),
+		    "%s line among %s (outputs of different kinds)",
 		    kind_name[kind], kind_name[merge_kind]);
 		return badmsg;
 	}
@@ -1290,7 +1307,8 @@ build_edges(int64_t *k0p)
 		edges = xcalloc(n + 1, sizeof(*edges));
 		for (size_t i = 0; i < nser; i++) {
 			size_t m;
-			struct bentry *a = tab_entries(ser[i].tab, sizeof(*a), &m);
+			struct bentry *a = tab_entries(ser[i].tab, sizeof(*a),
+			    &m);
 			memcpy(edges + nedges, a, m * sizeof(*a));
 			nedges += m;
 			free(a);
@@ -1298,7 +1316,8 @@ build_edges(int64_t *k0p)
 		qsort(edges, nedges, sizeof(*edges), bentry_cmp);
 		size_t j = 0;
 		for (size_t i = 0; i < nedges; i++) {
-			if (j > 0 && edges[i].lo == edges[j - 1].lo && edges[i].hi == edges[j - 1].hi)
+			if (j > 0 && edges[i].lo == edges[j - 1].lo &&
+			    edges[i].hi == edges[j - 1].hi)
 				continue;
 			if (j > 0 && edges[i].lo < edges[j - 1].hi)
 				cli_fatal("--merge: bins do not match: [%.17g, %.17g) overlaps "
@@ -1330,7 +1349,8 @@ build_edges(int64_t *k0p)
 		if (vs_rewind(vals, err, sizeof(err)) < 0)
 			cli_fatal("%s", err);
 		while ((r = vs_next(vals, &vc, err, sizeof(err))) > 0) {
-			xsum_add(dense_at(&ser[pos_of[vc.id]].d, fixed_index(vc.v)), vc.count);
+			xsum_add(dense_at(&ser[pos_of[vc.id]].d,
+			    fixed_index(vc.v)), vc.count);
 		}
 		if (r < 0)
 			cli_fatal("%s", err);
@@ -1396,7 +1416,8 @@ rows_bins(void)
 			r->hi = edges[j].hi;
 			r->closed = last_closed && j == nedges - 1;
 			if (merge_bins_exact) {
-				struct bentry *e = dtab_get(s->tab, num_key(r->lo, r->hi));
+				struct bentry *e = dtab_get(s->tab,
+				    num_key(r->lo, r->hi));
 				if (e)
 					r->c = e->c;
 			} else {
@@ -1449,7 +1470,8 @@ rows_table(void)
 	for (size_t i = 0; i < nser; i++) {
 		size_t m;
 		struct centry *a = tab_entries(ser[i].tab, sizeof(*a), &m);
-		qsort(a, m, sizeof(*a), mode == M_COUNTS ? entry_cmp_count : entry_cmp_value);
+		qsort(a, m, sizeof(*a),
+		    mode == M_COUNTS ? entry_cmp_count : entry_cmp_value);
 		if (mode == M_COUNTS && top > 0 && m > top)
 			m = (size_t)top;
 		/* --top chooses the most frequent; --sort value orders them. */
@@ -1517,7 +1539,8 @@ write_rows(void)
 			case M_SUMMARY:
 				break;
 			}
-			buf_adds(&outbuf, weighted ? ",\"sum\":" : ",\"count\":");
+			buf_adds(&outbuf,
+			    weighted ? ",\"sum\":" : ",\"count\":");
 			cell_put(&outbuf, r->c);
 			buf_addc(&outbuf, '}');
 			out_end();
@@ -1718,8 +1741,10 @@ chart_write(const struct chart *c)
 			FILE *f = fopen(svg_path, "w");
 			if (f == NULL)
 				cli_fatal("%s: %s", svg_path, strerror(errno));
-			if (fwrite(out.p, 1, out.len, f) != out.len || fclose(f) != 0)
-				cli_fatal("%s: write error: %s", svg_path, strerror(errno));
+			if (fwrite(out.p, 1, out.len, f) != out.len ||
+			    fclose(f) != 0)
+				cli_fatal("%s: write error: %s", svg_path,
+				    strerror(errno));
 		}
 	}
 	buf_free(&out);
@@ -1789,7 +1814,8 @@ draw(void)
 					*ix = ncats;
 					catkeys[ncats] = (struct catkey){ r->toff, r->tlen, ncats };
 					catoff[ncats++] = labels.len;
-					display_text(&labels, arena_at(r->toff), r->tlen);
+					display_text(&labels, arena_at(r->toff),
+					    r->tlen);
 					buf_addc(&labels, '\0');
 				}
 				p->x0 = p->x1 = (double)*ix;
@@ -1859,7 +1885,8 @@ main(int argc, char *argv[])
 	setup();
 
 	struct input *in = in_open(argv, argc);
-	int failed = loop_run(in, cli.merge ? NULL : fs, cli.merge ? merge_record : record) < 0;
+	int failed = loop_run(in, cli.merge ? NULL : fs,
+	    cli.merge ? merge_record : record) < 0;
 	in_close(in);
 
 	/* Under --bad=fail nothing was decided before the bad line: a
@@ -1888,7 +1915,8 @@ setup(void)
 {
 	if (nmodes > 1)
 		cli_usage("--counts, --maps, --summary and --per exclude each other");
-	if (mode != M_BINS && (width > 0 || nbins > 0 || have_min || have_max || clip))
+	if (mode != M_BINS &&
+	    (width > 0 || nbins > 0 || have_min || have_max || clip))
 		cli_usage("--width, --bins, --min, --max and --clip are for numeric bins");
 	if (width > 0 && nbins > 0)
 		usage_conflict("--width", "--bins");
@@ -1906,7 +1934,8 @@ setup(void)
 	cli_period_origin(&tper);
 	if (have_sort && mode != M_COUNTS && !cli.merge)
 		cli_usage("--sort is for --counts");
-	if (cli_output() != OUT_NDJSON && (bflag || (svg_path && strcmp(svg_path, "-") == 0)))
+	if (cli_output() != OUT_NDJSON &&
+	    (bflag || (svg_path && strcmp(svg_path, "-") == 0)))
 		cli_usage("--output writes records; --bars and --svg - draw a chart instead");
 	if (logy && !bflag && !svg_path)
 		cli_usage("--log is for --bars and --svg");
@@ -1914,7 +1943,8 @@ setup(void)
 		cli_usage("--summary is not drawn: --bars and --svg need bins, counts, "
 		    "a time series or maps");
 	if (wexpr && (mode == M_SUMMARY || mode == M_MAPS))
-		usage_conflict("--weight", mode == M_SUMMARY ? "--summary" : "--maps");
+		usage_conflict("--weight",
+		    mode == M_SUMMARY ? "--summary" : "--maps");
 	if (cli.merge && (have_f || byexpr || wexpr))
 		cli_usage("--merge reads histo output: --field, --by and --weight do not apply");
 	if (cli.merge && mode != M_BINS && mode != M_SUMMARY && mode != M_TIME)
@@ -1924,14 +1954,16 @@ setup(void)
 		usage_conflict("--bars", "--svg -");
 	if (mode == M_BINS && width == 0 && nbins == 0 && !cli.merge)
 		nbins = 10;
-	if (mode == M_BINS && !cli.merge && width == 0 && have_min && have_max) {
+	if (mode == M_BINS && !cli.merge && width == 0 && have_min &&
+	    have_max) {
 		bmn = minv;
 		bmx = maxv;
 		bw = bin_width(bmn, bmx);
 	}
 	if (width > 0)
 		grid_setup();
-	store_values = mode == M_BINS && !cli.merge && width == 0 && !(have_min && have_max);
+	store_values = mode == M_BINS && !cli.merge && width == 0 &&
+	    !(have_min && have_max);
 	weighted = wexpr != NULL;
 
 	serix = gi_new();
@@ -1941,7 +1973,8 @@ setup(void)
 		if (byexpr)
 			byfield = cli_field(fs, "--by", byexpr, FS_FIRST);
 		if (wexpr)
-			weightfield = cli_field(fs, "--weight", wexpr, FS_FIRST);
+			weightfield = cli_field(fs, "--weight", wexpr,
+			    FS_FIRST);
 		have_by = byexpr != NULL;
 		if (!have_by)
 			series_null();

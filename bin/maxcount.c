@@ -333,7 +333,8 @@ process_group(struct group *g)
 				/* Periods the current stretch spans whole. */
 				if (cur > 0)
 					for (q = period_after(pm.p); q < pt; q = period_after(q))
-						write_period(g, q, cur, q, period_after(q), cur);
+						write_period(g, q, cur, q,
+						    period_after(q), cur);
 				have_p = 0;
 			}
 			if (!have_p) {

@@ -302,19 +302,26 @@ setup(void)
 		/* The merged outputs are ours: read their fields, not the key. */
 		if (mode == M_COUNT) {
 			fkey = fs_add(fs, ".key", FS_FIRST, err, sizeof(err));
-			fcount = fs_add(fs, ".count", FS_FIRST, err, sizeof(err));
+			fcount = fs_add(fs, ".count", FS_FIRST, err,
+			    sizeof(err));
 		} else {
-			freport = fs_add(fs, ".group", FS_FIRST, err, sizeof(err));
-			frecords = fs_add(fs, ".records", FS_FIRST, err, sizeof(err));
-			fdistinct = fs_add(fs, ".distinct", FS_FIRST, err, sizeof(err));
-			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err, sizeof(err));
+			freport = fs_add(fs, ".group", FS_FIRST, err,
+			    sizeof(err));
+			frecords = fs_add(fs, ".records", FS_FIRST, err,
+			    sizeof(err));
+			fdistinct = fs_add(fs, ".distinct", FS_FIRST, err,
+			    sizeof(err));
+			ffirst = fs_add(fs, ".first_seen", FS_FIRST, err,
+			    sizeof(err));
 		}
 	} else {
 		fkey = cli_field(fs, "--key", keyexpr, FS_FIRST);
 		if (orderexpr)
-			forder = cli_field(fs, "--order-by", orderexpr, FS_FIRST);
+			forder = cli_field(fs, "--order-by", orderexpr,
+			    FS_FIRST);
 		if (reportexpr)
-			freport = cli_field(fs, "--report-by", reportexpr, FS_FIRST);
+			freport = cli_field(fs, "--report-by", reportexpr,
+			    FS_FIRST);
 	}
 
 	size_t vsize = 0;
@@ -361,7 +368,8 @@ spool_spill(void)
 
 	if (spool.fd == -1 && (spool.fd = spill_open(err, sizeof(err))) < 0)
 		cli_fatal("%s", err);
-	if (spill_write(spool.fd, spool.mem.p, spool.mem.len, err, sizeof(err)) < 0)
+	if (spill_write(spool.fd, spool.mem.p, spool.mem.len, err,
+	    sizeof(err)) < 0)
 		cli_fatal("%s", err);
 	buf_reset(&spool.mem);
 }
@@ -517,7 +525,8 @@ group_of(const struct jval *gv, struct digest *dp)
 	if (r > 0) {
 		if (ngroups == groupcap) {
 			groupcap = groupcap ? groupcap * 2 : 64;
-			groups = xreallocarray(groups, groupcap, sizeof(*groups));
+			groups = xreallocarray(groups, groupcap,
+			    sizeof(*groups));
 		}
 		struct rgroup *g = &groups[ngroups++];
 		memset(g, 0, sizeof(*g));
@@ -540,7 +549,8 @@ count_add(const struct jval *kv, struct digest d, uint64_t n)
 	if (r > 0) {
 		if (ncounts == countcap) {
 			countcap = countcap ? countcap * 2 : 1024;
-			counts = xreallocarray(counts, countcap, sizeof(*counts));
+			counts = xreallocarray(counts, countcap,
+			    sizeof(*counts));
 		}
 		counts[ncounts].count = 0;
 		counts[ncounts++].id = ix;
@@ -723,7 +733,8 @@ report_record(const struct jval *kv, struct digest d)
 		}
 		ord_set(v, t, n, 1);
 		v->grp = g;
-	} else if (v->grp != NOGROUP && order_wins(t, n, arena.p + v->off, v->len)) {
+	} else if (v->grp != NOGROUP &&
+	    order_wins(t, n, arena.p + v->off, v->len)) {
 		ord_set(v, t, n, 0);
 		v->grp = g;
 	}
@@ -796,7 +807,8 @@ record(const struct line *ln, const struct fields *f)
 			}
 			ord_set(v, t, n, 1);
 			v->idx = spool_add(d, ln->p, ln->len);
-		} else if (v->idx != NONE && order_wins(t, n, arena.p + v->off, v->len)) {
+		} else if (v->idx != NONE &&
+		    order_wins(t, n, arena.p + v->off, v->len)) {
 			ord_set(v, t, n, 0);
 			v->idx = spool_add(d, ln->p, ln->len);
 		}
@@ -845,9 +857,11 @@ merge_record(const struct line *ln, const struct fields *f)
 		if (kv == NULL)
 			return cli_bad(ln, "not a --count output: no \"key\"");
 		if (get_count(fcount, &a) < 0)
-			return cli_bad(ln, "not a --count output: \"count\" is not "
+			return cli_bad(ln,
+			    "not a --count output: \"count\" is not "
 			    "a non-negative integer");
-		if (count_add(kv, json_digest(kv->text, kv->len, &scratch), a) < 0)
+		if (count_add(kv, json_digest(kv->text, kv->len, &scratch),
+		    a) < 0)
 			return cli_bad(ln, "count overflows 64 bits");
 		return 0;
 	}

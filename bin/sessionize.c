@@ -253,7 +253,8 @@ vset_add(struct vset *s, struct digest d, const char *text, size_t len, int keep
 		s->cap = s->cap ? 2 * s->cap : 4;
 		s->d = xreallocarray(s->d, s->cap, sizeof(*s->d));
 		if (keep_text)
-			s->off = xreallocarray(s->off, s->cap + 1, sizeof(*s->off));
+			s->off = xreallocarray(s->off, s->cap + 1,
+			    sizeof(*s->off));
 	}
 	s->d[s->n] = d;
 	if (keep_text) {
@@ -578,7 +579,8 @@ key_link(struct sess *s)
 static int
 earlier_first(const struct sess *a, const struct sess *b)
 {
-	return a->ftime < b->ftime || (a->ftime == b->ftime && a->fseq < b->fseq);
+	return a->ftime < b->ftime ||
+	    (a->ftime == b->ftime && a->fseq < b->fseq);
 }
 
 /* Fold b (later in the key's list) into a; b is freed. */
@@ -637,7 +639,8 @@ add_values(struct sess *s)
 			v = fv_value(fv, f, k);
 			if (v->type == J_NULL)
 				continue;
-			vset_add(&s->sets[i], json_digest(v->text, v->len, &scratch2),
+			vset_add(&s->sets[i],
+			    json_digest(v->text, v->len, &scratch2),
 			    v->text, v->len, set_keeps_text(i));
 		}
 	}
@@ -700,7 +703,8 @@ cmp_text(const void *a, const void *b, const struct buf *t, const size_t *off)
 {
 	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 
-	return json_cmp(t->p + off[i], off[i + 1] - off[i], t->p + off[j], off[j + 1] - off[j]);
+	return json_cmp(t->p + off[i], off[i + 1] - off[i], t->p + off[j],
+	    off[j + 1] - off[j]);
 }
 
 static const struct vset *sort_set;
@@ -748,20 +752,24 @@ write_session(const struct sess *s, int64_t ref)
 	    ",\"open\":true" : ",\"open\":false");
 	for (i = 0; i < ncols[COL_CARRY]; i++) {
 		buf_addc(o, ',');
-		json_put_string(o, cols[COL_CARRY][i].name, strlen(cols[COL_CARRY][i].name));
+		json_put_string(o, cols[COL_CARRY][i].name,
+		    strlen(cols[COL_CARRY][i].name));
 		buf_addc(o, ':');
-		buf_add(o, s->first.p + s->foff[i + 1], s->foff[i + 2] - s->foff[i + 1]);
+		buf_add(o, s->first.p + s->foff[i + 1],
+		    s->foff[i + 2] - s->foff[i + 1]);
 	}
 	for (i = 0; i < ncols[COL_DISTINCT]; i++) {
 		buf_addc(o, ',');
-		json_put_string(o, cols[COL_DISTINCT][i].name, strlen(cols[COL_DISTINCT][i].name));
+		json_put_string(o, cols[COL_DISTINCT][i].name,
+		    strlen(cols[COL_DISTINCT][i].name));
 		buf_addc(o, ':');
 		json_put_u64(o, s->sets[i].n);
 	}
 	for (i = 0; i < ncols[COL_COLLECT]; i++) {
 		v = &s->sets[ncols[COL_DISTINCT] + i];
 		buf_addc(o, ',');
-		json_put_string(o, cols[COL_COLLECT][i].name, strlen(cols[COL_COLLECT][i].name));
+		json_put_string(o, cols[COL_COLLECT][i].name,
+		    strlen(cols[COL_COLLECT][i].name));
 		buf_adds(o, ":[");
 		if (v->n > caporder) {
 			caporder = v->n;
@@ -990,7 +998,8 @@ setup(void)
 			    k == COL_CARRY ? FS_FIRST : 0, err, sizeof(err))) < 0)
 				cli_usage("%s: %s", cols[k][i].expr, err);
 			else
-				cli_explain(fs, cols[k][i].field, cols[k][i].expr);
+				cli_explain(fs, cols[k][i].field,
+				    cols[k][i].expr);
 
 	keys = dtab_new(sizeof(struct sess *));
 	if (cli.sorted)
@@ -1101,7 +1110,8 @@ add_column(int kind, const char *arg)
 			if (strcmp(full, cols[j][i].name) == 0)
 				cli_usage("%s: the column name \"%s\" is given twice; use NAME=EXPR",
 				    arg, full);
-	cols[kind] = xreallocarray(cols[kind], ncols[kind] + 1, sizeof(*cols[kind]));
+	cols[kind] = xreallocarray(cols[kind], ncols[kind] + 1,
+	    sizeof(*cols[kind]));
 	c = &cols[kind][ncols[kind]++];
 	c->name = full;
 	c->expr = arg;
@@ -1215,7 +1225,8 @@ save_state(void)
 		for (j = 0; j < s->nocc; j++)
 			state_put_u64(&b, (uint64_t)s->occ[j]);
 		for (j = 0; j <= ncols[COL_CARRY]; j++)
-			state_put_bytes(&b, s->first.p + s->foff[j], s->foff[j + 1] - s->foff[j]);
+			state_put_bytes(&b, s->first.p + s->foff[j],
+			    s->foff[j + 1] - s->foff[j]);
 		for (j = 0; j < nsets(); j++) {
 			size_t m;
 
@@ -1229,7 +1240,8 @@ save_state(void)
 			}
 		}
 	}
-	rc = state_save(cli.state, "sessionize", STATE_VERSION, b.p, b.len, err, sizeof(err));
+	rc = state_save(cli.state, "sessionize", STATE_VERSION, b.p, b.len, err,
+	    sizeof(err));
 	buf_free(&b);
 	if (rc < 0) {
 		cli_error("%s", err);
@@ -1259,13 +1271,15 @@ loaded_ok(const struct sess *s)
 	const struct vset *v;
 
 	for (i = 0; i <= ncols[COL_CARRY]; i++)
-		if (!valid_json(s->first.p + s->foff[i], s->foff[i + 1] - s->foff[i]))
+		if (!valid_json(s->first.p + s->foff[i],
+		    s->foff[i + 1] - s->foff[i]))
 			return 0;
 	if (!digest_eq(json_digest(s->first.p, s->foff[1], &scratch), s->kd))
 		return 0;
 	if (s->events == 0 || s->buckets == 0 || s->buckets > s->events ||
 	    s->start > s->end ||
-	    (!(bucket.kind == PERIOD_FIXED && bucket.width == 0) && s->start == s->end) ||
+	    (!(bucket.kind == PERIOD_FIXED && bucket.width == 0) &&
+	    s->start == s->end) ||
 	    s->ftime < s->start || s->ftime > s->end || s->fseq >= seq)
 		return 0;
 	for (i = 0; i < s->nocc; i++)
@@ -1276,7 +1290,8 @@ loaded_ok(const struct sess *s)
 		v = &s->sets[i];
 		if (set_keeps_text(i))
 			for (j = 0; j < v->n; j++)
-				if (!valid_json(v->text.p + v->off[j], v->off[j + 1] - v->off[j]))
+				if (!valid_json(v->text.p + v->off[j],
+				    v->off[j + 1] - v->off[j]))
 					return 0;
 	}
 	for (p = *(struct sess **)dtab_get(keys, s->kd); p != NULL; prev = p, p = p->next)
@@ -1369,7 +1384,8 @@ load_session(struct state_reader *r)
 			if (set_keeps_text(i))
 				text = state_get_bytes(r, &len);
 			if (!r->bad)
-				vset_add(&s->sets[i], d, text, len, set_keeps_text(i));
+				vset_add(&s->sets[i], d, text, len,
+				    set_keeps_text(i));
 		}
 	}
 	if (r->bad) {
@@ -1420,7 +1436,8 @@ load_state(void)
 	}
 	buf_free(&payload);
 	if (r.bad || r.off != r.n) {
-		cli_error("%s: malformed session data (damaged state file)", cli.state);
+		cli_error("%s: malformed session data (damaged state file)",
+		    cli.state);
 		return -1;
 	}
 	return 1;
