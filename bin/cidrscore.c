@@ -1168,6 +1168,33 @@ table_columns(const struct outrow *o, size_t no, int scored, int withdistinct, i
 	buf_free(&name);
 }
 
+/* The key of --table row i in arena (o's keyoff and keylen): the row's
+ * range, normalised, then its attributes. */
+static void
+table_row_key(size_t i, struct outrow *o)
+{
+	o->keyoff = arena.len;
+	if (rowbits[i] >= 0) {
+		buf_adds(&arena, "\"cidr\":\"");
+		ip_put_prefix(&arena, rowlo[i], (unsigned)rowbits[i]);
+		buf_addc(&arena, '"');
+	} else {
+		buf_adds(&arena, "\"start\":\"");
+		ip_put(&arena, rowlo[i]);
+		buf_adds(&arena, "\",\"end\":\"");
+		ip_put(&arena, rowhi[i]);
+		buf_addc(&arena, '"');
+	}
+	if (rowattrlen[i]) {
+		buf_addc(&arena, ',');
+		/* arena may have moved: copy through the offset */
+		size_t off = rowattr[i];
+		buf_reserve(&arena, rowattrlen[i]);
+		buf_add(&arena, arena.p + off, rowattrlen[i]);
+	}
+	o->keylen = arena.len - o->keyoff;
+}
+
 static void
 finish(void)
 {
@@ -1194,28 +1221,7 @@ finish(void)
 		if (mode == M_TABLE) {
 			o[no].lo = rowlo[i];
 			o[no].hi = rowhi[i];
-			/* The key: the row's range, normalised, then its attributes. */
-			o[no].keyoff = arena.len;
-			if (rowbits[i] >= 0) {
-				buf_adds(&arena, "\"cidr\":\"");
-				ip_put_prefix(&arena, rowlo[i],
-				    (unsigned)rowbits[i]);
-				buf_addc(&arena, '"');
-			} else {
-				buf_adds(&arena, "\"start\":\"");
-				ip_put(&arena, rowlo[i]);
-				buf_adds(&arena, "\",\"end\":\"");
-				ip_put(&arena, rowhi[i]);
-				buf_addc(&arena, '"');
-			}
-			if (rowattrlen[i]) {
-				buf_addc(&arena, ',');
-				/* arena may have moved: copy through the offset */
-				size_t off = rowattr[i];
-				buf_reserve(&arena, rowattrlen[i]);
-				buf_add(&arena, arena.p + off, rowattrlen[i]);
-			}
-			o[no].keylen = arena.len - o[no].keyoff;
+			table_row_key(i, &o[no]);
 		} else {
 			o[no].lo = groups[i].lo;
 			o[no].hi = groups[i].hi;
