@@ -122,8 +122,8 @@ seqlen(unsigned char c)
 }
 
 int
-am_suffix(int has_uuid, struct am_text uuid, struct am_text query, struct am_text *suffix,
-    int *lone)
+am_suffix(int has_uuid, struct am_text uuid, struct am_text query,
+    struct am_text *suffix, int *lone)
 {
 	static const char key[] = "appInstallID";
 	const size_t klen = sizeof(key) - 1;
@@ -275,8 +275,8 @@ feed(struct md5 *c, const struct piece *pc, int k, size_t from, size_t to)
 
 void
 am_signatures(struct am_text ip, struct am_text ua, struct am_text al,
-    struct am_text host_a, struct am_text host_b, struct am_text sfx, int sfx_lone,
-    unsigned char sig_a[16], int *ok_a, unsigned char sig_b[16])
+    struct am_text host_a, struct am_text host_b, struct am_text sfx,
+    int sfx_lone, unsigned char sig_a[16], int *ok_a, unsigned char sig_b[16])
 {
 	struct piece pa[7], pb[7];
 	int k = 0, half;
@@ -376,8 +376,8 @@ compile(const char *pat, char *err, size_t errlen)
 {
 	regex_t *re;
 	OnigErrorInfo einfo;
-	OnigOptionType opt = ONIG_OPTION_IGNORECASE | ONIG_OPTION_IGNORECASE_IS_ASCII |
-	    ONIG_OPTION_SPACE_IS_ASCII;
+	OnigOptionType opt = ONIG_OPTION_IGNORECASE |
+	    ONIG_OPTION_IGNORECASE_IS_ASCII | ONIG_OPTION_SPACE_IS_ASCII;
 	const UChar *p = (const UChar *)pat;
 	int r = onig_new(&re, p, p + strlen(pat), opt, ONIG_ENCODING_UTF8,
 	    ONIG_SYNTAX_ONIGURUMA, &einfo);
@@ -550,7 +550,8 @@ am_label(const struct am_rollup *r, const char **reason)
 	if (has_rate && rate >= 30)
 		return *reason = "high request ratio", "automated";
 	if (r->nocookies > 10 && r->count > 100 &&
-	    am_avg_distinct(r) * (double)r->rolled_up_hours / (double)r->count < 0.2)
+	    am_avg_distinct(r) * (double)r->rolled_up_hours /
+	    (double)r->count < 0.2)
 		return *reason = "too many requests w/o cookies and small page_title variability",
 		    "automated";
 	if (r->ualen > 400 || r->ualen < 25)
@@ -587,7 +588,8 @@ title_from_path(struct am_text p)
 	for (size_t k = 0; k < LEN(marks); k++) {
 		long i = index_of(p.p, p.n, marks[k], 0);
 		if (i >= 0 && (size_t)i + strlen(marks[k]) < e)
-			return (struct am_text){ p.p + i + strlen(marks[k]), e - (size_t)i - strlen(marks[k]) };
+			return (struct am_text){ p.p + i + strlen(marks[k]),
+			    e - (size_t)i - strlen(marks[k]) };
 	}
 	/* /language_variant/Page_title: after the second '/'. */
 	long first = index_of(p.p, p.n, "/", 0);
@@ -722,7 +724,8 @@ am_page_title(struct buf *out, struct am_text path, struct am_text query)
 	int index = index_of(np.p, np.n, "index.", 0) >= 0;
 	int pathwiki = (index_of(np.p, np.n, "/wiki/", 0) >= 0 && !index) ||
 	    index_of(np.p, np.n, "/w/index.php/", 0) >= 0 ||
-	    (np.n >= 39 && memcmp(np.p, "/api/rest_v1/page/mobile-sections-lead/", 39) == 0);
+	    (np.n >= 39 && memcmp(np.p,
+	    "/api/rest_v1/page/mobile-sections-lead/", 39) == 0);
 
 	/* The first title= and page= with a value; Java's split drops
 	 * trailing empty pairs, which changes nothing here. */
