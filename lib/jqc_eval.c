@@ -2045,8 +2045,7 @@ jqc_run(struct jqc_eval *ev, const struct jqc_prog *p, const char *root, size_t 
 	ev->rootn = n;
 	ev->caps = caps;
 	ev->brk = 0;
-	char base;
-	ev->stack_base = &base;
+	ev->stack_base = __builtin_frame_address(0);
 	ev->silent = 0;
 
 	struct jqv in = jqv_raw(root, n);
