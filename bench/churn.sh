@@ -21,7 +21,7 @@
 #     whole input (ends before starts at one instant, length-0 intervals
 #     as an instant).  Per day it is not a one-liner: the count carried
 #     into a day with no start or end in it needs its own pass, which is
-#     the bug DESIGN.md recalls; so only the whole-input row is compared.
+#     the bug the botnet-churn case's first analysis had; so only the whole-input row is compared.
 #   - Miller has no sweep; a DSL program would have to sort each group's
 #     events itself.  Not run.
 

@@ -5,14 +5,14 @@
  *                 [-d dup-rate] [-D days] [-S seed] [-a id-after]
  *                 [-c clients]
  *
- * Two shapes, as DESIGN.md's Performance section asks:
+ * Two shapes, the two an analyst meets:
  *   full       the ping as the Heka-era pipeline stored it: application,
  *              environment (system, settings, add-ons with a theme whose
  *              own "id" key precedes the ping's), payload with hundreds of
  *              parent and content-process histograms, keyed histograms and
  *              simple measurements, and meta (submissionDate, documentId,
  *              Timestamp in integer nanoseconds above 2^53, sampleId 79.0);
- *              100 to 250 KB minified, like shared/data/pings;
+ *              100 to 250 KB minified, like examples/data/pings;
  *   projected  the 2-4 KB record an analysis keeps (ids, meta, OS, CPU,
  *              settings, a few add-ons, a few histograms).
  * Keys appear in the order the real pings have them (sorted), except that

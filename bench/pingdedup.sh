@@ -34,7 +34,7 @@ pingdedup_rows() {
 	bench_row "$mawk_id (wrong key)" "$mawk_id \"\$F\""
 	if bench_have jq; then
 		# jq cannot stream-dedup cheaply (foreach over a growing object is
-		# quadratic), so it counts ids as DESIGN.md does.
+		# quadratic), so it counts ids, the way an analyst would.
 		bench_row_sample "jq -r .id | sort | uniq -c" "jq -r .id \"\$F\" | sort | uniq -c"
 	else
 		bench_skip "jq" "not installed"

@@ -1,6 +1,6 @@
 /*
  * actorsig: Wikimedia actor signatures and automated-traffic labels
- * (actorsig(1), shared/reference/wikimedia-automata.md).
+ * (actorsig(1), which cites the refinery code it follows).
  *
  * Two uses over webrequest-like records:
  *   annotate (default): splice actor_signature,

@@ -13,8 +13,8 @@
  * Only lines whose value is an object or an array are taken (NDJSON
  * records are); the scalar scanner reads the others.  A line is read in
  * chunks of CHUNK_BLOCKS blocks, in three passes:
- *   1. per block: strings, escapes, token starts and the window rules of
- *      simd-json.md §3 under both contexts a gap can have (object or
+ *   1. per block: strings, escapes, token starts and the rules of which
+ *      significant byte may follow which, under both contexts a gap can have (object or
  *      array; the top level, before and after the value, behaves as an
  *      array whose first value is the line's), so that only the choice
  *      is left; bracket bytes are packed into a dense array;

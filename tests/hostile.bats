@@ -3,8 +3,7 @@
 # lines that are not JSON (NUL bytes, deep nesting, truncation), records
 # that are JSON but odd (invalid UTF-8, duplicate keys, huge numbers), a
 # 100 MB line, damaged gzip, unusable times and IPs, a closed pipe, and
-# state files under SIGKILL.  Each promise of DESIGN.md "Errors and bad
-# input" is checked as counts: every good record is processed (the output
+# state files under SIGKILL.  Each promise of trawl(7) "Errors and bad input" is checked as counts: every good record is processed (the output
 # is that of the good lines alone), every bad line is accounted for
 # (--bad=FILE holds exactly the bad lines, byte for byte) and the exit
 # status is the promised one.  Replays of fuzzer findings are here too.
