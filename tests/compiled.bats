@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
-# Issue 11: every jq expression that examples/ (the demo's Makefiles) uses
-# gives libjq's answer, byte for byte, whichever path it takes, and runs
+# Issue 11: every jq expression that examples/ (the demo's Makefiles), the
+# README and the man pages' EXAMPLES (tests/examples.sh) use gives libjq's
+# answer, byte for byte, whichever path it takes, and runs
 # compiled (or as a plain path), never through libjq, as TRAWL_EXPLAIN
 # says.  The demo is built twice in copies of examples/: once as users run
 # it (through wrappers that set TRAWL_EXPLAIN=1 and keep its lines apart),
@@ -63,5 +64,39 @@ setup() {
 	# the demo's own expressions beyond plain paths (22 distinct ones when
 	# the compiled evaluator took them all), so the test proves something
 	[ "$(grep ': explain: compiled: ' "$log" | sort -u | wc -l)" -ge 20 ]
+	run -1 grep ': explain: libjq' "$log"
+}
+
+# run_pages DIR: every command of the README and of the man pages'
+# EXAMPLES (tests/examples.sh), each page's in order in its own directory
+# under DIR (with examples/ linked, as tests/examples.bats runs them);
+# each command's stdout and exit status go to DIR/out, in order.
+run_pages() {
+	local top=$1 page at cmd
+	mkdir -p "$top"
+	for page in README.md man/*.[17]; do
+		mkdir -p "$top/$page"
+		ln -sfn "$ROOT/examples" "$top/$page/examples"
+		(cd "$ROOT" && tests/examples.sh list "$page") >"$top/cmds"
+		mapfile -d '' cmds <"$top/cmds"
+		for ((at = 0; at < ${#cmds[@]}; at++)); do
+			cmd=${cmds[at]#*$'\n'}
+			printf '%s\n' "${cmds[at]}" >>"$top/out"
+			(cd "$top/$page" && bash -o pipefail -c "$cmd" 2>/dev/null) >>"$top/out"
+			echo "exit $?" >>"$top/out"
+		done
+	done
+}
+
+@test "compiled: every expression of the README and the man pages' EXAMPLES runs compiled and gives libjq's answers" {
+	local d=$BATS_TEST_TMPDIR
+	: >"$BATS_FILE_TMPDIR/explain.log"
+	PATH="$BATS_FILE_TMPDIR/wrap:$PATH" run_pages "$d/explained"
+	TRAWL_NO_FASTPATH=1 run_pages "$d/libjq"
+	[ "$(grep -c '^exit 0$' "$d/explained/out")" -gt 40 ]
+	same "$d/libjq/out" "$d/explained/out"
+	local log=$BATS_FILE_TMPDIR/explain.log
+	# 10 distinct compiled expressions today, the rest plain paths
+	[ "$(grep ': explain: compiled: ' "$log" | sort -u | wc -l)" -ge 8 ]
 	run -1 grep ': explain: libjq' "$log"
 }
