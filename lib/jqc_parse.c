@@ -134,6 +134,14 @@ struct parser {
 	struct subst *subst;
 	int depth;
 	int in_patkey;
+	struct live_text *texts;	/* string literals being read, innermost first */
+};
+
+/* A string literal's text buffer, freed by fail() while its frame lives:
+ * an error inside an interpolation unwinds past it. */
+struct live_text {
+	struct buf *b;
+	struct live_text *outer;
 };
 
 static _Noreturn void
@@ -146,6 +154,8 @@ fail(struct parser *P, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(P->why, P->whylen, fmt, ap);
 	va_end(ap);
+	for (struct live_text *t = P->texts; t != NULL; t = t->outer)
+		buf_free(t->b);
 	longjmp(P->fail, 1);
 }
 
@@ -759,20 +769,18 @@ parse_string(struct parser *P, const char *fmt)
 	struct node *parts[128];
 	int n = 0, interp = 0;
 	struct buf text = { 0 };
+	struct live_text live = { &text, P->texts };
 
 	enter(P);
+	P->texts = &live;
 	for (;;) {
-		if (*s == '\0') {
-			buf_free(&text);
+		if (*s == '\0')
 			SYNTAX(P);
-		}
 		if (*s == '"')
 			break;
 		if (s[0] == '\\' && s[1] == '(') {
-			if (n + 2 > 128) {
-				buf_free(&text);
+			if (n + 2 > 128)
 				fail(P, "the string has too many parts for the compiler");
-			}
 			if (text.len) {
 				parts[n] = mk_str(P, text.p, text.len);
 				parts[n++]->opt = 1;	/* text, not a value */
@@ -780,10 +788,8 @@ parse_string(struct parser *P, const char *fmt)
 			}
 			lex_at(P, s + 2);
 			struct node *e = parse_pipe(P);
-			if (P->tok.kind != ')') {
-				buf_free(&text);
+			if (P->tok.kind != ')')
 				SYNTAX(P);
-			}
 			parts[n++] = e;
 			interp = 1;
 			s = P->tok.s + 1;
@@ -801,10 +807,8 @@ parse_string(struct parser *P, const char *fmt)
 					r += 2;
 				}
 			}
-			if (r == s) {
-				buf_free(&text);
+			if (r == s)
 				SYNTAX(P);
-			}
 			escape_run(P, s, (size_t)(r - s), &text);
 			s = r;
 			continue;
@@ -831,6 +835,7 @@ parse_string(struct parser *P, const char *fmt)
 		memcpy(res->args, parts, (size_t)n * sizeof *parts);
 		res->name = fmt;	/* NULL: text */
 	}
+	P->texts = live.outer;
 	buf_free(&text);
 	lex_at(P, s + 1);
 	P->depth--;
