@@ -758,8 +758,10 @@ escape_run(struct parser *P, const char *s, size_t n, struct buf *out)
 	if (ok)
 		jscan_decode(out, q.p, n);
 	buf_free(&q);
-	if (!ok)
+	if (!ok) {
+		buf_free(out);	/* fail() does not return to the caller's free */
 		fail(P, "an invalid escape is a compile error in jq");
+	}
 }
 
 static struct node *
@@ -784,8 +786,10 @@ parse_string(struct parser *P, const char *fmt)
 			if (text.len) {
 				parts[n] = mk_str(P, text.p, text.len);
 				parts[n++]->opt = 1;	/* text, not a value */
-				buf_reset(&text);
 			}
+			/* freed, not reset: a failure inside the
+			 * interpolation leaves by longjmp */
+			buf_free(&text);
 			lex_at(P, s + 2);
 			struct node *e = parse_pipe(P);
 			if (P->tok.kind != ')')
