@@ -1781,152 +1781,149 @@ mapvalues(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struc
 
 /* -- the dispatcher -- */
 
+/* The helpers below each evaluate one kind of node for eval(); they are
+ * static and called once so the compiler folds them back into it. */
+
 static int
-eval(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+eval_index(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
 {
+	struct k_index2 c = { { k_index_key2 }, n, in, k };
+	if (n->b->op == N_CONST)
+		return k_index_key2(ev, &c.k, &n->b->cv);
+	return eval(ev, n->b, in, &c.k);
+}
+
+static int
+eval_slice(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct k_slice c = { { k_slice_from }, n, in, NULL, NULL, k };
+	if (n->b == NULL)
+		return k_slice_from(ev, &c.k, &jqv_null_v);
+	return eval(ev, n->b, in, &c.k);
+}
+
+static int
+eval_iter(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	if (n->a->op == N_IDENT)
+		return iterate(ev, in, n->opt, k);
+	struct k_iter c = { { k_iter }, n->opt, k };
+	return eval(ev, n->a, in, &c.k);
+}
+
+static int
+eval_binop(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct k_bin c = { { k_bin_rhs }, n, in, NULL, k };
+	if (n->b->op == N_CONST)
+		return k_bin_rhs(ev, &c.k, &n->b->cv);
+	return eval(ev, n->b, in, &c.k);
+}
+
+/* a // b: b runs only when a gave no value other than false or null. */
+static int
+eval_alt(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct k_alt c = { { k_alt }, 0, k };
 	int r;
-
-	switch (n->op) {
-	case N_IDENT:
-		return CALL(k, in);
-	case N_CONST:
-		return CALL(k, &n->cv);
-	case N_ROOTPATH:
-		return rootpath(ev, n, k);
-	case N_INDEX: {
-		struct k_index2 c = { { k_index_key2 }, n, in, k };
-		if (n->b->op == N_CONST)
-			return k_index_key2(ev, &c.k, &n->b->cv);
-		return eval(ev, n->b, in, &c.k);
-	}
-	case N_SLICE: {
-		struct k_slice c = { { k_slice_from }, n, in, NULL, NULL, k };
-		if (n->b == NULL)
-			return k_slice_from(ev, &c.k, &jqv_null_v);
-		return eval(ev, n->b, in, &c.k);
-	}
-	case N_ITER: {
-		if (n->a->op == N_IDENT)
-			return iterate(ev, in, n->opt, k);
-		struct k_iter c = { { k_iter }, n->opt, k };
-		return eval(ev, n->a, in, &c.k);
-	}
-	case N_PIPE: {
-		struct k_pipe c = { { k_pipe }, n->b, k };
-		return eval(ev, n->a, in, &c.k);
-	}
-	case N_COMMA:
-		if ((r = eval(ev, n->a, in, k)) != R_OK)
-			return r;
-		return eval(ev, n->b, in, k);
-	case N_NEG: {
-		struct k_neg c = { { k_neg }, k };
-		return eval(ev, n->a, in, &c.k);
-	}
-	case N_BINOP: {
-		struct k_bin c = { { k_bin_rhs }, n, in, NULL, k };
-		if (n->b->op == N_CONST)
-			return k_bin_rhs(ev, &c.k, &n->b->cv);
-		return eval(ev, n->b, in, &c.k);
-	}
-	case N_AND:
-	case N_OR: {
-		struct k_andor c = { { k_andor_lhs }, n, in, k };
-		return eval(ev, n->a, in, &c.k);
-	}
-	case N_ALT: {
-		struct k_alt c = { { k_alt }, 0, k };
-		if ((r = eval(ev, n->a, in, &c.k)) != R_OK)
-			return r;
-		if (c.found)
-			return R_OK;
-		return eval(ev, n->b, in, k);
-	}
-	case N_IF: {
-		struct k_if c = { { k_if }, n, in, k };
-		return eval(ev, n->a, in, &c.k);
-	}
-	case N_TRY: {
-		int silent = ev->silent;
-		ev->silent = n->b == NULL;
-		r = eval(ev, n->a, in, k);
-		ev->silent = silent;
-		if (r != R_ERR)
-			return r;
-		if (n->b == NULL) {
-			ev->brk = 0;
-			return R_OK;
-		}
-		/* A break caught by a catch hands its label's value, a
-		 * number only libjq's own count knows, to the handler. */
-		if (ev->brk)
-			return R_BAIL;
-		struct jqv e = ev->err;
-		return eval(ev, n->b, &e, k);
-	}
-	case N_REDUCE: {
-		struct k_red c = { { k_red_init }, n, in, jqv_null_v, k, 0 };
-		return eval(ev, n->b, in, &c.k);
-	}
-	case N_FOREACH: {
-		struct k_fe c = { { k_fe_init }, n, in, jqv_null_v, k, 0 };
-		return eval(ev, n->b, in, &c.k);
-	}
-	case N_AS: {
-		struct k_as c = { { k_as_src }, n, in, k };
-		return eval(ev, n->a, in, &c.k);
-	}
-	case N_VAR:
-		return CALL(k, &ev->vars[n->slot]);
-	case N_LABEL: {
-		struct jqv old = ev->vars[n->slot];
-		unsigned id = ++ev->next_label;
-		ev->vars[n->slot] = jqv_num(id);
-		r = labelled(ev, n->a, in, k, id);
-		ev->vars[n->slot] = old;
+	if ((r = eval(ev, n->a, in, &c.k)) != R_OK)
 		return r;
-	}
-	case N_BREAK:
-		ev->brk = (unsigned)ev->vars[n->slot].num;
-		return R_ERR;
-	case N_ARRAY: {
-		struct collect c = { { k_collect }, arr_make(ev, 8) };
-		if ((r = eval(ev, n->a, in, &c.k)) != R_OK)
-			return r;
-		return CALL(k, &c.arr);
-	}
-	case N_OBJECT: {
-		struct jqv *kv = ar_alloc(&ev->ar, (size_t)(n->nargs + 1) * sizeof *kv);
-		struct k_obj c = { { NULL }, n, in, 0, NULL, kv, k };
-		return obj_pair(ev, &c);
-	}
-	case N_STRING: {
-		struct jqv *parts = ar_alloc(&ev->ar, (size_t)n->nargs * sizeof *parts);
-		struct k_str c = { { NULL }, n, in, n->nargs - 1, parts, k };
-		return str_part(ev, &c);
-	}
-	case N_FORMAT: {
-		struct jqv out;
-		if ((r = jqv_format(ev, n->name, in, &out)) != R_OK)
-			return r;
-		return CALL(k, &out);
-	}
-	case N_CALL: {
-		struct jqv vals[MAXARGS];
-		struct k_call c = { { NULL }, n, in, n->nargs - 1, vals, k };
-		return call_arg(ev, &c);
-	}
-	case N_EMPTY:
+	if (c.found)
 		return R_OK;
-	case N_NOT:
-		return CALL(k, jqv_truthy(in) ? &jqv_false_v : &jqv_true_v);
-	case N_RECURSE:
-	case N_RECURSE2:
-		return rec(ev, n, in, k);
-	case N_GEN:
-		break;
-	}
+	return eval(ev, n->b, in, k);
+}
 
+static int
+eval_try(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	int silent = ev->silent;
+	ev->silent = n->b == NULL;
+	int r = eval(ev, n->a, in, k);
+	ev->silent = silent;
+	if (r != R_ERR)
+		return r;
+	if (n->b == NULL) {
+		ev->brk = 0;
+		return R_OK;
+	}
+	/* A break caught by a catch hands its label's value, a
+	 * number only libjq's own count knows, to the handler. */
+	if (ev->brk)
+		return R_BAIL;
+	struct jqv e = ev->err;
+	return eval(ev, n->b, &e, k);
+}
+
+static int
+eval_label(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct jqv old = ev->vars[n->slot];
+	unsigned id = ++ev->next_label;
+	ev->vars[n->slot] = jqv_num(id);
+	int r = labelled(ev, n->a, in, k, id);
+	ev->vars[n->slot] = old;
+	return r;
+}
+
+static int
+eval_array(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct collect c = { { k_collect }, arr_make(ev, 8) };
+	int r;
+	if ((r = eval(ev, n->a, in, &c.k)) != R_OK)
+		return r;
+	return CALL(k, &c.arr);
+}
+
+static int
+eval_object(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct jqv *kv = ar_alloc(&ev->ar, (size_t)(n->nargs + 1) * sizeof *kv);
+	struct k_obj c = { { NULL }, n, in, 0, NULL, kv, k };
+	return obj_pair(ev, &c);
+}
+
+static int
+eval_string(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct jqv *parts = ar_alloc(&ev->ar, (size_t)n->nargs * sizeof *parts);
+	struct k_str c = { { NULL }, n, in, n->nargs - 1, parts, k };
+	return str_part(ev, &c);
+}
+
+static int
+eval_format(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct jqv out;
+	int r;
+	if ((r = jqv_format(ev, n->name, in, &out)) != R_OK)
+		return r;
+	return CALL(k, &out);
+}
+
+static int
+eval_call(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct jqv vals[MAXARGS];
+	struct k_call c = { { NULL }, n, in, n->nargs - 1, vals, k };
+	return call_arg(ev, &c);
+}
+
+/* isempty(f): f runs until its first value, under a label of its own. */
+static int
+eval_isempty(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	struct k_first c = { { k_first }, ++ev->next_label, 0, NULL };
+	int r;
+	if ((r = labelled(ev, n->a, in, &c.k, c.id)) != R_OK)
+		return r;
+	return CALL(k, c.found ? &jqv_false_v : &jqv_true_v);
+}
+
+/* The builtins that are generators: their arguments are streams. */
+static int
+eval_gen(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
 	switch ((enum gen)n->sub) {
 	case G_RANGE: {
 		struct k_gen c = { { k_range_from }, n, in, NULL, k };
@@ -1940,12 +1937,8 @@ eval(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *
 		struct k_first c = { { k_first }, ++ev->next_label, 0, k };
 		return labelled(ev, n->a, in, &c.k, c.id);
 	}
-	case G_ISEMPTY: {
-		struct k_first c = { { k_first }, ++ev->next_label, 0, NULL };
-		if ((r = labelled(ev, n->a, in, &c.k, c.id)) != R_OK)
-			return r;
-		return CALL(k, c.found ? &jqv_false_v : &jqv_true_v);
-	}
+	case G_ISEMPTY:
+		return eval_isempty(ev, n, in, k);
 	case G_LIMIT: {
 		struct k_gen c = { { k_limit_n }, n, in, NULL, k };
 		return eval(ev, n->a, in, &c.k);
@@ -1962,6 +1955,93 @@ eval(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *
 	}
 	case G_SUB:
 		return mysub(ev, n, in, k);
+	}
+	return R_BAIL;
+}
+
+static int
+eval(struct jqc_eval *ev, const struct node *n, const struct jqv *in, struct k *k)
+{
+	int r;
+
+	switch (n->op) {
+	case N_IDENT:
+		return CALL(k, in);
+	case N_CONST:
+		return CALL(k, &n->cv);
+	case N_ROOTPATH:
+		return rootpath(ev, n, k);
+	case N_INDEX:
+		return eval_index(ev, n, in, k);
+	case N_SLICE:
+		return eval_slice(ev, n, in, k);
+	case N_ITER:
+		return eval_iter(ev, n, in, k);
+	case N_PIPE: {
+		struct k_pipe c = { { k_pipe }, n->b, k };
+		return eval(ev, n->a, in, &c.k);
+	}
+	case N_COMMA:
+		if ((r = eval(ev, n->a, in, k)) != R_OK)
+			return r;
+		return eval(ev, n->b, in, k);
+	case N_NEG: {
+		struct k_neg c = { { k_neg }, k };
+		return eval(ev, n->a, in, &c.k);
+	}
+	case N_BINOP:
+		return eval_binop(ev, n, in, k);
+	case N_AND:
+	case N_OR: {
+		struct k_andor c = { { k_andor_lhs }, n, in, k };
+		return eval(ev, n->a, in, &c.k);
+	}
+	case N_ALT:
+		return eval_alt(ev, n, in, k);
+	case N_IF: {
+		struct k_if c = { { k_if }, n, in, k };
+		return eval(ev, n->a, in, &c.k);
+	}
+	case N_TRY:
+		return eval_try(ev, n, in, k);
+	case N_REDUCE: {
+		struct k_red c = { { k_red_init }, n, in, jqv_null_v, k, 0 };
+		return eval(ev, n->b, in, &c.k);
+	}
+	case N_FOREACH: {
+		struct k_fe c = { { k_fe_init }, n, in, jqv_null_v, k, 0 };
+		return eval(ev, n->b, in, &c.k);
+	}
+	case N_AS: {
+		struct k_as c = { { k_as_src }, n, in, k };
+		return eval(ev, n->a, in, &c.k);
+	}
+	case N_VAR:
+		return CALL(k, &ev->vars[n->slot]);
+	case N_LABEL:
+		return eval_label(ev, n, in, k);
+	case N_BREAK:
+		ev->brk = (unsigned)ev->vars[n->slot].num;
+		return R_ERR;
+	case N_ARRAY:
+		return eval_array(ev, n, in, k);
+	case N_OBJECT:
+		return eval_object(ev, n, in, k);
+	case N_STRING:
+		return eval_string(ev, n, in, k);
+	case N_FORMAT:
+		return eval_format(ev, n, in, k);
+	case N_CALL:
+		return eval_call(ev, n, in, k);
+	case N_EMPTY:
+		return R_OK;
+	case N_NOT:
+		return CALL(k, jqv_truthy(in) ? &jqv_false_v : &jqv_true_v);
+	case N_RECURSE:
+	case N_RECURSE2:
+		return rec(ev, n, in, k);
+	case N_GEN:
+		return eval_gen(ev, n, in, k);
 	}
 	return R_BAIL;
 }
