@@ -846,121 +846,145 @@ parse_string(struct parser *P, const char *fmt)
 	return res;
 }
 
+/* @name alone is a format node; @name "..." formats each interpolation. */
 static struct node *
-parse_term(struct parser *P, int allow_as)
+term_format(struct parser *P)
+{
+	char *f = prog_alloc(P->prog, P->tok.n);
+	memcpy(f, P->tok.s + 1, P->tok.n - 1);
+	next(P);
+	if (P->tok.kind == T_QQ)
+		return parse_string(P, f);
+	struct node *t = mk(P, N_FORMAT);
+	t->name = f;
+	return t;
+}
+
+/* After '[': an array constructor; [] is a constant the writer copies. */
+static struct node *
+term_array(struct parser *P)
 {
 	struct node *t;
-	enter(P);
+	if (accept(P, ']')) {
+		t = mk_const(P, jqv_null_v);
+		t->cv.t = J_ARRAY;
+		t->cv.raw = 1;
+		t->cv.u.p = "[]";
+		t->cv.n = 2;
+		return t;
+	}
+	t = mk2(P, N_ARRAY, parse_pipe(P), NULL);
+	expect(P, ']');
+	return t;
+}
+
+/* After '$'. */
+static struct node *
+term_var(struct parser *P)
+{
+	if (P->tok.kind == T_LOC)
+		fail(P, "$__loc__ is not compiled");
+	if (P->tok.kind != T_IDENT)
+		SYNTAX(P);
+	int slot = find_var(P, P->tok.s, P->tok.n);
+	if (slot < 0 || P->in_patkey) {
+		if (P->tok.n == 3 && memcmp(P->tok.s, "ENV", 3) == 0)
+			fail(P, "$ENV is not compiled");
+		fail(P, "$%.*s is not defined", (int)P->tok.n, P->tok.s);
+	}
+	struct node *t = mk(P, N_VAR);
+	t->slot = slot;
+	next(P);
+	return t;
+}
+
+/* After 'break': a label is a variable named "*label-NAME". */
+static struct node *
+term_break(struct parser *P)
+{
+	expect(P, '$');
+	if (P->tok.kind != T_IDENT)
+		SYNTAX(P);
+	char lbl[128];
+	if (P->tok.n + 8 > sizeof lbl)
+		SYNTAX(P);
+	snprintf(lbl, sizeof lbl, "*label-%.*s", (int)P->tok.n, P->tok.s);
+	int slot = find_var(P, lbl, strlen(lbl));
+	if (slot < 0)
+		fail(P, "break $%.*s has no label", (int)P->tok.n, P->tok.s);
+	struct node *t = mk(P, N_BREAK);
+	t->slot = slot;
+	next(P);
+	return t;
+}
+
+/* A name: true, false, null or a call with its arguments. */
+static struct node *
+term_ident(struct parser *P)
+{
+	const char *name = P->tok.s;
+	size_t len = P->tok.n;
+	struct node *args[8];
+	int nargs = 0;
+	next(P);
+	if (accept(P, '('))
+		nargs = parse_args(P, args, 8);
+	if (nargs == 0 && len == 4 && memcmp(name, "true", 4) == 0)
+		return mk_const(P, jqv_true_v);
+	if (nargs == 0 && len == 5 && memcmp(name, "false", 5) == 0)
+		return mk_const(P, jqv_false_v);
+	if (nargs == 0 && len == 4 && memcmp(name, "null", 4) == 0)
+		return mk_const(P, jqv_null_v);
+	return call(P, name, len, args, nargs);
+}
+
+/* A term without its suffixes. */
+static struct node *
+parse_primary(struct parser *P)
+{
+	struct node *t;
 	switch (P->tok.kind) {
 	case '.':
 		next(P);
 		t = mk(P, N_IDENT);
 		if (P->tok.kind == T_QQ)
 			t = index_node(P, t, parse_string(P, NULL));
-		break;
+		return t;
 	case T_FIELD: {
 		struct node *key = mk_str(P, P->tok.s + 1, P->tok.n - 1);
 		next(P);
-		t = index_node(P, mk(P, N_IDENT), key);
-		break;
+		return index_node(P, mk(P, N_IDENT), key);
 	}
 	case T_REC:
 		next(P);
-		t = mk(P, N_RECURSE);
-		break;
+		return mk(P, N_RECURSE);
 	case T_NUM:
 		t = mk_const(P, jqv_num(P->tok.num));
 		next(P);
-		break;
+		return t;
 	case T_QQ:
-		t = parse_string(P, NULL);
-		break;
-	case T_FORMAT: {
-		char *f = prog_alloc(P->prog, P->tok.n);
-		memcpy(f, P->tok.s + 1, P->tok.n - 1);
-		next(P);
-		if (P->tok.kind == T_QQ) {
-			t = parse_string(P, f);
-		} else {
-			t = mk(P, N_FORMAT);
-			t->name = f;
-		}
-		break;
-	}
+		return parse_string(P, NULL);
+	case T_FORMAT:
+		return term_format(P);
 	case '(':
 		next(P);
 		t = parse_pipe(P);
 		expect(P, ')');
-		break;
+		return t;
 	case '[':
 		next(P);
-		if (accept(P, ']')) {
-			t = mk_const(P, jqv_null_v);
-			t->cv.t = J_ARRAY;
-			t->cv.raw = 1;
-			t->cv.u.p = "[]";
-			t->cv.n = 2;
-		} else {
-			t = mk2(P, N_ARRAY, parse_pipe(P), NULL);
-			expect(P, ']');
-		}
-		break;
+		return term_array(P);
 	case '{':
 		next(P);
-		t = parse_object(P);
-		break;
-	case '$': {
+		return parse_object(P);
+	case '$':
 		next(P);
-		if (P->tok.kind == T_LOC)
-			fail(P, "$__loc__ is not compiled");
-		if (P->tok.kind != T_IDENT)
-			SYNTAX(P);
-		int slot = find_var(P, P->tok.s, P->tok.n);
-		if (slot < 0 || P->in_patkey) {
-			if (P->tok.n == 3 && memcmp(P->tok.s, "ENV", 3) == 0)
-				fail(P, "$ENV is not compiled");
-			fail(P, "$%.*s is not defined", (int)P->tok.n, P->tok.s);
-		}
-		t = mk(P, N_VAR);
-		t->slot = slot;
+		return term_var(P);
+	case T_BREAK:
 		next(P);
-		break;
-	}
-	case T_BREAK: {
-		next(P);
-		expect(P, '$');
-		if (P->tok.kind != T_IDENT)
-			SYNTAX(P);
-		char lbl[128];
-		if (P->tok.n + 8 > sizeof lbl)
-			SYNTAX(P);
-		snprintf(lbl, sizeof lbl, "*label-%.*s", (int)P->tok.n, P->tok.s);
-		int slot = find_var(P, lbl, strlen(lbl));
-		if (slot < 0)
-			fail(P, "break $%.*s has no label", (int)P->tok.n, P->tok.s);
-		t = mk(P, N_BREAK);
-		t->slot = slot;
-		next(P);
-		break;
-	}
-	case T_IDENT: {
-		const char *name = P->tok.s;
-		size_t len = P->tok.n;
-		struct node *args[8];
-		int nargs = 0;
-		next(P);
-		if (accept(P, '('))
-			nargs = parse_args(P, args, 8);
-		if (nargs == 0 && len == 4 && memcmp(name, "true", 4) == 0)
-			t = mk_const(P, jqv_true_v);
-		else if (nargs == 0 && len == 5 && memcmp(name, "false", 5) == 0)
-			t = mk_const(P, jqv_false_v);
-		else if (nargs == 0 && len == 4 && memcmp(name, "null", 4) == 0)
-			t = mk_const(P, jqv_null_v);
-		else
-			t = call(P, name, len, args, nargs);
-		break;
-	}
+		return term_break(P);
+	case T_IDENT:
+		return term_ident(P);
 	case T_DEF:
 		fail(P, "def is not compiled");
 	case T_IMPORT: case T_INCLUDE: case T_MODULE:
@@ -968,7 +992,61 @@ parse_term(struct parser *P, int allow_as)
 	default:
 		SYNTAX(P);
 	}
+}
 
+/* After t '[': t[], t[:to], t[from:], t[from:to] or t[key]. */
+static struct node *
+suffix_bracket(struct parser *P, struct node *t)
+{
+	if (accept(P, ']')) {
+		t = mk2(P, N_ITER, t, NULL);
+		t->opt = opt(P);
+		return t;
+	}
+	if (accept(P, ':')) {
+		struct node *to = parse_pipe(P);
+		expect(P, ']');
+		struct node *s = mk2(P, N_SLICE, t, NULL);
+		s->c = to;
+		s->opt = opt(P);
+		return s;
+	}
+	struct node *e = parse_pipe(P);
+	if (!accept(P, ':')) {
+		expect(P, ']');
+		return index_node(P, t, e);
+	}
+	struct node *s = mk2(P, N_SLICE, t, e);
+	if (!accept(P, ']')) {
+		s->c = parse_pipe(P);
+		expect(P, ']');
+	}
+	s->opt = opt(P);
+	return s;
+}
+
+/* After t 'as': the patterns' variables are bound in the body only. */
+static struct node *
+suffix_as(struct parser *P, struct node *t)
+{
+	struct patvars pv = { .n = 0 };
+	struct pattern *pat = parse_patterns(P, &pv);
+	expect(P, '|');
+	int save = P->nvars;
+	bind_patvars(P, &pv);
+	struct node *body = parse_pipe(P);
+	P->nvars = save;
+	struct node *n = mk2(P, N_AS, t, body);
+	n->pat = pat;
+	return n;
+}
+
+static struct node *
+parse_term(struct parser *P, int allow_as)
+{
+	struct node *t;
+	enter(P);
+	t = parse_primary(P);
 	for (;;) {
 		if (P->tok.kind == T_FIELD) {
 			struct node *key = mk_str(P, P->tok.s + 1, P->tok.n - 1);
@@ -981,43 +1059,10 @@ parse_term(struct parser *P, int allow_as)
 			t = index_node(P, t, parse_string(P, NULL));
 		} else if (P->tok.kind == '[') {
 			next(P);
-			if (accept(P, ']')) {
-				t = mk2(P, N_ITER, t, NULL);
-				t->opt = opt(P);
-			} else if (accept(P, ':')) {
-				struct node *to = parse_pipe(P);
-				expect(P, ']');
-				struct node *s = mk2(P, N_SLICE, t, NULL);
-				s->c = to;
-				s->opt = opt(P);
-				t = s;
-			} else {
-				struct node *e = parse_pipe(P);
-				if (accept(P, ':')) {
-					struct node *s = mk2(P, N_SLICE, t, e);
-					if (!accept(P, ']')) {
-						s->c = parse_pipe(P);
-						expect(P, ']');
-					}
-					s->opt = opt(P);
-					t = s;
-				} else {
-					expect(P, ']');
-					t = index_node(P, t, e);
-				}
-			}
+			t = suffix_bracket(P, t);
 		} else if (allow_as && P->tok.kind == T_AS) {
 			next(P);
-			struct patvars pv = { .n = 0 };
-			struct pattern *pat = parse_patterns(P, &pv);
-			expect(P, '|');
-			int save = P->nvars;
-			bind_patvars(P, &pv);
-			struct node *body = parse_pipe(P);
-			P->nvars = save;
-			struct node *n = mk2(P, N_AS, t, body);
-			n->pat = pat;
-			t = n;
+			t = suffix_as(P, t);
 			break;
 		} else {
 			break;
