@@ -871,177 +871,226 @@ buf_value(struct jqc_eval *ev, const struct buf *b)
 	return jqv_str(d, b->len);
 }
 
-int
-jqv_format(struct jqc_eval *ev, const char *fmt, const struct jqv *in, struct jqv *out)
+/* @csv and @tsv: one row from an array of scalars. */
+static int
+format_row(struct jqc_eval *ev, const struct jqv *in, int csv, struct jqv *out)
+{
+	static const char *const csvt[128] = { ['"'] = "\"\"" };
+	static const char *const tsvt[128] = {
+		['\t'] = "\\t", ['\r'] = "\\r", ['\n'] = "\\n", ['\\'] = "\\\\",
+	};
+	struct buf *line = &ev->scratch;
+	const char *p;
+	size_t n;
+
+	if (in->t != J_ARRAY)
+		return type_error(ev, in, csv ? "cannot be csv-formatted, only array" :
+		    "cannot be tsv-formatted, only array");
+	struct arr_it it;
+	struct jqv x;
+	int first = 1;
+	buf_reset(line);
+	arr_it_init(&it, in);
+	while (arr_it_next(&it, &x)) {
+		if (!first)
+			buf_addc(line, csv ? ',' : '\t');
+		first = 0;
+		switch (x.t) {
+		case J_NULL:
+			break;
+		case J_TRUE:
+		case J_FALSE:
+			jqv_dump(ev, line, &x);
+			break;
+		case J_NUMBER:
+			if (x.num == x.num)
+				jqv_dump(ev, line, &x);
+			break;
+		case J_STRING:
+			str_get(ev, &x, &p, &n);
+			if (csv)
+				buf_addc(line, '"');
+			escape(line, p, n, csv ? csvt : tsvt);
+			if (csv)
+				buf_addc(line, '"');
+			break;
+		default:
+			return type_error(ev, &x, "is not valid in a csv row");
+		}
+	}
+	*out = buf_value(ev, line);
+	return R_OK;
+}
+
+static int
+format_html(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+{
+	static const char *const t[128] = {
+		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
+		['\''] = "&apos;", ['"'] = "&quot;",
+	};
+	struct buf *b = &ev->scratch;
+	const char *p;
+	size_t n;
+
+	struct jqv s = jqv_tostring(ev, in);
+	str_get(ev, &s, &p, &n);
+	buf_reset(b);
+	escape(b, p, n, t);
+	*out = buf_value(ev, b);
+	return R_OK;
+}
+
+static int
+format_uri(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 {
 	struct buf *b = &ev->scratch;
 	const char *p;
 	size_t n;
 
+	struct jqv s = jqv_tostring(ev, in);
+	str_get(ev, &s, &p, &n);
+	buf_reset(b);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || (c && strchr("-_.!~*'()", c)))
+			buf_addc(b, (char)c);
+		else
+			buf_addf(b, "%%%02X", c);
+	}
+	*out = buf_value(ev, b);
+	return R_OK;
+}
+
+/* @sh: a scalar, or each element of an array, quoted for a POSIX shell. */
+static int
+format_sh(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+{
+	static const char *const t[128] = { ['\''] = "'\\''" };
+	struct buf *line = &ev->scratch;
+	const char *p;
+	size_t n;
+
+	struct jqv arr = *in;
+	if (in->t != J_ARRAY) {
+		arr = arr_make(ev, 1);
+		arr = arr_push(ev, &arr, in);
+	}
+	struct arr_it it;
+	struct jqv x;
+	int first = 1;
+	buf_reset(line);
+	arr_it_init(&it, &arr);
+	while (arr_it_next(&it, &x)) {
+		if (!first)
+			buf_addc(line, ' ');
+		first = 0;
+		switch (x.t) {
+		case J_NULL: case J_TRUE: case J_FALSE: case J_NUMBER:
+			jqv_dump(ev, line, &x);
+			break;
+		case J_STRING:
+			str_get(ev, &x, &p, &n);
+			buf_addc(line, '\'');
+			escape(line, p, n, t);
+			buf_addc(line, '\'');
+			break;
+		default:
+			return type_error(ev, &x, "can not be escaped for shell");
+		}
+	}
+	*out = buf_value(ev, line);
+	return R_OK;
+}
+
+static int
+format_base64(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+{
+	struct buf *b = &ev->scratch;
+	const char *p;
+	size_t n;
+
+	struct jqv s = jqv_tostring(ev, in);
+	str_get(ev, &s, &p, &n);
+	buf_reset(b);
+	const unsigned char *d = (const unsigned char *)p;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t code = 0;
+		size_t k = n - i >= 3 ? 3 : n - i;
+		for (size_t j = 0; j < 3; j++)
+			code = code << 8 | (j < k ? d[i + j] : 0);
+		char q[4];
+		for (int j = 0; j < 4; j++)
+			q[j] = b64[(code >> (18 - j * 6)) & 0x3f];
+		if (k < 3)
+			q[3] = '=';
+		if (k < 2)
+			q[2] = '=';
+		buf_add(b, q, 4);
+	}
+	*out = buf_value(ev, b);
+	return R_OK;
+}
+
+static int
+format_base64d(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+{
+	struct buf *b = &ev->scratch;
+	const char *p;
+	size_t n;
+
+	struct jqv s = jqv_tostring(ev, in);
+	str_get(ev, &s, &p, &n);
+	buf_reset(b);
+	uint32_t code = 0;
+	int got = 0;
+	for (size_t i = 0; i < n && p[i] != '='; i++) {
+		const char *c = memchr(b64, p[i], 64);
+		if (c == NULL || p[i] == '\0')
+			return type_error(ev, &s, "is not valid base64 data");
+		code = code << 6 | (uint32_t)(c - b64);
+		if (++got == 4) {
+			buf_addc(b, (char)(code >> 16));
+			buf_addc(b, (char)(code >> 8));
+			buf_addc(b, (char)code);
+			got = 0;
+			code = 0;
+		}
+	}
+	if (got == 3) {
+		buf_addc(b, (char)(code >> 10));
+		buf_addc(b, (char)(code >> 2));
+	} else if (got == 2) {
+		buf_addc(b, (char)(code >> 4));
+	} else if (got == 1) {
+		return type_error(ev, &s, "trailing base64 byte found");
+	}
+	*out = str_make(ev, b->p ? b->p : "", b->len);
+	return R_OK;
+}
+
+int
+jqv_format(struct jqc_eval *ev, const char *fmt, const struct jqv *in, struct jqv *out)
+{
 	if (strcmp(fmt, "json") == 0)
 		return f_tojson(ev, in, NULL, out);
 	if (strcmp(fmt, "text") == 0) {
 		*out = jqv_tostring(ev, in);
 		return R_OK;
 	}
-	if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "tsv") == 0) {
-		int csv = fmt[0] == 'c';
-		static const char *const csvt[128] = { ['"'] = "\"\"" };
-		static const char *const tsvt[128] = {
-			['\t'] = "\\t", ['\r'] = "\\r", ['\n'] = "\\n", ['\\'] = "\\\\",
-		};
-		if (in->t != J_ARRAY)
-			return type_error(ev, in, csv ? "cannot be csv-formatted, only array" :
-			    "cannot be tsv-formatted, only array");
-		struct arr_it it;
-		struct jqv x;
-		struct buf *line = b;
-		int first = 1;
-		buf_reset(line);
-		arr_it_init(&it, in);
-		while (arr_it_next(&it, &x)) {
-			if (!first)
-				buf_addc(line, csv ? ',' : '\t');
-			first = 0;
-			switch (x.t) {
-			case J_NULL:
-				break;
-			case J_TRUE:
-			case J_FALSE:
-				jqv_dump(ev, line, &x);
-				break;
-			case J_NUMBER:
-				if (x.num == x.num)
-					jqv_dump(ev, line, &x);
-				break;
-			case J_STRING:
-				str_get(ev, &x, &p, &n);
-				if (csv)
-					buf_addc(line, '"');
-				escape(line, p, n, csv ? csvt : tsvt);
-				if (csv)
-					buf_addc(line, '"');
-				break;
-			default:
-				return type_error(ev, &x, "is not valid in a csv row");
-			}
-		}
-		*out = buf_value(ev, line);
-		return R_OK;
-	}
-	if (strcmp(fmt, "html") == 0) {
-		static const char *const t[128] = {
-			['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
-			['\''] = "&apos;", ['"'] = "&quot;",
-		};
-		struct jqv s = jqv_tostring(ev, in);
-		str_get(ev, &s, &p, &n);
-		buf_reset(b);
-		escape(b, p, n, t);
-		*out = buf_value(ev, b);
-		return R_OK;
-	}
-	if (strcmp(fmt, "uri") == 0) {
-		struct jqv s = jqv_tostring(ev, in);
-		str_get(ev, &s, &p, &n);
-		buf_reset(b);
-		for (size_t i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)p[i];
-			if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			    (c >= '0' && c <= '9') || (c && strchr("-_.!~*'()", c)))
-				buf_addc(b, (char)c);
-			else
-				buf_addf(b, "%%%02X", c);
-		}
-		*out = buf_value(ev, b);
-		return R_OK;
-	}
-	if (strcmp(fmt, "sh") == 0) {
-		static const char *const t[128] = { ['\''] = "'\\''" };
-		struct buf *line = b;
-		struct jqv arr = *in;
-		if (in->t != J_ARRAY) {
-			arr = arr_make(ev, 1);
-			arr = arr_push(ev, &arr, in);
-		}
-		struct arr_it it;
-		struct jqv x;
-		int first = 1;
-		buf_reset(line);
-		arr_it_init(&it, &arr);
-		while (arr_it_next(&it, &x)) {
-			if (!first)
-				buf_addc(line, ' ');
-			first = 0;
-			switch (x.t) {
-			case J_NULL: case J_TRUE: case J_FALSE: case J_NUMBER:
-				jqv_dump(ev, line, &x);
-				break;
-			case J_STRING:
-				str_get(ev, &x, &p, &n);
-				buf_addc(line, '\'');
-				escape(line, p, n, t);
-				buf_addc(line, '\'');
-				break;
-			default:
-				return type_error(ev, &x, "can not be escaped for shell");
-			}
-		}
-		*out = buf_value(ev, line);
-		return R_OK;
-	}
-	if (strcmp(fmt, "base64") == 0) {
-		struct jqv s = jqv_tostring(ev, in);
-		str_get(ev, &s, &p, &n);
-		buf_reset(b);
-		const unsigned char *d = (const unsigned char *)p;
-		for (size_t i = 0; i < n; i += 3) {
-			uint32_t code = 0;
-			size_t k = n - i >= 3 ? 3 : n - i;
-			for (size_t j = 0; j < 3; j++)
-				code = code << 8 | (j < k ? d[i + j] : 0);
-			char q[4];
-			for (int j = 0; j < 4; j++)
-				q[j] = b64[(code >> (18 - j * 6)) & 0x3f];
-			if (k < 3)
-				q[3] = '=';
-			if (k < 2)
-				q[2] = '=';
-			buf_add(b, q, 4);
-		}
-		*out = buf_value(ev, b);
-		return R_OK;
-	}
-	if (strcmp(fmt, "base64d") == 0) {
-		struct jqv s = jqv_tostring(ev, in);
-		str_get(ev, &s, &p, &n);
-		buf_reset(b);
-		uint32_t code = 0;
-		int got = 0;
-		for (size_t i = 0; i < n && p[i] != '='; i++) {
-			const char *c = memchr(b64, p[i], 64);
-			if (c == NULL || p[i] == '\0')
-				return type_error(ev, &s, "is not valid base64 data");
-			code = code << 6 | (uint32_t)(c - b64);
-			if (++got == 4) {
-				buf_addc(b, (char)(code >> 16));
-				buf_addc(b, (char)(code >> 8));
-				buf_addc(b, (char)code);
-				got = 0;
-				code = 0;
-			}
-		}
-		if (got == 3) {
-			buf_addc(b, (char)(code >> 10));
-			buf_addc(b, (char)(code >> 2));
-		} else if (got == 2) {
-			buf_addc(b, (char)(code >> 4));
-		} else if (got == 1) {
-			return type_error(ev, &s, "trailing base64 byte found");
-		}
-		*out = str_make(ev, b->p ? b->p : "", b->len);
-		return R_OK;
-	}
+	if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "tsv") == 0)
+		return format_row(ev, in, fmt[0] == 'c', out);
+	if (strcmp(fmt, "html") == 0)
+		return format_html(ev, in, out);
+	if (strcmp(fmt, "uri") == 0)
+		return format_uri(ev, in, out);
+	if (strcmp(fmt, "sh") == 0)
+		return format_sh(ev, in, out);
+	if (strcmp(fmt, "base64") == 0)
+		return format_base64(ev, in, out);
+	if (strcmp(fmt, "base64d") == 0)
+		return format_base64d(ev, in, out);
 	return raise_fmt(ev, "%s is not a valid format", fmt);
 }
 
