@@ -73,6 +73,7 @@ struct field {
 
 	/* FS_LIBJQ, and FS_COMPILED's fallback */
 	jq_state *jq;
+	int jq_first;		/* jq runs first(expr): see jq_make_field */
 
 	struct buf text;	/* computed values, back to back */
 	struct jval *vals;
@@ -914,6 +915,32 @@ jq_make(const char *expr, char *err, size_t errlen)
 	return jq;
 }
 
+/*
+ * libjq 1.6 asserts (jq issue 1875) when a state is reset while a path
+ * expression is under way (paths, leaf_paths, path(f)), which is what
+ * stopping after a first value and starting the next record does.  For a
+ * field that wants only its first value the program is first(expr), which
+ * ends itself after one value; a program that cannot be wrapped (one that
+ * begins with import or include) runs as written.
+ */
+static jq_state *
+jq_make_field(struct field *f, const char *expr, char *err, size_t errlen)
+{
+	f->jq_first = 0;
+	if (f->flags & FS_FIRST) {
+		struct buf wrapped = { 0 };
+		/* The newline ends a comment the expression may end in. */
+		buf_addf(&wrapped, "first(%s\n)", expr);
+		jq_state *jq = jq_make(wrapped.p, err, errlen);
+		buf_free(&wrapped);
+		if (jq != NULL) {
+			f->jq_first = 1;
+			return jq;
+		}
+	}
+	return jq_make(expr, err, errlen);
+}
+
 static enum jtype
 jv_type(jv v)
 {
@@ -981,7 +1008,7 @@ eval_jq(struct fieldset *fs, struct field *f)
 	if (f->jq == NULL) {
 		/* A compiled field that needs libjq for this record. */
 		char err[1024];
-		if ((f->jq = jq_make(f->expr, err, sizeof err)) == NULL) {
+		if ((f->jq = jq_make_field(f, f->expr, err, sizeof(err))) == NULL) {
 			buf_reset(&fs->err);
 			buf_adds(&fs->err, err);
 			return -1;
@@ -1007,8 +1034,12 @@ eval_jq(struct fieldset *fs, struct field *f)
 		push_text(f, v, jv_string_value(d), (size_t)jv_string_length_bytes(jv_copy(d)));
 		jv_free(d);
 		jv_free(r);
-		if (f->flags & FS_FIRST)
+		if (f->flags & FS_FIRST) {
+			/* first() ends here: its end unwinds the path. */
+			if (f->jq_first)
+				jv_free(jq_next(f->jq));
 			break;
+		}
 	}
 	if (!jv_is_valid(r)) {
 		if (jv_invalid_has_msg(jv_copy(r))) {
@@ -1134,7 +1165,7 @@ fs_add(struct fieldset *fs, const char *expr, int flags, char *err, size_t errle
 		nf.path = FS_LIBJQ;
 	}
 	if (nf.path == FS_LIBJQ) {
-		if ((nf.jq = jq_make(expr, err, errlen)) == NULL) {
+		if ((nf.jq = jq_make_field(&nf, expr, err, errlen)) == NULL) {
 			free(nf.expr);
 			return -1;
 		}

@@ -362,6 +362,25 @@ $long 0
 	[ "$output" = "" ]
 }
 
+@test "field: a first value of paths through libjq, record after record (jq 1.6 asserted on the reset)" {
+	printf '%s\n' '{"a":{"b":1},"b":2}' '{"a":[7]}' '{"b":1}' '7' '{"b":5}' >in
+	# jq -c 'first(paths), first(path(.a[]?))' in, record by record
+	want='1 0 array ["a"]
+1 1 array ["a","b"]
+2 0 array ["a"]
+2 1 array ["a",0]
+3 0 array ["b"]
+3 1 missing
+4 error Cannot index number with string "a"
+5 0 array ["b"]
+5 1 missing'
+	TRAWL_NO_FASTPATH=1 run -0 t_field -f 'paths # a comment' 'path(.a[]?)' <in
+	[ "$output" = "$want" ]
+	# first(leaf_paths) is ["a","b"], ["a",0], ["b"], none, ["b"]
+	run -0 pingdedup -k leaf_paths in
+	assert_output $'{"a":{"b":1},"b":2}\n{"a":[7]}\n{"b":1}\n7'
+}
+
 @test "field: FS_FIRST keeps one value; null, nothing and errors under ? are missing" {
 	printf '%s\n' '{"a":[1,2],"b":null}' '{"a":[],"b":3}' '{"a":"s"}' >in
 	want='1 0 number 1
