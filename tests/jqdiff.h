@@ -2234,33 +2234,6 @@ struct jd_case {
 	int n;
 };
 
-/*
- * libjq 1.6 aborts (execute.c stack_restore: assertion path_len == 0)
- * when a program is reset while its path tracking is under way, as a
- * field that wants only the first value of paths or leaf_paths does
- * (diff-findings 11).  Such a field takes all its values here.
- */
-static int
-jd_tracks_paths(const struct jd_node *n)
-{
-	if (n == NULL)
-		return 0;
-	if (n->s && strstr(n->s, "paths"))
-		return 1;
-	for (int i = 0; i < n->nk; i++)
-		if (jd_tracks_paths(n->k[i]))
-			return 1;
-	return 0;
-}
-
-static void
-jd_guard_first(struct jd_case *c)
-{
-	for (int i = 0; i < c->n; i++)
-		if (jd_tracks_paths(c->f[i].expr))
-			c->f[i].flags &= ~FS_FIRST;
-}
-
 static void
 jd_case_free(struct jd_case *c)
 {

@@ -236,7 +236,6 @@ make_case(struct opts *o, struct jd_case *c)
 		c->f[c->n++] = (struct jd_field){ e, 0 };
 		c->f[c->n++] = (struct jd_field){ jd_expr(&o->g, depth), jd_chance(r, 30) ? FS_FIRST : 0 };
 	}
-	jd_guard_first(c);
 }
 
 static int
