@@ -639,20 +639,249 @@ skip_container_avx512(const char *p, const char *end)
 	return end;
 }
 
+/*
+ * A chunk's rows, from pass to pass, one 64-bit mask a block.  Rows of
+ * eight lanes are stored and loaded whole: aligned, a store never splits
+ * a cache line, so a narrower load right after it gets its bytes
+ * forwarded.
+ */
+struct chunk512 {
+	uint64_t raw[NRAW][CHUNK_BLOCKS];
+	uint64_t eo[CHUNK_BLOCKS], ea[CHUNK_BLOCKS];	/* errors in an object's, an array's gap */
+	uint64_t brk[CHUNK_BLOCKS], keyo[CHUNK_BLOCKS];
+	uint64_t flips[CHUNK_BLOCKS], tflips[CHUNK_BLOCKS];
+	uint64_t odd[CHUNK_BLOCKS], start[CHUNK_BLOCKS], br[CHUNK_BLOCKS];	/* for rare_bare */
+	uint64_t spill[8];
+} __attribute__((aligned(64)));
+
+/* What pass 1 carries from group to group (lane 7 of the vectors, bits
+ * of the rest), and the errors it has found so far. */
+struct carry1 {
+	__m512i v_br, v_open, v_comma, v_colon, v_key, v_end;
+	__m512i verr;
+	uint64_t c_esc, rerr;
+	unsigned c_in, c_key, filling;
+	unsigned f_open, f_comma, f_colon, f_key, f_end;
+};
+
+/* ... and pass 3, with the depth at the next block's start. */
+struct carry3 {
+	__m512i v_obj;
+	unsigned c_obj, c_le1;
+	long depth;
+};
+
+/* The 64 bytes of block b of the line: in place, or the padded tail. */
+static inline const char *
+block512(const char *p, size_t n, const char *tail, size_t b)
+{
+	return b < n / 64 ? p + b * 64 : tail;
+}
+
+/* Pass 0: the classes of the chunk's nb blocks from b0, and of the lanes
+ * past them up to the group's end as whitespace. */
+static inline void
+classify_chunk512(struct chunk512 *c, const char *p, size_t n,
+    const char *tail, size_t b0, size_t nb)
+{
+	for (size_t i = 0; i < nb; i++)
+		classify_avx512(block512(p, n, tail, b0 + i), c->raw, i);
+	for (size_t i = nb; i < (nb + 7) / 8 * 8; i++) {
+		for (int r = 0; r < NRAW; r++)
+			c->raw[r][i] = 0;
+		c->raw[R_WS][i] = c->raw[R_NCT][i] = c->raw[R_NDG][i] = ~(uint64_t)0;
+	}
+}
+
+/*
+ * Pass 1 on the group of eight blocks from row i0 of the chunk from block
+ * b0: the errors of either context in c->eo and c->ea, the rest in
+ * s->verr, escapes checked one by one (s->rerr).  The blocks whose bare
+ * tokens are not all plain integers, a bit each.
+ */
+static inline unsigned
+group512(struct carry1 *s, struct chunk512 *c, size_t i0, const char *p,
+    size_t n, size_t b0, struct jscan_index *ix)
+{
+	const __m512i zero = _mm512_setzero_si512();
+	__m512i qt = load8(c->raw[R_QT] + i0), bs = load8(c->raw[R_BS] + i0);
+	__m512i rws = load8(c->raw[R_WS] + i0), rop = load8(c->raw[R_OP] + i0);
+	__m512i rcl = load8(c->raw[R_CL] + i0), rco = load8(c->raw[R_CO] + i0);
+	__m512i rcm = load8(c->raw[R_CM] + i0);
+
+	/* Escaped bytes, strings. */
+	__m512i esc = zero;
+	if (s->c_esc | _mm512_test_epi64_mask(bs, bs))
+		esc = escapes8(c->raw[R_BS] + i0, &s->c_esc);
+	__m512i q = _mm512_andnot_si512(esc, qt);
+	__m512i in = pxor8(q, &s->c_in);
+	__m512i qopen = _mm512_and_si512(q, in);
+	__m512i qclose = _mm512_andnot_si512(in, q);
+	__m512i open = _mm512_andnot_si512(in, rop);
+	__m512i close = _mm512_andnot_si512(in, rcl);
+	__m512i colon = _mm512_andnot_si512(in, rco);
+	__m512i comma = _mm512_andnot_si512(in, rcm);
+	__m512i ws = _mm512_andnot_si512(in, rws);
+	__m512i delim = _mm512_or_si512(TL(rws, qt, rop, TA | TB | TC),
+	    TL(rcl, rco, rcm, TA | TB | TC));
+	__m512i br = TL(in, delim, delim, ~(TA | TB));
+
+	/* Raw control bytes in strings, backslashes outside. */
+	s->verr = _mm512_or_si512(s->verr, TL(in, load8(c->raw[R_NCT] + i0), bs,
+	    (TA & ~TB) | (~TA & TC)));
+	__m512i escin = _mm512_and_si512(esc, in);
+	if (_mm512_test_epi64_mask(escin, escin)) {
+		_mm512_storeu_si512((void *)c->spill, escin);
+		for (int j = 0; j < 8; j++)
+			if (c->spill[j])
+				s->rerr |= rare_escapes(p, n, (b0 + i0 + j) * 64, c->spill[j]);
+	}
+
+	/* Bare tokens: plain integers in bulk, the rest one by one. */
+	__m512i brprev = follow8(br, s->v_br);
+	s->v_br = br;
+	__m512i start = _mm512_andnot_si512(brprev, br);
+	__m512i odd = _mm512_and_si512(load8(c->raw[R_NDG] + i0), br);
+	_mm512_storeu_si512((void *)(c->odd + i0), odd);
+	_mm512_storeu_si512((void *)(c->start + i0), start);
+	_mm512_storeu_si512((void *)(c->br + i0), br);
+	unsigned oddblocks = _mm512_test_epi64_mask(odd, odd);
+
+	/* The class of the token before each position. */
+	__m512i popen = follow8(open, s->v_open);
+	__m512i pcomma = follow8(comma, s->v_comma);
+	__m512i pcolon = follow8(colon, s->v_colon);
+	s->v_open = open;
+	s->v_comma = comma;
+	s->v_colon = colon;
+	int fill = s->filling || _mm512_test_epi64_mask(ws, ws);
+	if (fill) {
+		popen = fill8(popen, ws, &s->f_open);
+		pcomma = fill8(pcomma, ws, &s->f_comma);
+		pcolon = fill8(pcolon, ws, &s->f_colon);
+	}
+	/* Keys: strings after '{' or ','; a key's closing quote is where
+	 * the run of "in" it opens ends. */
+	__m512i popcom = _mm512_or_si512(popen, pcomma);
+	__m512i keyopen = _mm512_and_si512(qopen, popcom);
+	__m512i sum = add8(in, keyopen, &s->c_key);
+	__m512i keyclose = _mm512_andnot_si512(in, sum);
+	__m512i endv = TL(close, qclose, keyclose, TA | (TB & ~TC));
+	__m512i pkey = follow8(keyclose, s->v_key);
+	__m512i pend = TL(follow8(endv, s->v_end), brprev, br, TA | (TB & ~TC));
+	s->v_key = keyclose;
+	s->v_end = endv;
+	if (fill) {
+		pkey = fill8(pkey, ws, &s->f_key);
+		pend = fill8(pend, ws, &s->f_end);
+		s->filling = s->f_open | s->f_comma | s->f_colon | s->f_key | s->f_end;
+	}
+	__m512i pend_arr = _mm512_or_si512(pend, pkey);
+
+	/* A '}' or ']' checks its own context (the walk checks that it
+	 * matches), but for a key before it (fine in an array: its context
+	 * comes in pass 3, with the rest). */
+	s->verr = TL(s->verr, _mm512_andnot_si512(pkey, colon),
+	    TL(close, pend_arr, popen, TA & ~(TB | TC)), TA | TB | TC);
+	__m512i e_o = TL(TL(TL(qopen, popcom, pcolon, TA & ~(TB | TC)),
+	    TL(start, open, pcolon, (TA | TB) & ~TC),
+	    _mm512_andnot_si512(pend, comma), TA | TB | TC),
+	    close, pkey, TA | (TB & TC));
+	__m512i e_a = _mm512_or_si512(
+	    _mm512_andnot_si512(popcom, TL(qopen, start, open, TA | TB | TC)),
+	    TL(comma, pend_arr, colon, (TA & ~TB) | TC));
+	_mm512_storeu_si512((void *)(c->eo + i0), e_o);
+	_mm512_storeu_si512((void *)(c->ea + i0), e_a);
+	_mm512_storeu_si512((void *)(c->brk + i0), _mm512_or_si512(open, close));
+	_mm512_storeu_si512((void *)(c->keyo + i0), keyopen);
+	if (ix) {
+		_mm512_storeu_si512((void *)(ix->open + b0 + i0), open);
+		_mm512_storeu_si512((void *)(ix->close + b0 + i0), close);
+		ix->escapes |= _mm512_test_epi64_mask(bs, bs) != 0;
+	}
+	return oddblocks;
+}
+
+/*
+ * Pass 1 over the nb blocks of the chunk from block b0, eight at a time,
+ * then the rare bare tokens one by one; the brackets packed at dense,
+ * *k their count.  0 when the line is not for the fast path.
+ */
+static inline int
+tokens_chunk512(struct carry1 *s, struct chunk512 *c, const char *p,
+    size_t n, const char *tail, size_t b0, size_t nb, unsigned char *dense,
+    size_t *k, struct jscan_index *ix)
+{
+	uint64_t oddblocks = 0;
+
+	for (size_t i0 = 0; i0 < nb; i0 += 8)
+		oddblocks |= (uint64_t)group512(s, c, i0, p, n, b0, ix) << i0;
+	/* The brackets packed, apart: the groups above are deep chains of
+	 * dependent steps, and overlap better without this. */
+	*k = 0;
+	for (size_t i = 0; i < nb; i++)
+		*k += compress_avx512(block512(p, n, tail, b0 + i), c->brk[i], dense + *k);
+	if (_mm512_test_epi64_mask(s->verr, s->verr))
+		return 0;
+	for (; oddblocks; oddblocks &= oddblocks - 1) {
+		size_t i = (size_t)__builtin_ctzll(oddblocks);
+		if (rare_bare(p, n, (b0 + i) * 64, c->odd[i], c->start[i], c->br[i]))
+			return 0;
+	}
+	return s->rerr == 0;
+}
+
+/*
+ * Pass 3 over the nb blocks of the chunk from block b0, whose brackets'
+ * contexts the walk left in ctx: object context as a mask (the byte at a
+ * bracket has the context after it, a token's gap the one of the byte
+ * before), eight blocks at a time, picking the errors of the right
+ * context; the keys and depths into ix.  0 when there is an error.
+ */
+static inline int
+contexts_chunk512(struct carry3 *s, struct chunk512 *c,
+    const unsigned char *ctx, size_t b0, size_t nb, struct jscan_index *ix)
+{
+	size_t ng8 = (nb + 7) / 8 * 8, off = 0;
+	__m512i cerr = _mm512_setzero_si512();
+
+	for (size_t i = 0; i < nb; i++) {
+		c->flips[i] = _pdep_u64(objflips_avx512(ctx + off), c->brk[i]);
+		if (ix)
+			c->tflips[i] = _pdep_u64(topflips_avx512(ctx + off), c->brk[i]);
+		off += (unsigned)__builtin_popcountll(c->brk[i]);
+	}
+	for (size_t i = nb; i < ng8; i++)
+		c->flips[i] = c->tflips[i] = 0;
+	for (size_t i0 = 0; i0 < ng8; i0 += 8) {
+		__m512i obj = pxor8(load8(c->flips + i0), &s->c_obj);
+		__m512i objp = follow8(obj, s->v_obj);
+		s->v_obj = obj;
+		cerr = _mm512_or_si512(cerr, TL(objp, load8(c->eo + i0),
+		    load8(c->ea + i0), (TA & TB) | (~TA & TC)));
+		if (ix) {
+			__m512i keys = _mm512_and_si512(load8(c->keyo + i0), objp);
+			__m512i le1 = pxor8(load8(c->tflips + i0), &s->c_le1);
+			_mm512_storeu_si512((void *)(ix->keys + b0 + i0), keys);
+			__m512i k1 = _mm512_and_si512(keys, le1);
+			_mm512_storeu_si512((void *)(ix->keys1 + b0 + i0), k1);
+			size_t b = b0 + i0;
+			ix->k1map[b / 64] |= (uint64_t)_mm512_test_epi64_mask(k1, k1) << (b % 64);
+		}
+	}
+	for (size_t i = 0; ix && i < nb; i++) {
+		size_t b = b0 + i;
+		ix->depth[b] = (uint8_t)s->depth;
+		s->depth += __builtin_popcountll(ix->open[b]) -
+		    __builtin_popcountll(ix->close[b]);
+	}
+	return !_mm512_test_epi64_mask(cerr, cerr);
+}
+
 static int
 validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 {
-	/* Rows of eight lanes are stored and loaded whole: aligned, a store
-	 * never splits a cache line, so a narrower load right after it gets
-	 * its bytes forwarded. */
-#define ALIGNED __attribute__((aligned(64)))
-	uint64_t raw[NRAW][CHUNK_BLOCKS] ALIGNED;
-	uint64_t eo[CHUNK_BLOCKS] ALIGNED, ea[CHUNK_BLOCKS] ALIGNED;
-	uint64_t brk[CHUNK_BLOCKS] ALIGNED, keyo[CHUNK_BLOCKS] ALIGNED;
-	uint64_t flips[CHUNK_BLOCKS] ALIGNED, tflips[CHUNK_BLOCKS] ALIGNED;
-	uint64_t c_odd[CHUNK_BLOCKS] ALIGNED, c_start[CHUNK_BLOCKS] ALIGNED;
-	uint64_t c_br[CHUNK_BLOCKS] ALIGNED, spill[8] ALIGNED;
-#undef ALIGNED
+	struct chunk512 c;
 	unsigned char dense[CHUNK_BLOCKS * 64 + 64];
 	unsigned char ctxmem[1 + CHUNK_BLOCKS * 64 + 64], *ctx = ctxmem + 1;
 	unsigned char stackmem[WALK_GUARD + WALK_MAX_SP + 64 + 2];
@@ -662,206 +891,36 @@ validate_avx512(const char *p, size_t n, struct jscan_index *ix)
 	unsigned top = 0x84;
 	size_t last = 0;
 	int closed = 0;
-	long depth = 0;
 
-	size_t full = n / 64, blocks = line_start(p, n, stackmem, sizeof stackmem, ctx, tail);
+	size_t blocks = line_start(p, n, stackmem, sizeof stackmem, ctx, tail);
 	if (blocks == 0)
 		return 0;
 
-	/* What crosses from group to group (pass 1): lane 7 of the vectors,
-	 * bits of the rest. */
 	const __m512i zero = _mm512_setzero_si512();
-	__m512i v_br = zero, v_comma = zero, v_colon = zero, v_key = zero, v_end = zero;
-	__m512i v_open = _mm512_set_epi64(INT64_MIN, 0, 0, 0, 0, 0, 0, 0);	/* the line's start: like '[' */
-	uint64_t c_esc = 0;
-	unsigned c_in = 0, c_key = 0, filling = 0;
-	unsigned f_open = 0, f_comma = 0, f_colon = 0, f_key = 0, f_end = 0;
-	__m512i verr = zero;
-	uint64_t rerr = 0;
-	/* ... and pass 3. */
-	__m512i v_obj = zero;
-	unsigned c_obj = 0, c_le1 = 1;
+	struct carry1 s1 = {
+		.v_br = zero, .v_comma = zero, .v_colon = zero, .v_key = zero,
+		.v_end = zero, .verr = zero,
+		/* the line's start: like '[' */
+		.v_open = _mm512_set_epi64(INT64_MIN, 0, 0, 0, 0, 0, 0, 0),
+	};
+	struct carry3 s3 = { .v_obj = zero, .c_le1 = 1 };
 
 	for (size_t b0 = 0; b0 < blocks; b0 += CHUNK_BLOCKS) {
-		size_t nb = blocks - b0 < CHUNK_BLOCKS ? blocks - b0 : CHUNK_BLOCKS;
-		size_t ng = (nb + 7) / 8, k = 0;
-		uint64_t oddblocks = 0;
+		size_t nb = blocks - b0 < CHUNK_BLOCKS ? blocks - b0 : CHUNK_BLOCKS, k;
 
-		/* Pass 0: the classes.  Lanes past the line are whitespace. */
-		for (size_t i = 0; i < nb; i++) {
-			size_t b = b0 + i;
-			classify_avx512(b < full ? p + b * 64 : tail, raw, i);
-		}
-		for (size_t i = nb; i < ng * 8; i++) {
-			for (int r = 0; r < NRAW; r++)
-				raw[r][i] = 0;
-			raw[R_WS][i] = raw[R_NCT][i] = raw[R_NDG][i] = ~(uint64_t)0;
-		}
-
-		/* Pass 1, eight blocks at a time. */
-		for (size_t i0 = 0; i0 < ng * 8; i0 += 8) {
-			__m512i qt = load8(raw[R_QT] + i0), bs = load8(raw[R_BS] + i0);
-			__m512i rws = load8(raw[R_WS] + i0), rop = load8(raw[R_OP] + i0);
-			__m512i rcl = load8(raw[R_CL] + i0), rco = load8(raw[R_CO] + i0);
-			__m512i rcm = load8(raw[R_CM] + i0);
-
-			/* Escaped bytes, strings. */
-			__m512i esc = zero;
-			if (c_esc | _mm512_test_epi64_mask(bs, bs))
-				esc = escapes8(raw[R_BS] + i0, &c_esc);
-			__m512i q = _mm512_andnot_si512(esc, qt);
-			__m512i in = pxor8(q, &c_in);
-			__m512i qopen = _mm512_and_si512(q, in);
-			__m512i qclose = _mm512_andnot_si512(in, q);
-			__m512i open = _mm512_andnot_si512(in, rop);
-			__m512i close = _mm512_andnot_si512(in, rcl);
-			__m512i colon = _mm512_andnot_si512(in, rco);
-			__m512i comma = _mm512_andnot_si512(in, rcm);
-			__m512i ws = _mm512_andnot_si512(in, rws);
-			__m512i delim = _mm512_or_si512(TL(rws, qt, rop, TA | TB | TC),
-			    TL(rcl, rco, rcm, TA | TB | TC));
-			__m512i br = TL(in, delim, delim, ~(TA | TB));
-
-			/* Raw control bytes in strings, backslashes outside. */
-			verr = _mm512_or_si512(verr, TL(in, load8(raw[R_NCT] + i0), bs,
-			    (TA & ~TB) | (~TA & TC)));
-			__m512i escin = _mm512_and_si512(esc, in);
-			if (_mm512_test_epi64_mask(escin, escin)) {
-				_mm512_storeu_si512((void *)spill, escin);
-				for (int j = 0; j < 8; j++)
-					if (spill[j])
-						rerr |= rare_escapes(p, n, (b0 + i0 + j) * 64, spill[j]);
-			}
-
-			/* Bare tokens: plain integers in bulk, the rest one by
-			 * one. */
-			__m512i brprev = follow8(br, v_br);
-			v_br = br;
-			__m512i start = _mm512_andnot_si512(brprev, br);
-			__m512i odd = _mm512_and_si512(load8(raw[R_NDG] + i0), br);
-			_mm512_storeu_si512((void *)(c_odd + i0), odd);
-			_mm512_storeu_si512((void *)(c_start + i0), start);
-			_mm512_storeu_si512((void *)(c_br + i0), br);
-			oddblocks |= (uint64_t)_mm512_test_epi64_mask(odd, odd) << i0;
-
-			/* The class of the token before each position. */
-			__m512i popen = follow8(open, v_open);
-			__m512i pcomma = follow8(comma, v_comma);
-			__m512i pcolon = follow8(colon, v_colon);
-			v_open = open;
-			v_comma = comma;
-			v_colon = colon;
-			int fill = filling || _mm512_test_epi64_mask(ws, ws);
-			if (fill) {
-				popen = fill8(popen, ws, &f_open);
-				pcomma = fill8(pcomma, ws, &f_comma);
-				pcolon = fill8(pcolon, ws, &f_colon);
-			}
-			/* Keys: strings after '{' or ','; a key's closing quote
-			 * is where the run of "in" it opens ends. */
-			__m512i popcom = _mm512_or_si512(popen, pcomma);
-			__m512i keyopen = _mm512_and_si512(qopen, popcom);
-			__m512i sum = add8(in, keyopen, &c_key);
-			__m512i keyclose = _mm512_andnot_si512(in, sum);
-			__m512i endv = TL(close, qclose, keyclose, TA | (TB & ~TC));
-			__m512i pkey = follow8(keyclose, v_key);
-			__m512i pend = TL(follow8(endv, v_end), brprev, br, TA | (TB & ~TC));
-			v_key = keyclose;
-			v_end = endv;
-			if (fill) {
-				pkey = fill8(pkey, ws, &f_key);
-				pend = fill8(pend, ws, &f_end);
-				filling = f_open | f_comma | f_colon | f_key | f_end;
-			}
-			__m512i pend_arr = _mm512_or_si512(pend, pkey);
-
-			/* A '}' or ']' checks its own context (the walk checks
-			 * that it matches), but for a key before it (fine in an
-			 * array: its context comes in pass 3, with the rest). */
-			verr = TL(verr, _mm512_andnot_si512(pkey, colon),
-			    TL(close, pend_arr, popen, TA & ~(TB | TC)), TA | TB | TC);
-			__m512i e_o = TL(TL(TL(qopen, popcom, pcolon, TA & ~(TB | TC)),
-			    TL(start, open, pcolon, (TA | TB) & ~TC),
-			    _mm512_andnot_si512(pend, comma), TA | TB | TC),
-			    close, pkey, TA | (TB & TC));
-			__m512i e_a = _mm512_or_si512(
-			    _mm512_andnot_si512(popcom, TL(qopen, start, open, TA | TB | TC)),
-			    TL(comma, pend_arr, colon, (TA & ~TB) | TC));
-			__m512i bk = _mm512_or_si512(open, close);
-			_mm512_storeu_si512((void *)(eo + i0), e_o);
-			_mm512_storeu_si512((void *)(ea + i0), e_a);
-			_mm512_storeu_si512((void *)(brk + i0), bk);
-			_mm512_storeu_si512((void *)(keyo + i0), keyopen);
-			if (ix) {
-				_mm512_storeu_si512((void *)(ix->open + b0 + i0), open);
-				_mm512_storeu_si512((void *)(ix->close + b0 + i0), close);
-				ix->escapes |= _mm512_test_epi64_mask(bs, bs) != 0;
-			}
-		}
-		/* The brackets packed, apart: the groups above are deep chains
-		 * of dependent steps, and overlap better without this. */
-		for (size_t i = 0; i < nb; i++) {
-			size_t b = b0 + i;
-			k += compress_avx512(b < full ? p + b * 64 : tail, brk[i], dense + k);
-		}
-		if (_mm512_test_epi64_mask(verr, verr))
+		classify_chunk512(&c, p, n, tail, b0, nb);
+		if (!tokens_chunk512(&s1, &c, p, n, tail, b0, nb, dense, &k, ix))
 			return 0;
-		/* Bare tokens other than plain integers, one by one. */
-		for (; oddblocks; oddblocks &= oddblocks - 1) {
-			size_t i = (size_t)__builtin_ctzll(oddblocks);
-			if (rare_bare(p, n, (b0 + i) * 64, c_odd[i], c_start[i], c_br[i]))
-				return 0;
-		}
-		if (rerr)
-			return 0;
-
-		/* Pass 2: the walk. */
 		if (!walk_chunk(dense, k, ctx, stack, &sp, &top, b0 == 0, &closed))
 			return 0;
-		last_bracket(brk, nb, b0, &last);
+		last_bracket(c.brk, nb, b0, &last);
 		memset(ctx + k, 0, 64);
-
-		/* Pass 3: object context as a mask (the byte at a bracket has
-		 * the context after it, a token's gap the one of the byte
-		 * before), eight blocks at a time. */
-		size_t off = 0;
-		for (size_t i = 0; i < nb; i++) {
-			flips[i] = _pdep_u64(objflips_avx512(ctx + off), brk[i]);
-			if (ix)
-				tflips[i] = _pdep_u64(topflips_avx512(ctx + off), brk[i]);
-			off += (unsigned)__builtin_popcountll(brk[i]);
-		}
-		for (size_t i = nb; i < ng * 8; i++)
-			flips[i] = tflips[i] = 0;
-		__m512i cerr = zero;
-		for (size_t i0 = 0; i0 < ng * 8; i0 += 8) {
-			__m512i obj = pxor8(load8(flips + i0), &c_obj);
-			__m512i objp = follow8(obj, v_obj);
-			v_obj = obj;
-			cerr = _mm512_or_si512(cerr, TL(objp, load8(eo + i0), load8(ea + i0),
-			    (TA & TB) | (~TA & TC)));
-			if (ix) {
-				__m512i keys = _mm512_and_si512(load8(keyo + i0), objp);
-				__m512i le1 = pxor8(load8(tflips + i0), &c_le1);
-				_mm512_storeu_si512((void *)(ix->keys + b0 + i0), keys);
-				__m512i k1 = _mm512_and_si512(keys, le1);
-				_mm512_storeu_si512((void *)(ix->keys1 + b0 + i0), k1);
-				size_t b = b0 + i0;
-				ix->k1map[b / 64] |= (uint64_t)_mm512_test_epi64_mask(k1, k1) << (b % 64);
-			}
-		}
-		for (size_t i = 0; ix && i < nb; i++) {
-			size_t b = b0 + i;
-			ix->depth[b] = (uint8_t)depth;
-			depth += __builtin_popcountll(ix->open[b]) -
-			    __builtin_popcountll(ix->close[b]);
-		}
-		if (_mm512_test_epi64_mask(cerr, cerr))
+		if (!contexts_chunk512(&s3, &c, ctx, b0, nb, ix))
 			return 0;
 		if (k)
 			ctx[-1] = ctx[k - 1];
 	}
-	if (!closed || c_in != 0)
+	if (!closed || s1.c_in != 0)
 		return 0;
 	return ws_after(p, n, last);
 }
