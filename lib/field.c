@@ -481,10 +481,112 @@ index_child(const struct node *n, long idx)
 		(p) = jscan_ws((p), (end)); \
 } while (0)
 
+static const char *walk(struct fieldset *fs, const struct node *n,
+    const char *p, const char *end, int wd, struct jscan_err *e);
+
+/* What a container's value must be followed by and is not, at p. */
+static const char *
+bad_separator(const char *p, const char *end, struct jscan_err *e)
+{
+	e->msg = p < end ? "expected separator between values" :
+	    "unfinished JSON term";
+	e->at = p;
+	return NULL;
+}
+
+/*
+ * walk() of the object at p (its '{') once it is visited: the members
+ * named by n's children are walked, the others only scanned.  Returns its
+ * end, or NULL with *e set.
+ */
+static const char *
+walk_object(struct fieldset *fs, const struct node *n, const char *p,
+    const char *end, int wd, struct jscan_err *e)
+{
+	if (wd >= JSCAN_MAX_DEPTH) {
+		e->msg = "exceeds depth limit for parsing";
+		e->at = p;
+		return NULL;
+	}
+	p++;
+	WS(p, end);
+	if (p < end && *p == '}')
+		return p + 1;
+	for (;;) {
+		if (p >= end || *p != '"') {
+			e->msg = "object keys must be strings";
+			e->at = p;
+			return NULL;
+		}
+		const char *kb = p + 1;
+		int esc = 0;
+		p = jscan_string(kb, end, &esc, e);
+		if (p == NULL)
+			return NULL;
+		struct node *c = name_child(fs, n, kb, (size_t)(p - 1 - kb), esc);
+		WS(p, end);
+		if (p >= end || *p != ':') {
+			e->msg = "objects must consist of key:value pairs";
+			e->at = p;
+			return NULL;
+		}
+		p++;
+		WS(p, end);
+		p = c ? walk(fs, c, p, end, wd + 2, e) :
+		    jscan_value(p, end, wd + 2, e);
+		if (p == NULL)
+			return NULL;
+		WS(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			WS(p, end);
+			continue;
+		}
+		if (p < end && *p == '}')
+			return p + 1;
+		return bad_separator(p, end, e);
+	}
+}
+
+/* walk_object() for the array at p (its '['): the elements n has
+ * children for by index are walked. */
+static const char *
+walk_array(struct fieldset *fs, const struct node *n, const char *p,
+    const char *end, int wd, struct jscan_err *e)
+{
+	if (wd >= JSCAN_MAX_DEPTH) {
+		e->msg = "exceeds depth limit for parsing";
+		e->at = p;
+		return NULL;
+	}
+	p++;
+	WS(p, end);
+	if (p < end && *p == ']')
+		return p + 1;
+	for (long i = 0;; i++) {
+		struct node *c = index_child(n, i);
+		p = c ? walk(fs, c, p, end, wd + 1, e) :
+		    jscan_value(p, end, wd + 1, e);
+		if (p == NULL)
+			return NULL;
+		WS(p, end);
+		if (p < end && *p == ',') {
+			p++;
+			WS(p, end);
+			continue;
+		}
+		if (p < end && *p == ']')
+			return p + 1;
+		return bad_separator(p, end, e);
+	}
+}
+
 /*
  * Walk the value at p that reached node n inside containers weighing wd.
  * Returns its end, or NULL with *e set.  Recursion is bounded by the
- * length of the longest path, not by the input.
+ * length of the longest path, not by the input.  A container is visited
+ * before its members are walked and taken after (walk_index does the
+ * same).
  */
 static const char *
 walk(struct fieldset *fs, const struct node *n, const char *p,
@@ -492,7 +594,6 @@ walk(struct fieldset *fs, const struct node *n, const char *p,
 {
 	const char *start = p;
 	enum jtype k;
-	int esc;
 
 	if (p >= end) {
 		e->msg = "unfinished JSON term";
@@ -504,92 +605,14 @@ walk(struct fieldset *fs, const struct node *n, const char *p,
 		visit(fs, n, J_OBJECT);
 		if (n->names == 0)
 			break;
-		if (wd >= JSCAN_MAX_DEPTH) {
-			e->msg = "exceeds depth limit for parsing";
-			e->at = p;
-			return NULL;
-		}
-		p++;
-		WS(p, end);
-		if (p < end && *p == '}') {
-			p++;
-			goto done;
-		}
-		for (;;) {
-			if (p >= end || *p != '"') {
-				e->msg = "object keys must be strings";
-				e->at = p;
-				return NULL;
-			}
-			const char *kb = p + 1;
-			esc = 0;
-			p = jscan_string(kb, end, &esc, e);
-			if (p == NULL)
-				return NULL;
-			struct node *c = name_child(fs, n, kb, (size_t)(p - 1 - kb), esc);
-			WS(p, end);
-			if (p >= end || *p != ':') {
-				e->msg = "objects must consist of key:value pairs";
-				e->at = p;
-				return NULL;
-			}
-			p++;
-			WS(p, end);
-			p = c ? walk(fs, c, p, end, wd + 2, e) :
-			    jscan_value(p, end, wd + 2, e);
-			if (p == NULL)
-				return NULL;
-			WS(p, end);
-			if (p < end && *p == ',') {
-				p++;
-				WS(p, end);
-				continue;
-			}
-			if (p < end && *p == '}') {
-				p++;
-				goto done;
-			}
-			e->msg = p < end ? "expected separator between values" :
-			    "unfinished JSON term";
-			e->at = p;
-			return NULL;
-		}
+		p = walk_object(fs, n, p, end, wd, e);
+		goto done;
 	case '[':
 		visit(fs, n, J_ARRAY);
 		if (n->indexes == 0)
 			break;
-		if (wd >= JSCAN_MAX_DEPTH) {
-			e->msg = "exceeds depth limit for parsing";
-			e->at = p;
-			return NULL;
-		}
-		p++;
-		WS(p, end);
-		if (p < end && *p == ']') {
-			p++;
-			goto done;
-		}
-		for (long i = 0;; i++) {
-			struct node *c = index_child(n, i);
-			p = c ? walk(fs, c, p, end, wd + 1, e) :
-			    jscan_value(p, end, wd + 1, e);
-			if (p == NULL)
-				return NULL;
-			WS(p, end);
-			if (p < end && *p == ',') {
-				p++;
-				WS(p, end);
-				continue;
-			}
-			if (p < end && *p == ']') {
-				p++;
-				goto done;
-			}
-			e->msg = p < end ? "expected separator between values" :
-			    "unfinished JSON term";
-			e->at = p;
-			return NULL;
-		}
+		p = walk_array(fs, n, p, end, wd, e);
+		goto done;
 	case '"':
 		visit(fs, n, J_STRING);
 		break;
@@ -601,9 +624,9 @@ walk(struct fieldset *fs, const struct node *n, const char *p,
 		goto done;
 	}
 	p = jscan_value(p, end, wd, e);
+done:
 	if (p == NULL)
 		return NULL;
-done:
 	take(fs, n, start, (size_t)(p - start));
 	return p;
 }
