@@ -1339,9 +1339,17 @@ period_start_exact(const struct period *p, int64_t k, int64_t *start)
 		o = p->origin % p->width;
 		if (o < 0)
 			o += p->width;
-		if (__builtin_mul_overflow(k, p->width, &t) ||
-		    __builtin_add_overflow(t, o, &t))
+		/* Before the epoch k * width may pass the earliest time while
+		 * the start, o later, does not: there multiply k + 1 and add
+		 * o - width, which stays within range whenever the start does. */
+		if (k < 0) {
+			if (__builtin_mul_overflow(k + 1, p->width, &t) ||
+			    __builtin_add_overflow(t, o - p->width, &t))
+				return -1;
+		} else if (__builtin_mul_overflow(k, p->width, &t) ||
+		    __builtin_add_overflow(t, o, &t)) {
 			return -1;
+		}
 		*start = t;
 		return 0;
 	case PERIOD_MONTH:

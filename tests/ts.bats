@@ -593,6 +593,16 @@ t_ts() { "$TRAWL_TESTBIN/t_ts" "$@"; }
 	"1677-09-21T00:12:43.145224192Z" "1677-09-22T00:00:00Z" -106752
 	"2262-04-11T00:00:00Z" beyond 106751
 	EOF
+	# The first period's start lies before the earliest time and k * 7ms
+	# further still: its index must still lead back to the clamped start
+	# (fuzz/ts found it).
+	run -0 t_ts period 7ms --origin -3074457345.618258619 -9223372036.854775808 -9223372036.85 0
+	assert_output - <<-'EOF'
+	0.007s
+	"1677-09-21T00:12:43.145224192Z" "1677-09-21T00:12:43.147741381Z" -1317624576695
+	"1677-09-21T00:12:43.147741381Z" "1677-09-21T00:12:43.154741381Z" -1317624576694
+	"1969-12-31T23:59:59.998741381Z" "1970-01-01T00:00:00.005741381Z" -1
+	EOF
 }
 
 @test "period: what is not a period, and an origin for a calendar period" {
