@@ -185,7 +185,7 @@ build-fuzz/fuzz/%: fuzz/%.c build-fuzz/libtrawl.a
 lint:
 	@scripts/deps check
 	mandoc -Tlint -Wwarning $(MANS)
-	scripts/funclen -m 120 bin/*.c lib/*.c
+	scripts/funclen -m 120 bin/*.c lib/*.c lib/*.h
 
 bench: all $(BENCHPROGS)
 	@scripts/deps bench
