@@ -871,15 +871,24 @@ buf_value(struct jqc_eval *ev, const struct buf *b)
 	return jqv_str(d, b->len);
 }
 
+/*
+ * A format's writer appends its rendering of v to b (jqv_format has
+ * emptied it).  jq hands the text formats (@html, @uri, @base64,
+ * @base64d) the input's tostring, so for them v is that string and p, n
+ * its text; the formats that walk values (@csv, @tsv, @sh) get the input
+ * itself and no text.
+ */
+typedef int format_writer(struct jqc_eval *ev, const struct jqv *v,
+    const char *p, size_t n, struct buf *b);
+
 /* @csv and @tsv: one row from an array of scalars. */
 static int
-format_row(struct jqc_eval *ev, const struct jqv *in, int csv, struct jqv *out)
+format_row(struct jqc_eval *ev, const struct jqv *in, int csv, struct buf *line)
 {
 	static const char *const csvt[128] = { ['"'] = "\"\"" };
 	static const char *const tsvt[128] = {
 		['\t'] = "\\t", ['\r'] = "\\r", ['\n'] = "\\n", ['\\'] = "\\\\",
 	};
-	struct buf *line = &ev->scratch;
 	const char *p;
 	size_t n;
 
@@ -889,7 +898,6 @@ format_row(struct jqc_eval *ev, const struct jqv *in, int csv, struct jqv *out)
 	struct arr_it it;
 	struct jqv x;
 	int first = 1;
-	buf_reset(line);
 	arr_it_init(&it, in);
 	while (arr_it_next(&it, &x)) {
 		if (!first)
@@ -918,39 +926,47 @@ format_row(struct jqc_eval *ev, const struct jqv *in, int csv, struct jqv *out)
 			return type_error(ev, &x, "is not valid in a csv row");
 		}
 	}
-	*out = buf_value(ev, line);
 	return R_OK;
 }
 
 static int
-format_html(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+format_csv(struct jqc_eval *ev, const struct jqv *in, const char *p, size_t n,
+    struct buf *b)
+{
+	(void)p;
+	(void)n;
+	return format_row(ev, in, 1, b);
+}
+
+static int
+format_tsv(struct jqc_eval *ev, const struct jqv *in, const char *p, size_t n,
+    struct buf *b)
+{
+	(void)p;
+	(void)n;
+	return format_row(ev, in, 0, b);
+}
+
+static int
+format_html(struct jqc_eval *ev, const struct jqv *s, const char *p, size_t n,
+    struct buf *b)
 {
 	static const char *const t[128] = {
 		['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;",
 		['\''] = "&apos;", ['"'] = "&quot;",
 	};
-	struct buf *b = &ev->scratch;
-	const char *p;
-	size_t n;
-
-	struct jqv s = jqv_tostring(ev, in);
-	str_get(ev, &s, &p, &n);
-	buf_reset(b);
+	(void)ev;
+	(void)s;
 	escape(b, p, n, t);
-	*out = buf_value(ev, b);
 	return R_OK;
 }
 
 static int
-format_uri(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+format_uri(struct jqc_eval *ev, const struct jqv *s, const char *p, size_t n,
+    struct buf *b)
 {
-	struct buf *b = &ev->scratch;
-	const char *p;
-	size_t n;
-
-	struct jqv s = jqv_tostring(ev, in);
-	str_get(ev, &s, &p, &n);
-	buf_reset(b);
+	(void)ev;
+	(void)s;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)p[i];
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -959,18 +975,19 @@ format_uri(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 		else
 			buf_addf(b, "%%%02X", c);
 	}
-	*out = buf_value(ev, b);
 	return R_OK;
 }
 
 /* @sh: a scalar, or each element of an array, quoted for a POSIX shell. */
 static int
-format_sh(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+format_sh(struct jqc_eval *ev, const struct jqv *in, const char *p, size_t n,
+    struct buf *line)
 {
 	static const char *const t[128] = { ['\''] = "'\\''" };
-	struct buf *line = &ev->scratch;
-	const char *p;
-	size_t n;
+	const char *text;
+	size_t len;
+	(void)p;
+	(void)n;
 
 	struct jqv arr = *in;
 	if (in->t != J_ARRAY) {
@@ -980,7 +997,6 @@ format_sh(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 	struct arr_it it;
 	struct jqv x;
 	int first = 1;
-	buf_reset(line);
 	arr_it_init(&it, &arr);
 	while (arr_it_next(&it, &x)) {
 		if (!first)
@@ -991,29 +1007,24 @@ format_sh(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 			jqv_dump(ev, line, &x);
 			break;
 		case J_STRING:
-			str_get(ev, &x, &p, &n);
+			str_get(ev, &x, &text, &len);
 			buf_addc(line, '\'');
-			escape(line, p, n, t);
+			escape(line, text, len, t);
 			buf_addc(line, '\'');
 			break;
 		default:
 			return type_error(ev, &x, "can not be escaped for shell");
 		}
 	}
-	*out = buf_value(ev, line);
 	return R_OK;
 }
 
 static int
-format_base64(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+format_base64(struct jqc_eval *ev, const struct jqv *s, const char *p, size_t n,
+    struct buf *b)
 {
-	struct buf *b = &ev->scratch;
-	const char *p;
-	size_t n;
-
-	struct jqv s = jqv_tostring(ev, in);
-	str_get(ev, &s, &p, &n);
-	buf_reset(b);
+	(void)ev;
+	(void)s;
 	const unsigned char *d = (const unsigned char *)p;
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t code = 0;
@@ -1029,26 +1040,19 @@ format_base64(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 			q[2] = '=';
 		buf_add(b, q, 4);
 	}
-	*out = buf_value(ev, b);
 	return R_OK;
 }
 
 static int
-format_base64d(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
+format_base64d(struct jqc_eval *ev, const struct jqv *s, const char *p, size_t n,
+    struct buf *b)
 {
-	struct buf *b = &ev->scratch;
-	const char *p;
-	size_t n;
-
-	struct jqv s = jqv_tostring(ev, in);
-	str_get(ev, &s, &p, &n);
-	buf_reset(b);
 	uint32_t code = 0;
 	int got = 0;
 	for (size_t i = 0; i < n && p[i] != '='; i++) {
 		const char *c = memchr(b64, p[i], 64);
 		if (c == NULL || p[i] == '\0')
-			return type_error(ev, &s, "is not valid base64 data");
+			return type_error(ev, s, "is not valid base64 data");
 		code = code << 6 | (uint32_t)(c - b64);
 		if (++got == 4) {
 			buf_addc(b, (char)(code >> 16));
@@ -1064,11 +1068,31 @@ format_base64d(struct jqc_eval *ev, const struct jqv *in, struct jqv *out)
 	} else if (got == 2) {
 		buf_addc(b, (char)(code >> 4));
 	} else if (got == 1) {
-		return type_error(ev, &s, "trailing base64 byte found");
+		return type_error(ev, s, "trailing base64 byte found");
 	}
-	*out = str_make(ev, b->p ? b->p : "", b->len);
 	return R_OK;
 }
+
+/*
+ * of_text: the writer reads the input's tostring (see format_writer).
+ * any_bytes: the output need not be UTF-8 (decoded base64), so it is
+ * repaired as jq's jv_string_sized does; the others only escape valid
+ * text and are taken as they are.
+ */
+static const struct format {
+	const char *name;
+	format_writer *write;
+	unsigned char of_text;
+	unsigned char any_bytes;
+} formats[] = {
+	{ "csv", format_csv, 0, 0 },
+	{ "tsv", format_tsv, 0, 0 },
+	{ "html", format_html, 1, 0 },
+	{ "uri", format_uri, 1, 0 },
+	{ "sh", format_sh, 0, 0 },
+	{ "base64", format_base64, 1, 0 },
+	{ "base64d", format_base64d, 1, 1 },
+};
 
 int
 jqv_format(struct jqc_eval *ev, const char *fmt, const struct jqv *in, struct jqv *out)
@@ -1079,19 +1103,25 @@ jqv_format(struct jqc_eval *ev, const char *fmt, const struct jqv *in, struct jq
 		*out = jqv_tostring(ev, in);
 		return R_OK;
 	}
-	if (strcmp(fmt, "csv") == 0 || strcmp(fmt, "tsv") == 0)
-		return format_row(ev, in, fmt[0] == 'c', out);
-	if (strcmp(fmt, "html") == 0)
-		return format_html(ev, in, out);
-	if (strcmp(fmt, "uri") == 0)
-		return format_uri(ev, in, out);
-	if (strcmp(fmt, "sh") == 0)
-		return format_sh(ev, in, out);
-	if (strcmp(fmt, "base64") == 0)
-		return format_base64(ev, in, out);
-	if (strcmp(fmt, "base64d") == 0)
-		return format_base64d(ev, in, out);
-	return raise_fmt(ev, "%s is not a valid format", fmt);
+	const struct format *f = formats;
+	const struct format *end = formats + LEN(formats);
+	while (f < end && strcmp(fmt, f->name) != 0)
+		f++;
+	if (f == end)
+		return raise_fmt(ev, "%s is not a valid format", fmt);
+
+	struct jqv v = f->of_text ? jqv_tostring(ev, in) : *in;
+	const char *p = NULL;
+	size_t n = 0;
+	if (f->of_text)
+		str_get(ev, &v, &p, &n);
+	struct buf *b = &ev->scratch;
+	buf_reset(b);
+	int r = f->write(ev, &v, p, n, b);
+	if (r != R_OK)
+		return r;
+	*out = f->any_bytes ? str_make(ev, b->p ? b->p : "", b->len) : buf_value(ev, b);
+	return R_OK;
 }
 
 /* ----- regular expressions and dates: thin wrappers ----- */
