@@ -185,6 +185,13 @@ BUILTIN(f_contains)
 	return R_OK;
 }
 
+/* A string built in a scratch buffer, as a value that outlives it. */
+static struct jqv
+buf_value(struct jqc_eval *ev, const struct buf *b)
+{
+	return jqv_str(ar_copy(&ev->ar, b->p, b->len), b->len);
+}
+
 /* ----- conversions ----- */
 
 BUILTIN(f_tostring)
@@ -200,9 +207,7 @@ BUILTIN(f_tojson)
 	struct buf *b = &ev->scratch;
 	buf_reset(b);
 	jqv_dump(ev, b, in);
-	char *d = ar_alloc(&ev->ar, b->len + 1);
-	memcpy(d, b->p, b->len);
-	*out = jqv_str(d, b->len);
+	*out = buf_value(ev, b);
 	return R_OK;
 }
 
@@ -226,11 +231,8 @@ deep_build(struct jqc_eval *ev, const struct jqv *v)
 		const char *p;
 		size_t n;
 		str_get(ev, v, &p, &n);
-		if (p >= v->u.p && p < v->u.p + v->n) {
-			char *d = ar_alloc(&ev->ar, n + 1);
-			memcpy(d, p, n);
-			p = d;
-		}
+		if (p >= v->u.p && p < v->u.p + v->n)
+			p = ar_copy(&ev->ar, p, n);
 		return jqv_str(p, n);
 	}
 	case J_ARRAY: {
@@ -272,8 +274,7 @@ parse_json(struct jqc_eval *ev, const char *p, size_t n, struct jqv *out)
 	if (json_validate(p, n, &msg, &where) != 0)
 		return 0;
 	/* The raw value must outlive the record's scratch: copy the text. */
-	char *d = ar_alloc(&ev->ar, n + 1);
-	memcpy(d, p, n);
+	char *d = ar_copy(&ev->ar, p, n);
 	const char *s = jscan_ws(json_skip_bom(d, d + n), d + n), *e = d + n;
 	while (e > s && jscan_isws((unsigned char)e[-1]))
 		e--;
@@ -838,10 +839,7 @@ BUILTIN(f_format)
 	str_get(ev, &args[0], &p, &n);
 	if (memchr(p, '\0', n) != NULL)
 		return R_BAIL;	/* jq compares the name as C text */
-	char *name = ar_alloc(&ev->ar, n + 1);
-	memcpy(name, p, n);
-	name[n] = '\0';
-	return jqv_format(ev, name, in, out);
+	return jqv_format(ev, ar_copy(&ev->ar, p, n), in, out);
 }
 
 /* Append s[0..n) with jq's escape_string table: NUL always as \0. */
@@ -861,15 +859,6 @@ escape(struct buf *b, const char *s, size_t n, const char *const table[128])
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static struct jqv
-buf_value(struct jqc_eval *ev, const struct buf *b)
-{
-	char *d = ar_alloc(&ev->ar, b->len + 1);
-	if (b->len)
-		memcpy(d, b->p, b->len);
-	return jqv_str(d, b->len);
-}
 
 /*
  * A format's writer appends its rendering of v to b (jqv_format has

@@ -569,9 +569,7 @@ jqv_tostring(struct jqc_eval *ev, const struct jqv *v)
 	struct buf *b = &ev->scratch;
 	buf_reset(b);
 	jqv_dump(ev, b, v);
-	char *d = ar_alloc(&ev->ar, b->len + 1);
-	memcpy(d, b->p, b->len);
-	return jqv_str(d, b->len);
+	return jqv_str(ar_copy(&ev->ar, b->p, b->len), b->len);
 }
 
 /* ----- evaluation ----- */

@@ -42,6 +42,8 @@ struct arena {
 };
 
 void *ar_alloc(struct arena *a, size_t n);	/* 16-aligned */
+/* n bytes from p and a NUL after them: values outliving a buffer they were built in */
+char *ar_copy(struct arena *a, const void *p, size_t n);
 /* Extend the last allocation p[0..oldn) to newn bytes in place; 0 when
  * something was allocated after it or the chunk is full. */
 int ar_extend(struct arena *a, void *p, size_t oldn, size_t newn);

@@ -24,11 +24,7 @@ ctext(struct jqc_eval *ev, const struct jqv *v)
 	const char *p;
 	size_t n;
 	str_get(ev, v, &p, &n);
-	n = strnlen(p, n);
-	char *d = ar_alloc(&ev->ar, n + 1);
-	memcpy(d, p, n);
-	d[n] = '\0';
-	return d;
+	return ar_copy(&ev->ar, p, strnlen(p, n));
 }
 
 static struct jqv

@@ -62,6 +62,16 @@ ar_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+char *
+ar_copy(struct arena *a, const void *p, size_t n)
+{
+	char *d = ar_alloc(a, n + 1);
+	if (n)
+		memcpy(d, p, n);
+	d[n] = '\0';
+	return d;
+}
+
 int
 ar_extend(struct arena *a, void *p, size_t oldn, size_t newn)
 {
@@ -175,27 +185,19 @@ str_get(struct jqc_eval *ev, const struct jqv *v, const char **p, size_t *n)
 	}
 	buf_reset(&ev->dec);
 	jscan_decode(&ev->dec, b, bn);
-	char *d = ar_alloc(&ev->ar, ev->dec.len + 1);
-	memcpy(d, ev->dec.p, ev->dec.len);
-	*p = d;
+	*p = ar_copy(&ev->ar, ev->dec.p, ev->dec.len);
 	*n = ev->dec.len;
 }
 
 struct jqv
 str_make(struct jqc_eval *ev, const char *p, size_t n)
 {
-	char *d;
-	if (utf8_valid(p, n)) {
-		d = ar_alloc(&ev->ar, n + 1);
-		memcpy(d, p, n);
-		return jqv_str(d, n);
-	}
+	if (utf8_valid(p, n))
+		return jqv_str(ar_copy(&ev->ar, p, n), n);
 	buf_reset(&ev->dec);
 	buf_add(&ev->dec, p, n);
 	utf8_fix(&ev->dec, 0);
-	d = ar_alloc(&ev->ar, ev->dec.len + 1);
-	memcpy(d, ev->dec.p, ev->dec.len);
-	return jqv_str(d, ev->dec.len);
+	return jqv_str(ar_copy(&ev->ar, ev->dec.p, ev->dec.len), ev->dec.len);
 }
 
 struct jqv
@@ -393,9 +395,7 @@ key_decode(struct jqc_eval *ev, const char *kb, size_t kl, int esc,
 	}
 	buf_reset(&ev->dec);
 	jscan_decode(&ev->dec, kb, kl);
-	char *d = ar_alloc(&ev->ar, ev->dec.len + 1);
-	memcpy(d, ev->dec.p, ev->dec.len);
-	*k = d;
+	*k = ar_copy(&ev->ar, ev->dec.p, ev->dec.len);
 	*kn = ev->dec.len;
 }
 
