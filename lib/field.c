@@ -634,15 +634,15 @@ done:
 /* ----- the walk over an indexed line ----- */
 
 /*
- * The child of n named by the key whose opening quote is at offset k of
- * the indexed line; *after gets the offset past its closing quote.
- * Without a backslash in the line and without U+FFFD in a name, a key's
- * raw bytes are compared in place (a name is valid UTF-8, so a key that
- * is not can match no name either way), and only the names' lengths are
- * read of it: a name without a quote that matches them and is followed
- * by one is the whole key.
+ * Which child of n the key whose opening quote is at offset k of the
+ * indexed line names (its place in n->kids), or -1; *after gets the
+ * offset past its closing quote.  Without a backslash in the line and
+ * without U+FFFD in a name, a key's raw bytes are compared in place (a
+ * name is valid UTF-8, so a key that is not can match no name either
+ * way), and only the names' lengths are read of it: a name without a
+ * quote that matches them and is followed by one is the whole key.
  */
-static struct node *
+static int
 index_key(struct fieldset *fs, const struct node *n,
     const struct jscan_index *ix, size_t k, size_t *after)
 {
@@ -655,11 +655,11 @@ index_key(struct fieldset *fs, const struct node *n,
 			    kb[c->nlen] == '"' && (c->nlen == 0 || (kb[0] == c->name[0] &&
 			    memcmp(kb + 1, c->name + 1, c->nlen - 1) == 0))) {
 				*after = (size_t)(kb - p) + c->nlen + 1;
-				return c->node;
+				return i;
 			}
 		}
 		*after = 0;	/* not needed: no child to walk */
-		return NULL;
+		return -1;
 	}
 	const char *q = kb;
 	int esc = 0;
@@ -671,7 +671,73 @@ index_key(struct fieldset *fs, const struct node *n,
 		q++;
 	}
 	*after = (size_t)(q + 1 - p);
-	return name_child(fs, n, kb, (size_t)(q - kb), esc);
+	struct node *c = name_child(fs, n, kb, (size_t)(q - kb), esc);
+	for (int i = 0; c != NULL && i < n->nkids; i++)
+		if (n->kids[i].node == c)
+			return i;
+	return -1;
+}
+
+static void walk_index(struct fieldset *fs, const struct node *n,
+    const struct jscan_index *ix, size_t v, size_t bound);
+
+/* The value of the member whose key index_key read (after: past its
+ * closing quote) reached child c: walk it.  next bounds it as in
+ * walk_index. */
+static void
+walk_member(struct fieldset *fs, const struct node *c,
+    const struct jscan_index *ix, size_t after, size_t next)
+{
+	const char *p = ix->p, *end = p + ix->n, *x = p + after;
+
+	WS(x, end);
+	x++;	/* the colon */
+	WS(x, end);
+	walk_index(fs, c, ix, (size_t)(x - p), next);
+}
+
+/*
+ * The members of the object at offset v (bound as in walk_index) that n
+ * has children for.  Only the last occurrence of a key counts (jq keeps
+ * the last of duplicate keys, and a member's walk decides its readers
+ * wholly, overwriting what an earlier one left), so the keys are read
+ * from the last backwards and each child walked once, at its last
+ * occurrence: the readers end up as walk()'s forward reading leaves them,
+ * and the walk stops once every child is found.  A node with more
+ * children than a mask has bits reads forwards, as walk() does.
+ */
+static void
+walk_members(struct fieldset *fs, const struct node *n,
+    const struct jscan_index *ix, size_t v, size_t bound)
+{
+	struct jscan_members it;
+	size_t after;
+
+	if (n->nkids > 64) {
+		jscan_members_start(&it, ix, v, bound);
+		for (size_t k = jscan_members_next(&it); k != (size_t)-1;) {
+			size_t next = jscan_members_next(&it);
+			int i = index_key(fs, n, ix, k, &after);
+			if (i >= 0)
+				walk_member(fs, n->kids[i].node, ix, after,
+				    next == (size_t)-1 ? bound : next);
+			k = next;
+		}
+		return;
+	}
+	uint64_t want = 0, found = 0;
+	for (int i = 0; i < n->nkids; i++)
+		want |= (uint64_t)!n->kids[i].index << i;
+	jscan_members_rstart(&it, ix, v, bound);
+	for (size_t k, next = bound; (k = jscan_members_prev(&it)) != (size_t)-1; next = k) {
+		int i = index_key(fs, n, ix, k, &after);
+		if (i < 0 || (found >> i & 1))
+			continue;
+		found |= (uint64_t)1 << i;
+		walk_member(fs, n->kids[i].node, ix, after, next);
+		if (found == want)
+			return;
+	}
 }
 
 /*
@@ -679,8 +745,9 @@ index_key(struct fieldset *fs, const struct node *n,
  * at offset v reached node n; bound is an offset past its end but before
  * the next member of the object around it (jscan_members_start).  Only
  * the members on the trie's paths are looked at: an object's keys come
- * from the index, the values between them are never read.  Visits and
- * takes are walk()'s, in the same order, so the readers end up the same.
+ * from the index, the values between them are never read.  The readers
+ * end up as walk() leaves them: its visits and takes, but of each member
+ * only those of its last occurrence (walk_members), which decide it.
  */
 static void
 walk_index(struct fieldset *fs, const struct node *n,
@@ -692,23 +759,8 @@ walk_index(struct fieldset *fs, const struct node *n,
 	switch (p[v]) {
 	case '{':
 		visit(fs, n, J_OBJECT);
-		if (n->names) {
-			struct jscan_members it;
-			jscan_members_start(&it, ix, v, bound);
-			for (size_t k = jscan_members_next(&it); k != (size_t)-1;) {
-				size_t after, next = jscan_members_next(&it);
-				struct node *c = index_key(fs, n, ix, k, &after);
-				if (c != NULL) {
-					const char *x = p + after;
-					WS(x, end);
-					x++;	/* the colon */
-					WS(x, end);
-					walk_index(fs, c, ix, (size_t)(x - p),
-					    next == (size_t)-1 ? bound : next);
-				}
-				k = next;
-			}
-		}
+		if (n->names)
+			walk_members(fs, n, ix, v, bound);
 		break;
 	case '[':
 		visit(fs, n, J_ARRAY);

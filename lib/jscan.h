@@ -154,8 +154,10 @@ size_t jscan_index_end(const struct jscan_index *ix, size_t v);
 struct jscan_members {
 	const struct jscan_index *ix;
 	size_t b, last;		/* the block being read; the one with bound */
+	size_t first;		/* the block with the object's '{' */
 	uint64_t keys;		/* its keys not yet looked at */
 	uint64_t endmask;	/* the bits of block last before bound */
+	uint64_t firstmask;	/* the bits of block first after the '{' */
 	unsigned t;		/* the members' depth */
 	int top;		/* the line's value: keys1, no depth to check */
 	int flat;		/* block b holds no bracket: no depth to check */
@@ -163,6 +165,15 @@ struct jscan_members {
 void jscan_members_start(struct jscan_members *it, const struct jscan_index *ix,
     size_t obj, size_t bound);
 size_t jscan_members_next(struct jscan_members *it);
+
+/*
+ * The same keys from the last to the first (jscan_members_prev, then
+ * (size_t)-1): under jq's rule that the last of duplicate keys wins, a
+ * walk looking for some names can stop at the last occurrence of each.
+ */
+void jscan_members_rstart(struct jscan_members *it, const struct jscan_index *ix,
+    size_t obj, size_t bound);
+size_t jscan_members_prev(struct jscan_members *it);
 
 /* jscan_skip with kernel k; NULL for JSCAN_SCALAR or a kernel the machine
  * lacks. */

@@ -81,24 +81,45 @@ level(const struct jscan_index *ix, size_t b, unsigned from, unsigned *d,
 	return m;
 }
 
-void
-jscan_members_start(struct jscan_members *it, const struct jscan_index *ix,
+/* What both directions set up: the members' depth, the first and last
+ * blocks and the bits of each that may hold members. */
+static void
+members_init(struct jscan_members *it, const struct jscan_index *ix,
     size_t obj, size_t bound)
 {
 	if (bound > ix->n)
 		bound = ix->n;
 	it->ix = ix;
 	it->t = depth_at(ix, obj) + 1;
-	it->b = obj / 64;
+	it->first = obj / 64;
 	it->last = bound ? (bound - 1) / 64 : 0;
+	it->firstmask = from_bit((unsigned)(obj % 64) + 1);
 	it->endmask = bound % 64 ? below((unsigned)(bound % 64)) : ~(uint64_t)0;
 	/* The line's value has its keys apart: no depth to check. */
 	it->top = it->t == 1;
 	it->flat = 0;
-	it->keys = (it->top ? ix->keys1 : ix->keys)[it->b] &
-	    from_bit((unsigned)(obj % 64) + 1);
+}
+
+void
+jscan_members_start(struct jscan_members *it, const struct jscan_index *ix,
+    size_t obj, size_t bound)
+{
+	members_init(it, ix, obj, bound);
+	it->b = it->first;
+	it->keys = (it->top ? ix->keys1 : ix->keys)[it->b] & it->firstmask;
 	if (it->b == it->last)
 		it->keys &= it->endmask;
+}
+
+void
+jscan_members_rstart(struct jscan_members *it, const struct jscan_index *ix,
+    size_t obj, size_t bound)
+{
+	members_init(it, ix, obj, bound);
+	it->b = it->last;
+	it->keys = (it->top ? ix->keys1 : ix->keys)[it->b] & it->endmask;
+	if (it->b == it->first)
+		it->keys &= it->firstmask;
 }
 
 size_t
@@ -138,6 +159,64 @@ jscan_members_next(struct jscan_members *it)
 		}
 		unsigned bit = (unsigned)__builtin_ctzll(it->keys);
 		it->keys &= it->keys - 1;
+		size_t x = it->b * 64 + bit;
+		if (it->top || it->flat || depth_at(ix, x) == it->t)
+			return x;
+	}
+}
+
+/* The block before b at or after first that holds keys of the line's
+ * value (k1map), or (size_t)-1. */
+static size_t
+prev_k1block(const struct jscan_index *ix, size_t b, size_t first)
+{
+	if (b-- <= first)
+		return (size_t)-1;
+	uint64_t w = ix->k1map[b / 64] & ~from_bit((unsigned)(b % 64) + 1);
+	while (w == 0 && b / 64 > first / 64) {
+		b = (b & ~(size_t)63) - 1;
+		w = ix->k1map[b / 64];
+	}
+	if (w == 0)
+		return (size_t)-1;
+	b = (b & ~(size_t)63) + 63 - (size_t)__builtin_clzll(w);
+	return b < first ? (size_t)-1 : b;
+}
+
+size_t
+jscan_members_prev(struct jscan_members *it)
+{
+	const struct jscan_index *ix = it->ix;
+
+	for (;;) {
+		while (it->keys == 0) {
+			size_t b;
+			uint64_t keys;
+			it->flat = 0;
+			if (it->top) {
+				b = prev_k1block(ix, it->b, it->first);
+				if (b == (size_t)-1)
+					return b;
+				keys = ix->keys1[b];
+			} else {
+				if (it->b <= it->first)
+					return (size_t)-1;
+				b = it->b - 1;
+				if (ix->depth[b] > it->t + (unsigned)__builtin_popcountll(ix->close[b])) {
+					keys = 0;	/* deeper than the members all along */
+				} else {
+					keys = ix->keys[b];
+					it->flat = (ix->open[b] | ix->close[b]) == 0 &&
+					    ix->depth[b] == it->t;
+				}
+			}
+			if (b == it->first)
+				keys &= it->firstmask;
+			it->b = b;
+			it->keys = keys;
+		}
+		unsigned bit = 63 - (unsigned)__builtin_clzll(it->keys);
+		it->keys &= ~((uint64_t)1 << bit);
 		size_t x = it->b * 64 + bit;
 		if (it->top || it->flat || depth_at(ix, x) == it->t)
 			return x;

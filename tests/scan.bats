@@ -183,6 +183,8 @@ need_simd() {
 		cat "$DATA"/pings/*.ndjson
 		printf '%s\n' '{"a":"x"}' '{"":"x"}' '{"a\":":1,"a":"x"}' '{"":":"}' \
 		    '{"a":{"b":1},"a":2}' '{"x":{"a":1},"a":2,"y":{"a":3}}' \
+	    '{"a":{"b":1,"c":2},"x":0,"a":{"c":3},"b":[1],"b":[9,8]}' \
+	    '{"b":1,"a":{"c":3},"b":2,"a":{"c":4,"c":5}}' \
 		    '{"a":[0,1,{"b":[5,6,7]}]}' '[{"a":1},[2,3]]' '{"a" : 1 , "b" :[ 1 , 2 ] }' \
 		    '{"\u00e9":1,"é":2}' '{"a":{"b":{"c":[{"d":1}]}},"b":[[0]],"c":{}}'
 		printf '\xef\xbb\xbf  {"a":1}  \n{"\xff":1,"\xef\xbf\xbd":2}\n'
@@ -219,6 +221,20 @@ need_simd() {
 	grep -qx "$line 1 null null" names.out
 	line=$(grep -n -x -F '{"x":{"a":1},"a":2,"y":{"a":3}}' lines | cut -d: -f1)
 	grep -qx "$line 2 number 2" names.out
+	# The last of duplicate keys wins, at every step (the index's walk
+	# reads keys backwards and stops at each name's last occurrence).
+	for k in 0 $(kernels); do
+		TRAWL_SIMD=$k t_field .a.b .a.c '.b[1]' .b <lines >dup.out
+		line=$(grep -n -x -F '{"a":{"b":1,"c":2},"x":0,"a":{"c":3},"b":[1],"b":[9,8]}' lines | cut -d: -f1)
+		grep -qx "$line 0 null null" dup.out
+		grep -qx "$line 1 number 3" dup.out
+		grep -qx "$line 2 number 8" dup.out
+		line=$(grep -n -x -F '{"b":1,"a":{"c":3},"b":2,"a":{"c":4,"c":5}}' lines | cut -d: -f1)
+		grep -qx "$line error Cannot index number with number" dup.out
+		TRAWL_SIMD=$k t_field .a.c .b <lines >dup.out
+		grep -qx "$line 0 number 5" dup.out
+		grep -qx "$line 1 number 2" dup.out
+	done
 	# Most lines are the kernels' to take.
 	run -0 t_scan -d <lines
 	for k in $(kernels); do

@@ -39,14 +39,24 @@ navigate(enum jscan_kernel k, const struct jscan_index *ix, const char *p,
 		scanref_fail("jscan_fast_skip misses the end of a value", p, (size_t)(end - p));
 	if (*p != '{' && *p != '[')
 		return;
-	struct jscan_members it;
-	if (*p == '{')
+	struct jscan_members it, rit;
+	size_t nkeys = 0, *keys = NULL;
+	if (*p == '{') {
 		jscan_members_start(&it, ix, (size_t)(p - base), bound);
+		jscan_members_rstart(&rit, ix, (size_t)(p - base), bound);
+		/* Backwards, the same keys in the opposite order. */
+		for (size_t x; (x = jscan_members_prev(&rit)) != (size_t)-1; nkeys++) {
+			keys = realloc(keys, (nkeys + 1) * sizeof(*keys));
+			keys[nkeys] = x;
+		}
+	}
 	const char *q = skipws(p + 1, e - 1);
 	while (q < e - 1) {
 		if (*p == '{') {
 			if (jscan_members_next(&it) != (size_t)(q - base))
 				scanref_fail("jscan_members_next misses a key", p, (size_t)(e - p));
+			if (nkeys == 0 || keys[--nkeys] != (size_t)(q - base))
+				scanref_fail("jscan_members_prev misses a key", p, (size_t)(e - p));
 			q = skipws(jscan_skip(q, e), e);
 			q = skipws(q + 1, e);	/* ':' */
 		}
@@ -61,6 +71,9 @@ navigate(enum jscan_kernel k, const struct jscan_index *ix, const char *p,
 	}
 	if (*p == '{' && jscan_members_next(&it) != (size_t)-1)
 		scanref_fail("jscan_members_next gives a key after the last", p, (size_t)(e - p));
+	if (nkeys != 0)
+		scanref_fail("jscan_members_prev gives a key before the first", p, (size_t)(e - p));
+	free(keys);
 }
 
 /*
