@@ -22,11 +22,18 @@
 #include "field.h"
 #include "json.h"
 
-/* Plain paths the fast path takes, over the shapes the seeds hold. */
+/*
+ * Plain paths the fast path takes, over the shapes the seeds hold.  The
+ * quoted keys are there in each form a user writes them (."x y",
+ * .["k"], after a name, chained, with escapes) because the path parser
+ * reads them by another branch than bare names.
+ */
 static const char *const exprs[] = {
 	".", ".a", ".a.b", ".a[0]", ".a[1].b", ".[0]", ".[\"x y\"]", ".\"a\"",
 	".a.b?", ".a[0]?", ".id", ".k", ".t", ".ip", ".meta.Timestamp",
 	".payload.clientId", ".x", ".a.b.c.d",
+	".\"x y\"", ".[\"k\"]", ".a[\"b\"]", ".\"a\".\"b\"", ".[\"a\"][0]",
+	".\"x y\"?", ".[\"a\\\"b\"]", ".\"a\\nb\"",
 };
 #define NEXPR (sizeof exprs / sizeof exprs[0])
 
