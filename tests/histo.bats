@@ -862,10 +862,10 @@ EOF
 @test "histo: EXAMPLE pings per day with and without duplicates, drawn as two lines" {
 	need_pingdedup
 	cd "$BATS_TEST_TMPDIR"
-	run -0 histo -f .meta.submissionDate -p 1d -b '"all pings"' "$A"
+	run -0 histo -f .meta.submissionDate --per day -b '"all pings"' "$A"
 	printf '%s\n' "$output" >all.ndjson
 	run -0 bash -c "pingdedup --order-by .meta.submissionDate '$A' |
-	    histo -f .meta.submissionDate -p 1d -b '\"first copies\"' > first.ndjson"
+	    histo -f .meta.submissionDate --per day -b '\"first copies\"' > first.ndjson"
 	run -0 histo --merge --svg daily.svg --title 'Pings per day' --ylabel 'ping count' all.ndjson first.ndjson
 	expect <<'EOF'
 {"by":"all pings","start":"2017-03-01T00:00:00Z","end":"2017-03-02T00:00:00Z","count":2}
@@ -976,9 +976,9 @@ EOF
 @test "histo: EXAMPLE pings and distinct document ids per day on a log axis" {
 	need_pingdedup
 	cd "$BATS_TEST_TMPDIR"
-	run -0 bash -c "histo -f .meta.submissionDate -p 1d -b '\"pings\"' '$SSL' > pings.ndjson"
+	run -0 bash -c "histo -f .meta.submissionDate --per day -b '\"pings\"' '$SSL' > pings.ndjson"
 	run -0 bash -c "pingdedup -k .meta.documentId '$SSL' |
-	    histo -f .meta.submissionDate -p 1d -b '\"distinct docIds\"' > docs.ndjson"
+	    histo -f .meta.submissionDate --per day -b '\"distinct docIds\"' > docs.ndjson"
 	run -0 histo --merge --log --svg docs.svg pings.ndjson docs.ndjson
 	expect <<'EOF'
 {"by":"distinct docIds","start":"2017-03-11T00:00:00Z","end":"2017-03-12T00:00:00Z","count":2}
