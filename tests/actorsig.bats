@@ -858,6 +858,22 @@ actorsig: 7 bad lines skipped"
 	[ "${stderr_lines[0]}" = "actorsig: --time-unit and --time-format read --dt: they go with --metrics and --apply" ]
 }
 
+@test "actorsig: --time-format %f: the fraction places a request in its hour and is then dropped" {
+	# actorsig keeps whole seconds, as the refinery does, so a fraction
+	# can only change the answer at a second's edge: 01:59:59.9999999999
+	# +0100 is still hour 00 (digits past the ninth are dropped, not
+	# rounded up to 01:00), and its last interaction 00:59:59.
+	for dt in '01/Dec/2024:01:59:59.9999999999 +0100' '01/Dec/2024:00:10:00.25 +0000' \
+	    '01/Dec/2024:02:00:00.5 +0100'; do
+		req "$dt"
+	done >"$BATS_TEST_TMPDIR/in"
+	run -0 bash -c 'actorsig --metrics --time-format "%d/%b/%Y:%H:%M:%S.%f %z" "$1" | jq -r "[.hour, .first_interaction_dt, .last_interaction_dt, .pageview_count] | @tsv"' sh "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+2024-12-01T00:00:00Z	2024-12-01T00:10:00Z	2024-12-01T00:59:59Z	2
+2024-12-01T01:00:00Z	2024-12-01T00:10:00Z	2024-12-01T01:00:00Z	3
+EOF
+}
+
 @test "actorsig: usage errors exit 2" {
 	run -2 --separate-stderr actorsig --metrics --apply x
 	assert_equal "$(head -n 1 <<<"$stderr")" "actorsig: --apply and --drop work on records; --metrics writes labels: choose one"

@@ -382,6 +382,30 @@ EOF
 	[ "${stderr_lines[0]}" = "histo: --epoch, --time-unit and --time-format are for --per" ]
 }
 
+@test "histo: --time-format %f: a fraction's digits at their place, finer than nanoseconds dropped, not rounded" {
+	# 100 ms periods put each time's fraction in view: .5 is half a
+	# second (not 5 ns), .0999999999999 stays in the first period (rounded
+	# it would be .1), and %z moves a fraction's second, not its digits.
+	run -0 histo -f .t --per 100ms --time-format '%d/%b/%Y:%H:%M:%S.%f %z' <<<'{"t":"17/May/2015:12:00:00.5 +0200"}
+{"t":"17/May/2015:10:00:00.25 +0000"}
+{"t":"17/May/2015:10:00:00.125 +0000"}
+{"t":"17/May/2015:10:00:00.999999999 +0000"}
+{"t":"17/May/2015:10:00:00.0999999999999 +0000"}
+{"t":"17/May/2015:10:00:00.05 +0000"}'
+	expect <<'EOF'
+{"start":"2015-05-17T10:00:00Z","end":"2015-05-17T10:00:00.1Z","count":2}
+{"start":"2015-05-17T10:00:00.1Z","end":"2015-05-17T10:00:00.2Z","count":1}
+{"start":"2015-05-17T10:00:00.2Z","end":"2015-05-17T10:00:00.3Z","count":1}
+{"start":"2015-05-17T10:00:00.3Z","end":"2015-05-17T10:00:00.4Z","count":0}
+{"start":"2015-05-17T10:00:00.4Z","end":"2015-05-17T10:00:00.5Z","count":0}
+{"start":"2015-05-17T10:00:00.5Z","end":"2015-05-17T10:00:00.6Z","count":1}
+{"start":"2015-05-17T10:00:00.6Z","end":"2015-05-17T10:00:00.7Z","count":0}
+{"start":"2015-05-17T10:00:00.7Z","end":"2015-05-17T10:00:00.8Z","count":0}
+{"start":"2015-05-17T10:00:00.8Z","end":"2015-05-17T10:00:00.9Z","count":0}
+{"start":"2015-05-17T10:00:00.9Z","end":"2015-05-17T10:00:01Z","count":1}
+EOF
+}
+
 @test "histo: epoch milliseconds read as seconds are bad, and the message names --time-unit ms" {
 	run -1 --separate-stderr histo -f .t --per day <<<'{"t":1489312800123}'
 	[ -z "$output" ]

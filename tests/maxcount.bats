@@ -220,6 +220,28 @@ maxcount: 1 bad line skipped" ]
 	[ "${stderr_lines[0]}" = "maxcount: --time-format: %Q is not a time format conversion" ]
 }
 
+@test "maxcount: --time-format %f: overlaps decided by the fraction, to the nanosecond" {
+	# Group 1 overlaps for one nanosecond only because digits past the
+	# ninth are dropped (rounded, .0999999999999 would be .1, where the
+	# first interval ends); group 2's second start is .5 s after 10:00
+	# once +0200 is applied; group 3's intervals touch and do not overlap.
+	cat >"$BATS_TEST_TMPDIR/in" <<'EOF'
+{"asn":1,"start":"17/May/2015:10:00:00.000000000 +0000","end":"17/May/2015:10:00:00.100000000 +0000"}
+{"asn":1,"start":"17/May/2015:10:00:00.0999999999999 +0000","end":"17/May/2015:10:00:01.5 +0000"}
+{"asn":2,"start":"17/May/2015:10:00:00.25 +0000","end":"17/May/2015:10:00:00.75 +0000"}
+{"asn":2,"start":"17/May/2015:12:00:00.5 +0200","end":"17/May/2015:10:00:02.0 +0000"}
+{"asn":3,"start":"17/May/2015:10:00:00.1 +0000","end":"17/May/2015:10:00:00.2 +0000"}
+{"asn":3,"start":"17/May/2015:10:00:00.2 +0000","end":"17/May/2015:10:00:00.3 +0000"}
+EOF
+	run -0 --separate-stderr maxcount -g .asn --time-format '%d/%b/%Y:%H:%M:%S.%f %z' "$BATS_TEST_TMPDIR/in"
+	expect <<'EOF'
+{"group":1,"period":null,"max":2,"at":"2015-05-17T10:00:00.099999999Z","until":"2015-05-17T10:00:00.1Z","intervals":2}
+{"group":2,"period":null,"max":2,"at":"2015-05-17T10:00:00.5Z","until":"2015-05-17T10:00:00.75Z","intervals":2}
+{"group":3,"period":null,"max":1,"at":"2015-05-17T10:00:00.1Z","until":"2015-05-17T10:00:00.3Z","intervals":2}
+EOF
+	[ -z "$stderr" ]
+}
+
 @test "maxcount: --output csv and tsv: a header, one row per record, array groups as JSON" {
 	iv a 2017-03-12T10:00:00Z 2017-03-12T11:00:00Z 'b,\"c' 2017-03-12T10:30:00Z 2017-03-12T12:00:00Z >"$BATS_TEST_TMPDIR/in"
 	run -0 maxcount -o csv -g .g -g '.g | length' -p day "$BATS_TEST_TMPDIR/in"
