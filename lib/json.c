@@ -1070,12 +1070,10 @@ static int
 member_cmp(const void *a, const void *b)
 {
 	const struct member *x = a, *y = b;
-	size_t l = x->klen < y->klen ? x->klen : y->klen;
-	int r = memcmp(keys_base + x->koff, keys_base + y->koff, l);
+	int r = json_bytes_cmp(keys_base + x->koff, x->klen,
+	    keys_base + y->koff, y->klen);
 	if (r)
 		return r;
-	if (x->klen != y->klen)
-		return x->klen < y->klen ? -1 : 1;
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
@@ -1455,15 +1453,6 @@ json_put_text(struct buf *out, const char *text, size_t len)
 static _Thread_local struct buf cmp_a, cmp_b;
 
 static int
-bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int r = memcmp(a, b, alen < blen ? alen : blen);
-	if (r)
-		return r < 0 ? -1 : 1;
-	return alen < blen ? -1 : alen > blen;
-}
-
-static int
 plain_ascii(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -1477,12 +1466,12 @@ string_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
 	/* Bodies without escapes or high bytes are their decoded bytes. */
 	if (plain_ascii(a, alen) && plain_ascii(b, blen))
-		return bytes_cmp(a, alen, b, blen);
+		return json_bytes_cmp(a, alen, b, blen);
 	buf_reset(&cmp_a);
 	buf_reset(&cmp_b);
 	jscan_decode(&cmp_a, a, alen);
 	jscan_decode(&cmp_b, b, blen);
-	return bytes_cmp(cmp_a.p, cmp_a.len, cmp_b.p, cmp_b.len);
+	return json_bytes_cmp(cmp_a.p, cmp_a.len, cmp_b.p, cmp_b.len);
 }
 
 static int
@@ -1552,7 +1541,7 @@ cmp(const char *a, const char *aend, const char *b, const char *bend)
 		/* First the sorted key lists, compared as arrays of strings. */
 		size_t n = ma->n < mb->n ? ma->n : mb->n;
 		for (size_t i = 0; i < n && r == 0; i++)
-			r = bytes_cmp(ma->keys.p + ma->m[i].koff, ma->m[i].klen,
+			r = json_bytes_cmp(ma->keys.p + ma->m[i].koff, ma->m[i].klen,
 			    mb->keys.p + mb->m[i].koff, mb->m[i].klen);
 		if (r == 0)
 			r = ma->n < mb->n ? -1 : ma->n > mb->n;

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "hash.h"
 #include "util.h"
@@ -69,6 +70,22 @@ struct digest json_digest(const char *text, size_t len, struct buf *scratch);
 
 /* Compare two valid JSON values in jq's sort order: <0, 0 (jq-equal), >0. */
 int json_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
+/*
+ * jq's order of two strings, and so of object keys, given as their
+ * decoded bytes: bytewise, a prefix before the longer string; -1, 0 or 1.
+ * json_cmp and the compiled evaluator's order and equality of values
+ * (lib/jqc_value.c) both compare keys with it, so that the two agree;
+ * inline because sorting an object's members calls it per comparison.
+ */
+static inline int
+json_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int r = memcmp(a, b, alen < blen ? alen : blen);
+	if (r)
+		return r < 0 ? -1 : 1;
+	return alen < blen ? -1 : alen > blen;
+}
 
 /* Append the decoded content of a JSON string literal (quotes included in
  * text) as UTF-8, invalid sequences replaced by U+FFFD. */
