@@ -628,19 +628,10 @@ obj_del(struct jqc_eval *ev, const struct jqv *o, const char *k, size_t kn)
 }
 
 static int
-bytes_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	int r = memcmp(a, b, an < bn ? an : bn);
-	if (r)
-		return r < 0 ? -1 : 1;
-	return an < bn ? -1 : an > bn;
-}
-
-static int
 mem_cmp(const void *x, const void *y)
 {
 	const struct jqmem *a = *(struct jqmem *const *)x, *b = *(struct jqmem *const *)y;
-	return bytes_cmp(a->k, a->kn, b->k, b->kn);
+	return json_bytes_cmp(a->k, a->kn, b->k, b->kn);
 }
 
 struct jqmem **
@@ -679,7 +670,7 @@ jqv_cmp(struct jqc_eval *ev, const struct jqv *a, const struct jqv *b, int *bail
 		size_t pn, qn;
 		str_get(ev, a, &p, &pn);
 		str_get(ev, b, &q, &qn);
-		return bytes_cmp(p, pn, q, qn);
+		return json_bytes_cmp(p, pn, q, qn);
 	}
 	case J_ARRAY: {
 		struct arr_it ia, ib;
@@ -700,7 +691,8 @@ jqv_cmp(struct jqc_eval *ev, const struct jqv *a, const struct jqv *b, int *bail
 		struct jqmem **sa = obj_sorted(ev, &oa), **sb = obj_sorted(ev, &ob);
 		size_t n = oa.n < ob.n ? oa.n : ob.n;
 		for (size_t i = 0; i < n; i++) {
-			int r = bytes_cmp(sa[i]->k, sa[i]->kn, sb[i]->k, sb[i]->kn);
+			int r = json_bytes_cmp(sa[i]->k, sa[i]->kn,
+			    sb[i]->k, sb[i]->kn);
 			if (r)
 				return r;
 		}
