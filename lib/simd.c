@@ -487,10 +487,10 @@ skip_container_avx2(const char *p, const char *end)
  * carry-lookahead on the eight lanes' generate and propagate bits.
  */
 #ifdef __clang__
-#pragma clang attribute push(__attribute__((target("avx,avx2,bmi,bmi2,pclmul,popcnt,avx512f,avx512bw,avx512vl,avx512vbmi2,vpclmulqdq"))), apply_to = function)
+#pragma clang attribute push(__attribute__((target("avx,avx2,bmi,bmi2,pclmul,popcnt,avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,vpclmulqdq"))), apply_to = function)
 #else
 #pragma GCC push_options
-#pragma GCC target("avx,avx2,bmi,bmi2,pclmul,popcnt,avx512f,avx512bw,avx512vl,avx512vbmi2,vpclmulqdq")
+#pragma GCC target("avx,avx2,bmi,bmi2,pclmul,popcnt,avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,vpclmulqdq")
 #endif
 
 /* vpternlogq immediates: the function of A, B and C. */
@@ -803,6 +803,66 @@ group512(struct carry1 *s, struct chunk512 *c, size_t i0, const char *p,
 }
 
 /*
+ * The literals true, false and null in bulk.  In a literal, each letter
+ * after the first is decided by the two bytes before it, and so is the
+ * end: lit_next maps those two (the low five bits of the one before, bits
+ * 2-3 of the one before that: enough to tell the letters apart where it
+ * matters) to the letter that must come, or to '"' where the token must
+ * end (a delimiter: never a byte of a token).  0: no letter can follow;
+ * reached only past a byte that already failed.
+ */
+#define LIT4(k, v) [k] = v, [(k) | 0x20] = v, [(k) | 0x40] = v, [(k) | 0x60] = v
+static const unsigned char lit_next[128] __attribute__((aligned(64))) = {
+	LIT4(0x14, 'r'), LIT4(0x12, 'u'), LIT4(0x05, '"'),	/* t r u e */
+	LIT4(0x06, 'a'), LIT4(0x01, 'l'), LIT4(0x13, 'e'),	/* f a l s e */
+	LIT4(0x0E, 'u'),					/* n u l l */
+	[0x15] = 'e', [0x15 | 0x60] = 'l',			/* r u, n u */
+	[0x0C | 0x20] = 'l', [0x0C | 0x60] = '"', [0x0C] = 's',	/* u l, l l, a l */
+};
+#undef LIT4
+
+/*
+ * Of the odd bytes of a block (its 64 bytes at blk, bare bytes br, token
+ * starts st), those left to rare_bare: all but the literals that lie in
+ * the block and are spelled right (all of them when one is not; a token
+ * running over an edge is rare_bare's, which reads the line around it).
+ * Numbers with a fraction or an exponent are rare_bare's too: they are
+ * few, and telling them in bulk costs more than it saves.
+ */
+static inline uint64_t
+literals512(const char *blk, uint64_t br, uint64_t st, uint64_t odd)
+{
+	__m512i x = _mm512_loadu_si512((const void *)blk);
+	uint64_t lit = st & (_mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('t')) |
+	    _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('f')) |
+	    _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8('n')));
+	uint64_t edge = (br & 1) && !(st & 1) ? br & ~(br + 1) : 0;
+	if (br >> 63)
+		edge |= ~br ? ~(uint64_t)0 << (64 - __builtin_clzll(~br)) : ~(uint64_t)0;
+	lit &= ~edge;
+	if (lit == 0)
+		return odd;
+	/* The byte before each, and the one before that. */
+	const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56,
+	    55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40,
+	    39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24,
+	    23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
+	    6, 5, 4, 3, 2, 1, 0);
+	__m512i p1 = _mm512_permutexvar_epi8(_mm512_sub_epi8(iota, _mm512_set1_epi8(1)), x);
+	__m512i p2 = _mm512_permutexvar_epi8(_mm512_sub_epi8(iota, _mm512_set1_epi8(2)), x);
+	__m512i key = _mm512_ternarylogic_epi32(p1, _mm512_slli_epi16(p2, 3),
+	    _mm512_set1_epi8(0x1F), 0xE4);	/* C ? A : B, bitwise */
+	__m512i want = _mm512_permutex2var_epi8(_mm512_load_si512((const void *)lit_next),
+	    key, _mm512_load_si512((const void *)(lit_next + 64)));
+	uint64_t wrong = _mm512_cmpneq_epi8_mask(x, want);
+	uint64_t end = _mm512_cmpeq_epi8_mask(want, _mm512_set1_epi8('"'));
+	uint64_t in = br & ~edge;
+	uint64_t lr = in & ~(in + lit);		/* the literals' bytes */
+	uint64_t bad = (lr & ~lit & wrong) | (lr << 1 & ~lr & ~end);
+	return bad ? odd : odd & ~lr;
+}
+
+/*
  * Pass 1 over the nb blocks of the chunk from block b0, eight at a time,
  * then the rare bare tokens one by one; the brackets packed at dense,
  * *k their count.  0 when the line is not for the fast path.
@@ -825,7 +885,9 @@ tokens_chunk512(struct carry1 *s, struct chunk512 *c, const char *p,
 		return 0;
 	for (; oddblocks; oddblocks &= oddblocks - 1) {
 		size_t i = (size_t)__builtin_ctzll(oddblocks);
-		if (rare_bare(p, n, (b0 + i) * 64, c->odd[i], c->start[i], c->br[i]))
+		uint64_t left = literals512(block512(p, n, tail, b0 + i), c->br[i],
+		    c->start[i], c->odd[i]);
+		if (left && rare_bare(p, n, (b0 + i) * 64, left, c->start[i], c->br[i]))
 			return 0;
 	}
 	return s->rerr == 0;
@@ -961,8 +1023,8 @@ cpu_kernels(void)
 		return k;
 	k |= 1u << JSCAN_AVX2;
 	int f = b >> 16 & 1, bw = b >> 30 & 1, vl = b >> 31 & 1, vbmi2 = c >> 6 & 1;
-	int vpclmul = c >> 10 & 1;
-	if (f && bw && vl && vbmi2 && vpclmul && (xcr0 & 0xE0) == 0xE0)	/* opmask, ZMM state */
+	int vbmi = c >> 1 & 1, vpclmul = c >> 10 & 1;
+	if (f && bw && vl && vbmi && vbmi2 && vpclmul && (xcr0 & 0xE0) == 0xE0)	/* opmask, ZMM state */
 		k |= 1u << JSCAN_AVX512;
 	return k;
 }

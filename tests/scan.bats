@@ -77,6 +77,41 @@ need_simd() {
 	[ "$valid" -gt 15000 ] && [ "$valid" -lt 45000 ]
 }
 
+@test "scan: true, false and null, spelled right or nearly, at every offset of a block" {
+	need_simd
+	# The AVX-512 kernel reads literals in bulk (lib/simd.c literals512):
+	# each letter and the token's end against the two bytes before them.
+	good=(true false null)
+	bad=(t tr tru truee trul tnull ture True tRue f fa fal fals falsee falsx
+	    flase fale n nu nul nulll nuls nule nll nUll tru1 null0 nan)
+	lines() {
+		for w in "$@"; do
+			printf '{"k":[%s]}\n[%s,1]\n{"k":%s,"l":[true,%s,null],"m":false}\n' "$w" "$w" "$w" "$w"
+			printf '[1,"%s",%s]\n' "$(printf '%57s' | tr ' ' x)" "$w"
+		done
+	}
+	lines "${good[@]}" >good
+	lines "${bad[@]}" >bad
+	# Every line at 64 shifts: each literal at every offset of a block,
+	# running over the block's end from every byte of it.
+	run -0 t_scan -d -a <good
+	expected=$(kernels | while read -r k; do echo "$k: 12 checked, 12 fast, 0 fallback"; done)
+	[ "$output" = "$expected" ]
+	run -0 t_scan -d <bad
+	expected=$(kernels | while read -r k; do echo "$k: 112 checked, 0 fast, 112 fallback"; done)
+	[ "$output" = "$expected" ]
+	# All refused but nan (a number, as jq's strtod reads it), which is
+	# the scalar scanner's to take.
+	TRAWL_SIMD=0 t_field -v <bad >scalar.out
+	[ "$(grep -c '^error invalid literal at ' scalar.out)" -eq 96 ]
+	[ "$(grep -c '^error invalid numeric literal at ' scalar.out)" -eq 12 ]
+	[ "$(grep -c -x ok scalar.out)" -eq 4 ]
+	for k in $(kernels); do
+		TRAWL_SIMD=$k t_field -v <bad >"$k.out"
+		same scalar.out "$k.out"
+	done
+}
+
 @test "scan: verdicts are jq's and messages do not depend on the kernel" {
 	{
 		t_fieldgen -n 300 -s 5
