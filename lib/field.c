@@ -85,6 +85,7 @@ struct child {
 	const char *name;	/* the first reader's step name */
 	size_t nlen;
 	int quote;		/* the name holds a '"': only a key with escapes spells it */
+	uint64_t word, wmask;	/* its first 8 bytes and closing quote, as a raw key's */
 	long n;
 	struct node *node;
 };
@@ -318,6 +319,24 @@ node_addreader(struct node *n, int ri)
 	n->readers[n->nreaders++] = ri;
 }
 
+/*
+ * A name's spelling as the first 8 bytes of a raw key body (those after
+ * its opening quote) give it, closing quote included when it fits, and
+ * the bits of those bytes that must match: index_key's test of a key.
+ */
+static void
+key_word(struct child *c)
+{
+	unsigned char b[8] = { 0 };
+	size_t k = c->nlen < 8 ? c->nlen : 8;
+
+	memcpy(b, c->name, k);
+	if (k < 8)
+		b[k++] = '"';
+	c->word = load_le64(b);
+	c->wmask = k == 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * k)) - 1;
+}
+
 static void
 trie_add(struct fieldset *fs, int ri)
 {
@@ -344,6 +363,8 @@ trie_add(struct fieldset *fs, int ri)
 			c->name = st->name;
 			c->nlen = st->nlen;
 			c->quote = !st->index && memchr(st->name, '"', st->nlen) != NULL;
+			if (!st->index)
+				key_word(c);
 			c->n = st->n;
 			c->node = next = node_new(d + 1);
 			if (!st->index && st->nlen >= 3 &&
@@ -633,17 +654,9 @@ done:
 
 /* ----- the walk over an indexed line ----- */
 
-/*
- * Which child of n the key whose opening quote is at offset k of the
- * indexed line names (its place in n->kids), or -1; *after gets the
- * offset past its closing quote.  Without a backslash in the line and
- * without U+FFFD in a name, a key's raw bytes are compared in place (a
- * name is valid UTF-8, so a key that is not can match no name either
- * way), and only the names' lengths are read of it: a name without a
- * quote that matches them and is followed by one is the whole key.
- */
+/* index_key for what its first eight bytes do not settle. */
 static int
-index_key(struct fieldset *fs, const struct node *n,
+index_key_slow(struct fieldset *fs, const struct node *n,
     const struct jscan_index *ix, size_t k, size_t *after)
 {
 	const char *p = ix->p, *kb = p + k + 1, *end = p + ix->n;
@@ -675,6 +688,41 @@ index_key(struct fieldset *fs, const struct node *n,
 	for (int i = 0; c != NULL && i < n->nkids; i++)
 		if (n->kids[i].node == c)
 			return i;
+	return -1;
+}
+
+/*
+ * Which child of n the key whose opening quote is at offset k of the
+ * indexed line names (its place in n->kids), or -1; *after gets the
+ * offset past its closing quote.  Without a backslash in the line and
+ * without U+FFFD in a name, a key's raw bytes are compared in place (a
+ * name is valid UTF-8, so a key that is not can match no name either
+ * way), and only the names' lengths are read of it: a name without a
+ * quote that matches them and is followed by one is the whole key.  The
+ * first eight bytes of a key are compared at once (most keys differ from
+ * every name there, and a name of up to 7 bytes is matched whole); what
+ * else it takes is index_key_slow's.
+ */
+static inline int
+index_key(struct fieldset *fs, const struct node *n,
+    const struct jscan_index *ix, size_t k, size_t *after)
+{
+	const char *p = ix->p, *kb = p + k + 1, *end = p + ix->n;
+
+	if (ix->escapes || n->fffd || end - kb < 8)
+		return index_key_slow(fs, n, ix, k, after);
+	uint64_t w = load_le64((const unsigned char *)kb);
+	for (int i = 0; i < n->nkids; i++) {
+		const struct child *c = &n->kids[i];
+		if (c->index || c->quote || (w & c->wmask) != c->word)
+			continue;
+		if (c->nlen >= 8 && ((size_t)(end - kb) <= c->nlen || kb[c->nlen] != '"' ||
+		    memcmp(kb + 8, c->name + 8, c->nlen - 8) != 0))
+			continue;
+		*after = (size_t)(kb - p) + c->nlen + 1;
+		return i;
+	}
+	*after = 0;	/* not needed: no child to walk */
 	return -1;
 }
 

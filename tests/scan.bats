@@ -212,7 +212,8 @@ need_simd() {
 	exprs+=('.["a\":"]' '.["\":"]' '.["a\": "]' '.x.a' '.a[2].b[1]' '.[1][1]'
 	    '.id' '.meta.geoCountry' '.application.name' '.environment.system.cpu'
 	    '.payload.histograms.CERT_PINNING_RESULTS.sum' '.payload.info'
-	    'select(.a != null) | .b' '[.a, .["a\":"], .c?]' '.a.b + 1')
+	    'select(.a != null) | .b' '[.a, .["a\":"], .c?]' '.a.b + 1'
+	    .abcdefg .abcdefgh .abcdefghi .abcdefghij .abcdefgX)
 	{
 		for seed in 21 22; do t_fieldgen -n 1000 -s "$seed"; done
 		cat "$DATA"/pings/*.ndjson
@@ -220,6 +221,8 @@ need_simd() {
 		    '{"a":{"b":1},"a":2}' '{"x":{"a":1},"a":2,"y":{"a":3}}' \
 	    '{"a":{"b":1,"c":2},"x":0,"a":{"c":3},"b":[1],"b":[9,8]}' \
 	    '{"b":1,"a":{"c":3},"b":2,"a":{"c":4,"c":5}}' \
+	    '{"abcdefgh":1,"abcdefghi":2,"abcdefg":3,"abcdefgX":4,"abcdefghij":5,"abcdefgh ":6}' \
+	    '{"abcdefghij":5,"abcdefgX":4,"abcdefg":3,"abcdefghi":2,"abcdefgh":1}' \
 		    '{"a":[0,1,{"b":[5,6,7]}]}' '[{"a":1},[2,3]]' '{"a" : 1 , "b" :[ 1 , 2 ] }' \
 		    '{"\u00e9":1,"é":2}' '{"a":{"b":{"c":[{"d":1}]}},"b":[[0]],"c":{}}'
 		printf '\xef\xbb\xbf  {"a":1}  \n{"\xff":1,"\xef\xbf\xbd":2}\n'
