@@ -1,13 +1,23 @@
 /*
  * input.c: lines from files and stdin, plain, gzip or zstd (see input.h).
  *
- * A producer thread reads each file (and decompresses it) into a
- * small ring of large chunks while the caller's thread cuts lines out of
- * them in place: memchr finds the newlines, and each newline (or trailing
- * CR) is overwritten with the NUL the caller is promised, so a line is
- * never copied unless it crosses a chunk.  Reading from the page cache,
- * inflating and the tool's own work on the lines thus overlap on two
- * cores, and memory stays at the ring (5 MB) plus the longest line.
+ * A plain regular file is mapped, and blocks of whole lines are cut from
+ * the mapping where they lie (see "mapped plain files" below): nothing is
+ * copied and no thread reads ahead, the kernel's read-ahead does.  On
+ * 100 MB of projected pings in the page cache, histo --threads 1
+ * --counts spent 20 ms of system time (of 75 ms CPU) reading the file
+ * into chunks; mapped, 3.8 ms.
+ *
+ * Everything else (pipes, terminals, sockets, gzip, zstd) has a producer
+ * thread that reads the file (and decompresses it) into a small ring of
+ * large chunks while the caller's thread cuts lines out of them in place:
+ * memchr finds the newlines, and a line is never copied unless it crosses
+ * a chunk.  Reading, inflating and the tool's own work on the lines thus
+ * overlap on two cores, and memory stays at the ring (5 MB) plus the
+ * longest line.
+ *
+ * Lines are never written to (a mapping's pages stay clean and shared),
+ * so they are not NUL-terminated: every reader goes by their length.
  *
  * A gzip member may be any size, so only streaming inflaters see whole
  * members: ISA-L's igzip where it is installed (about three times zlib's
@@ -36,6 +46,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +124,7 @@ struct gz {
 enum { C_FREE, C_READY, C_TAKEN };
 
 struct chunk {
-	char *p;	/* HEADROOM bytes, then CHUNK_SIZE of data, then a spare */
+	char *p;	/* HEADROOM bytes, then CHUNK_SIZE of data */
 	size_t n;	/* data bytes at p + HEADROOM */
 	int rc;		/* 1 data, 0 end, -1 error (in gz.err) */
 	int state;	/* under the pump's mutex while a pump runs */
@@ -151,6 +162,15 @@ struct input {
 	size_t pos, end;	/* unread cur->p[pos..end) */
 	struct chunk *chunks;	/* kept from file to file */
 	int nchunks;
+	struct fmap *map;	/* the current file's mapping, if mapped */
+	size_t mpos;		/* unread map->base[mpos..map->size) */
+	size_t advised;		/* map bytes read ahead (MADV_WILLNEED) */
+
+	/* TRAWL_EXACT_LINES: the block lines are copied from */
+	int exact;
+	struct block src;
+	int have_src;
+	size_t src_pos;
 
 	/* in_next's block and where it is in it */
 	struct block blk;
@@ -178,6 +198,8 @@ in_open(char *const *paths, int n)
 	in->fd = -1;
 	in->nchunks = NCHUNK;
 	in->chunks = xcalloc(NCHUNK, sizeof(*in->chunks));
+	const char *e = getenv("TRAWL_EXACT_LINES");
+	in->exact = e != NULL && strcmp(e, "1") == 0;
 	return in;
 }
 
@@ -869,7 +891,7 @@ pump_start(struct input *in)
 	}
 	for (int i = 0; i < in->nchunks; i++)
 		if (in->chunks[i].p == NULL)
-			in->chunks[i].p = xmalloc(HEADROOM + CHUNK_SIZE + 1);
+			in->chunks[i].p = xmalloc(HEADROOM + CHUNK_SIZE);
 	pp->c = in->chunks;
 	pp->nc = in->nchunks;
 	pp->q = xcalloc((size_t)pp->nc, sizeof(*pp->q));
@@ -910,6 +932,196 @@ pump_stop(struct input *in)
 	pump_free(in);
 }
 
+/* --- mapped plain files --------------------------------------------- */
+
+/*
+ * A plain regular file is mapped and its blocks are cut straight from the
+ * mapping: no reading thread and no copy, the page cache's pages are the
+ * blocks.  A mapping lives while the reader cuts from it or any block
+ * holds it (blocks may outlive their file).  The pages of a released
+ * block are given back at once (MADV_DONTNEED; a page another block still
+ * reads is simply faulted in again), so a file larger than memory costs
+ * only the blocks in flight, and the kernel is asked to read ahead of the
+ * reader, so that a cold cache overlaps the disk with the work.
+ *
+ * A file that grows while it is read is read on, as read(2) would: when
+ * the reader finds no newline before the end of the mapping it looks at
+ * the file's size again and maps the rest.  A file that shrinks is seen
+ * before each block (its size is checked): an error in place of the rest,
+ * as a read error would be.  Should it shrink while blocks of its pages
+ * are in flight, their pages vanish and reading them raises SIGBUS; the
+ * bytes handed out cannot be read again then (a record's values point
+ * into its line, and are read at least twice), so the handler says which
+ * file shrank and ends the process, with the status of a data error,
+ * rather than crash or go on with bytes that changed under it.  A file
+ * rewritten in place (not appended to) while it is read is not seen.
+ */
+struct fmap {
+	char *base;		/* the mapping, of file offsets off.. */
+	size_t size;
+	uint64_t off;
+	int refs;		/* the reader's (while current) and blocks' */
+	int slot;		/* in live_maps, or -1 */
+	size_t msglen;
+	char msg[512];		/* "TOOL: FILE: file shrank ...\n" */
+};
+
+#define BLOCK_SIZE	((size_t)1 << 20)	/* a block cut from a mapping */
+#define SHRANK		"file shrank while being read"
+#define AHEAD		((size_t)8 << 20)	/* asked for ahead of the reader */
+
+/* The live mappings, for the SIGBUS handler: it may run on any thread
+ * at any time, so slots are claimed and read without a lock. */
+#define MAP_SLOTS	1024
+static _Atomic(struct fmap *) live_maps[MAP_SLOTS];
+static struct sigaction old_sigbus;
+static atomic_flag sigbus_told = ATOMIC_FLAG_INIT;
+static pthread_once_t sigbus_once = PTHREAD_ONCE_INIT;
+static size_t page_size;
+
+static void
+on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr;
+
+	(void)sig;
+	(void)uc;
+	for (int i = 0; i < MAP_SLOTS; i++) {
+		struct fmap *m = atomic_load(&live_maps[i]);
+		if (m != NULL && a >= (uintptr_t)m->base &&
+		    a - (uintptr_t)m->base < m->size) {
+			/* Once, when threads fault together; the others
+			 * wait for the end. */
+			if (atomic_flag_test_and_set(&sigbus_told))
+				for (;;)
+					pause();
+			(void)!write(STDERR_FILENO, m->msg, m->msglen);
+			_exit(TRAWL_EXIT_DATA);
+		}
+	}
+	/* Not a page of ours: the fault is raised again with the handler
+	 * that was there before. */
+	sigaction(SIGBUS, &old_sigbus, NULL);
+}
+
+static void
+sigbus_init(void)
+{
+	struct sigaction sa;
+
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_sigbus);
+}
+
+/* Map the file's bytes from..to (from rounded down to a page); NULL when
+ * it cannot be mapped. */
+static struct fmap *
+map_range(struct input *in, uint64_t from, uint64_t to)
+{
+	pthread_once(&sigbus_once, sigbus_init);
+	uint64_t off = from / page_size * page_size;
+	if (to - off > SIZE_MAX || off > (uint64_t)INT64_MAX)
+		return NULL;
+	size_t size = (size_t)(to - off);
+	void *p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, in->fd, (off_t)off);
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, size, MADV_SEQUENTIAL);
+	struct fmap *m = xcalloc(1, sizeof(*m));
+	m->base = p;
+	m->size = size;
+	m->off = off;
+	m->refs = 1;
+	m->slot = -1;
+	int n = snprintf(m->msg, sizeof(m->msg), "%s: %s: %s\n", progname,
+	    in->name, SHRANK);
+	m->msglen = n > 0 && (size_t)n < sizeof(m->msg) ? (size_t)n :
+	    sizeof(m->msg) - 1;
+	for (int i = 0; i < MAP_SLOTS && m->slot < 0; i++) {
+		struct fmap *none = NULL;
+		if (atomic_compare_exchange_strong(&live_maps[i], &none, m))
+			m->slot = i;
+	}
+	return m;
+}
+
+static void
+map_unref(struct fmap *m)
+{
+	if (--m->refs > 0)
+		return;
+	if (m->slot >= 0)
+		atomic_store(&live_maps[m->slot], NULL);
+	munmap(m->base, m->size);
+	free(m);
+}
+
+/* Map in->fd from its offset if it is a plain regular file with bytes
+ * to read: 1, or 0 when it is to be read instead (compressed input too:
+ * the producer maps that itself). */
+static int
+map_open(struct input *in)
+{
+	struct stat st;
+	off_t at;
+
+	/* Files of size 0 include /proc's, whose bytes only read gives. */
+	if (fstat(in->fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return 0;
+	if ((at = lseek(in->fd, 0, SEEK_CUR)) < 0 || at >= st.st_size)
+		return 0;
+	struct fmap *m = map_range(in, (uint64_t)at, (uint64_t)st.st_size);
+	if (m == NULL)
+		return 0;
+	size_t pos = (size_t)((uint64_t)at - m->off), n = m->size - pos;
+	const char *h = m->base + pos;
+	if ((n >= 2 && gzip_prefix(h, 2)) ||
+	    (n >= 4 && zstd_frame_prefix((const unsigned char *)h, 4))) {
+		map_unref(m);
+		return 0;
+	}
+	in->map = m;
+	in->mpos = in->advised = pos;
+	return 1;
+}
+
+/* At the end of the mapping: if the file has grown since, map the rest,
+ * from the unread bytes on.  1 grown, 0 not, -1 with in->err set. */
+static int
+map_grow(struct input *in)
+{
+	struct fmap *m = in->map;
+	struct stat st;
+
+	if (fstat(in->fd, &st) < 0 || (uint64_t)st.st_size <= m->off + m->size)
+		return 0;
+	uint64_t at = m->off + in->mpos;
+	struct fmap *n = map_range(in, at, (uint64_t)st.st_size);
+	if (n == NULL) {
+		seterr(in->err, sizeof(in->err), in->name, strerror(errno));
+		return -1;
+	}
+	map_unref(m);
+	in->map = n;
+	in->mpos = in->advised = (size_t)(at - n->off);
+	return 1;
+}
+
+/* Give back the pages of a released block's bytes p[0..len). */
+static void
+map_drop(const char *p, size_t len)
+{
+	uintptr_t lo = (uintptr_t)p & ~(uintptr_t)(page_size - 1);
+	uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)(page_size - 1);
+
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 /* --- blocks and lines ------------------------------------------------ */
 
 static void
@@ -920,6 +1132,14 @@ close_file(struct input *in)
 	in->cur = NULL;
 	if (in->pump != NULL)
 		pump_stop(in);
+	if (in->map != NULL) {
+		/* Leave stdin's offset where reading it would have: after
+		 * what was used ({ tool; rest; } < file). */
+		if (in->fd == 0)
+			lseek(in->fd, (off_t)(in->map->off + in->mpos), SEEK_SET);
+		map_unref(in->map);
+		in->map = NULL;
+	}
 	if (in->fd > 0 || (in->fd == 0 && strcmp(in->name, "-") != 0))
 		close(in->fd);
 	in->fd = -1;
@@ -949,6 +1169,8 @@ open_next(struct input *in)
 		}
 		posix_fadvise(in->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	}
+	if (map_open(in))
+		return 1;
 	if (pump_start(in) < 0) {
 		close_file(in);
 		return -1;
@@ -1024,9 +1246,11 @@ advance(struct input *in, struct buf *longl)
 	}
 }
 
-/* Fill b with p[0..len) of chunk c (NULL: p is b's own memory). */
+/* Fill b with p[0..len): of chunk c, of mapping m, or b's own memory
+ * (own). */
 static int
-give(struct input *in, struct block *b, struct chunk *c, char *p, size_t len)
+give(struct input *in, struct block *b, struct chunk *c, struct fmap *m,
+    const char *p, size_t len, char *own)
 {
 	b->p = p;
 	b->len = len;
@@ -1034,14 +1258,73 @@ give(struct input *in, struct block *b, struct chunk *c, char *p, size_t len)
 	b->first = in->first;
 	in->first = 0;
 	b->chunk = c;
-	b->own = c == NULL ? p : NULL;
+	b->map = m;
+	b->own = own;
 	if (c != NULL)
 		c->refs++;
+	if (m != NULL)
+		m->refs++;
 	return 1;
 }
 
-int
-in_block(struct input *in, struct block *b)
+/* The next block of the mapped file: 1, 0 at its end, -1 (err set). */
+static int
+map_block(struct input *in, struct block *b)
+{
+	struct stat st;
+
+	for (;;) {
+		struct fmap *m = in->map;
+		if (in->eof)
+			return 0;
+		if (fstat(in->fd, &st) == 0 &&
+		    (uint64_t)st.st_size < m->off + m->size) {
+			seterr(in->err, sizeof(in->err), in->name, SHRANK);
+			return -1;
+		}
+		const char *s = m->base + in->mpos, *nl = NULL;
+		size_t left = m->size - in->mpos;
+		if (left > BLOCK_SIZE) {
+			nl = memrchr(s, '\n', BLOCK_SIZE);
+			if (nl == NULL)
+				nl = memchr(s + BLOCK_SIZE, '\n',
+				    left - BLOCK_SIZE);
+		} else if (left > 0)
+			nl = memrchr(s, '\n', left);
+		if (nl != NULL) {
+			size_t len = (size_t)(nl + 1 - s);
+			in->mpos += len;
+			in->bytes += len;
+			if (in->advised < in->mpos + AHEAD / 2 &&
+			    in->advised < m->size) {
+				size_t from = in->advised / page_size * page_size;
+				size_t to = in->mpos + AHEAD < m->size ?
+				    in->mpos + AHEAD : m->size;
+				madvise(m->base + from, to - from, MADV_WILLNEED);
+				in->advised = to;
+			}
+			return give(in, b, NULL, m, s, len, NULL);
+		}
+		int r = map_grow(in);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		in->eof = 1;
+		if (left == 0)
+			return 0;
+		/* The last line, without its newline: copied, so that no
+		 * reader of it can run past the mapping. */
+		char *own = xmalloc(left);
+		memcpy(own, s, left);
+		in->mpos = m->size;
+		in->bytes += left;
+		return give(in, b, NULL, m, own, left, own);
+	}
+}
+
+static int
+next_block(struct input *in, struct block *b)
 {
 	for (;;) {
 		if (in->fd < 0) {
@@ -1049,20 +1332,31 @@ in_block(struct input *in, struct block *b)
 			if (r <= 0)
 				return r;
 		}
+		if (in->map != NULL) {
+			int r = map_block(in, b);
+			if (r != 0) {
+				if (r < 0)
+					close_file(in);
+				return r;
+			}
+			close_file(in);
+			continue;
+		}
 		if (in->cur != NULL && in->pos < in->end) {
 			char *w = in->cur->p;
 			char *nl = memrchr(w + in->pos, '\n', in->end - in->pos);
 			if (nl != NULL) {
 				size_t start = in->pos;
 				in->pos = (size_t)(nl - w) + 1;
-				return give(in, b, in->cur, w + start,
-				    in->pos - start);
+				return give(in, b, in->cur, NULL, w + start,
+				    in->pos - start, NULL);
 			}
 		}
 		if (!in->eof) {
 			struct buf longl = { 0 };
 			if (advance(in, &longl))
-				return give(in, b, NULL, longl.p, longl.len);
+				return give(in, b, NULL, NULL, longl.p,
+				    longl.len, longl.p);
 			buf_free(&longl);
 			continue;
 		}
@@ -1072,12 +1366,11 @@ in_block(struct input *in, struct block *b)
 			return -1;
 		}
 		if (in->cur != NULL && in->pos < in->end) {
-			/* The last line, without its newline; the chunk has
-			 * a spare byte for its NUL. */
+			/* The last line, without its newline. */
 			size_t start = in->pos;
 			in->pos = in->end;
-			return give(in, b, in->cur, in->cur->p + start,
-			    in->end - start);
+			return give(in, b, in->cur, NULL, in->cur->p + start,
+			    in->end - start, NULL);
 		}
 		int failed = in->failed;
 		close_file(in);
@@ -1086,10 +1379,60 @@ in_block(struct input *in, struct block *b)
 	}
 }
 
+/*
+ * TRAWL_EXACT_LINES=1: each line a block of its own, in a buffer of
+ * exactly its length, for ASan to catch a read past a line.  The newline
+ * and one CR are left out (unless another CR would then end the line,
+ * which in_block_line would drop too); an empty line is a lone newline,
+ * so that it is still counted.
+ */
+static int
+exact_block(struct input *in, struct block *b)
+{
+	for (;;) {
+		if (!in->have_src) {
+			int r = next_block(in, &in->src);
+			if (r <= 0)
+				return r;
+			in->have_src = 1;
+			in->src_pos = 0;
+		}
+		struct block *sb = &in->src;
+		if (in->src_pos == sb->len) {
+			in_release(in, sb);
+			in->have_src = 0;
+			continue;
+		}
+		const char *s = sb->p + in->src_pos;
+		size_t left = sb->len - in->src_pos;
+		const char *nl = memchr(s, '\n', left);
+		size_t len = nl != NULL ? (size_t)(nl - s) : left;
+		int first = sb->first && in->src_pos == 0;
+		in->src_pos += len + (nl != NULL);
+		if (len > 0 && s[len - 1] == '\r' &&
+		    (len < 2 || s[len - 2] != '\r'))
+			len--;
+		char *own = xmalloc(len > 0 ? len : 1);
+		if (len > 0)
+			memcpy(own, s, len);
+		else
+			own[0] = '\n';
+		in->first = first;
+		give(in, b, NULL, sb->map, own, len > 0 ? len : 1, own);
+		return 1;
+	}
+}
+
+int
+in_block(struct input *in, struct block *b)
+{
+	return in->exact ? exact_block(in, b) : next_block(in, b);
+}
+
 int
 in_ready(struct input *in)
 {
-	if (in->fd < 0 || in->eof)
+	if (in->fd < 0 || in->eof || in->map != NULL)
 		return 1;
 	pthread_mutex_lock(&in->pump->mu);
 	int r = in->pump->qlen > 0;
@@ -1102,25 +1445,30 @@ in_release(struct input *in, struct block *b)
 {
 	if (b->chunk != NULL)
 		chunk_unref(in, b->chunk);
+	if (b->map != NULL) {
+		if (b->own == NULL && b->len > 0)
+			map_drop(b->p, b->len);
+		map_unref(b->map);
+	}
 	free(b->own);
 	b->chunk = NULL;
+	b->map = NULL;
 	b->own = NULL;
 }
 
 int
 in_block_line(struct block *b, size_t *pos, uint64_t *lines, struct line *ln)
 {
-	char *p = b->p, *end = b->p + b->len;
+	const char *p = b->p, *end = b->p + b->len;
 
 	while (*pos < b->len) {
-		char *s = p + *pos;
-		char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *s = p + *pos;
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
 		size_t len = nl != NULL ? (size_t)(nl - s) : (size_t)(end - s);
 		*pos += len + (nl != NULL);
 		++*lines;
 		if (len > 0 && s[len - 1] == '\r')
 			len--;
-		s[len] = '\0';
 		if (len == 0)
 			continue;
 		if (s[0] == ' ' || s[0] == '\t' || s[0] == '\r') {
@@ -1183,6 +1531,8 @@ in_close(struct input *in)
 		return;
 	if (in->have_blk)
 		in_release(in, &in->blk);
+	if (in->have_src)
+		in_release(in, &in->src);
 	if (in->fd >= 0)
 		close_file(in);
 	for (int i = 0; i < in->nchunks; i++)

@@ -6,8 +6,16 @@
  * (skippable ones are skipped).  Lines have no length limit but memory; a
  * trailing CR is dropped; blank lines (nothing but spaces, tabs, CR) are
  * skipped but counted, so line numbers match the file's.  The last line may lack its
- * newline.  Reads are large and the line buffer is reused: no allocation
+ * newline.  A plain regular file is mapped, not read: its lines are given
+ * where they lie in the map, never copied or written to; pipes, terminals,
+ * sockets and compressed input are read in large chunks.  No allocation
  * per line.
+ *
+ * A line is p[0..len) and nothing more: p[len] is not a NUL (it is the
+ * newline, a CR, the next line, or the end of the mapping), so every
+ * reader of line text goes by its length.  TRAWL_EXACT_LINES=1 in the
+ * environment gives each line in a buffer of exactly its length (one
+ * block per line), so that ASan catches any read past it.
  */
 #ifndef TRAWL_INPUT_H
 #define TRAWL_INPUT_H
@@ -16,7 +24,7 @@
 #include <stdint.h>
 
 struct line {
-	const char *p;		/* NUL-terminated (p[len] == '\0'); valid
+	const char *p;		/* p[0..len), not NUL-terminated; valid
 				 * until the next in_next */
 	size_t len;		/* without the newline and trailing CR */
 	const char *file;	/* the operand as given; "-" for stdin */
@@ -25,20 +33,21 @@ struct line {
 
 struct input;
 struct chunk;
+struct fmap;
 
 /*
  * A block: whole lines of one file, as read, for a reader that hands
  * lines to other threads.  Every line but perhaps the file's last ends
- * with a newline; p[len] may be written only when the last line does not
- * (it is the NUL's room).  The memory stays valid, and the reader's alone,
- * until in_release.
+ * with a newline.  The memory is read-only (it may be a file's mapping)
+ * and stays valid until in_release.
  */
 struct block {
-	char *p;
+	const char *p;
 	size_t len;
 	const char *file;	/* the operand as given; "-" for stdin */
 	int first;		/* the file's first block: line numbers restart */
 	struct chunk *chunk;	/* for in_release */
+	struct fmap *map;	/* for in_release */
 	char *own;		/* for in_release */
 };
 
@@ -75,8 +84,8 @@ int in_ready(struct input *in);
  * The next record of block b at *pos (start at 0): 1 with ln filled, or 0
  * when the block has no more.  *lines counts every line passed, blank ones
  * too, and ln->lineno is its count: start it at 0 for the block's own
- * numbering, or go on from the lines of the file before it.  The line's
- * newline (or trailing CR) becomes its NUL, in place.
+ * numbering, or go on from the lines of the file before it.  Nothing is
+ * written: the line is ln->p[0..ln->len).
  */
 int in_block_line(struct block *b, size_t *pos, uint64_t *lines,
     struct line *ln);

@@ -472,3 +472,117 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	printf '(\265\n\037x\n' >expected
 	same expected got
 }
+
+# ---- plain regular files are mapped, not read ----
+
+@test "input: a last line without its newline that ends exactly at a page's end, and at the first page's" {
+	for size in 4096 8192 4095 4097; do
+		{ seq 1 100; head -c $((size - 292 - 4)) /dev/zero | tr '\0' y; printf 'zzzz'; } >p
+		[ "$(wc -c <p)" -eq "$size" ]
+		t_cat -p p >got
+		{ cat p; echo; } >expected
+		same expected got
+	done
+	head -c 4096 /dev/zero | tr '\0' x >p
+	t_cat -p p >got
+	{ cat p; echo; } >expected
+	same expected got
+}
+
+@test "input: stdin that is a file a shell has read some of is read from there on, and left at its end" {
+	seq 1 5 >p
+	run -0 --separate-stderr bash -c '{ read -r first; "$1" -p; echo "after: $(cat)"; } <p' - "$TRAWL_TESTBIN/t_cat"
+	[ "$output" = $'2\n3\n4\n5\nafter: ' ]
+	[ -z "$stderr" ]
+	# From an offset that is not a page's start, across a page.
+	{ head -c 5000 /dev/zero | tr '\0' a; echo; seq 1 3000; } >p
+	bash -c '{ read -r first; "$1" -p; } <p' - "$TRAWL_TESTBIN/t_cat" >got
+	seq 1 3000 >expected
+	same expected got
+}
+
+@test "input: a file that grows while it is read is read to its new end" {
+	# The tool is held by its full output pipe well inside the file
+	# (it reads 1 MB blocks; the file is 20 MB) while lines are appended.
+	seq -f '{"id":%.0f}' 1 1500000 >f
+	cp f expected
+	seq -f '{"id":%.0f}' 1500001 1500003 >>expected
+	for t in 1 2; do
+		cp f g
+		mkfifo fifo$t
+		"$TRAWL_BIN/pingdedup" --threads $t -k .id g >fifo$t 2>err &
+		{ read -r -N 65536 head; printf '%s' "$head";
+		  seq -f '{"id":%.0f}' 1500001 1500003 >>g; cat; } <fifo$t >got
+		wait $!
+		same expected got
+		[ ! -s err ]
+		rm g
+	done
+}
+
+@test "input: a file cut short while it is read is an error naming it; lines before are used, and the next file is read" {
+	# Cut at 20 MB while the tool is held near its start (see above): the
+	# blocks in flight are before the cut, the next block sees the file
+	# shrink.  What was written is the file's first lines.
+	seq -f '{"id":%.0f}' 1 2400000 >f
+	echo '{"id":"next"}' >next
+	for t in 1 2; do
+		cp f g
+		mkfifo fifo$t
+		"$TRAWL_BIN/pingdedup" --threads $t -k .id g next >fifo$t 2>err &
+		{ read -r -N 65536 head; printf '%s' "$head";
+		  truncate -s 20000000 g; cat; } <fifo$t >got
+		st=0
+		wait $! || st=$?
+		[ "$st" -eq 1 ]
+		[ "$(cat err)" = "pingdedup: g: file shrank while being read" ]
+		[ "$(tail -n 1 got)" = '{"id":"next"}' ]
+		head -n -1 got >used
+		n=$(wc -l <used)
+		[ "$n" -gt 1000 ] && [ "$n" -lt 1500000 ]
+		head -n "$n" f >expected
+		same expected used
+		rm g
+	done
+}
+
+@test "input: a file cut to nothing while its pages are in use ends the tool with an error naming it, not a signal" {
+	# The pages the tool was reading vanish (SIGBUS): it says which file
+	# shrank and exits 1 at once.  What was written is the file's first
+	# lines, the last perhaps cut short (a write was under way).
+	seq -f '{"id":%.0f}' 1 1500000 >f
+	for t in 1 2; do
+		cp f g
+		mkfifo fifo$t
+		"$TRAWL_BIN/pingdedup" --threads $t -k .id g >fifo$t 2>err &
+		{ read -r -N 65536 head; printf '%s' "$head";
+		  truncate -s 0 g; cat; } <fifo$t >got
+		st=0
+		wait $! || st=$?
+		[ "$st" -eq 1 ]
+		[ "$(cat err)" = "pingdedup: g: file shrank while being read" ]
+		n=$(wc -l <got)
+		[ "$n" -gt 1000 ] && [ "$n" -lt 1500000 ]
+		head -n "$n" f >expected
+		head -n "$n" got >whole
+		same expected whole
+		tail -c +$(($(wc -c <whole) + 1)) got >rest
+		head -n $((n + 1)) f | tail -n 1 | grep -qF -- "$(cat rest)"
+		rm g
+	done
+}
+
+@test "input: TRAWL_EXACT_LINES=1 (each line in a buffer of its own length, for ASan) gives the same lines" {
+	printf 'a\r\n\n  \nb\r\r\nc\n\r\nlast' >p
+	t_cat p >expected
+	TRAWL_EXACT_LINES=1 t_cat p >got
+	same expected got
+	[ "$(cat got)" = $'p:1:a\np:4:b\r\np:5:c\np:7:last' ]
+	cat p | TRAWL_EXACT_LINES=1 t_cat >got
+	sed 's/^p:/-:/' expected >expected.stdin
+	same expected.stdin got
+	seq 1 200000 >q
+	TRAWL_EXACT_LINES=1 t_cat -p q p >got
+	{ cat q; printf 'a\nb\r\nc\nlast\n'; } >expected
+	same expected got
+}
