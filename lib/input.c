@@ -962,6 +962,8 @@ struct fmap {
 	uint64_t off;
 	int refs;		/* the reader's (while current) and blocks' */
 	int slot;		/* in live_maps, or -1 */
+	size_t done;		/* base[0..done) released by its blocks */
+	size_t dropped;		/* ... and given back (a page multiple) */
 	size_t msglen;
 	char msg[512];		/* "TOOL: FILE: file shrank ...\n" */
 };
@@ -1085,7 +1087,7 @@ map_open(struct input *in)
 		return 0;
 	}
 	in->map = m;
-	in->mpos = in->advised = pos;
+	in->mpos = in->advised = m->done = pos;
 	return 1;
 }
 
@@ -1107,19 +1109,28 @@ map_grow(struct input *in)
 	}
 	map_unref(m);
 	in->map = n;
-	in->mpos = in->advised = (size_t)(at - n->off);
+	in->mpos = in->advised = n->done = (size_t)(at - n->off);
 	return 1;
 }
 
-/* Give back the pages of a released block's bytes p[0..len). */
+/*
+ * A block p[0..len) of m was released.  Blocks are cut in order and, by
+ * every reader there is, released in order: the bytes released so far are
+ * then one run from the mapping's start, and its pages are given back a
+ * few megabytes at a time (each call also stops the other threads to
+ * flush their TLBs).  A block released out of order is left to munmap.
+ */
 static void
-map_drop(const char *p, size_t len)
+map_drop(struct fmap *m, const char *p, size_t len)
 {
-	uintptr_t lo = (uintptr_t)p & ~(uintptr_t)(page_size - 1);
-	uintptr_t hi = ((uintptr_t)p + len) & ~(uintptr_t)(page_size - 1);
-
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	if (p != m->base + m->done)
+		return;
+	m->done += len;
+	if (m->done - m->dropped < UNMAP_STEP)
+		return;
+	size_t upto = m->done / page_size * page_size;
+	madvise(m->base + m->dropped, upto - m->dropped, MADV_DONTNEED);
+	m->dropped = upto;
 }
 
 /* --- blocks and lines ------------------------------------------------ */
@@ -1447,7 +1458,7 @@ in_release(struct input *in, struct block *b)
 		chunk_unref(in, b->chunk);
 	if (b->map != NULL) {
 		if (b->own == NULL && b->len > 0)
-			map_drop(b->p, b->len);
+			map_drop(b->map, b->p, b->len);
 		map_unref(b->map);
 	}
 	free(b->own);
