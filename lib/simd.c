@@ -20,33 +20,45 @@
  * navigate with; it costs about 4% (t_scan -i against -b).
  *
  * Speed (t_scan -b, one core, 2 MB of generated pings from the cache, at
- * about 2.95 GHz): the scalar scanner 1.0 GB/s on projected and 0.68 on
- * full pings; AVX2 1.6 and 1.6, where moving 64-byte masks out of vector
- * registers costs most; AVX-512 3.6 and 4.4.  The AVX-512 kernel's cycles
- * a byte, projected / full: classifying 0.26 / 0.23 (ten compares or
- * tests, most on the one port they share), the lane rules 0.11 / 0.10,
- * packing brackets 0.07 / 0.05, rare tokens 0.14 / 0.01 (true, false,
- * null and decimals one by one), the bracket walk 0.13 / 0.18 (about 4
- * cycles a bracket), contexts 0.12 / 0.08.
+ * about 2.95 GHz; medians of 3 runs, each the best of 5): the scalar
+ * scanner 1.0 GB/s on projected and 0.70 on full pings; AVX2 1.65 and
+ * 1.7, where moving 64-byte masks out of vector registers costs most;
+ * AVX-512 3.9 and 4.65.  The AVX-512 kernel's cycles a byte, projected /
+ * full (measured before the literals went to bulk, parts apart):
+ * classifying 0.26 / 0.23 (ten compares or tests, most on the one port
+ * they share), the lane rules 0.11 / 0.10, packing brackets 0.07 / 0.05,
+ * the bracket walk 0.13 / 0.18 (about 4 cycles a bracket), contexts 0.12
+ * / 0.08; rare tokens were 0.14 / 0.01 one by one and are now about 0.06
+ * (literals512: a lookup and a compare a block that holds any; rare_bare
+ * keeps numbers with a fraction or an exponent, 2.5 a projected ping, and
+ * tokens over a block's edge): the kernel went from 3.75 to 3.9 GB/s on
+ * projected pings (t_scan -K avx512 on 20 MB: 3.27 -> 3.49, line cutting
+ * included), full pings unchanged.  Numbers in bulk too (thirteen class
+ * masks a block and their rules in 64-bit registers) measured slower
+ * than one by one, 3.0-3.1 against 3.3-3.4 GB/s: a block with rare tokens
+ * holds about 1.3 of them.
  *
  * In the tools (field.c walks what the kernel indexed), one thread, 300
- * MB from the page cache, median CPU time of 7 runs on the shared 2-core
- * machine, both threads (the input's reader takes a quarter to a third:
- * `cat` costs 52 ms): pingdedup --keep first -k .id 217 ms projected /
- * 179 full (TRAWL_SIMD=0: 463 / 543; the mawk one-liner 743 / 483, so
- * 3.4x / 2.7x); histo -f .meta.geoCountry --counts 234 / 171
- * (TRAWL_SIMD=0: 463 / 574; mawk 492 / 484, so 2.1x / 2.8x).  On the
- * tool's own thread that is about 1.9 / 2.5 GB/s for pingdedup and 1.75
- * GB/s for histo on projected pings: short of 3 GB/s there.  Where that
- * thread's time goes (perf record): projected pingdedup, this kernel 58%
- * (a fifth of it the rare tokens: true, false, null and decimals one by
- * one), memchr cutting lines 10%, the index walk 7%, the dedup table 6%;
- * projected histo, the kernel 57%, the index walk 21% (some 35 keys a
- * line to compare), memchr 10%; full pingdedup, the kernel 65%, memchr
- * and copying the kept lines out 13% each.  Reproduce: `perf stat -e
- * task-clock bin/pingdedup --threads 1 --keep first -k .id F` on F from
+ * MB from the page cache, median CPU time of 7 interleaved runs on the
+ * shared 2-core machine (load 4-5), both threads: pingdedup -k .id 191
+ * ms projected / 148 full (TRAWL_SIMD=0: 385 / 507; the mawk keep-first
+ * one-liner 604 / 457, so 3.2x / 3.1x); histo -f .meta.geoCountry
+ * --counts 168 / 130 (TRAWL_SIMD=0: 365 / 517; mawk 438 / 452, so 2.6x /
+ * 3.5x).  That is 1.57 / 2.02 GB/s and 1.78 / 2.31 GB/s of CPU in all;
+ * on the tool's own thread (perf record's share: 72-81%) 1.94 / 2.80
+ * GB/s for pingdedup and 2.36 / 3.26 for histo: short of 3 GB/s on
+ * projected pings.  Where that thread's time goes on projected pings:
+ * pingdedup, this kernel 48% (rare tokens 4 of it), memchr cutting lines
+ * 9%, the dedup table 5%, copying kept lines 4%, decoding and canonical
+ * keys 4%, the index walk 3%; histo, the kernel 54%, memchr 11%, the
+ * index walk 11% (keys read backwards to the last "meta" and its last
+ * "geoCountry": 14 keys a line, against 32 forwards).  At 3.9 GB/s the
+ * kernel alone takes three quarters of the time 3 GB/s allows.
+ * Reproduce: `perf stat -e task-clock bin/pingdedup --threads 1 -k .id
+ * F` (and `perf record -e cpu-clock` for the threads' shares) on F from
  * `build/bench/genpings -s projected -m 300 -S 1 -d 0.05` (or -s full),
- * or `BENCH_MB=300 bench/run pingdedup histo`.
+ * `build/tests/t_scan -b avx512 <F2` on its first 2 MB, or
+ * `BENCH_MB=300 bench/run pingdedup histo`.
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -737,7 +749,7 @@ group512(struct carry1 *s, struct chunk512 *c, size_t i0, const char *p,
 				s->rerr |= rare_escapes(p, n, (b0 + i0 + j) * 64, c->spill[j]);
 	}
 
-	/* Bare tokens: plain integers in bulk, the rest one by one. */
+	/* Bare tokens: plain integers here, the rest after the groups. */
 	__m512i brprev = follow8(br, s->v_br);
 	s->v_br = br;
 	__m512i start = _mm512_andnot_si512(brprev, br);
@@ -864,8 +876,8 @@ literals512(const char *blk, uint64_t br, uint64_t st, uint64_t odd)
 
 /*
  * Pass 1 over the nb blocks of the chunk from block b0, eight at a time,
- * then the rare bare tokens one by one; the brackets packed at dense,
- * *k their count.  0 when the line is not for the fast path.
+ * then the rare bare tokens (literals512, rare_bare); the brackets packed
+ * at dense, *k their count.  0 when the line is not for the fast path.
  */
 static inline int
 tokens_chunk512(struct carry1 *s, struct chunk512 *c, const char *p,
