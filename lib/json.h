@@ -73,17 +73,18 @@ int json_cmp(const char *a, size_t alen, const char *b, size_t blen);
 
 /*
  * jq's order of two strings, and so of object keys, given as their
- * decoded bytes: bytewise, a prefix before the longer string; -1, 0 or 1.
- * json_cmp and the compiled evaluator's order and equality of values
- * (lib/jqc_value.c) both compare keys with it, so that the two agree;
- * inline because sorting an object's members calls it per comparison.
+ * decoded bytes: bytewise, a prefix before the longer string; <0, 0, >0
+ * (memcmp's sign: every caller reads only the sign).  json_cmp and the
+ * compiled evaluator's order and equality of values (lib/jqc_value.c)
+ * both compare keys with it, so that the two agree; inline because
+ * sorting an object's members calls it per comparison.
  */
 static inline int
 json_bytes_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
 	int r = memcmp(a, b, alen < blen ? alen : blen);
 	if (r)
-		return r < 0 ? -1 : 1;
+		return r;
 	return alen < blen ? -1 : alen > blen;
 }
 
