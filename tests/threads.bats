@@ -236,3 +236,20 @@ tool_same() {
 	run -0 pingdedup --threads=0 /dev/null
 	run -0 histo --threads 2 -f .x --counts /dev/null
 }
+
+@test "threads: many mapped files in a row, small, empty, without a last newline, each a block or several" {
+	local d=$BATS_FILE_TMPDIR t=$BATS_TEST_TMPDIR i files=()
+	# Blocks of a mapped file outlive it in the window while the next
+	# files are opened, mapped and cut.
+	for i in $(seq 1 40); do
+		head -n $((i * 7)) "$d/pings" >"$t/f$i"
+		case $((i % 4)) in
+		0) printf '{"id":"nonl%d"}' "$i" >>"$t/f$i" ;;
+		1) : >"$t/f$i" ;;
+		esac
+		files+=("$t/f$i")
+	done
+	same_run "${EXPRS[@]}" "${files[@]}" "$d/mixed" "${files[@]:0:5}"
+	t_loop --threads=1 -f .id "${files[@]}" | grep -c 'nonl' >"$t/n"
+	[ "$(cat "$t/n")" = 10 ]
+}
