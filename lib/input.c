@@ -968,7 +968,15 @@ struct fmap {
 	char msg[512];		/* "TOOL: FILE: file shrank ...\n" */
 };
 
-#define BLOCK_SIZE	((size_t)1 << 20)	/* a block cut from a mapping */
+/*
+ * A block cut from a mapping: a quarter of a megabyte.  With --threads,
+ * the caller's thread applies the records a worker evaluated a few blocks
+ * before, and reads their lines again (a tool's output, its keys): with
+ * smaller blocks they are still in a cache both cores share.  pingdedup
+ * -k .id, 100 MB of projected pings, two threads, least of 30 runs: 35 ms
+ * with 256 KB blocks, 40 ms with 1 MB (one thread: the same).
+ */
+#define BLOCK_SIZE	((size_t)256 << 10)
 #define SHRANK		"file shrank while being read"
 #define AHEAD		((size_t)8 << 20)	/* asked for ahead of the reader */
 

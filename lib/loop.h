@@ -10,8 +10,8 @@
  * to the tool, in input order.  Everything the tool does with a record
  * (its tables, output, messages, --stats, --bad) thus happens as with one
  * thread, in the same order, and the output is byte-identical.  Memory
- * stays bounded: a fixed window of blocks (2N + 2 of a megabyte) is in
- * flight.
+ * stays bounded: a fixed window of 2N + 2 blocks is in flight, each a
+ * megabyte or less (a quarter from a mapped file) unless a line is longer.
  */
 #ifndef TRAWL_LOOP_H
 #define TRAWL_LOOP_H
