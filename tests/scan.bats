@@ -77,6 +77,31 @@ need_simd() {
 	[ "$valid" -gt 15000 ] && [ "$valid" -lt 45000 ]
 }
 
+@test "scan: an object walked for more than 64 names (forwards) keeps the last duplicate too" {
+	need_simd
+	# walk_members reads keys backwards with a mask of the names found;
+	# past 64 names it reads forwards, overwriting as walk() does.
+	{
+		printf '{'
+		for n in $(seq 0 69); do printf '"k%d":%d,' "$n" "$n"; done
+		printf '"k3":{"a":1},"k69":"last"}\n'
+		echo '{"k5":1,"x":[1,2],"k5":2}'
+	} >lines
+	args=()
+	for n in $(seq 0 69); do args+=(".k$n"); done
+	args+=(.k3.a)
+	TRAWL_SIMD=0 t_field "${args[@]}" <lines >scalar.out
+	grep -qx '1 3 object {"a":1}' scalar.out
+	grep -qx '1 69 string "last"' scalar.out
+	grep -qx '1 70 number 1' scalar.out
+	grep -qx '2 5 number 2' scalar.out
+	grep -qx '2 70 null null' scalar.out
+	for k in $(kernels); do
+		TRAWL_SIMD=$k t_field "${args[@]}" <lines >"$k.out"
+		same scalar.out "$k.out"
+	done
+}
+
 @test "scan: true, false and null, spelled right or nearly, at every offset of a block" {
 	need_simd
 	# The AVX-512 kernel reads literals in bulk (lib/simd.c literals512):
