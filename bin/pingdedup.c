@@ -171,6 +171,8 @@ main(int argc, char *argv[])
 		load_state();
 
 	struct input *in = in_open(argv, argc);
+	if (!cli.merge)
+		loop_digest_first(fkey);
 	int stopped = loop_run(in, fs, cli.merge ? merge_record : record) < 0;
 	in_close(in);
 
@@ -751,7 +753,7 @@ record(const struct line *ln, const struct fields *f)
 	if (fv_error(fv) != NULL)
 		return cli_bad(ln, fv_error(fv));
 	kv = fv_first(fv, fkey);
-	d = kv ? json_digest(kv->text, kv->len, &scratch) : null_digest;
+	d = kv ? fv_first_digest(fv, fkey, &scratch) : null_digest;
 	if (cli.shard_n && shard_of(d, cli.shard_n) != cli.shard_k) {
 		other_shards++;
 		return 0;

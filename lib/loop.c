@@ -50,8 +50,11 @@
  * digest and table lookup) against the worker's 37 ms of evaluating; at
  * one thread the same work costs about a quarter of that, the lines being
  * hot in the cache from their scan.  Smaller blocks (input.c) bring the
- * lines back sooner (least of 30: 40 -> 35 ms).  histo's applying is
- * 3.5 ms and the two threads balance (27 and 25 ms).  A larger window
+ * lines back sooner: applying 13-14 ms, and the least of 30 runs 40 ->
+ * 35 ms.  The key's digest is made by the evaluating thread
+ * (loop_digest_first): applying 10 ms.  What is left is the copy of each
+ * kept line (cold in this core's cache) and the table.  histo's applying
+ * is 3.5 ms and the two threads balance (27 and 25 ms).  A larger window
  * (4N + 4, 8N + 8 jobs) changed nothing.
  */
 #include <errno.h>
@@ -76,6 +79,7 @@ struct fields {
 	const char *err;
 	const struct stored *vals;	/* else: the job's values ... */
 	const size_t *start;		/* ... field i's at [start[i], start[i+1]) */
+	const struct digest *digest;	/* digest_field's first value's, or NULL */
 };
 
 struct stored {
@@ -88,6 +92,8 @@ struct rec {
 	uint64_t lineno;	/* counted from the block's start */
 	size_t err;		/* its message in the arena, or NO_ERROR */
 	size_t start;		/* its fields' starts in job->start */
+	int has_digest;
+	struct digest digest;	/* of digest_field's first value */
 };
 
 enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE };
@@ -122,7 +128,16 @@ struct worker {
 	pthread_t th;
 	struct loop *lp;
 	struct fieldset *fs;
+	struct buf scratch;	/* json_digest's */
 };
+
+static int digest_field = -1;
+
+void
+loop_digest_first(int i)
+{
+	digest_field = i;
+}
 
 unsigned
 loop_threads(void)
@@ -161,6 +176,15 @@ fv_value(const struct fields *fv, int i, size_t k)
 	if (fv->fs != NULL)
 		return fs_value(fv->fs, i, k);
 	return &fv->vals[fv->start[i] + k].v;
+}
+
+struct digest
+fv_first_digest(const struct fields *fv, int i, struct buf *scratch)
+{
+	if (i == digest_field && fv->digest != NULL)
+		return *fv->digest;
+	const struct jval *v = fv_first(fv, i);
+	return json_digest(v->text, v->len, scratch);
 }
 
 const struct jval *
@@ -206,7 +230,7 @@ push_value(struct job *j, const struct jval *v, const char *ln, size_t len)
 }
 
 static void
-run_job(struct job *j, struct fieldset *fs, int nfields)
+run_job(struct job *j, struct fieldset *fs, int nfields, struct buf *scratch)
 {
 	struct line ln;
 	size_t pos = 0;
@@ -230,6 +254,11 @@ run_job(struct job *j, struct fieldset *fs, int nfields)
 			continue;
 		}
 		r->err = NO_ERROR;
+		const struct jval *dv = digest_field >= 0 ?
+		    fs_first(fs, digest_field) : NULL;
+		r->has_digest = dv != NULL;
+		if (dv != NULL)
+			r->digest = json_digest(dv->text, dv->len, scratch);
 		for (int i = 0; i < nfields; i++) {
 			push_start(j, j->nvals);
 			size_t n = fs_count(fs, i);
@@ -273,7 +302,7 @@ worker_run(void *arg)
 			continue;
 		}
 		pthread_mutex_unlock(&lp->mu);
-		run_job(j, w->fs, lp->nfields);
+		run_job(j, w->fs, lp->nfields, &w->scratch);
 		pthread_mutex_lock(&lp->mu);
 		j->state = JOB_DONE;
 		pthread_cond_broadcast(&lp->done);
@@ -335,6 +364,7 @@ apply(struct job *j, const struct fieldset *fs, uint64_t *base,
 		ln.lineno = *base + r->lineno;
 		fv.err = r->err == NO_ERROR ? NULL : j->arena.p + r->err;
 		fv.start = &j->start[r->start];
+		fv.digest = r->has_digest ? &r->digest : NULL;
 		cli_count_line();
 		if (record(&ln, &fv) < 0)
 			return -1;
@@ -381,6 +411,7 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 
 	uint64_t base = 0;
 	int ended = 0, rc = 0;
+	struct buf scratch = { 0 };
 	for (;;) {
 		/* Read ahead while the window has room, but do not wait for a
 		 * pipe while evaluated records could be handed on: a live
@@ -414,7 +445,7 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 				continue;
 			}
 			pthread_mutex_unlock(&lp.mu);
-			run_job(q, fs, lp.nfields);
+			run_job(q, fs, lp.nfields, &scratch);
 			pthread_mutex_lock(&lp.mu);
 			q->state = JOB_DONE;
 		}
@@ -440,7 +471,9 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 	for (unsigned i = 0; i < started; i++) {
 		pthread_join(w[i].th, NULL);
 		fs_free(w[i].fs);
+		buf_free(&w[i].scratch);
 	}
+	buf_free(&scratch);
 	for (; lp.count > 0; lp.count--) {
 		struct job *j = &lp.jobs[lp.head];
 		if (!j->is_error)

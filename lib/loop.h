@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "field.h"
+#include "hash.h"
 #include "input.h"
 
 /* The evaluated fields of one record; valid during the record call. */
@@ -33,6 +34,16 @@ const struct fieldset *fv_fieldset(const struct fields *fv);
 size_t fv_count(const struct fields *fv, int i);
 const struct jval *fv_value(const struct fields *fv, int i, size_t k);
 const struct jval *fv_first(const struct fields *fv, int i);
+
+/*
+ * json_digest of field i's first value (fv_first(fv, i), which must not
+ * be NULL), with scratch as json_digest's.  For the field named by
+ * loop_digest_first, it was computed with --threads by the thread that
+ * evaluated the record: the tool's thread, which applies records one by
+ * one, then need not.
+ */
+struct digest fv_first_digest(const struct fields *fv, int i,
+    struct buf *scratch);
 
 /* The tool's work on one record: 0 to go on, -1 to stop (--bad=fail). */
 typedef int loop_record_fn(const struct line *ln, const struct fields *fv);
@@ -50,5 +61,9 @@ unsigned loop_threads(void);
  * end of the input, -1 when record stopped it.
  */
 int loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record);
+
+/* Field i's first value will be asked for its digest (fv_first_digest)
+ * for most records; before loop_run.  -1 (the default): none. */
+void loop_digest_first(int i);
 
 #endif
