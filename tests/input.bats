@@ -501,39 +501,43 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	same expected got
 }
 
+# held ACTION ARGS...: pingdedup ARGS, its output held by a full pipe a
+# little way into its input (it reads a block at a time; the input is
+# 20 MB or more), and ACTION run once 64 KB of its output has been read.
+# Its output goes to got, its messages to err, its status to $st.
+held() {
+	local action=$1
+	shift
+	rm -f fifo
+	mkfifo fifo
+	"$TRAWL_BIN/pingdedup" "$@" >fifo 2>err &
+	{ read -r -N 65536 head; printf '%s' "$head"; eval "$action"; cat; } <fifo >got
+	st=0
+	wait $! || st=$?
+}
+
 @test "input: a file that grows while it is read is read to its new end" {
-	# The tool is held by its full output pipe well inside the file
-	# (it reads 1 MB blocks; the file is 20 MB) while lines are appended.
 	seq -f '{"id":%.0f}' 1 1500000 >f
 	cp f expected
 	seq -f '{"id":%.0f}' 1500001 1500003 >>expected
 	for t in 1 2; do
 		cp f g
-		mkfifo fifo$t
-		"$TRAWL_BIN/pingdedup" --threads $t -k .id g >fifo$t 2>err &
-		{ read -r -N 65536 head; printf '%s' "$head";
-		  seq -f '{"id":%.0f}' 1500001 1500003 >>g; cat; } <fifo$t >got
-		wait $!
+		held "seq -f '{\"id\":%.0f}' 1500001 1500003 >>g" --threads $t -k .id g
+		[ "$st" -eq 0 ]
 		same expected got
 		[ ! -s err ]
-		rm g
 	done
 }
 
 @test "input: a file cut short while it is read is an error naming it; lines before are used, and the next file is read" {
-	# Cut at 20 MB while the tool is held near its start (see above): the
-	# blocks in flight are before the cut, the next block sees the file
-	# shrink.  What was written is the file's first lines.
+	# Cut at 20 MB while the tool is held near its start: the blocks in
+	# flight are before the cut, the next block sees the file shrink.
+	# What was written is the file's first lines.
 	seq -f '{"id":%.0f}' 1 2400000 >f
 	echo '{"id":"next"}' >next
 	for t in 1 2; do
 		cp f g
-		mkfifo fifo$t
-		"$TRAWL_BIN/pingdedup" --threads $t -k .id g next >fifo$t 2>err &
-		{ read -r -N 65536 head; printf '%s' "$head";
-		  truncate -s 20000000 g; cat; } <fifo$t >got
-		st=0
-		wait $! || st=$?
+		held "truncate -s 20000000 g" --threads $t -k .id g next
 		[ "$st" -eq 1 ]
 		[ "$(cat err)" = "pingdedup: g: file shrank while being read" ]
 		[ "$(tail -n 1 got)" = '{"id":"next"}' ]
@@ -542,7 +546,6 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 		[ "$n" -gt 1000 ] && [ "$n" -lt 1500000 ]
 		head -n "$n" f >expected
 		same expected used
-		rm g
 	done
 }
 
@@ -553,12 +556,7 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 	seq -f '{"id":%.0f}' 1 1500000 >f
 	for t in 1 2; do
 		cp f g
-		mkfifo fifo$t
-		"$TRAWL_BIN/pingdedup" --threads $t -k .id g >fifo$t 2>err &
-		{ read -r -N 65536 head; printf '%s' "$head";
-		  truncate -s 0 g; cat; } <fifo$t >got
-		st=0
-		wait $! || st=$?
+		held "truncate -s 0 g" --threads $t -k .id g
 		[ "$st" -eq 1 ]
 		[ "$(cat err)" = "pingdedup: g: file shrank while being read" ]
 		n=$(wc -l <got)
@@ -568,7 +566,6 @@ setup() { cd "$BATS_TEST_TMPDIR"; }
 		same expected whole
 		tail -c +$(($(wc -c <whole) + 1)) got >rest
 		head -n $((n + 1)) f | tail -n 1 | grep -qF -- "$(cat rest)"
-		rm g
 	done
 }
 
