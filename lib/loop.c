@@ -373,6 +373,52 @@ apply(struct job *j, const struct fieldset *fs, uint64_t *base,
 	return 0;
 }
 
+/*
+ * Read ahead while the window has room, but do not wait for a pipe while
+ * evaluated records could be handed on: a live stream must not be held
+ * back for a window's worth.  1 at the end of the input.
+ */
+static int
+read_ahead(struct loop *lp, struct input *in)
+{
+	while (lp->count < lp->njobs && (lp->count == 0 || in_ready(in))) {
+		struct job *j = &lp->jobs[(lp->head + lp->count) % lp->njobs];
+		int r = in_block(in, &j->blk);
+		if (r == 0)
+			return 1;
+		pthread_mutex_lock(&lp->mu);
+		j->is_error = r < 0;
+		if (r < 0)
+			snprintf(j->msg, sizeof(j->msg), "%s", in_error(in));
+		j->state = r < 0 ? JOB_DONE : JOB_QUEUED;
+		lp->count++;
+		pthread_cond_signal(&lp->work);
+		pthread_mutex_unlock(&lp->mu);
+	}
+	return 0;
+}
+
+/* Until job j is evaluated, evaluate queued jobs here rather than wait:
+ * the caller's thread is one of the evaluators. */
+static void
+await_job(struct loop *lp, struct job *j, struct fieldset *fs,
+    struct buf *scratch)
+{
+	pthread_mutex_lock(&lp->mu);
+	while (j->state != JOB_DONE) {
+		struct job *q = take_queued(lp);
+		if (q == NULL) {
+			pthread_cond_wait(&lp->done, &lp->mu);
+			continue;
+		}
+		pthread_mutex_unlock(&lp->mu);
+		run_job(q, fs, lp->nfields, scratch);
+		pthread_mutex_lock(&lp->mu);
+		q->state = JOB_DONE;
+	}
+	pthread_mutex_unlock(&lp->mu);
+}
+
 int
 loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 {
@@ -413,43 +459,12 @@ loop_run(struct input *in, struct fieldset *fs, loop_record_fn *record)
 	int ended = 0, rc = 0;
 	struct buf scratch = { 0 };
 	for (;;) {
-		/* Read ahead while the window has room, but do not wait for a
-		 * pipe while evaluated records could be handed on: a live
-		 * stream must not be held back for a window's worth. */
-		while (!ended && lp.count < lp.njobs &&
-		    (lp.count == 0 || in_ready(in))) {
-			struct job *j = &lp.jobs[(lp.head + lp.count) % lp.njobs];
-			int r = in_block(in, &j->blk);
-			if (r == 0) {
-				ended = 1;
-				break;
-			}
-			pthread_mutex_lock(&lp.mu);
-			j->is_error = r < 0;
-			if (r < 0)
-				snprintf(j->msg, sizeof(j->msg), "%s",
-				    in_error(in));
-			j->state = r < 0 ? JOB_DONE : JOB_QUEUED;
-			lp.count++;
-			pthread_cond_signal(&lp.work);
-			pthread_mutex_unlock(&lp.mu);
-		}
+		if (!ended)
+			ended = read_ahead(&lp, in);
 		if (lp.count == 0)
 			break;
 		struct job *j = &lp.jobs[lp.head];
-		pthread_mutex_lock(&lp.mu);
-		while (j->state != JOB_DONE) {
-			struct job *q = take_queued(&lp);
-			if (q == NULL) {
-				pthread_cond_wait(&lp.done, &lp.mu);
-				continue;
-			}
-			pthread_mutex_unlock(&lp.mu);
-			run_job(q, fs, lp.nfields, &scratch);
-			pthread_mutex_lock(&lp.mu);
-			q->state = JOB_DONE;
-		}
-		pthread_mutex_unlock(&lp.mu);
+		await_job(&lp, j, fs, &scratch);
 		rc = apply(j, fs, &base, record);
 		if (!j->is_error)
 			in_release(in, &j->blk);
