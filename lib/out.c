@@ -3,13 +3,13 @@
  *
  * Output goes through one buffer written with write(2) in large blocks;
  * stdio's stdout is left alone so that nothing is buffered twice.  A line
- * passed through that is larger than a block is written straight from the
- * caller's memory with writev instead of being copied.
+ * passed through, however large, is copied through the buffer a block at a
+ * time: it may lie in a mapped input file (input.c), and if that file is
+ * cut short meanwhile, copying from the vanished pages raises the SIGBUS
+ * by which input.c names the file, where write(2) from them would fail
+ * with EFAULT and blame the output.
  */
-#include <sys/uio.h>
-
 #include <errno.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,48 +30,11 @@ out_init(void)
 	buf_reserve(&outbuf, OUT_BLOCK + 4096);
 }
 
-/* A non-blocking descriptor (a shell may hand one down) is waited for
- * rather than failed. */
-static void
-wait_writable(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-	poll(&pfd, 1, -1);
-}
-
 void
 out_write(int fd, const char *p, size_t n, const char *what)
 {
 	if (write_all(fd, p, n) < 0)
 		cli_fatal("%s: %s", what, strerror(errno));
-}
-
-static void
-writev_all(int fd, struct iovec *iov, int n, const char *what)
-{
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				wait_writable(fd);
-				continue;
-			}
-			cli_fatal("%s: %s", what, strerror(errno));
-		}
-		size_t done = (size_t)w;
-		while (n > 0 && done >= iov->iov_len) {
-			done -= iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + done;
-			iov->iov_len -= done;
-		}
-	}
 }
 
 void
@@ -109,18 +72,12 @@ void
 out_line(const char *p, size_t n)
 {
 	stats.written++;
-	if (n >= OUT_BLOCK / 4) {
-		/* A big line goes out from where it is, after what is
-		 * buffered, without being copied. */
-		struct iovec iov[3] = {
-			{ outbuf.p, outbuf.len },
-			{ (void *)p, n },
-			{ "\n", 1 },
-		};
-		writev_all(STDOUT_FILENO, iov, 3, "write error");
-		buf_reset(&outbuf);
-		rec_start = 0;
-		return;
+	while (outbuf.len + n >= OUT_BLOCK) {
+		size_t take = outbuf.len < OUT_BLOCK ? OUT_BLOCK - outbuf.len : 0;
+		buf_add(&outbuf, p, take);
+		p += take;
+		n -= take;
+		out_flush();
 	}
 	buf_reserve(&outbuf, n + 1);
 	memcpy(outbuf.p + outbuf.len, p, n);
