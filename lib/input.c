@@ -996,7 +996,9 @@ on_sigbus(int sig, siginfo_t *si, void *uc)
 
 	(void)sig;
 	(void)uc;
-	for (int i = 0; i < MAP_SLOTS; i++) {
+	/* Only a fault has an address: a SIGBUS sent by kill(2) carries the
+	 * sender's pid and uid in its place. */
+	for (int i = 0; si->si_code > 0 && i < MAP_SLOTS; i++) {
 		struct fmap *m = atomic_load(&live_maps[i]);
 		if (m != NULL && a >= (uintptr_t)m->base &&
 		    a - (uintptr_t)m->base < m->size) {
@@ -1009,9 +1011,12 @@ on_sigbus(int sig, siginfo_t *si, void *uc)
 			_exit(TRAWL_EXIT_DATA);
 		}
 	}
-	/* Not a page of ours: the fault is raised again with the handler
-	 * that was there before. */
+	/* Not a page of ours: a fault is raised again with the handler that
+	 * was there before when the instruction runs again; a signal sent
+	 * by a process would be lost, so it is sent again. */
 	sigaction(SIGBUS, &old_sigbus, NULL);
+	if (si->si_code <= 0)
+		raise(SIGBUS);
 }
 
 static void

@@ -601,3 +601,11 @@ held() {
 		same expected got
 	done
 }
+
+@test "input: a SIGBUS sent by another process, not a fault in a mapped file, ends the tool as the signal does" {
+	# The handler that names a shrunken file must not swallow it.
+	seq -f '{"id":%.0f}' 1 1500000 >g
+	held 'kill -BUS $!' -k .id g
+	[ "$st" -eq $((128 + $(kill -l BUS))) ]
+	[ ! -s err ]
+}
