@@ -505,10 +505,36 @@ index_child(const struct node *n, long idx)
 static const char *walk(struct fieldset *fs, const struct node *n,
     const char *p, const char *end, int wd, struct jscan_err *e);
 
-/* What a container's value must be followed by and is not, at p. */
-static const char *
-bad_separator(const char *p, const char *end, struct jscan_err *e)
+/* A container at p opened inside containers weighing wd: 0, or -1 with
+ * *e set when it would pass jq's nesting limit. */
+static int
+past_depth_limit(const char *p, int wd, struct jscan_err *e)
 {
+	if (wd < JSCAN_MAX_DEPTH)
+		return 0;
+	e->msg = "exceeds depth limit for parsing";
+	e->at = p;
+	return -1;
+}
+
+/*
+ * What follows a member of a container closed by `close`, at p: past a
+ * ',' and its spaces with *more set, past `close` with *more clear, or
+ * NULL with *e set.
+ */
+static const char *
+after_member(const char *p, const char *end, char close, int *more,
+    struct jscan_err *e)
+{
+	WS(p, end);
+	*more = p < end && *p == ',';
+	if (*more) {
+		p++;
+		WS(p, end);
+		return p;
+	}
+	if (p < end && *p == close)
+		return p + 1;
 	e->msg = p < end ? "expected separator between values" :
 	    "unfinished JSON term";
 	e->at = p;
@@ -524,11 +550,8 @@ static const char *
 walk_object(struct fieldset *fs, const struct node *n, const char *p,
     const char *end, int wd, struct jscan_err *e)
 {
-	if (wd >= JSCAN_MAX_DEPTH) {
-		e->msg = "exceeds depth limit for parsing";
-		e->at = p;
+	if (past_depth_limit(p, wd, e) < 0)
 		return NULL;
-	}
 	p++;
 	WS(p, end);
 	if (p < end && *p == '}')
@@ -540,7 +563,7 @@ walk_object(struct fieldset *fs, const struct node *n, const char *p,
 			return NULL;
 		}
 		const char *kb = p + 1;
-		int esc = 0;
+		int esc = 0, more;
 		p = jscan_string(kb, end, &esc, e);
 		if (p == NULL)
 			return NULL;
@@ -555,17 +578,10 @@ walk_object(struct fieldset *fs, const struct node *n, const char *p,
 		WS(p, end);
 		p = c ? walk(fs, c, p, end, wd + 2, e) :
 		    jscan_value(p, end, wd + 2, e);
-		if (p == NULL)
+		if (p == NULL || (p = after_member(p, end, '}', &more, e)) == NULL)
 			return NULL;
-		WS(p, end);
-		if (p < end && *p == ',') {
-			p++;
-			WS(p, end);
-			continue;
-		}
-		if (p < end && *p == '}')
-			return p + 1;
-		return bad_separator(p, end, e);
+		if (!more)
+			return p;
 	}
 }
 
@@ -575,30 +591,21 @@ static const char *
 walk_array(struct fieldset *fs, const struct node *n, const char *p,
     const char *end, int wd, struct jscan_err *e)
 {
-	if (wd >= JSCAN_MAX_DEPTH) {
-		e->msg = "exceeds depth limit for parsing";
-		e->at = p;
+	if (past_depth_limit(p, wd, e) < 0)
 		return NULL;
-	}
 	p++;
 	WS(p, end);
 	if (p < end && *p == ']')
 		return p + 1;
 	for (long i = 0;; i++) {
 		struct node *c = index_child(n, i);
+		int more;
 		p = c ? walk(fs, c, p, end, wd + 1, e) :
 		    jscan_value(p, end, wd + 1, e);
-		if (p == NULL)
+		if (p == NULL || (p = after_member(p, end, ']', &more, e)) == NULL)
 			return NULL;
-		WS(p, end);
-		if (p < end && *p == ',') {
-			p++;
-			WS(p, end);
-			continue;
-		}
-		if (p < end && *p == ']')
-			return p + 1;
-		return bad_separator(p, end, e);
+		if (!more)
+			return p;
 	}
 }
 
